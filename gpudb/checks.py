@@ -1,0 +1,490 @@
+"""Validation of data/: parse, check the shape, read every value in its canonical unit, then run the checks.
+
+Every problem is collected (none stops the others), so one run of `gpudb check` reports them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from gpudb.catalogue import METRICS_BY_KEY, Metric
+from gpudb.loader import Document, LineDict, LineList, line_of, load_folder
+from gpudb.problems import Problem
+from gpudb.schema import AcceleratorFile, SourceEntry, SpecEntry
+from gpudb.units import UnitProblem, to_canonical
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """A validated source and where it is written."""
+
+    entry: SourceEntry
+    file: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class SpecRecord:
+    """A validated spec value in its canonical unit, with how it was derived from the published figure."""
+
+    accelerator_id: str
+    metric: Metric
+    entry: SpecEntry
+    value_number: float | None  # canonical unit; None for text and date metrics
+    value_text: str | None  # text metrics, and dates as YYYY-MM-DD
+    as_published: str  # the figure exactly as the data file gives it
+    file: str
+    line: int | None
+    source_line: int | None
+
+    @property
+    def sparse_in_source(self) -> bool:
+        return self.entry.sparsity == "sparse"
+
+
+@dataclass(frozen=True)
+class AcceleratorRecord:
+    """A validated accelerator file and where it is."""
+
+    entry: AcceleratorFile
+    file: str
+    path: Path
+    content: LineDict
+
+    def line(self, *location: Any) -> int | None:
+        return line_of(self.content, location)
+
+
+@dataclass
+class Dataset:
+    """Everything read from data/, and every problem found on the way."""
+
+    sources: list[SourceRecord] = field(default_factory=list)
+    accelerators: list[AcceleratorRecord] = field(default_factory=list)
+    specs: list[SpecRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files_read: int = 0
+
+
+# ---------------------------------------------------------------------------------------------- shape
+
+
+def _field_problems(
+    error: ValidationError,
+    document: Document,
+    content: Any,
+    prefix: tuple[Any, ...],
+    accelerator: str | None,
+    model: type,
+) -> Iterator[Problem]:
+    """pydantic's errors as problems with a file, line, field and stable code."""
+    for detail in error.errors():
+        location = prefix + tuple(detail["loc"])
+        line = line_of(content, location)
+        names = [str(step) for step in detail["loc"] if not isinstance(step, int)]
+        if accelerator is not None and names[:1] == ["specs"]:
+            names = names[1:]  # h20.tdp_w.source reads better than h20.specs.tdp_w.source
+        field_name = ".".join(names) or None
+        value = detail.get("input")
+        if detail["type"] == "extra_forbidden":
+            allowed = _allowed_fields(model, detail["loc"])
+            guess = difflib.get_close_matches(str(detail["loc"][-1]), allowed, n=1)
+            hint = f"did you mean {guess[0]!r}? " if guess else ""
+            yield Problem(
+                "unknown-field",
+                f"unknown field {detail['loc'][-1]!r}; {hint}allowed: " + ", ".join(allowed),
+                document.shown_path,
+                line,
+                accelerator,
+                field_name,
+            )
+        elif detail["type"] == "missing":
+            missing = str(detail["loc"][-1])
+            if missing == "source" and names[:-1]:
+                yield Problem(
+                    "missing-source",
+                    "value has no source; add 'source: <id from data/sources/>'",
+                    document.shown_path,
+                    line,
+                    accelerator,
+                    ".".join(names[:-1]),
+                )
+            else:
+                yield Problem(
+                    "missing-field",
+                    f"required field {missing!r} is missing",
+                    document.shown_path,
+                    line,
+                    accelerator,
+                    field_name,
+                )
+        else:
+            yield Problem(
+                "bad-type",
+                f"{value!r}: {detail['msg'][0].lower()}{detail['msg'][1:]}",
+                document.shown_path,
+                line,
+                accelerator,
+                field_name,
+                value,
+            )
+
+
+def _allowed_fields(model: type, location: tuple[Any, ...]) -> list[str]:
+    """The field names allowed where an unknown one was found."""
+    if model is AcceleratorFile and len(location) >= 3 and location[0] == "specs":
+        return list(SpecEntry.model_fields)
+    return list(model.model_fields)
+
+
+def _read_sources(documents: list[Document], dataset: Dataset) -> None:
+    for document in documents:
+        content = document.content
+        if not isinstance(content, LineList):
+            dataset.problems.append(
+                Problem(
+                    "bad-shape",
+                    "a sources file must be a YAML list of sources",
+                    document.shown_path,
+                    getattr(content, "line", 1),
+                )
+            )
+            continue
+        for index, item in enumerate(content):
+            try:
+                entry = SourceEntry.model_validate(item)
+            except ValidationError as error:
+                dataset.problems.extend(_field_problems(error, document, content, (index,), None, SourceEntry))
+                continue
+            dataset.sources.append(SourceRecord(entry, document.shown_path, content.item_lines[index]))
+
+
+def _read_accelerators(documents: list[Document], dataset: Dataset) -> None:
+    for document in documents:
+        content = document.content
+        if not isinstance(content, LineDict):
+            dataset.problems.append(
+                Problem(
+                    "bad-shape",
+                    "an accelerator file must be a YAML mapping",
+                    document.shown_path,
+                    getattr(content, "line", 1),
+                )
+            )
+            continue
+        name = content.get("id") if isinstance(content.get("id"), str) else document.path.stem
+        try:
+            entry = AcceleratorFile.model_validate(content)
+        except ValidationError as error:
+            dataset.problems.extend(_field_problems(error, document, content, (), name, AcceleratorFile))
+            continue
+        dataset.accelerators.append(AcceleratorRecord(entry, document.shown_path, document.path, content))
+
+
+# ---------------------------------------------------------------------------------------------- values
+
+
+def _as_published(spec: SpecEntry) -> str:
+    if isinstance(spec.value, date):
+        return spec.value.isoformat()
+    return f"{spec.value} {spec.unit}" if spec.unit else str(spec.value)
+
+
+def read_spec(record: AcceleratorRecord, key: str, spec: SpecEntry) -> SpecRecord | Problem:
+    """One spec value in its canonical unit (halved when sparse, divided when a board figure), or a problem."""
+    accelerator, file, line = record.entry.id, record.file, record.line("specs", key)
+    metric = METRICS_BY_KEY.get(key)
+
+    def problem(code: str, message: str, at: str = "value") -> Problem:
+        return Problem(code, message, file, record.line("specs", key, at) or line, accelerator, key, spec.value)
+
+    if metric is None:
+        guess = difflib.get_close_matches(key, list(METRICS_BY_KEY), n=1)
+        hint = f"did you mean {guess[0]!r}? " if guess else ""
+        return Problem(
+            "unknown-metric",
+            f"{key!r} is not a metric; {hint}see 'gpudb metrics'",
+            file,
+            line,
+            accelerator,
+            key,
+        )
+    if spec.sparsity is not None and not metric.sparsity_applies:
+        return problem(
+            "sparsity-not-applicable",
+            f"{metric.label} is never quoted with sparsity; remove 'sparsity'",
+            "sparsity",
+        )
+    if metric.sparsity_applies and spec.sparsity is None:
+        return problem(
+            "missing-sparsity",
+            f"{metric.label} figures come dense or with 2:4 sparsity; add "
+            "'sparsity: dense' or 'sparsity: sparse' as the source prints it",
+        )
+    if spec.board_gpus is not None and (metric.kind != "number" or metric.category in {"physical", "market"}):
+        return problem("bad-type", f"'board_gpus' does not apply to {metric.label}", "board_gpus")
+
+    value_number: float | None = None
+    value_text: str | None = None
+    if metric.kind == "text":
+        if not isinstance(spec.value, str) or not spec.value.strip():
+            return problem("bad-type", f"{spec.value!r}: {metric.label} must be text")
+        value_text = spec.value.strip()
+    elif metric.kind == "date":
+        value_text = _read_date(spec.value)
+        if value_text is None:
+            return problem("bad-type", f"{spec.value!r}: {metric.label} must be a date written YYYY-MM-DD")
+    elif metric.unit is None:
+        if isinstance(spec.value, bool) or not isinstance(spec.value, int | float) or spec.unit:
+            return problem("not-a-number", f"{spec.value!r}: {metric.label} must be a plain number with no unit")
+        if metric.integer and spec.value != int(spec.value):
+            return problem("not-a-number", f"{spec.value!r}: {metric.label} must be a whole number")
+        value_number = float(spec.value)
+    else:
+        try:
+            value_number = to_canonical(spec.value, spec.unit, metric.unit)
+        except UnitProblem as error:
+            return problem(error.code, str(error).replace(metric.unit, metric.unit_label))
+        if spec.sparsity == "sparse":
+            value_number /= 2  # 2:4 structured sparsity doubles the quoted rate; the dense rate is half
+        if spec.board_gpus:
+            value_number /= spec.board_gpus
+        value_number = float(f"{value_number:.12g}")
+    return SpecRecord(
+        accelerator,
+        metric,
+        spec,
+        value_number,
+        value_text,
+        _as_published(spec),
+        file,
+        line,
+        record.line("specs", key, "source"),
+    )
+
+
+def _read_date(value: Any) -> str | None:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _read_specs(dataset: Dataset) -> None:
+    for record in dataset.accelerators:
+        for key, spec in record.entry.specs.items():
+            result = read_spec(record, key, spec)
+            if isinstance(result, Problem):
+                dataset.problems.append(result)
+            else:
+                dataset.specs.append(result)
+
+
+# ---------------------------------------------------------------------------------------------- checks
+
+Check = Callable[[Dataset], Iterator[Problem]]
+CHECKS: list[Check] = []
+
+
+def check(function: Check) -> Check:
+    """Register a check: a function of the dataset that yields problems."""
+    CHECKS.append(function)
+    return function
+
+
+@check
+def id_matches_file_name(dataset: Dataset) -> Iterator[Problem]:
+    for record in dataset.accelerators:
+        if record.entry.id != record.path.stem:
+            yield Problem(
+                "id-mismatch",
+                f"id {record.entry.id!r} differs from the file name {record.path.name!r}; rename one",
+                record.file,
+                record.line("id"),
+                record.entry.id,
+                "id",
+                record.entry.id,
+            )
+
+
+@check
+def ids_are_unique(dataset: Dataset) -> Iterator[Problem]:
+    first_accelerator: dict[str, AcceleratorRecord] = {}
+    for record in dataset.accelerators:
+        earlier = first_accelerator.setdefault(record.entry.id, record)
+        if earlier is not record:
+            yield Problem(
+                "duplicate-id",
+                f"accelerator id {record.entry.id!r} is already used by {earlier.file}",
+                record.file,
+                record.line("id"),
+                record.entry.id,
+                "id",
+                record.entry.id,
+            )
+    first_source: dict[str, SourceRecord] = {}
+    for source in dataset.sources:
+        earlier_source = first_source.setdefault(source.entry.id, source)
+        if earlier_source is not source:
+            yield Problem(
+                "duplicate-id",
+                f"source id {source.entry.id!r} is already defined at {earlier_source.file}:{earlier_source.line}",
+                source.file,
+                source.line,
+                None,
+                "id",
+                source.entry.id,
+            )
+
+
+def name_key(name: str) -> str:
+    """How names are compared: case-insensitive, with spaces, dashes and underscores ignored."""
+    return re.sub(r"[\s_\-]+", "", name).casefold()
+
+
+@check
+def aliases_are_unique(dataset: Dataset) -> Iterator[Problem]:
+    owner: dict[str, str] = {}  # name key → accelerator id, for ids and names first
+    for record in dataset.accelerators:
+        for own_name in {record.entry.id, record.entry.name}:
+            owner.setdefault(name_key(own_name), record.entry.id)
+    for record in dataset.accelerators:
+        for index, alias in enumerate(record.entry.aliases):
+            other = owner.setdefault(name_key(alias), record.entry.id)
+            if other != record.entry.id:
+                yield Problem(
+                    "duplicate-alias",
+                    f"alias {alias!r} already names accelerator {other!r}",
+                    record.file,
+                    record.line("aliases", index),
+                    record.entry.id,
+                    "aliases",
+                    alias,
+                )
+
+
+@check
+def sources_exist(dataset: Dataset) -> Iterator[Problem]:
+    known = {source.entry.id for source in dataset.sources}
+    for spec in dataset.specs:
+        if spec.entry.source not in known:
+            guess = difflib.get_close_matches(spec.entry.source, sorted(known), n=1)
+            hint = f"; did you mean {guess[0]!r}?" if guess else "; define it in data/sources/"
+            yield Problem(
+                "unknown-source",
+                f"source {spec.entry.source!r} is not defined{hint}",
+                spec.file,
+                spec.source_line,
+                spec.accelerator_id,
+                spec.metric.key,
+                spec.entry.source,
+            )
+
+
+@check
+def values_are_plausible(dataset: Dataset) -> Iterator[Problem]:
+    for spec in dataset.specs:
+        value, metric = spec.value_number, spec.metric
+        if value is None:
+            continue
+        unit = f" {metric.unit_label}" if metric.unit_label else ""
+        if value < 0:
+            yield Problem(
+                "negative-value",
+                f"{spec.as_published} is negative",
+                spec.file,
+                spec.line,
+                spec.accelerator_id,
+                metric.key,
+                spec.entry.value,
+            )
+        elif (metric.min_value is not None and value < metric.min_value) or (
+            metric.max_value is not None and value > metric.max_value
+        ):
+            yield Problem(
+                "implausible-value",
+                f"{spec.as_published} is {value:g}{unit}, outside the plausible "
+                f"range {metric.min_value:g} to {metric.max_value:g}{unit} for {metric.label}",
+                spec.file,
+                spec.line,
+                spec.accelerator_id,
+                metric.key,
+                spec.entry.value,
+            )
+
+
+# Dense rates of one chip follow its formats: FP8 is at most 2× BF16, INT8 at most FP8, and so on. A lower
+# precision at twice its usual multiple of a higher one is the classic sparse figure typed in as dense.
+# (high-precision metric, low-precision metric, the largest ratio low/high that a real dense pair shows)
+DENSE_RATIO_LIMITS = (
+    ("tf32_dense_tflops", "bf16_dense_tflops", 2.0),
+    ("bf16_dense_tflops", "fp16_dense_tflops", 1.0),
+    ("fp16_dense_tflops", "bf16_dense_tflops", 1.0),
+    ("bf16_dense_tflops", "fp8_dense_tflops", 2.0),
+    ("fp8_dense_tflops", "int8_dense_tops", 1.0),
+    ("fp8_dense_tflops", "fp4_dense_tflops", 3.0),  # Blackwell Ultra's FP4 is 3× its FP8
+)
+SPARSE_SUSPICION = 1.8  # a ratio this far past the limit is flagged (exactly 2× is the sparse signature)
+
+
+@check
+def dense_figures_are_dense(dataset: Dataset) -> Iterator[Problem]:
+    by_chip: dict[str, dict[str, SpecRecord]] = defaultdict(dict)
+    for spec in dataset.specs:
+        by_chip[spec.accelerator_id][spec.metric.key] = spec
+    for specs in by_chip.values():
+        for high_key, low_key, limit in DENSE_RATIO_LIMITS:
+            high, low = specs.get(high_key), specs.get(low_key)
+            if not high or not low or not high.value_number or low.value_number is None:
+                continue
+            if low.entry.sparsity != "dense":
+                continue
+            ratio = low.value_number / high.value_number
+            if ratio >= limit * SPARSE_SUSPICION:
+                yield Problem(
+                    "sparse-as-dense",
+                    f"{low.as_published} looks like a sparse figure ({ratio:.3g}× the {high.metric.label} value "
+                    f"{high.value_number:g}, where dense figures are at most {limit:g}×); mark it "
+                    "'sparsity: sparse' or halve it",
+                    low.file,
+                    low.line,
+                    low.accelerator_id,
+                    low.metric.key,
+                    low.entry.value,
+                )
+
+
+# ---------------------------------------------------------------------------------------------- entry point
+
+
+def validate(data_dir: Path) -> Dataset:
+    """Read and check all of data/; the dataset carries every problem found (an empty list means valid)."""
+    dataset = Dataset()
+    if not data_dir.is_dir():
+        dataset.problems.append(Problem("bad-shape", f"data folder {data_dir} does not exist", str(data_dir)))
+        return dataset
+    source_documents, problems = load_folder(data_dir / "sources", data_dir)
+    dataset.problems.extend(problems)
+    accelerator_documents, problems = load_folder(data_dir / "accelerators", data_dir)
+    dataset.problems.extend(problems)
+    dataset.files_read = len(source_documents) + len(accelerator_documents) + len(dataset.problems)
+    _read_sources(source_documents, dataset)
+    _read_accelerators(accelerator_documents, dataset)
+    _read_specs(dataset)
+    for run_check in CHECKS:
+        dataset.problems.extend(run_check(dataset))
+    dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
+    return dataset

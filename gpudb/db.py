@@ -1,0 +1,234 @@
+"""The engine factory and the atomic build: data/ (validated) → database."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, inspect, select
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlmodel import SQLModel
+
+from gpudb import settings
+from gpudb.catalogue import METRICS
+from gpudb.checks import Dataset, validate
+from gpudb.errors import DatabaseError, DataValidationError
+from gpudb.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
+
+TABLES = [
+    SQLModel.metadata.tables[name] for name in ("source", "accelerator", "alias", "metric", "spec_value", "build_info")
+]
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL, or None for other databases and in-memory SQLite."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _parse(url: str):
+    try:
+        return make_url(url)
+    except ArgumentError as error:
+        raise DatabaseError(f"invalid database URL {url!r}: {error}") from None
+
+
+def create(url: str) -> Engine:
+    """An engine for any SQLAlchemy URL; a missing driver is reported as an error, not a traceback."""
+    try:
+        return create_engine(_parse(url))
+    except (NoSuchModuleError, ModuleNotFoundError) as error:
+        hint = " (install it with: pip install 'gpudb[postgres]')" if "postgres" in url else ""
+        raise DatabaseError(f"no driver for {_parse(url).drivername!r}{hint}: {error}") from None
+
+
+def open_for_reading(url: str | None = None) -> Engine:
+    """An engine on an existing gpudb database; says how to build one when there is none."""
+    url = url or settings.database_url()
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise DatabaseError(f"no database at {path}; run 'gpudb build' first")
+    engine = create(url)
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("spec_value"):
+                raise DatabaseError(f"{_shown(url)} is not a gpudb database; run 'gpudb build --db {_shown(url)}'")
+    except OperationalError as error:
+        raise DatabaseError(f"cannot open {_shown(url)}: {error.orig}") from None
+    return engine
+
+
+def _shown(url: str) -> str:
+    return _parse(url).render_as_string(hide_password=True)
+
+
+def data_digest(data_dir: Path) -> str:
+    """sha256 of every data file's path and bytes: the same data gives the same digest."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml"}):
+        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
+    """The dataset as rows per table, in a stable order (same data in, same database out)."""
+    from gpudb import __version__
+    from gpudb.checks import name_key
+
+    sources = sorted(dataset.sources, key=lambda s: s.entry.id)
+    accelerators = sorted(dataset.accelerators, key=lambda a: a.entry.id)
+    aliases: dict[str, dict] = {}
+    for record in accelerators:
+        entry = record.entry
+        names = [(entry.id, "id"), (entry.name, "name")] + [(alias, "alias") for alias in entry.aliases]
+        for name, kind in names:
+            aliases.setdefault(
+                name_key(name),
+                {"name_key": name_key(name), "name": name, "accelerator_id": entry.id, "kind": kind},
+            )
+    specs = sorted(dataset.specs, key=lambda s: (s.accelerator_id, s.metric.key))
+    return {
+        "source": [record.entry.model_dump(exclude_none=False) for record in sources],
+        "accelerator": [
+            {**record.entry.model_dump(exclude={"aliases", "specs"}), "file": record.file} for record in accelerators
+        ],
+        "alias": sorted(aliases.values(), key=lambda row: row["name_key"]),
+        "metric": [
+            {
+                "key": m.key,
+                "label": m.label,
+                "unit": m.unit_label,
+                "category": m.category,
+                "kind": m.kind,
+                "precision": m.precision,
+                "bits": m.bits,
+                "sparsity_applies": m.sparsity_applies,
+                "higher_is_better": m.higher_is_better,
+                "description": m.description,
+                "position": position,
+            }
+            for position, m in enumerate(METRICS)
+        ],
+        "spec_value": [
+            {
+                "id": number,
+                "accelerator_id": s.accelerator_id,
+                "metric_key": s.metric.key,
+                "value_number": s.value_number,
+                "value_text": s.value_text,
+                "unit": s.metric.unit_label,
+                "as_published": s.as_published,
+                "sparse_in_source": s.sparse_in_source,
+                "board_gpus": s.entry.board_gpus,
+                "source_id": s.entry.source,
+                "note": s.entry.note,
+                "file": s.file,
+                "line": s.line,
+            }
+            for number, s in enumerate(specs, start=1)
+        ],
+        "build_info": [
+            {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+            {"key": "gpudb_version", "value": __version__},
+            {"key": "data_digest", "value": data_digest(data_dir)},
+        ],
+    }
+
+
+def _write(connection: Connection, table_rows: dict[str, list[dict]]) -> None:
+    SQLModel.metadata.drop_all(connection, tables=TABLES)
+    SQLModel.metadata.create_all(connection, tables=TABLES)
+    for table in TABLES:
+        if table_rows[table.name]:
+            connection.execute(table.insert(), table_rows[table.name])
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote."""
+
+    url: str
+    accelerators: int
+    values: int
+    sources: int
+
+
+def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
+    """Validate data/ and write the database atomically; on any problem nothing is written.
+
+    SQLite: built into a new file beside the target and renamed over it (readers see the old file or the
+    new one). Other databases: dropped, created and filled in one transaction.
+    """
+    url = url or settings.database_url()
+    data_dir = data_dir or settings.data_dir()
+    dataset = validate(data_dir)
+    if dataset.problems:
+        raise DataValidationError(dataset.problems)
+    table_rows = rows(dataset, data_dir)
+    path = sqlite_path(url)
+    if path is None:
+        engine = create(url)
+        try:
+            with engine.begin() as connection:
+                _write(connection, table_rows)
+        except SQLAlchemyError as error:
+            raise DatabaseError(f"cannot build into {_shown(url)}: {getattr(error, 'orig', error)}") from None
+        finally:
+            engine.dispose()
+    else:
+        _build_sqlite_file(path, table_rows)
+    return BuildResult(
+        _shown(url), len(table_rows["accelerator"]), len(table_rows["spec_value"]), len(table_rows["source"])
+    )
+
+
+def _build_sqlite_file(path: Path, table_rows: dict[str, list[dict]]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(f"cannot create the folder {path.parent}: {error.strerror}") from None
+    temporary = path.with_name(f".{path.name}.building-{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    engine = create(f"sqlite:///{temporary}")
+    try:
+        with engine.begin() as connection:
+            _write(connection, table_rows)
+        engine.dispose()
+        os.replace(temporary, path)  # atomic on POSIX: a reader opens the old file or the new one
+    except (SQLAlchemyError, OSError) as error:
+        raise DatabaseError(f"cannot build {path}: {getattr(error, 'orig', None) or error}") from None
+    finally:
+        engine.dispose()
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def build_info(engine: Engine) -> dict[str, str]:
+    """The build_info table as a dict."""
+    with engine.connect() as connection:
+        return {key: value for key, value in connection.execute(select(BuildInfo.key, BuildInfo.value))}
+
+
+def iter_tables() -> Iterator[str]:
+    """Names of gpudb's tables, in the order they are written."""
+    return (table.name for table in TABLES)
+
+
+__all__ = [
+    "Accelerator",
+    "Alias",
+    "BuildResult",
+    "Metric",
+    "Source",
+    "SpecValue",
+    "build",
+    "create",
+    "open_for_reading",
+]

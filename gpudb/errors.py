@@ -1,0 +1,59 @@
+"""The exception family of gpudb. The library raises these; only the CLI and the web app print them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gpudb.problems import Problem
+
+
+class GpudbError(Exception):
+    """Base of every error gpudb raises on purpose; its message is one line meant for people."""
+
+    exit_code = 1
+
+
+class UnknownAcceleratorError(GpudbError, LookupError):
+    """A name matches no accelerator id or alias."""
+
+    exit_code = 3
+
+    def __init__(self, name: str, suggestions: Sequence[str] = ()):
+        self.name = name
+        self.suggestions = list(suggestions)
+        message = f"unknown accelerator {name!r}"
+        if self.suggestions:
+            message += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        else:
+            message += "; run 'gpudb list' to see the accelerators"
+        super().__init__(message)
+
+
+class AmbiguousNameError(GpudbError, LookupError):
+    """A name matches more than one accelerator."""
+
+    exit_code = 3
+
+    def __init__(self, name: str, candidates: Sequence[str]):
+        self.name = name
+        self.candidates = list(candidates)
+        super().__init__(f"ambiguous accelerator {name!r}: it could be " + ", ".join(repr(c) for c in self.candidates))
+
+
+class DataValidationError(GpudbError):
+    """data/ has problems; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        super().__init__(f"data/ has {count} problem{'s' if count != 1 else ''}; nothing was written")
+
+
+class DatabaseError(GpudbError):
+    """The database is missing, unreachable or not a gpudb database."""
+
+    exit_code = 4

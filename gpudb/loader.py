@@ -1,0 +1,133 @@
+"""data/ files → raw Python records that remember the line of every key, for messages that say where."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gpudb.problems import Problem
+
+
+class LineDict(dict):
+    """A YAML mapping that knows its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class LineList(list):
+    """A YAML sequence that knows its own line and the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings and sequences carry line numbers and which refuses duplicate keys."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+        mapping = LineDict()
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in mapping.key_lines:
+                raise _DuplicateKey(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+            mapping[key] = self.construct_object(value_node, deep=True)
+        return mapping
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+        sequence = LineList(self.construct_object(child, deep=True) for child in node.value)
+        sequence.line = node.start_mark.line + 1
+        sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return sequence
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed data file: where it is (as shown to people) and what it holds."""
+
+    path: Path
+    shown_path: str  # e.g. data/accelerators/nvidia/h20.yaml
+    content: Any
+
+
+def line_of(content: Any, location: tuple[Any, ...]) -> int | None:
+    """The line of the deepest key or item of `location` that exists in `content`."""
+    line = getattr(content, "line", None)
+    node = content
+    for step in location:
+        if isinstance(node, LineDict) and step in node:
+            line, node = node.key_lines[step], node[step]
+        elif isinstance(node, LineList) and isinstance(step, int) and 0 <= step < len(node):
+            line, node = node.item_lines[step], node[step]
+        else:
+            break
+    return line
+
+
+def shown_path(path: Path, data_dir: Path) -> str:
+    """The path as messages show it: relative to the folder that holds data/."""
+    try:
+        return path.relative_to(data_dir.parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_document(path: Path, data_dir: Path) -> tuple[Document | None, Problem | None]:
+    """Parse one YAML file; a file that cannot be read as UTF-8 YAML gives a problem instead."""
+    shown = shown_path(path, data_dir)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, Problem(
+            "not-utf8",
+            f"byte 0x{raw[error.start]:02x} at offset {error.start} is not UTF-8; save the file as UTF-8",
+            file=shown,
+            line=line,
+        )
+    try:
+        content = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except _DuplicateKey as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        return None, Problem("duplicate-key", error.problem or "duplicate key", file=shown, line=line)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        what = getattr(error, "problem", None) or str(error)
+        return None, Problem("yaml-syntax", f"invalid YAML: {what}", file=shown, line=line)
+    return Document(path, shown, content), None
+
+
+def yaml_files(folder: Path) -> Iterator[Path]:
+    """Every .yaml/.yml file below `folder`, in a stable order."""
+    if folder.is_dir():
+        yield from sorted(p for p in folder.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def load_folder(folder: Path, data_dir: Path) -> tuple[list[Document], list[Problem]]:
+    """Parse every YAML file below `folder`; collect the problems of those that do not parse."""
+    documents, problems = [], []
+    for path in yaml_files(folder):
+        document, problem = read_document(path, data_dir)
+        if document is not None:
+            documents.append(document)
+        if problem is not None:
+            problems.append(problem)
+    return documents, problems

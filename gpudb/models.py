@@ -1,0 +1,149 @@
+"""SQLModel tables of the built database, and the public shapes the API returns."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+
+
+class Source(SQLModel, table=True):
+    """A document that published figures are taken from."""
+
+    __tablename__ = "source"
+
+    id: str = Field(primary_key=True, description="Stable source id.")
+    title: str = Field(description="Title of the document as published.")
+    publisher: str = Field(description="Who published it.")
+    url: str = Field(description="Where it can be read.")
+    published: date | None = Field(default=None, description="Date of the document, if it carries one.")
+    accessed: date = Field(description="When the figures were read from it.")
+    kind: str = Field(index=True, description="vendor-datasheet, vendor-product-page, … estimate.")
+    note: str | None = Field(default=None)
+
+
+class Accelerator(SQLModel, table=True):
+    """One accelerator SKU."""
+
+    __tablename__ = "accelerator"
+
+    id: str = Field(primary_key=True, description="Stable id, e.g. h200-sxm.")
+    vendor: str = Field(index=True)
+    name: str = Field(description="Product name of this SKU.")
+    architecture: str = Field(index=True)
+    form_factor: str
+    data_center: bool = Field(description="Designed or marketed for data centres.")
+    china_specific: bool = Field(description="Made for the Chinese market under export rules.")
+    note: str | None = Field(default=None)
+    file: str = Field(description="The data file it was built from.")
+
+
+class Alias(SQLModel, table=True):
+    """Another name of an accelerator ('H200' for h200-sxm); name_key is unique across all accelerators."""
+
+    __tablename__ = "alias"
+
+    name_key: str = Field(primary_key=True, description="The name folded for matching.")
+    name: str
+    accelerator_id: str = Field(foreign_key="accelerator.id", index=True)
+    kind: str = Field(description="id, name or alias.")
+
+
+class Metric(SQLModel, table=True):
+    """The metric catalogue, copied into the database so readers need no code to interpret values."""
+
+    __tablename__ = "metric"
+
+    key: str = Field(primary_key=True)
+    label: str
+    unit: str = Field(description="Canonical unit as shown ('' when none).")
+    category: str = Field(index=True)
+    kind: str = Field(description="number, text or date.")
+    precision: str | None = Field(default=None)
+    bits: int | None = Field(default=None)
+    sparsity_applies: bool
+    higher_is_better: bool | None = Field(default=None)
+    description: str
+    position: int = Field(description="Order of the metric in the catalogue.")
+
+
+class SpecValue(SQLModel, table=True):
+    """One published value of one metric for one accelerator, in the canonical unit, with provenance."""
+
+    __tablename__ = "spec_value"
+    __table_args__ = (UniqueConstraint("accelerator_id", "metric_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    accelerator_id: str = Field(foreign_key="accelerator.id", index=True)
+    metric_key: str = Field(foreign_key="metric.key", index=True)
+    value_number: float | None = Field(default=None, description="In the metric's canonical unit.")
+    value_text: str | None = Field(default=None, description="Text metrics, and dates as YYYY-MM-DD.")
+    unit: str = Field(description="The canonical unit of value_number ('' when none).")
+    as_published: str = Field(description="The figure exactly as the source gives it.")
+    sparse_in_source: bool = Field(description="The source figure was with 2:4 sparsity; stored halved.")
+    board_gpus: int | None = Field(default=None, description="The source figure was for this many GPUs; divided.")
+    source_id: str = Field(foreign_key="source.id", index=True)
+    note: str | None = Field(default=None)
+    file: str
+    line: int | None = Field(default=None)
+
+
+class BuildInfo(SQLModel, table=True):
+    """What the database was built from: schema version, package version, digest of data/."""
+
+    __tablename__ = "build_info"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+# ---------------------------------------------------------------------------------------------- public shapes
+
+
+class SourcePublic(SQLModel):
+    """A source as the API returns it."""
+
+    id: str
+    title: str
+    publisher: str
+    url: str
+    published: date | None
+    accessed: date
+    kind: str
+
+
+class ValuePublic(SQLModel):
+    """One value with its unit and provenance, as the API returns it."""
+
+    metric: str
+    label: str
+    category: str
+    value: float | str | None = Field(description="In the canonical unit (numbers), or text / YYYY-MM-DD.")
+    unit: str
+    as_published: str
+    sparse_in_source: bool
+    board_gpus: int | None
+    note: str | None
+    source: SourcePublic
+
+
+class AcceleratorPublic(SQLModel):
+    """An accelerator with every stored value, as `gpudb.get` returns it."""
+
+    id: str
+    vendor: str
+    name: str
+    aliases: list[str]
+    architecture: str
+    form_factor: str
+    data_center: bool
+    china_specific: bool
+    note: str | None
+    values: list[ValuePublic]
+
+    def value(self, metric: str) -> float | str | None:
+        """The stored value of `metric` in its canonical unit, or None when unknown."""
+        return next((v.value for v in self.values if v.metric == metric), None)

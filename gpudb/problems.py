@@ -1,0 +1,73 @@
+"""A problem found in data/: a stable code, where it is, and a plain message. Every check yields these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Every code a check can report, with what it means. Documented in docs/validation.md (a test keeps them in step).
+CODES: dict[str, str] = {
+    "not-utf8": "the file is not valid UTF-8 text",
+    "yaml-syntax": "the file is not valid YAML",
+    "duplicate-key": "a key appears twice in one mapping (YAML would silently keep the last)",
+    "bad-shape": "the file's top level is not what it should be (a mapping for an accelerator, a list for sources)",
+    "unknown-field": "a field the format does not have (a typo is an error, not ignored)",
+    "missing-field": "a required field is absent",
+    "bad-type": "a field has a value of the wrong type or form",
+    "id-mismatch": "an accelerator's id differs from its file name",
+    "duplicate-id": "two accelerators or two sources share an id",
+    "duplicate-alias": "an alias is used by two accelerators, or equals another accelerator's id or name",
+    "unknown-metric": "a spec key that is not in the metric catalogue",
+    "missing-unit": "a number without a unit for a metric that has one",
+    "bad-unit": "a unit that pint does not know or that does not convert to the metric's unit",
+    "not-a-number": "a value that should be a number and is not",
+    "negative-value": "a value below zero",
+    "implausible-value": "a value outside the plausible bounds of its metric",
+    "missing-source": "a value without a source",
+    "unknown-source": "a source id that no file in data/sources/ defines",
+    "missing-sparsity": "a tensor throughput figure that does not say whether the source gave it dense or sparse",
+    "sparsity-not-applicable": "a sparsity flag on a metric vendors never quote with sparsity",
+    "sparse-as-dense": "a figure marked dense that looks like a 2:4-sparsity figure (twice what its precision allows)",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: code from CODES, a plain message, and where (file, line, accelerator, field, value)."""
+
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    accelerator: str | None = None
+    field: str | None = None
+    value: Any = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered problem code {self.code!r}")
+
+    @property
+    def location(self) -> str:
+        """'file:line' (or as much of it as is known)."""
+        if self.file and self.line:
+            return f"{self.file}:{self.line}"
+        return self.file or "data/"
+
+    def __str__(self) -> str:
+        subject = ".".join(part for part in (self.accelerator, self.field) if part)
+        subject = f" {subject}:" if subject else ""
+        return f"{self.location}{subject} {self.message} [{self.code}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as JSON-ready fields."""
+        value = self.value if self.value is None or isinstance(self.value, int | float | str) else str(self.value)
+        return {
+            "code": self.code,
+            "file": self.file,
+            "line": self.line,
+            "accelerator": self.accelerator,
+            "field": self.field,
+            "value": value,
+            "message": self.message,
+        }

@@ -1,0 +1,187 @@
+"""The one seam where SQL becomes Python objects and pandas frames. Read-only."""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, select
+
+from gpudb import db
+from gpudb.checks import name_key
+from gpudb.errors import AmbiguousNameError, UnknownAcceleratorError
+from gpudb.models import (
+    Accelerator,
+    AcceleratorPublic,
+    Alias,
+    Metric,
+    Source,
+    SourcePublic,
+    SpecValue,
+    ValuePublic,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _engine(url: str | Engine | None) -> Engine:
+    return url if isinstance(url, Engine) else db.open_for_reading(url)
+
+
+def resolve(name: str, url: str | Engine | None = None) -> str:
+    """The accelerator id that `name` means: an id, product name or alias, case and spacing ignored."""
+    engine = _engine(url)
+    with engine.connect() as connection:
+        names = connection.execute(select(Alias.name_key, Alias.name, Alias.accelerator_id)).all()
+    wanted = name_key(name)
+    for key, _, accelerator_id in names:
+        if key == wanted:
+            return accelerator_id
+    starting = sorted({accelerator_id for key, _, accelerator_id in names if wanted and key.startswith(wanted)})
+    if len(starting) > 1:
+        raise AmbiguousNameError(name, starting)
+    by_key = {key: accelerator_id for key, _, accelerator_id in names}
+    close = difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.6)
+    suggestions = list(dict.fromkeys(starting + [by_key[key] for key in close]))[:3]
+    raise UnknownAcceleratorError(name, suggestions)
+
+
+def get(name: str, url: str | Engine | None = None) -> AcceleratorPublic:
+    """Everything stored about one accelerator, each value with its unit and source."""
+    engine = _engine(url)
+    accelerator_id = resolve(name, engine)
+    with engine.connect() as connection:
+        accelerator = connection.execute(select(Accelerator).where(Accelerator.id == accelerator_id)).one()
+        aliases = connection.scalars(
+            select(Alias.name).where(Alias.accelerator_id == accelerator_id, Alias.kind == "alias").order_by(Alias.name)
+        ).all()
+        value_rows = connection.execute(_values_query().where(SpecValue.accelerator_id == accelerator_id)).all()
+    values = [_value_public(row._mapping) for row in value_rows]
+    fields = {
+        column: getattr(accelerator, column)
+        for column in AcceleratorPublic.model_fields
+        if column not in {"aliases", "values"}
+    }
+    return AcceleratorPublic(**fields, aliases=list(aliases), values=values)
+
+
+def _values_query():
+    """Every value joined with its metric and source, columns named as in the long frame."""
+    return (
+        select(
+            SpecValue.accelerator_id,
+            SpecValue.metric_key.label("metric"),
+            Metric.label,
+            Metric.category,
+            SpecValue.value_number,
+            SpecValue.value_text,
+            SpecValue.unit,
+            SpecValue.as_published,
+            SpecValue.sparse_in_source,
+            SpecValue.board_gpus,
+            SpecValue.note,
+            SpecValue.source_id,
+            Source.title.label("source_title"),
+            Source.publisher.label("source_publisher"),
+            Source.url.label("source_url"),
+            Source.published.label("source_published"),
+            Source.accessed.label("source_accessed"),
+            Source.kind.label("source_kind"),
+        )
+        .join(Metric, Metric.key == SpecValue.metric_key)
+        .join(Source, Source.id == SpecValue.source_id)
+        .order_by(SpecValue.accelerator_id, Metric.position)
+    )
+
+
+def _value_public(row) -> ValuePublic:
+    source = SourcePublic(
+        id=row["source_id"],
+        title=row["source_title"],
+        publisher=row["source_publisher"],
+        url=row["source_url"],
+        published=row["source_published"],
+        accessed=row["source_accessed"],
+        kind=row["source_kind"],
+    )
+    value = row["value_number"] if row["value_number"] is not None else row["value_text"]
+    return ValuePublic(
+        metric=row["metric"],
+        label=row["label"],
+        category=row["category"],
+        value=value,
+        unit=row["unit"],
+        as_published=row["as_published"],
+        sparse_in_source=row["sparse_in_source"],
+        board_gpus=row["board_gpus"],
+        note=row["note"],
+        source=source,
+    )
+
+
+def accelerators(url: str | Engine | None = None) -> list[dict]:
+    """One dict per accelerator (identity fields and its aliases), ordered by vendor and id."""
+    engine = _engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(Accelerator).order_by(Accelerator.vendor, Accelerator.id)).all()
+        alias_rows = connection.execute(
+            select(Alias.accelerator_id, Alias.name).where(Alias.kind == "alias").order_by(Alias.name)
+        ).all()
+    aliases: dict[str, list[str]] = {}
+    for accelerator_id, alias in alias_rows:
+        aliases.setdefault(accelerator_id, []).append(alias)
+    return [
+        {
+            "id": r.id,
+            "vendor": r.vendor,
+            "name": r.name,
+            "architecture": r.architecture,
+            "form_factor": r.form_factor,
+            "data_center": r.data_center,
+            "china_specific": r.china_specific,
+            "aliases": ", ".join(aliases.get(r.id, [])),
+        }
+        for r in rows
+    ]
+
+
+def metrics(url: str | Engine | None = None) -> list[dict]:
+    """The metric catalogue as stored in the database, in catalogue order."""
+    engine = _engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(Metric).order_by(Metric.position)).all()
+    return [dict(row._mapping) for row in rows]
+
+
+def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
+    """All values as a frame.
+
+    Wide (default): one row per accelerator (index: id), identity columns, then one column per metric in
+    its canonical unit (the unit is in the metric key, e.g. memory_bandwidth_tbs). Missing values are NaN.
+    Long: one row per value with its unit and provenance (source title, URL, kind, sparse flag, note).
+    """
+    import pandas as pd
+
+    engine = _engine(url)
+    with engine.connect() as connection:
+        long_frame = pd.DataFrame(connection.execute(_values_query()).mappings().all())
+    catalogue = metrics(engine)
+    if long_frame.empty:
+        long_frame = pd.DataFrame(columns=[c.name for c in _values_query().selected_columns])
+    long_frame.insert(
+        4,
+        "value",
+        long_frame["value_number"].astype(object).where(long_frame["value_number"].notna(), long_frame["value_text"]),
+    )
+    if long:
+        return long_frame.drop(columns=["value_number", "value_text"]).reset_index(drop=True)
+    identity = pd.DataFrame(accelerators(engine)).set_index("id")
+    keys = [m["key"] for m in catalogue]
+    wide = long_frame.pivot(index="accelerator_id", columns="metric", values="value")
+    wide = wide.reindex(index=identity.index, columns=keys)
+    for metric in catalogue:
+        if metric["kind"] == "number":
+            wide[metric["key"]] = pd.to_numeric(wide[metric["key"]])
+    wide.columns.name = None
+    return identity.join(wide)

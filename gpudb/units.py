@@ -1,0 +1,110 @@
+"""The only place that knows units: GB vs GiB, TB/s vs GB/s, PFLOPS vs TFLOPS, W vs kW.
+
+A small pint registry built from the definitions below (not pint's default one, where bytes are
+dimensionless and so '141 GB' would silently convert to a transistor count).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pint
+
+_DEFINITIONS = """
+kilo- = 1e3 = k-
+mega- = 1e6 = M-
+giga- = 1e9 = G-
+tera- = 1e12 = T-
+peta- = 1e15 = P-
+exa- = 1e18 = E-
+milli- = 1e-3 = m-
+kibi- = 2**10 = Ki-
+mebi- = 2**20 = Mi-
+gibi- = 2**30 = Gi-
+tebi- = 2**40 = Ti-
+second = [time] = s = sec
+meter = [length] = m = metre
+watt = [power] = W = watts
+byte = [information] = B = bytes
+bit = byte / 8 = b = bits
+operation = [operation] = op = OP
+flop = operation = FLOP
+FLOPS = flop / second = flops
+OPS = operation / second = ops
+dollar = [currency] = USD = usd = US_dollar
+count = []
+million = 1e6 * count
+billion = 1e9 * count
+trillion = 1e12 * count
+"""
+
+_THOUSANDS_SEPARATOR = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_NUMBER_THEN_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+class UnitProblem(ValueError):
+    """A value that cannot be read as a number in the wanted unit; `code` names the kind of problem."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """The unit registry (built once; building it costs a few milliseconds)."""
+    ureg = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
+    for line in _DEFINITIONS.strip().splitlines():
+        ureg.define(line)
+    return ureg
+
+
+def split_value(raw: str) -> tuple[float, str]:
+    """'1,979 TFLOPS' → (1979.0, 'TFLOPS'); raises UnitProblem('not-a-number') when no number leads."""
+    text = _THOUSANDS_SEPARATOR.sub("", raw.replace("\u00a0", " "))
+    match = _NUMBER_THEN_UNIT.match(text)
+    if not match:
+        raise UnitProblem("not-a-number", f"{raw!r} is not a number followed by a unit")
+    return float(match.group(1)), match.group(2)
+
+
+def convert(number: float, unit: str, canonical_unit: str) -> float:
+    """`number` in `unit`, expressed in `canonical_unit`; raises UnitProblem('bad-unit') when impossible."""
+    ureg = registry()
+    unit_text = unit.replace("²", "**2").replace("³", "**3")
+    try:
+        quantity = ureg.Quantity(number, ureg.parse_units(unit_text))
+    except (
+        pint.errors.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        SyntaxError,
+    ) as error:
+        raise UnitProblem("bad-unit", f"unknown unit {unit!r}") from error
+    try:
+        magnitude = float(quantity.to(canonical_unit).magnitude)
+    except pint.errors.DimensionalityError as error:
+        raise UnitProblem("bad-unit", f"{unit!r} does not convert to {canonical_unit}") from error
+    # 12 significant digits drop the binary noise of conversion (1.8 TB/s is 1800 GB/s, not 1800.0000000000002)
+    return float(f"{magnitude:.12g}")
+
+
+def to_canonical(value: float | str, unit: str | None, canonical_unit: str) -> float:
+    """Read a data-file value ('4.8 TB/s', or 4.8 with unit 'TB/s') in the catalogue's unit."""
+    if isinstance(value, bool):
+        raise UnitProblem("not-a-number", f"{value!r} is not a number")
+    if isinstance(value, int | float):
+        number, written_unit = float(value), ""
+    elif isinstance(value, str):
+        number, written_unit = split_value(value)
+    else:
+        raise UnitProblem("not-a-number", f"{value!r} is not a number")
+    if written_unit and unit:
+        raise UnitProblem("bad-unit", f"unit given twice: {written_unit!r} in value and {unit!r} in unit")
+    written_unit = written_unit or (unit or "")
+    if not written_unit:
+        raise UnitProblem("missing-unit", f"{value!r} has no unit; write it as e.g. '{value} {canonical_unit}'")
+    return convert(number, written_unit, canonical_unit)
