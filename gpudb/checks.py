@@ -208,15 +208,10 @@ def read_spec(record: AcceleratorRecord, key: str, spec: SpecEntry) -> SpecRecor
         return Problem(code, message, file, record.line("specs", key, at) or line, accelerator, key, spec.value)
 
     if metric is None:
-        guess = difflib.get_close_matches(key, list(METRICS_BY_KEY), n=1)
-        hint = f"did you mean {guess[0]!r}? " if guess else ""
+        guess = closest_metric(key)
+        hint = f"did you mean {guess!r}? " if guess else ""
         return Problem(
-            "unknown-metric",
-            f"{key!r} is not a metric; {hint}see 'gpudb metrics'",
-            file,
-            line,
-            accelerator,
-            key,
+            "unknown-metric", f"{key!r} is not a metric; {hint}see 'gpudb metrics'", file, line, accelerator, key
         )
     if spec.sparsity is not None and not metric.sparsity_applies:
         return problem(
@@ -227,7 +222,7 @@ def read_spec(record: AcceleratorRecord, key: str, spec: SpecEntry) -> SpecRecor
     if metric.sparsity_applies and spec.sparsity is None:
         return problem(
             "missing-sparsity",
-            f"{metric.label} figures come dense or with 2:4 sparsity; add "
+            f"{(metric.precision or metric.label).upper()} tensor figures are quoted dense or with 2:4 sparsity; add "
             "'sparsity: dense' or 'sparsity: sparse' as the source prints it",
         )
     if spec.board_gpus is not None and (metric.kind != "number" or metric.category in {"physical", "market"}):
@@ -270,6 +265,16 @@ def read_spec(record: AcceleratorRecord, key: str, spec: SpecEntry) -> SpecRecor
         line,
         record.line("specs", key, "source"),
     )
+
+
+def closest_metric(key: str) -> str | None:
+    """The catalogue key a mistyped one most likely meant; keys of the same precision come first."""
+    prefix = key.split("_", 1)[0]
+    same_prefix = [candidate for candidate in METRICS_BY_KEY if candidate.split("_", 1)[0] == prefix]
+    guesses = difflib.get_close_matches(key, same_prefix, n=1, cutoff=0.3) or difflib.get_close_matches(
+        key, list(METRICS_BY_KEY), n=1
+    )
+    return guesses[0] if guesses else None
 
 
 def _read_date(value: Any) -> str | None:
@@ -416,14 +421,21 @@ def values_are_plausible(dataset: Dataset) -> Iterator[Problem]:
         ):
             yield Problem(
                 "implausible-value",
-                f"{spec.as_published} is {value:g}{unit}, outside the plausible "
-                f"range {metric.min_value:g} to {metric.max_value:g}{unit} for {metric.label}",
+                f"{spec.as_published}{_in_canonical(spec)} is outside the plausible range"
+                f" {metric.min_value:g} to {metric.max_value:g}{unit} for {metric.label}",
                 spec.file,
                 spec.line,
                 spec.accelerator_id,
                 metric.key,
                 spec.entry.value,
             )
+
+
+def _in_canonical(spec: SpecRecord) -> str:
+    """' (= 4.8 TB/s)' when the stored value reads differently from the published figure, else ''."""
+    unit = f" {spec.metric.unit_label}" if spec.metric.unit_label else ""
+    canonical = f"{spec.value_number:g}{unit}"
+    return "" if canonical == spec.as_published else f" (= {canonical})"
 
 
 # Dense rates of one chip follow its formats: FP8 is at most 2× BF16, INT8 at most FP8, and so on. A lower

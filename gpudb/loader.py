@@ -111,6 +111,9 @@ def read_document(path: Path, data_dir: Path) -> tuple[Document | None, Problem 
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
         what = getattr(error, "problem", None) or str(error)
+        context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+        if context and context_mark and context_mark.line + 1 != line:
+            what += f" ({context} at line {context_mark.line + 1})"
         return None, Problem("yaml-syntax", f"invalid YAML: {what}", file=shown, line=line)
     return Document(path, shown, content), None
 

@@ -1,0 +1,41 @@
+# The targets here are what the README and CI run. `make run` and `make test` work on a fresh machine.
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run install install-test test lint format clean
+
+run: install ## install, build the embedded SQLite database from data/, and list it
+	$(BIN)/gpudb build
+	$(BIN)/gpudb list
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[postgres]'
+	touch $@
+
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-test: pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test,postgres]'
+	touch $@ $(VENV)/.installed
+
+test: install-test ## install test needs, make sure PostgreSQL is up, lint, and run the whole suite
+	bash scripts/ensure-postgres.sh
+	$(BIN)/ruff check gpudb tests
+	$(BIN)/ruff format --check gpudb tests
+	$(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check gpudb tests
+
+format:
+	$(BIN)/ruff format gpudb tests
+	$(BIN)/ruff check --fix gpudb tests
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,62 @@
+"""Shared fixtures: a copy of the minimal fixture data, and databases on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REAL_DATA = Path(__file__).parent.parent / "data"
+POSTGRES_URL = os.environ.get("GPUDB_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def minimal_data(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures/minimal/data: one fictional chip exercising every kind of value."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "minimal" / "data", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end.
+
+    PostgreSQL must be up (`make test` starts it): an unreachable server fails the tests rather than skipping
+    them, so a green run always means both backends were tested.
+    """
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"gpudb_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database URL on each backend: an SQLite file under tmp_path, or the session's PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'gpudb.sqlite'}"
+    return request.getfixturevalue("postgres_server_url")
+
+
+@pytest.fixture
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No GPUDB_* settings leak in from the caller's environment; the default database lives in tmp_path."""
+    for name in ("GPUDB_DATABASE_URL", "GPUDB_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GPUDB_DATABASE_URL", f"sqlite:///{tmp_path / 'default.sqlite'}")
+    return tmp_path

@@ -1,0 +1,145 @@
+"""Validation: every problem code fires on its broken fixture with the exact message, and all are reported at once.
+
+Each folder in tests/fixtures/broken/ is laid over a copy of tests/fixtures/minimal/data (files replace or add);
+the first line of each broken file says what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gpudb.checks import CHECKS, validate
+from gpudb.problems import CODES
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+X1 = "data/accelerators/acme/x1.yaml"
+
+# fixture folder → the one problem it must produce, as `gpudb check` prints it
+EXPECTED = {
+    "not-utf8": f"{X1}:4 byte 0xe9 at offset 105 is not UTF-8; save the file as UTF-8 [not-utf8]",
+    "yaml-syntax": f"{X1}:6 invalid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence at "
+    "line 5) [yaml-syntax]",
+    "duplicate-key": f"{X1}:33 duplicate key 'pcie_generation' [duplicate-key]",
+    "bad-shape": "data/accelerators/acme/x2.yaml:2 an accelerator file must be a YAML mapping [bad-shape]",
+    "unknown-field": f"{X1}:15 x1.bf16_dense_tflops.notes: unknown field 'notes'; did you mean 'note'? allowed: "
+    "value, unit, source, sparsity, board_gpus, note [unknown-field]",
+    "missing-field": f"{X1}:2 x1.form_factor: required field 'form_factor' is missing [missing-field]",
+    "bad-type": f"{X1}:8 x1.data_center: 'yes please': input should be a valid boolean [bad-type]",
+    "id-mismatch": f"{X1}:2 x9.id: id 'x9' differs from the file name 'x1.yaml'; rename one [id-mismatch]",
+    "duplicate-id": "data/accelerators/other/x1.yaml:2 x1.id: accelerator id 'x1' is already used by "
+    f"{X1} [duplicate-id]",
+    "duplicate-source-id": "data/sources/more.yaml:2 id: source id 'acme-datasheet' is already defined at "
+    "data/sources/acme.yaml:1 [duplicate-id]",
+    "duplicate-alias": "data/accelerators/acme/x2.yaml:5 x2.aliases: alias 'x1' already names accelerator 'x1' "
+    "[duplicate-alias]",
+    "unknown-metric": f"{X1}:11 x1.bf16_tflops: 'bf16_tflops' is not a metric; did you mean 'bf16_dense_tflops'? "
+    "see 'gpudb metrics' [unknown-metric]",
+    "missing-unit": f"{X1}:23 x1.memory_capacity_gb: 141 has no unit; write it as e.g. '141 GB' [missing-unit]",
+    "bad-unit": f"{X1}:20 x1.memory_bandwidth_tbs: 'TB' does not convert to TB/s [bad-unit]",
+    "not-a-number": f"{X1}:20 x1.memory_bandwidth_tbs: 'about 4.8 TB/s' is not a number followed by a unit "
+    "[not-a-number]",
+    "negative-value": f"{X1}:19 x1.memory_bandwidth_tbs: -4800 GB/s is negative [negative-value]",
+    "implausible-value": f"{X1}:19 x1.memory_bandwidth_tbs: 4800 TB/s is outside the plausible range 0.05 to "
+    "100 TB/s for Memory bandwidth [implausible-value]",
+    "missing-source": f"{X1}:19 x1.memory_bandwidth_tbs: value has no source; add 'source: <id from "
+    "data/sources/>' [missing-source]",
+    "unknown-source": f"{X1}:21 x1.memory_bandwidth_tbs: source 'acme-datasheat' is not defined; did you mean "
+    "'acme-datasheet'? [unknown-source]",
+    "missing-sparsity": f"{X1}:12 x1.bf16_dense_tflops: BF16 tensor figures are quoted dense or with 2:4 "
+    "sparsity; add 'sparsity: dense' or 'sparsity: sparse' as the source prints it [missing-sparsity]",
+    "sparsity-not-applicable": f"{X1}:28 x1.fp64_tflops: FP64 is never quoted with sparsity; remove 'sparsity' "
+    "[sparsity-not-applicable]",
+    "sparse-as-dense": f"{X1}:15 x1.fp8_dense_tflops: 3,958 TFLOPS looks like a sparse figure (4× the BF16 "
+    "dense value 989.5, where dense figures are at most 2×); mark it 'sparsity: sparse' or halve it "
+    "[sparse-as-dense]",
+}
+
+
+def broken_data(minimal_data: Path, *cases: str) -> Path:
+    """The minimal data with the files of the named broken fixtures laid over it."""
+    for case in cases:
+        shutil.copytree(BROKEN / case, minimal_data, dirs_exist_ok=True)
+    return minimal_data
+
+
+def test_the_minimal_fixture_is_valid(minimal_data):
+    dataset = validate(minimal_data)
+    assert dataset.problems == []
+    assert (len(dataset.accelerators), len(dataset.specs), len(dataset.sources)) == (1, 8, 1)
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_each_broken_fixture_gives_its_exact_problem(minimal_data, case):
+    problems = validate(broken_data(minimal_data, case)).problems
+    assert [str(problem) for problem in problems] == [EXPECTED[case]]
+
+
+def test_every_code_has_a_broken_fixture():
+    fired = {message.rsplit("[", 1)[1].rstrip("]") for message in EXPECTED.values()}
+    assert fired == set(CODES)
+    assert sorted(path.name for path in BROKEN.iterdir()) == sorted(EXPECTED)
+
+
+def test_every_problem_is_reported_in_one_run(minimal_data):
+    # three files broken in three ways: all three problems come back together, in file and line order
+    data = broken_data(minimal_data, "bad-shape", "duplicate-source-id", "missing-sparsity")
+    codes = [problem.code for problem in validate(data).problems]
+    assert codes == ["missing-sparsity", "bad-shape", "duplicate-id"]
+
+
+def test_problems_carry_structured_locations(minimal_data):
+    (problem,) = validate(broken_data(minimal_data, "sparse-as-dense")).problems
+    assert problem.as_dict() == {
+        "code": "sparse-as-dense",
+        "file": X1,
+        "line": 15,
+        "accelerator": "x1",
+        "field": "fp8_dense_tflops",
+        "value": "3,958 TFLOPS",
+        "message": EXPECTED["sparse-as-dense"].split(": ", 1)[1].rsplit(" [", 1)[0],
+    }
+
+
+def test_a_missing_data_folder_is_a_problem(tmp_path):
+    (problem,) = validate(tmp_path / "nowhere").problems
+    assert str(problem) == f"{tmp_path / 'nowhere'} data folder {tmp_path / 'nowhere'} does not exist [bad-shape]"
+
+
+def test_checks_are_registered_once():
+    names = [check.__name__ for check in CHECKS]
+    assert len(names) == len(set(names))
+    assert names == [
+        "id_matches_file_name",
+        "ids_are_unique",
+        "aliases_are_unique",
+        "sources_exist",
+        "values_are_plausible",
+        "dense_figures_are_dense",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("metric", "entry", "stored"),
+    [
+        # 1979 TFLOPS with 2:4 sparsity → 1979 / 2 = 989.5 dense
+        ("bf16_dense_tflops", {"value": "1979 TFLOPS", "sparsity": "sparse"}, 989.5),
+        # HGX board of 8: 268 TFLOPS / 8 = 33.5 per GPU
+        ("fp64_tflops", {"value": "268 TFLOPS", "board_gpus": 8}, 33.5),
+        # both: 144 PFLOPS sparse for 8 GPUs → 144,000 / 2 / 8 = 9,000 TFLOPS dense per GPU
+        ("fp4_dense_tflops", {"value": "144 PFLOPS", "sparsity": "sparse", "board_gpus": 8}, 9000.0),
+    ],
+)
+def test_sparse_and_board_figures_are_stored_dense_and_per_gpu(minimal_data, metric, entry, stored):
+    import yaml
+
+    path = minimal_data / "accelerators" / "acme" / "x1.yaml"
+    content = yaml.safe_load(path.read_text())
+    content["specs"] = {metric: {**entry, "source": "acme-datasheet"}}
+    path.write_text(yaml.safe_dump(content))
+    dataset = validate(minimal_data)
+    assert dataset.problems == []
+    (spec,) = dataset.specs
+    assert spec.value_number == stored
