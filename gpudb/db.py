@@ -84,14 +84,13 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
 
     sources = sorted(dataset.sources, key=lambda s: s.entry.id)
     accelerators = sorted(dataset.accelerators, key=lambda a: a.entry.id)
-    aliases: dict[str, dict] = {}
+    aliases: dict[tuple[str, str], dict] = {}
     for record in accelerators:
         entry = record.entry
         names = [(entry.id, "id"), (entry.name, "name")] + [(alias, "alias") for alias in entry.aliases]
         for name, kind in names:
             aliases.setdefault(
-                name_key(name),
-                {"name_key": name_key(name), "name": name, "accelerator_id": entry.id, "kind": kind},
+                (entry.id, name), {"accelerator_id": entry.id, "name": name, "name_key": name_key(name), "kind": kind}
             )
     specs = sorted(dataset.specs, key=lambda s: (s.accelerator_id, s.metric.key))
     return {
@@ -99,7 +98,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
         "accelerator": [
             {**record.entry.model_dump(exclude={"aliases", "specs"}), "file": record.file} for record in accelerators
         ],
-        "alias": sorted(aliases.values(), key=lambda row: row["name_key"]),
+        "alias": [aliases[key] for key in sorted(aliases)],
         "metric": [
             {
                 "key": m.key,
@@ -143,11 +142,27 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
 
 
 def _write(connection: Connection, table_rows: dict[str, list[dict]]) -> None:
-    SQLModel.metadata.drop_all(connection, tables=TABLES)
-    SQLModel.metadata.create_all(connection, tables=TABLES)
+    """Replace every gpudb table's rows inside the caller's transaction.
+
+    Tables of the current schema are emptied with DELETE rather than dropped: under MVCC (PostgreSQL) readers
+    keep their snapshot and are never blocked, where DROP or TRUNCATE would lock them out until commit.
+    """
+    if _schema_is_current(connection):
+        for table in reversed(TABLES):
+            connection.execute(table.delete())
+    else:
+        SQLModel.metadata.drop_all(connection, tables=TABLES)
+        SQLModel.metadata.create_all(connection, tables=TABLES)
     for table in TABLES:
         if table_rows[table.name]:
             connection.execute(table.insert(), table_rows[table.name])
+
+
+def _schema_is_current(connection: Connection) -> bool:
+    if not all(inspect(connection).has_table(table.name) for table in TABLES):
+        return False
+    version = connection.execute(select(BuildInfo.value).where(BuildInfo.key == "schema_version")).scalar()
+    return version == str(SCHEMA_VERSION)
 
 
 @dataclass(frozen=True)

@@ -42,13 +42,16 @@ class Accelerator(SQLModel, table=True):
 
 
 class Alias(SQLModel, table=True):
-    """Another name of an accelerator ('H200' for h200-sxm); name_key is unique across all accelerators."""
+    """A name of an accelerator: its id, product name, and every alias ('H200' for h200-sxm).
+
+    name_key is the name folded for matching; validation guarantees that one key never names two accelerators.
+    """
 
     __tablename__ = "alias"
 
-    name_key: str = Field(primary_key=True, description="The name folded for matching.")
-    name: str
-    accelerator_id: str = Field(foreign_key="accelerator.id", index=True)
+    accelerator_id: str = Field(foreign_key="accelerator.id", primary_key=True)
+    name: str = Field(primary_key=True, description="The name as written in the data file.")
+    name_key: str = Field(index=True, description="The name folded for matching.")
     kind: str = Field(description="id, name or alias.")
 
 

@@ -1,0 +1,164 @@
+"""The CLI as a user runs it: outputs, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gpudb.cli import app
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+
+
+@pytest.fixture
+def run(isolated_env, minimal_data, monkeypatch):
+    """Invoke the CLI in-process on the minimal data, with the default database in a temporary folder."""
+    monkeypatch.setenv("GPUDB_DATA_DIR", str(minimal_data))
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(app, list(args))
+
+    return invoke
+
+
+def test_check_reports_a_valid_folder(run, minimal_data):
+    result = run("check")
+    assert result.exit_code == 0
+    assert result.stdout == f"{minimal_data}: 1 accelerators, 8 values, 1 sources: all valid\n"
+
+
+def test_check_reports_every_problem_and_exits_1(run, minimal_data):
+    shutil.copytree(BROKEN / "missing-unit", minimal_data, dirs_exist_ok=True)
+    shutil.copytree(BROKEN / "bad-shape", minimal_data, dirs_exist_ok=True)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "data/accelerators/acme/x1.yaml:23 x1.memory_capacity_gb: 141 has no unit; write it as e.g. '141 GB' "
+        "[missing-unit]",
+        "data/accelerators/acme/x2.yaml:2 an accelerator file must be a YAML mapping [bad-shape]",
+        f"2 problems in {minimal_data}",
+    ]
+
+
+def test_check_json_lists_problems_with_locations(run, minimal_data):
+    shutil.copytree(BROKEN / "unknown-source", minimal_data, dirs_exist_ok=True)
+    result = run("check", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert report["problems"] == [
+        {
+            "code": "unknown-source",
+            "file": "data/accelerators/acme/x1.yaml",
+            "line": 21,
+            "accelerator": "x1",
+            "field": "memory_bandwidth_tbs",
+            "value": "acme-datasheat",
+            "message": "source 'acme-datasheat' is not defined; did you mean 'acme-datasheet'?",
+        }
+    ]
+
+
+def test_build_then_list_and_show(run, isolated_env):
+    result = run("build")
+    assert result.exit_code == 0
+    assert result.stdout == f"built sqlite:///{isolated_env / 'default.sqlite'}: 1 accelerators, 8 values, 1 sources\n"
+    listed = run("list", "--format", "csv")
+    assert listed.exit_code == 0
+    assert list(csv.DictReader(io.StringIO(listed.stdout))) == [
+        {
+            "id": "x1",
+            "vendor": "Acme",
+            "name": "X1 SXM",
+            "architecture": "Roadrunner",
+            "form_factor": "SXM5",
+            "data_center": "True",
+            "china_specific": "False",
+            "aliases": "Acme X1, X1",
+        }
+    ]
+    shown = run("show", "acme x1")
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith("X1 SXM (x1) · Acme Roadrunner · SXM5\naliases: Acme X1, X1\n")
+    assert "1979 TFLOPS (2:4 sparse, halved)" in shown.stdout
+    assert "268 TFLOPS (board of 8, divided)" in shown.stdout
+    assert shown.stdout.rstrip().endswith(
+        "[1] Acme X1 Datasheet. Acme, 2024-03-01 (vendor-datasheet). https://example.com/x1.pdf"
+    )
+
+
+def test_show_json_and_csv(run):
+    run("build")
+    shown = json.loads(run("show", "X1", "--format", "json").stdout)
+    assert shown["id"] == "x1"
+    bf16 = next(v for v in shown["values"] if v["metric"] == "bf16_dense_tflops")
+    assert (bf16["value"], bf16["unit"], bf16["sparse_in_source"], bf16["source"]["url"]) == (
+        989.5,
+        "TFLOPS",
+        True,
+        "https://example.com/x1.pdf",
+    )
+    rows = list(csv.DictReader(io.StringIO(run("show", "X1", "-f", "csv").stdout)))
+    assert [row["metric"] for row in rows][:3] == ["fp64_tflops", "bf16_dense_tflops", "fp8_dense_tflops"]
+    assert rows[0]["value"] == "33.5" and rows[3]["value"] == "141"  # whole numbers without .0
+
+
+def test_build_refuses_bad_data_and_writes_nothing(run, minimal_data, isolated_env):
+    shutil.copytree(BROKEN / "sparse-as-dense", minimal_data, dirs_exist_ok=True)
+    result = run("build")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "Error: data/ has 1 problem; nothing was written"
+    assert "[sparse-as-dense]" in result.stderr.splitlines()[0]
+    assert not (isolated_env / "default.sqlite").exists()
+
+
+def test_unknown_accelerator_exits_3_with_suggestions(run):
+    run("build")
+    result = run("show", "x1 sx")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        3,
+        "",
+        "Error: unknown accelerator 'x1 sx'; did you mean 'x1'?\n",
+    )
+
+
+def test_missing_database_exits_4_and_says_how_to_build(run, isolated_env):
+    result = run("list")
+    assert (result.exit_code, result.stderr) == (
+        4,
+        f"Error: no database at {isolated_env / 'default.sqlite'}; run 'gpudb build' first\n",
+    )
+
+
+def test_bad_format_is_a_usage_error_naming_the_allowed_values(run):
+    result = run("list", "--format", "xml")
+    assert result.exit_code == 2
+    assert "'xml' is not one of" in result.stderr and "'table', 'csv', 'json'" in result.stderr
+
+
+def test_metrics_lists_the_catalogue(run):
+    rows = json.loads(run("metrics", "--format", "json").stdout)
+    by_key = {row["key"]: row for row in rows}
+    assert by_key["memory_bandwidth_tbs"]["unit"] == "TB/s"
+    assert by_key["bf16_dense_tflops"]["sparsity_applies"] is True
+    assert by_key["die_area_mm2"]["unit"] == "mm²"
+
+
+def test_the_console_script_runs_as_a_user_runs_it(tmp_path, minimal_data):
+    # a real process: no traceback on a bad --db URL, exit code 4
+    gpudb = Path(sys.executable).with_name("gpudb")
+    env = {**os.environ, "GPUDB_DATA_DIR": str(minimal_data)}
+    result = subprocess.run([str(gpudb), "build", "--db", "nonsense://"], capture_output=True, text=True, env=env)
+    assert result.returncode == 4
+    assert result.stderr.startswith("Error: no driver for 'nonsense'")
+    assert "Traceback" not in result.stderr

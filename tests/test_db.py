@@ -1,0 +1,154 @@
+"""The build: round trip on SQLite and PostgreSQL, same data in → same database out, and atomicity."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from gpudb import db, query
+from gpudb.errors import DatabaseError, DataValidationError
+from gpudb.models import SpecValue
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+
+
+def table_contents(url: str) -> dict[str, list[tuple]]:
+    """Every row of every gpudb table, in primary-key order: the database as a value."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            contents = {}
+            for table in db.TABLES:
+                order = list(table.primary_key.columns)
+                contents[table.name] = [tuple(row) for row in connection.execute(select(table).order_by(*order))]
+            return contents
+    finally:
+        engine.dispose()
+
+
+def test_build_round_trip(database_url, minimal_data):
+    result = db.build(database_url, minimal_data)
+    assert (result.accelerators, result.values, result.sources) == (1, 8, 1)
+    x1 = query.get("x1", database_url)
+    assert x1.name == "X1 SXM"
+    assert x1.aliases == ["Acme X1", "X1"]
+    # hand-checked against tests/fixtures/minimal/data/accelerators/acme/x1.yaml
+    assert x1.value("bf16_dense_tflops") == 989.5  # 1979 sparse / 2
+    assert x1.value("fp8_dense_tflops") == 1979.0  # "1,979 TFLOPS" dense
+    assert x1.value("fp64_tflops") == 33.5  # 268 for a board of 8 / 8
+    assert x1.value("memory_bandwidth_tbs") == 4.8  # 4800 GB/s
+    assert x1.value("memory_capacity_gb") == 141.0
+    assert x1.value("pcie_generation") == 5.0
+    assert x1.value("launch_date") == "2024-03-18"
+    assert x1.value("memory_type") == "HBM3e"
+    assert x1.value("tdp_w") is None  # unknown stays empty
+    bf16 = next(v for v in x1.values if v.metric == "bf16_dense_tflops")
+    assert (bf16.as_published, bf16.sparse_in_source, bf16.unit) == ("1979 TFLOPS", True, "TFLOPS")
+    assert (bf16.source.title, bf16.source.url) == ("Acme X1 Datasheet", "https://example.com/x1.pdf")
+
+
+def test_same_data_gives_the_same_database(database_url, minimal_data, tmp_path):
+    db.build(database_url, minimal_data)
+    first = table_contents(database_url)
+    other_sqlite = f"sqlite:///{tmp_path / 'second.sqlite'}"
+    db.build(other_sqlite, minimal_data)
+    db.build(database_url, minimal_data)
+    assert table_contents(database_url) == first
+    # and the two backends agree row for row
+    assert table_contents(other_sqlite) == first
+
+
+def test_a_failing_build_leaves_the_previous_database_untouched(database_url, minimal_data):
+    db.build(database_url, minimal_data)
+    before = table_contents(database_url)
+    shutil.copytree(BROKEN / "unknown-source", minimal_data, dirs_exist_ok=True)
+    with pytest.raises(DataValidationError) as caught:
+        db.build(database_url, minimal_data)
+    assert str(caught.value) == "data/ has 1 problem; nothing was written"
+    assert table_contents(database_url) == before
+    assert query.get("X1", database_url).value("memory_bandwidth_tbs") == 4.8
+
+
+def test_a_build_that_fails_while_writing_keeps_the_old_database(database_url, minimal_data, monkeypatch):
+    db.build(database_url, minimal_data)
+    before = table_contents(database_url)
+    original_write = db._write
+
+    def write_then_fail(connection, table_rows):
+        original_write(connection, table_rows)  # every table is dropped, recreated and filled …
+        raise RuntimeError("disk full")  # … and then the build dies before it commits
+
+    monkeypatch.setattr(db, "_write", write_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        db.build(database_url, minimal_data)
+    assert table_contents(database_url) == before
+
+
+def test_a_reader_keeps_its_view_while_sqlite_is_rebuilt(tmp_path, minimal_data):
+    path = tmp_path / "gpudb.sqlite"
+    url = f"sqlite:///{path}"
+    db.build(url, minimal_data)
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    old_count = reader.execute("SELECT count(*) FROM spec_value").fetchone()[0]
+    # remove one value and rebuild while the reader is in its transaction
+    x1 = minimal_data / "accelerators" / "acme" / "x1.yaml"
+    x1.write_text(x1.read_text().replace("  memory_type:\n    value: HBM3e\n    source: acme-datasheet\n", ""))
+    db.build(url, minimal_data)
+    assert reader.execute("SELECT count(*) FROM spec_value").fetchone()[0] == old_count == 8
+    reader.close()
+    assert query.get("x1", url).value("memory_type") is None
+    assert not list(tmp_path.glob(".gpudb.sqlite.building-*"))  # no temporary file left behind
+
+
+def test_build_creates_the_folder_of_a_new_sqlite_file(tmp_path, minimal_data):
+    path = tmp_path / "deep" / "er" / "gpudb.sqlite"
+    db.build(f"sqlite:///{path}", minimal_data)
+    assert path.exists()
+
+
+def test_reading_a_missing_database_says_how_to_build_it(tmp_path):
+    with pytest.raises(DatabaseError) as caught:
+        query.get("x1", f"sqlite:///{tmp_path / 'none.sqlite'}")
+    assert str(caught.value) == f"no database at {tmp_path / 'none.sqlite'}; run 'gpudb build' first"
+    assert not (tmp_path / "none.sqlite").exists()  # reading never creates an empty file
+
+
+def test_reading_a_database_that_is_not_gpudbs(tmp_path):
+    path = tmp_path / "other.sqlite"
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(DatabaseError) as caught:
+        query.get("x1", f"sqlite:///{path}")
+    assert str(caught.value) == (f"sqlite:///{path} is not a gpudb database; run 'gpudb build --db sqlite:///{path}'")
+
+
+def test_an_invalid_url_is_an_error_not_a_traceback():
+    with pytest.raises(DatabaseError) as caught:
+        db.create("not a url")
+    assert str(caught.value).startswith("invalid database URL 'not a url'")
+
+
+def test_an_unknown_driver_is_named():
+    with pytest.raises(DatabaseError) as caught:
+        db.create("oracle+nosuchdriver://host/db")
+    assert str(caught.value).startswith("no driver for 'oracle+nosuchdriver'")
+
+
+@pytest.mark.postgres
+def test_postgres_build_is_one_transaction(postgres_server_url, minimal_data):
+    # a reader in a REPEATABLE READ transaction keeps seeing the old catalogue through a rebuild
+    db.build(postgres_server_url, minimal_data)
+    engine = create_engine(postgres_server_url, isolation_level="REPEATABLE READ")
+    with engine.connect() as reader:
+        before = reader.execute(text("SELECT count(*) FROM spec_value")).scalar_one()
+        x1 = minimal_data / "accelerators" / "acme" / "x1.yaml"
+        x1.write_text(x1.read_text().replace("  memory_type:\n    value: HBM3e\n    source: acme-datasheet\n", ""))
+        db.build(postgres_server_url, minimal_data)
+        assert reader.execute(text("SELECT count(*) FROM spec_value")).scalar_one() == before == 8
+    with engine.connect() as fresh:
+        assert fresh.execute(select(SpecValue.id)).all().__len__() == 7
+    engine.dispose()
