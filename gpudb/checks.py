@@ -1,6 +1,6 @@
-"""Validation of data/: parse, check the shape, read every value in its canonical unit, then run the checks.
+"""Checks of accelerator and source files: their shape, every value in its canonical unit, and the registered checks.
 
-Every problem is collected (none stops the others), so one run of `gpudb check` reports them all.
+Every problem is collected (none stops the others); gpudb.validate runs it all.
 """
 
 from __future__ import annotations
@@ -12,24 +12,29 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from gpudb.catalogue import METRICS_BY_KEY, Metric
-from gpudb.loader import Document, LineDict, LineList, line_of, load_folder
+from gpudb.loader import Document, LineDict, LineList, line_of
 from gpudb.problems import Problem
-from gpudb.schema import AcceleratorFile, SourceEntry, SpecEntry
+from gpudb.schema import AcceleratorFile, ClaimEntry, RuleFile, SourceEntry, SpecEntry
 from gpudb.units import UnitProblem, to_canonical
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
-class SourceRecord:
-    """A validated source and where it is written."""
+class Located(Generic[M]):
+    """A validated entry and where it is written."""
 
-    entry: SourceEntry
+    entry: M
     file: str
     line: int | None
+
+
+SourceRecord = Located[SourceEntry]
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,10 @@ class Dataset:
     sources: list[SourceRecord] = field(default_factory=list)
     accelerators: list[AcceleratorRecord] = field(default_factory=list)
     specs: list[SpecRecord] = field(default_factory=list)
+    rules: list[Located[RuleFile]] = field(default_factory=list)
+    claims: list[Located[ClaimEntry]] = field(default_factory=list)
+    # ids named by accelerator file names, read or not: a broken chip file must not make every claim on it fail too
+    accelerator_file_ids: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
 
@@ -140,46 +149,51 @@ def _field_problems(
 
 
 def _allowed_fields(model: type, location: tuple[Any, ...]) -> list[str]:
-    """The field names allowed where an unknown one was found."""
-    if model is AcceleratorFile and len(location) >= 3 and location[0] == "specs":
-        return list(SpecEntry.model_fields)
+    """The field names allowed where an unknown one was found: walk the models along the location."""
+    for step in location[:-1]:
+        if isinstance(step, str) and step in getattr(model, "model_fields", {}):
+            model = _nested_model(model.model_fields[step].annotation) or model
     return list(model.model_fields)
 
 
-def _read_sources(documents: list[Document], dataset: Dataset) -> None:
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as list[X], dict[str, X] or X | None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        if found := _nested_model(argument):
+            return found
+    return None
+
+
+def read_list(documents: list[Document], model: type[M], what: str, dataset: Dataset) -> list[Located[M]]:
+    """Entries of YAML files that each hold a list of `model`; problems go to the dataset."""
+    records = []
     for document in documents:
         content = document.content
         if not isinstance(content, LineList):
+            line = getattr(content, "line", 1)
             dataset.problems.append(
-                Problem(
-                    "bad-shape",
-                    "a sources file must be a YAML list of sources",
-                    document.shown_path,
-                    getattr(content, "line", 1),
-                )
+                Problem("bad-shape", f"a {what} file must be a YAML list", document.shown_path, line)
             )
             continue
         for index, item in enumerate(content):
             try:
-                entry = SourceEntry.model_validate(item)
+                entry = model.model_validate(item)
             except ValidationError as error:
-                dataset.problems.extend(_field_problems(error, document, content, (index,), None, SourceEntry))
+                dataset.problems.extend(_field_problems(error, document, content, (index,), None, model))
                 continue
-            dataset.sources.append(SourceRecord(entry, document.shown_path, content.item_lines[index]))
+            records.append(Located(entry, document.shown_path, content.item_lines[index]))
+    return records
 
 
-def _read_accelerators(documents: list[Document], dataset: Dataset) -> None:
+def read_accelerators(documents: list[Document], dataset: Dataset) -> None:
     for document in documents:
         content = document.content
         if not isinstance(content, LineDict):
-            dataset.problems.append(
-                Problem(
-                    "bad-shape",
-                    "an accelerator file must be a YAML mapping",
-                    document.shown_path,
-                    getattr(content, "line", 1),
-                )
-            )
+            line = getattr(content, "line", 1)
+            message = "an accelerator file must be a YAML mapping"
+            dataset.problems.append(Problem("bad-shape", message, document.shown_path, line))
             continue
         name = content.get("id") if isinstance(content.get("id"), str) else document.path.stem
         try:
@@ -288,7 +302,7 @@ def _read_date(value: Any) -> str | None:
     return None
 
 
-def _read_specs(dataset: Dataset) -> None:
+def read_specs(dataset: Dataset) -> None:
     for record in dataset.accelerators:
         for key, spec in record.entry.specs.items():
             result = read_spec(record, key, spec)
@@ -477,26 +491,3 @@ def dense_figures_are_dense(dataset: Dataset) -> Iterator[Problem]:
                     low.metric.key,
                     low.entry.value,
                 )
-
-
-# ---------------------------------------------------------------------------------------------- entry point
-
-
-def validate(data_dir: Path) -> Dataset:
-    """Read and check all of data/; the dataset carries every problem found (an empty list means valid)."""
-    dataset = Dataset()
-    if not data_dir.is_dir():
-        dataset.problems.append(Problem("bad-shape", f"data folder {data_dir} does not exist", str(data_dir)))
-        return dataset
-    source_documents, problems = load_folder(data_dir / "sources", data_dir)
-    dataset.problems.extend(problems)
-    accelerator_documents, problems = load_folder(data_dir / "accelerators", data_dir)
-    dataset.problems.extend(problems)
-    dataset.files_read = len(source_documents) + len(accelerator_documents) + len(dataset.problems)
-    _read_sources(source_documents, dataset)
-    _read_accelerators(accelerator_documents, dataset)
-    _read_specs(dataset)
-    for run_check in CHECKS:
-        dataset.problems.extend(run_check(dataset))
-    dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
-    return dataset

@@ -93,7 +93,7 @@ def check(data: DataOption = None, output_format: FormatOption = Format.table) -
     Example: gpudb check --data data/
     """
     from gpudb import settings
-    from gpudb.checks import validate
+    from gpudb.validate import validate
 
     data_dir = data or settings.data_dir()
     dataset = validate(data_dir)
@@ -116,7 +116,7 @@ def check(data: DataOption = None, output_format: FormatOption = Format.table) -
         else:
             typer.echo(
                 f"{data_dir}: {len(dataset.accelerators)} accelerators, {len(dataset.specs)} values, "
-                f"{len(dataset.sources)} sources: all valid"
+                f"{len(dataset.sources)} sources, {len(dataset.rules)} rules, {len(dataset.claims)} claims: all valid"
             )
     if dataset.problems:
         raise typer.Exit(1)

@@ -16,9 +16,10 @@ from sqlmodel import SQLModel
 
 from gpudb import settings
 from gpudb.catalogue import METRICS
-from gpudb.checks import Dataset, validate
+from gpudb.checks import Dataset
 from gpudb.errors import DatabaseError, DataValidationError
 from gpudb.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
+from gpudb.validate import validate
 
 TABLES = [
     SQLModel.metadata.tables[name] for name in ("source", "accelerator", "alias", "metric", "spec_value", "build_info")

@@ -27,6 +27,9 @@ CODES: dict[str, str] = {
     "unknown-source": "a source id that no file in data/sources/ defines",
     "missing-sparsity": "a tensor throughput figure that does not say whether the source gave it dense or sparse",
     "sparsity-not-applicable": "a sparsity flag on a metric vendors never quote with sparsity",
+    "unknown-accelerator": "a claim names a chip that is not in data/accelerators/",
+    "inconsistent-rule": "a rule whose kind does not match its contents (thresholds without paragraphs, …)",
+    "inconsistent-claim": "a claim that states both or neither of a ratio and a value, or lacks what its figure needs",
     "sparse-as-dense": "a figure marked dense that looks like a 2:4-sparsity figure (twice what its precision allows)",
 }
 

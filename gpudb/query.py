@@ -185,3 +185,18 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
             wide[metric["key"]] = pd.to_numeric(wide[metric["key"]])
     wide.columns.name = None
     return identity.join(wide)
+
+
+def numeric_values(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, float]]:
+    """The numeric stored values of the given accelerators: id → {metric key → value in canonical unit}."""
+    engine = _engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number).where(
+                SpecValue.accelerator_id.in_(accelerator_ids), SpecValue.value_number.is_not(None)
+            )
+        ).all()
+    values: dict[str, dict[str, float]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
+    for accelerator_id, key, number in rows:
+        values[accelerator_id][key] = number
+    return values

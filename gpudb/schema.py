@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -11,22 +11,18 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_le
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000)]
 
-SOURCE_KINDS = (
-    "vendor-datasheet",
-    "vendor-product-page",
-    "vendor-announcement",
-    "vendor-documentation",
-    "third-party-report",
-    "estimate",
-)
+# Kinds of source: vendor documents (most trustworthy first), then law and government, then others.
 SourceKind = Literal[
     "vendor-datasheet",
     "vendor-product-page",
     "vendor-announcement",
     "vendor-documentation",
+    "primary-legal-text",
+    "government-announcement",
     "third-party-report",
     "estimate",
 ]
+SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
 
 
 class _Strict(BaseModel):
@@ -76,3 +72,76 @@ class AcceleratorFile(_Strict):
     china_specific: bool = Field(description="A variant made for the Chinese market under export rules.")
     note: Text | None = None
     specs: dict[Text, SpecEntry]
+
+
+# ---------------------------------------------------------------------------------------------- export rules
+
+ConditionMetric = Literal["tpp", "performance_density", "interconnect_bandwidth_gbs", "memory_bandwidth_gbs"]
+
+
+class Condition(_Strict):
+    """One threshold comparison, e.g. TPP >= 4800."""
+
+    metric: ConditionMetric
+    op: Literal[">=", ">", "<", "<="]
+    value: float | int
+
+
+class RuleParagraph(_Strict):
+    """A paragraph of a rule (e.g. 3A090.a.1): it applies when all its conditions hold."""
+
+    id: Text = Field(description="The paragraph as the rule numbers it, e.g. 3A090.a.1.")
+    summary: Text
+    requires_data_center: bool = Field(
+        False, description="Applies only to parts designed or marketed for data centres."
+    )
+    conditions: list[Condition] = Field(min_length=1)
+
+
+class RuleFile(_Strict):
+    """One version of an export rule: its citation, dates, status and thresholds (or named products)."""
+
+    id: Slug
+    title: Text
+    citation: Text = Field(description="e.g. 88 FR 73458.")
+    authority: Text
+    published: date
+    effective: date | None
+    status: Literal["in-force", "superseded", "not-enforced", "rescinded"]
+    status_note: Text | None = None
+    source: Slug
+    kind: Literal["thresholds", "named-products", "case-by-case"]
+    paragraphs: list[RuleParagraph] = Field(default_factory=list)
+    named_products: list[Text] = Field(default_factory=list)
+    outcome_inside: Text | None = Field(None, description="What a chip that meets a paragraph is, in words.")
+    outcome_outside: Text | None = Field(None, description="What a chip that meets none is, in words.")
+    verification: Text | None = None
+
+
+# ---------------------------------------------------------------------------------------------- claims
+
+
+class StatedFigure(_Strict):
+    """What a claim states: a ratio of subject to baseline, or a value of one metric."""
+
+    ratio: float | int | None = Field(None, gt=0)
+    value: float | int | None = None
+    metric: Slug | None = None
+
+
+class ClaimEntry(_Strict):
+    """A published claim comparing chips, to be checked against the data."""
+
+    id: Slug
+    claimant: Text
+    reported_by: Text | None = None
+    date: date
+    source: Slug
+    quote: Text
+    subject: Slug = Field(description="The accelerator id the claim is about.")
+    baseline: Slug | None = Field(None, description="The accelerator id it is compared with (ratio claims).")
+    stated: StatedFigure
+    qualifier: Literal["exactly", "about", "nearly", "more-than", "less-than", "up-to"]
+    scope: Literal["peak-spec", "system-level"]
+    tolerance: float | None = Field(None, gt=0, lt=1, description="Overrides the qualifier's tolerance.")
+    note: Text | None = None

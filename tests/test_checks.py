@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gpudb.checks import CHECKS, validate
+from gpudb.checks import CHECKS
 from gpudb.problems import CODES
+from gpudb.validate import validate
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 X1 = "data/accelerators/acme/x1.yaml"
@@ -52,6 +53,12 @@ EXPECTED = {
     "sparsity; add 'sparsity: dense' or 'sparsity: sparse' as the source prints it [missing-sparsity]",
     "sparsity-not-applicable": f"{X1}:28 x1.fp64_tflops: FP64 is never quoted with sparsity; remove 'sparsity' "
     "[sparsity-not-applicable]",
+    "unknown-accelerator": "data/claims.yaml:2 test-x1-tpp.subject: subject 'x7' is not an accelerator id in "
+    "data/accelerators/ [unknown-accelerator]",
+    "inconsistent-claim": "data/claims.yaml:2 test-x1-tpp: a claim states either a ratio or a value, not both or "
+    "neither [inconsistent-claim]",
+    "inconsistent-rule": "data/rules/test-thresholds.yaml:2 test-thresholds: a thresholds rule must have paragraphs "
+    "with conditions [inconsistent-rule]",
     "sparse-as-dense": f"{X1}:15 x1.fp8_dense_tflops: 3,958 TFLOPS looks like a sparse figure (4× the BF16 "
     "dense value 989.5, where dense figures are at most 2×); mark it 'sparsity: sparse' or halve it "
     "[sparse-as-dense]",
@@ -68,7 +75,8 @@ def broken_data(minimal_data: Path, *cases: str) -> Path:
 def test_the_minimal_fixture_is_valid(minimal_data):
     dataset = validate(minimal_data)
     assert dataset.problems == []
-    assert (len(dataset.accelerators), len(dataset.specs), len(dataset.sources)) == (1, 8, 1)
+    assert (len(dataset.accelerators), len(dataset.specs), len(dataset.sources)) == (1, 8, 3)
+    assert (len(dataset.rules), len(dataset.claims)) == (1, 1)
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
@@ -118,6 +126,11 @@ def test_checks_are_registered_once():
         "sources_exist",
         "values_are_plausible",
         "dense_figures_are_dense",
+        "policy_sources_exist",
+        "policy_ids_are_unique",
+        "rules_are_consistent",
+        "claims_name_known_chips_and_metrics",
+        "claims_are_consistent",
     ]
 
 

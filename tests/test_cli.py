@@ -34,7 +34,7 @@ def run(isolated_env, minimal_data, monkeypatch):
 def test_check_reports_a_valid_folder(run, minimal_data):
     result = run("check")
     assert result.exit_code == 0
-    assert result.stdout == f"{minimal_data}: 1 accelerators, 8 values, 1 sources: all valid\n"
+    assert result.stdout == f"{minimal_data}: 1 accelerators, 8 values, 3 sources, 1 rules, 1 claims: all valid\n"
 
 
 def test_check_reports_every_problem_and_exits_1(run, minimal_data):
@@ -72,7 +72,7 @@ def test_check_json_lists_problems_with_locations(run, minimal_data):
 def test_build_then_list_and_show(run, isolated_env):
     result = run("build")
     assert result.exit_code == 0
-    assert result.stdout == f"built sqlite:///{isolated_env / 'default.sqlite'}: 1 accelerators, 8 values, 1 sources\n"
+    assert result.stdout == f"built sqlite:///{isolated_env / 'default.sqlite'}: 1 accelerators, 8 values, 3 sources\n"
     listed = run("list", "--format", "csv")
     assert listed.exit_code == 0
     assert list(csv.DictReader(io.StringIO(listed.stdout))) == [

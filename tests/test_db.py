@@ -32,7 +32,7 @@ def table_contents(url: str) -> dict[str, list[tuple]]:
 
 def test_build_round_trip(database_url, minimal_data):
     result = db.build(database_url, minimal_data)
-    assert (result.accelerators, result.values, result.sources) == (1, 8, 1)
+    assert (result.accelerators, result.values, result.sources) == (1, 8, 3)
     x1 = query.get("x1", database_url)
     assert x1.name == "X1 SXM"
     assert x1.aliases == ["Acme X1", "X1"]

@@ -1,0 +1,143 @@
+"""Checks of the policy files: export-rule versions (data/rules/*.yaml) and published claims (data/claims.yaml)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from gpudb.checks import Dataset, Located, check, read_list
+from gpudb.loader import LineDict, load_folder, read_document
+from gpudb.metrics import comparable_metric_keys
+from gpudb.problems import Problem
+from gpudb.schema import ClaimEntry, RuleFile
+
+
+def read_policy(data_dir: Path, dataset: Dataset) -> None:
+    """Read data/rules/*.yaml (one rule version per file) and data/claims.yaml (a list) into the dataset."""
+    documents, problems = load_folder(data_dir / "rules", data_dir)
+    dataset.problems.extend(problems)
+    for document in documents:
+        if not isinstance(document.content, LineDict):
+            line = getattr(document.content, "line", 1)
+            dataset.problems.append(
+                Problem("bad-shape", "a rule file must be a YAML mapping", document.shown_path, line)
+            )
+            continue
+        dataset.rules.extend(read_list([_as_list(document)], RuleFile, "rule", dataset))
+    claims_path = data_dir / "claims.yaml"
+    if claims_path.exists():
+        document, problem = read_document(claims_path, data_dir)
+        if problem:
+            dataset.problems.append(problem)
+        if document:
+            dataset.claims = read_list([document], ClaimEntry, "claims", dataset)
+
+
+def _as_list(document):
+    """A one-rule mapping file seen as a one-item list, so the list reader (and its line numbers) serve both."""
+    from dataclasses import replace
+
+    from gpudb.loader import LineList
+
+    wrapped = LineList([document.content])
+    wrapped.line, wrapped.item_lines = document.content.line, [document.content.line]
+    return replace(document, content=wrapped)
+
+
+def _source_ids(dataset: Dataset) -> set[str]:
+    return {source.entry.id for source in dataset.sources}
+
+
+@check
+def policy_sources_exist(dataset: Dataset) -> Iterator[Problem]:
+    known = _source_ids(dataset)
+    records: list[Located] = [*dataset.rules, *dataset.claims]
+    for record in records:
+        if record.entry.source not in known:
+            yield Problem(
+                "unknown-source",
+                f"source {record.entry.source!r} is not defined; define it in data/sources/",
+                record.file,
+                record.line,
+                None,
+                f"{record.entry.id}.source",
+                record.entry.source,
+            )
+
+
+@check
+def policy_ids_are_unique(dataset: Dataset) -> Iterator[Problem]:
+    for kind, records in (("rule", dataset.rules), ("claim", dataset.claims)):
+        first: dict[str, Located] = {}
+        for record in records:
+            earlier = first.setdefault(record.entry.id, record)
+            if earlier is not record:
+                yield Problem(
+                    "duplicate-id",
+                    f"{kind} id {record.entry.id!r} is already used at {earlier.file}:{earlier.line}",
+                    record.file,
+                    record.line,
+                    None,
+                    "id",
+                    record.entry.id,
+                )
+
+
+@check
+def rules_are_consistent(dataset: Dataset) -> Iterator[Problem]:
+    for record in dataset.rules:
+        rule = record.entry
+        if rule.kind == "named-products" and not rule.named_products:
+            message = "a named-products rule must list its named_products"
+        elif rule.kind != "named-products" and not rule.paragraphs:
+            message = f"a {rule.kind} rule must have paragraphs with conditions"
+        elif rule.kind == "named-products" and rule.paragraphs:
+            message = "a named-products rule has no threshold paragraphs; remove 'paragraphs'"
+        else:
+            continue
+        yield Problem("inconsistent-rule", message, record.file, record.line, None, rule.id, rule.kind)
+
+
+@check
+def claims_name_known_chips_and_metrics(dataset: Dataset) -> Iterator[Problem]:
+    chips = {accelerator.entry.id for accelerator in dataset.accelerators} | dataset.accelerator_file_ids
+    metric_keys = comparable_metric_keys()
+    for record in dataset.claims:
+        claim = record.entry
+        for role in ("subject", "baseline"):
+            chip = getattr(claim, role)
+            if chip is not None and chip not in chips:
+                yield Problem(
+                    "unknown-accelerator",
+                    f"{role} {chip!r} is not an accelerator id in data/accelerators/",
+                    record.file,
+                    record.line,
+                    None,
+                    f"{claim.id}.{role}",
+                    chip,
+                )
+        if claim.stated.metric is not None and claim.stated.metric not in metric_keys:
+            yield Problem(
+                "unknown-metric",
+                f"stated metric {claim.stated.metric!r} is not a metric; valid: " + ", ".join(metric_keys),
+                record.file,
+                record.line,
+                None,
+                f"{claim.id}.stated.metric",
+                claim.stated.metric,
+            )
+
+
+@check
+def claims_are_consistent(dataset: Dataset) -> Iterator[Problem]:
+    for record in dataset.claims:
+        claim, stated = record.entry, record.entry.stated
+        if (stated.ratio is None) == (stated.value is None):
+            message = "a claim states either a ratio or a value, not both or neither"
+        elif stated.ratio is not None and claim.baseline is None:
+            message = "a ratio claim needs a baseline chip"
+        elif stated.value is not None and stated.metric is None:
+            message = "a value claim needs the metric it states"
+        else:
+            continue
+        yield Problem("inconsistent-claim", message, record.file, record.line, None, claim.id)

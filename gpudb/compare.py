@@ -1,0 +1,94 @@
+"""Comparisons: every metric of several chips, stored and derived, with the ratio to a baseline chip."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from gpudb import query
+from gpudb.errors import GpudbError
+from gpudb.metrics import comparable_metrics, derive
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class CompareError(GpudbError, ValueError):
+    """A comparison that cannot be made as asked (baseline not among the chips, unknown metric)."""
+
+    exit_code = 2
+
+
+def check_metric_keys(keys: list[str]) -> None:
+    """Raise CompareError naming the valid keys when one is unknown."""
+    valid = [key for key, *_ in comparable_metrics()]
+    for key in keys:
+        if key not in valid:
+            guess = difflib.get_close_matches(key, valid, n=1)
+            hint = f"did you mean {guess[0]!r}? " if guess else ""
+            raise CompareError(f"unknown metric {key!r}; {hint}valid metrics: {', '.join(valid)}")
+
+
+def chip_values(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, float | None]]:
+    """Stored numeric values and derived metrics of each chip, in canonical units."""
+    stored = query.numeric_values(accelerator_ids, url)
+    values: dict[str, dict[str, float | None]] = {}
+    for accelerator_id in accelerator_ids:
+        chip = dict(stored[accelerator_id])
+        chip.update({key: derivation.value for key, derivation in derive(chip).items()})
+        values[accelerator_id] = chip
+    return values
+
+
+def ratio(value: float | None, base: float | None) -> float | None:
+    """value ÷ base, or None when either is missing or the base is zero."""
+    if value is None or base is None or base == 0 or math.isnan(value) or math.isnan(base):
+        return None
+    return value / base
+
+
+def compare(
+    names: list[str],
+    baseline: str | None = None,
+    metrics: list[str] | None = None,
+    url: str | Engine | None = None,
+) -> pd.DataFrame:
+    """One row per metric; for each chip its value, and for each other chip its ratio to the baseline.
+
+    Names are resolved like `gpudb.get`; the baseline defaults to the last chip named (so compare(["H200",
+    "H20"]) reads "H200 is N× H20"). Columns: metric, label, unit, category, one column per chip id with the
+    value, one `<id>/<baseline id>` column per other chip with the ratio. Missing values are NaN, never 0.
+    """
+    import pandas as pd
+
+    if not names:
+        raise CompareError("name at least one accelerator to compare")
+    engine = query._engine(url)
+    ids = list(dict.fromkeys(query.resolve(name, engine) for name in names))
+    base_id = query.resolve(baseline, engine) if baseline else ids[-1]
+    if base_id not in ids:
+        raise CompareError(f"baseline {baseline!r} ({base_id}) is not among the chips compared: {', '.join(ids)}")
+    if metrics:
+        check_metric_keys(metrics)
+    values = chip_values(ids, engine)
+    rows = []
+    for key, label, unit, category, higher_is_better in comparable_metrics():
+        if metrics and key not in metrics:
+            continue
+        if not metrics and all(values[chip].get(key) is None for chip in ids):
+            continue  # a metric nobody has is noise in the default view
+        row = {"metric": key, "label": label, "unit": unit, "category": category, "higher_is_better": higher_is_better}
+        for chip in ids:
+            row[chip] = values[chip].get(key)
+        for chip in ids:
+            if chip != base_id:
+                row[f"{chip}/{base_id}"] = ratio(values[chip].get(key), values[base_id].get(key))
+        rows.append(row)
+    if metrics:
+        rows.sort(key=lambda row: metrics.index(row["metric"]))
+    frame = pd.DataFrame(rows)
+    frame.attrs.update(chips=ids, baseline=base_id)
+    return frame.astype({chip: "float64" for chip in ids})

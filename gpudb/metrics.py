@@ -1,0 +1,221 @@
+"""Derived metrics: pure functions of one chip's stored values, each with its working shown.
+
+Inputs are the stored values in canonical units (metric key → number, None when unknown). Nothing here reads
+the database; every derived value can be traced to the stored values named in `inputs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from gpudb.catalogue import METRICS, METRICS_BY_KEY
+
+Values = Mapping[str, float | None]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A derived value (None when an input is missing, with the reason) and the arithmetic behind it."""
+
+    value: float | None
+    working: str
+    inputs: tuple[str, ...] = ()
+    precision: str | None = None  # for TPP: the precision that gives the maximum
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class DerivedMetric:
+    """A metric computed from stored ones."""
+
+    key: str
+    label: str
+    unit: str
+    description: str
+    compute: Callable[[Values], Derivation]
+    higher_is_better: bool | None = True
+    category: str = "derived"
+
+
+def _fmt(number: float) -> str:
+    """2,368 / 6.69 / 0.0337: thousands separators, about three significant digits below 100."""
+    if abs(number) >= 100:
+        return f"{number:,.0f}" if abs(number - round(number)) < 0.05 else f"{number:,.1f}"
+    return f"{number:.3g}"
+
+
+def _stored(values: Values, key: str) -> str:
+    metric = METRICS_BY_KEY[key]
+    return f"{values[key]:g} {metric.unit_label} {metric.label}".replace("  ", " ")
+
+
+def _missing(label: str, values: Values, *keys: str) -> Derivation | None:
+    absent = [METRICS_BY_KEY[key].label for key in keys if values.get(key) is None]
+    if not absent:
+        return None
+    return Derivation(None, f"{label} unknown: no stored {' or '.join(absent)}", tuple(keys))
+
+
+# Ties are broken in this order so the working is stable (H20: FP8, BF16 and INT8 all give 2,368).
+TPP_PREFERENCE = ("fp8", "int8", "fp16", "bf16", "fp4", "tf32", "fp32", "fp64")
+TPP_INPUTS = tuple(m.key for m in METRICS if m.bits and m.category == "compute")
+
+
+def tpp(values: Values) -> Derivation:
+    """Total processing performance (ECCN 3A090): max over precisions of dense TOPS/TFLOPS × bit length."""
+    candidates = [(values[key] * METRICS_BY_KEY[key].bits, key) for key in TPP_INPUTS if values.get(key)]
+    if not candidates:
+        return Derivation(None, "TPP unknown: no dense throughput figure stored", TPP_INPUTS)
+    best = max(value for value, _ in candidates)
+    # equal within rounding of the published figures (0.1%) counts as a tie
+    tied = [key for value, key in candidates if value >= best * 0.999]
+    key = min(tied, key=lambda k: TPP_PREFERENCE.index(METRICS_BY_KEY[k].precision or "fp64"))
+    metric = METRICS_BY_KEY[key]
+    value = values[key] * metric.bits
+    others = ", ".join(f"{METRICS_BY_KEY[k].precision.upper()} {_fmt(v)}" for v, k in candidates if k != key)
+    working = (
+        f"{values[key]:g} {metric.unit_label} {metric.precision.upper()} dense × {metric.bits} bits = {_fmt(value)}"
+    )
+    if others:
+        working += f" (the maximum; other precisions: {others})"
+    return Derivation(value, working, (key,), metric.precision)
+
+
+def performance_density(values: Values) -> Derivation:
+    """TPP ÷ total logic die area in mm² (ECCN 3A090 'performance density'); HBM stacks excluded."""
+    total = tpp(values)
+    if total.missing:
+        return Derivation(None, "performance density unknown: " + total.working, total.inputs)
+    if not values.get("die_area_mm2"):
+        return Derivation(None, "performance density indeterminate: die area unknown", (*total.inputs, "die_area_mm2"))
+    value = total.value / values["die_area_mm2"]
+    return Derivation(
+        value,
+        f"TPP {_fmt(total.value)} ÷ {values['die_area_mm2']:g} mm² die area = {_fmt(value)}",
+        (*total.inputs, "die_area_mm2"),
+    )
+
+
+def bf16_gflops_per_w(values: Values) -> Derivation:
+    """Dense BF16 throughput per watt of TDP, in GFLOPS/W."""
+    if missing := _missing("BF16 per watt", values, "bf16_dense_tflops", "tdp_w"):
+        return missing
+    value = values["bf16_dense_tflops"] * 1000 / values["tdp_w"]
+    working = f"{_stored(values, 'bf16_dense_tflops')} × 1000 ÷ {values['tdp_w']:g} W = {_fmt(value)} GFLOPS/W"
+    return Derivation(value, working, ("bf16_dense_tflops", "tdp_w"))
+
+
+def bf16_tflops_per_kusd(values: Values) -> Derivation:
+    """Dense BF16 throughput per thousand US dollars of launch price."""
+    if missing := _missing("BF16 per dollar", values, "bf16_dense_tflops", "launch_price_usd"):
+        return missing
+    value = values["bf16_dense_tflops"] / (values["launch_price_usd"] / 1000)
+    working = (
+        f"{_stored(values, 'bf16_dense_tflops')} ÷ {values['launch_price_usd']:,.0f} USD × 1000 = "
+        f"{_fmt(value)} TFLOPS per 1000 USD"
+    )
+    return Derivation(value, working, ("bf16_dense_tflops", "launch_price_usd"))
+
+
+def ridge_point_bf16(values: Values) -> Derivation:
+    """Roofline ridge point: dense BF16 FLOP/s ÷ memory bytes/s, in FLOP per byte."""
+    if missing := _missing("ridge point", values, "bf16_dense_tflops", "memory_bandwidth_tbs"):
+        return missing
+    value = values["bf16_dense_tflops"] / values["memory_bandwidth_tbs"]  # both ×10¹²: the prefixes cancel
+    working = (
+        f"{_stored(values, 'bf16_dense_tflops')} ÷ {values['memory_bandwidth_tbs']:g} TB/s = {_fmt(value)} FLOP/byte"
+    )
+    return Derivation(value, working, ("bf16_dense_tflops", "memory_bandwidth_tbs"))
+
+
+def bytes_per_flop_bf16(values: Values) -> Derivation:
+    """Memory bytes/s per dense BF16 FLOP/s: the inverse of the ridge point."""
+    ridge = ridge_point_bf16(values)
+    if ridge.missing:
+        return Derivation(None, ridge.working.replace("ridge point", "bytes per FLOP"), ridge.inputs)
+    value = 1 / ridge.value
+    working = (
+        f"{values['memory_bandwidth_tbs']:g} TB/s ÷ {_stored(values, 'bf16_dense_tflops')} = {value:.3g} byte/FLOP"
+    )
+    return Derivation(value, working, ridge.inputs)
+
+
+def memory_sweep_ms(values: Values) -> Derivation:
+    """Time to read all of memory once at peak bandwidth, in milliseconds."""
+    if missing := _missing("memory sweep time", values, "memory_capacity_gb", "memory_bandwidth_tbs"):
+        return missing
+    value = values["memory_capacity_gb"] / (values["memory_bandwidth_tbs"] * 1000) * 1000
+    working = f"{values['memory_capacity_gb']:g} GB ÷ {values['memory_bandwidth_tbs'] * 1000:g} GB/s = {_fmt(value)} ms"
+    return Derivation(value, working, ("memory_capacity_gb", "memory_bandwidth_tbs"))
+
+
+DERIVED: tuple[DerivedMetric, ...] = (
+    DerivedMetric(
+        "tpp",
+        "TPP",
+        "",
+        "Total processing performance (ECCN 3A090): the maximum over precisions of dense TOPS/TFLOPS × bit length.",
+        tpp,
+    ),
+    DerivedMetric(
+        "performance_density",
+        "Performance density",
+        "per mm²",
+        "TPP ÷ total logic die area in mm² (ECCN 3A090); indeterminate when the die area is unknown.",
+        performance_density,
+    ),
+    DerivedMetric("bf16_gflops_per_w", "BF16 per watt", "GFLOPS/W", "Dense BF16 throughput ÷ TDP.", bf16_gflops_per_w),
+    DerivedMetric(
+        "bf16_tflops_per_kusd",
+        "BF16 per $1000",
+        "TFLOPS/k$",
+        "Dense BF16 throughput ÷ launch price in thousands of US dollars.",
+        bf16_tflops_per_kusd,
+    ),
+    DerivedMetric(
+        "ridge_point_bf16",
+        "Ridge point (BF16)",
+        "FLOP/byte",
+        "Roofline ridge point: dense BF16 FLOP/s "
+        "÷ memory bandwidth. Kernels below this arithmetic intensity are memory-bound.",
+        ridge_point_bf16,
+        higher_is_better=None,
+    ),
+    DerivedMetric(
+        "bytes_per_flop_bf16",
+        "Bytes per FLOP (BF16)",
+        "byte/FLOP",
+        "Memory bandwidth ÷ dense BF16 FLOP/s: the inverse of the ridge point.",
+        bytes_per_flop_bf16,
+    ),
+    DerivedMetric(
+        "memory_sweep_ms",
+        "Memory sweep time",
+        "ms",
+        "Time to read all of memory once at peak bandwidth (capacity ÷ bandwidth).",
+        memory_sweep_ms,
+        higher_is_better=False,
+    ),
+)
+DERIVED_BY_KEY = {metric.key: metric for metric in DERIVED}
+
+
+def derive(values: Values) -> dict[str, Derivation]:
+    """Every derived metric of one chip."""
+    return {metric.key: metric.compute(values) for metric in DERIVED}
+
+
+def comparable_metrics() -> list[tuple[str, str, str, str, bool | None]]:
+    """(key, label, unit, category, higher_is_better) of every numeric metric, stored then derived."""
+    stored = [(m.key, m.label, m.unit_label, m.category, m.higher_is_better) for m in METRICS if m.kind == "number"]
+    derived = [(m.key, m.label, m.unit, m.category, m.higher_is_better) for m in DERIVED]
+    return stored + derived
+
+
+def comparable_metric_keys() -> list[str]:
+    """Keys of every numeric metric, stored then derived."""
+    return [key for key, *_ in comparable_metrics()]

@@ -1,0 +1,32 @@
+"""Validation of all of data/: parse every file, check its shape and values, run every registered check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gpudb import checks_policy
+from gpudb.checks import CHECKS, Dataset, read_accelerators, read_list, read_specs
+from gpudb.loader import load_folder, yaml_files
+from gpudb.problems import Problem
+from gpudb.schema import SourceEntry
+
+
+def validate(data_dir: Path) -> Dataset:
+    """Read and check all of data/; the dataset carries every problem found (an empty list means valid)."""
+    dataset = Dataset()
+    if not data_dir.is_dir():
+        dataset.problems.append(Problem("bad-shape", f"data folder {data_dir} does not exist", str(data_dir)))
+        return dataset
+    source_documents, problems = load_folder(data_dir / "sources", data_dir)
+    dataset.problems.extend(problems)
+    accelerator_documents, problems = load_folder(data_dir / "accelerators", data_dir)
+    dataset.problems.extend(problems)
+    dataset.accelerator_file_ids = {path.stem for path in yaml_files(data_dir / "accelerators")}
+    dataset.sources = read_list(source_documents, SourceEntry, "sources", dataset)
+    read_accelerators(accelerator_documents, dataset)
+    read_specs(dataset)
+    checks_policy.read_policy(data_dir, dataset)
+    for run_check in CHECKS:
+        dataset.problems.extend(run_check(dataset))
+    dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
+    return dataset
