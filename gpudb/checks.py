@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -281,13 +281,12 @@ def read_spec(record: AcceleratorRecord, key: str, spec: SpecEntry) -> SpecRecor
     )
 
 
-def closest_metric(key: str) -> str | None:
-    """The catalogue key a mistyped one most likely meant; keys of the same precision come first."""
+def closest_metric(key: str, keys: Iterable[str] = METRICS_BY_KEY) -> str | None:
+    """The metric key a mistyped one most likely meant; keys of the same precision (first word) come first."""
+    keys = list(keys)
     prefix = key.split("_", 1)[0]
-    same_prefix = [candidate for candidate in METRICS_BY_KEY if candidate.split("_", 1)[0] == prefix]
-    guesses = difflib.get_close_matches(key, same_prefix, n=1, cutoff=0.3) or difflib.get_close_matches(
-        key, list(METRICS_BY_KEY), n=1
-    )
+    same_prefix = [candidate for candidate in keys if candidate.split("_", 1)[0] == prefix]
+    guesses = difflib.get_close_matches(key, same_prefix, n=1, cutoff=0.3) or difflib.get_close_matches(key, keys, n=1)
     return guesses[0] if guesses else None
 
 

@@ -34,6 +34,13 @@ class Format(StrEnum):
     json = "json"
 
 
+class CompareFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -140,7 +147,8 @@ def build(db: DbOption = None, data: DataOption = None) -> None:
     except GpudbError as error:
         _fail(error)
     typer.echo(
-        f"built {result.url}: {result.accelerators} accelerators, {result.values} values, {result.sources} sources"
+        f"built {result.url}: {result.accelerators} accelerators, {result.values} values, {result.sources} sources, "
+        f"{result.rules} rules, {result.claims} claims"
     )
 
 
@@ -264,6 +272,193 @@ def metrics(output_format: FormatOption = Format.table) -> None:
         for m in METRICS
     ]
     _emit(rows, list(rows[0]), output_format, title="Metrics")
+
+
+def _cell(value: Any, ratio: bool = False) -> str:
+    """A number as people read it; missing values as 'missing' (never 0)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "missing"
+    from gpudb.metrics import _fmt
+
+    return f"{_fmt(value)}×" if ratio else _fmt(value)
+
+
+@app.command()
+def compare(
+    names: Annotated[list[str], typer.Argument(help="Chips to compare (ids, names or aliases).", show_default=False)],
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", "-b", help="Chip the ratios are taken against (default: the last).")
+    ] = None,
+    metrics: Annotated[
+        str | None, typer.Option("--metrics", "-m", help="Comma-separated metric keys (default: all with a value).")
+    ] = None,
+    db: DbOption = None,
+    output_format: Annotated[
+        CompareFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CompareFormat.table,
+) -> None:
+    """Compare chips on every metric, with ratios to a baseline, so a ratio always names its metric.
+
+    Example: gpudb compare H200 H20   (reads "H200 is N× H20")
+    """
+    from gpudb.comparison import compare as compare_chips
+
+    keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
+    try:
+        frame = compare_chips(names, baseline=baseline, metrics=keys, url=db)
+    except GpudbError as error:
+        _fail(error)
+    chips, base = frame.attrs["chips"], frame.attrs["baseline"]
+    ratio_columns = [f"{chip}/{base}" for chip in chips if chip != base]
+    if output_format is CompareFormat.json:
+        records = json.loads(frame.to_json(orient="records"))
+        typer.echo(json.dumps({"chips": chips, "baseline": base, "rows": records}, indent=2))
+        return
+    if output_format is CompareFormat.csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+        return
+    rows = [
+        {
+            "metric": row["label"],
+            "unit": row["unit"],
+            **{chip: _cell(row[chip]) for chip in chips},
+            **{column: _cell(row[column], ratio=True) for column in ratio_columns},
+        }
+        for row in frame.to_dict(orient="records")
+    ]
+    columns = ["metric", "unit", *chips, *ratio_columns]
+    if output_format is CompareFormat.markdown:
+        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
+        typer.echo("\n".join(lines))
+        return
+    _emit(rows, columns, Format.table, title=f"Compared with {base}")
+
+
+@app.command()
+def explain(
+    name: Annotated[str, typer.Argument(help="Id, name or alias, e.g. H20.")],
+    metric: Annotated[str, typer.Argument(help="A derived metric key, e.g. tpp.")],
+    db: DbOption = None,
+) -> None:
+    """Show how a derived metric of a chip is computed, with the sources of its inputs.
+
+    Example: gpudb explain h20 tpp
+    """
+    from gpudb.explanation import explain as explain_metric
+
+    try:
+        explanation = explain_metric(name, metric, db)
+    except GpudbError as error:
+        _fail(error)
+    value = "missing" if explanation.value is None else f"{_cell(explanation.value)} {explanation.unit}".strip()
+    typer.echo(f"{explanation.label} of {explanation.accelerator_id}: {value}")
+    typer.echo(f"  {explanation.derivation.working}")
+    for item in explanation.inputs:
+        published = f"{item.as_published}" + (" with 2:4 sparsity, halved" if item.sparse_in_source else "")
+        typer.echo(
+            f"  {item.label} = {_cell(item.value)} {item.unit} (published: {published}) — "
+            f"{item.source.title}, {item.source.publisher}; {item.source.url}"
+        )
+
+
+@app.command("export-status")
+def export_status(
+    name: Annotated[str, typer.Argument(help="Id, name or alias, e.g. H20.")],
+    rule: Annotated[str | None, typer.Option("--rule", "-r", help="One rule id (default: every rule).")] = None,
+    db: DbOption = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Classify a chip under each export-rule version, showing every threshold comparison.
+
+    Example: gpudb export-status H20 --rule us-2023-10-advanced-computing
+    """
+    from dataclasses import asdict
+
+    from gpudb import query
+    from gpudb.export_rules import export_status as classify_chip
+
+    try:
+        results = classify_chip(name, rule, db)
+        rules = {r["id"]: r for r in query.rules(db)}
+    except GpudbError as error:
+        _fail(error)
+    rows = [
+        {
+            **asdict(result),
+            "citation": rules[result.rule_id]["citation"],
+            "status": rules[result.rule_id]["status"],
+            "effective": str(rules[result.rule_id]["effective"] or ""),
+        }
+        for result in results
+    ]
+    if output_format is not Format.table:
+        columns = [
+            "rule_id",
+            "citation",
+            "status",
+            "effective",
+            "accelerator_id",
+            "outcome",
+            "paragraph",
+            "summary",
+            "working",
+            "missing",
+        ]
+        if output_format is Format.csv:
+            for row in rows:
+                row["working"], row["missing"] = "; ".join(row["working"]), "; ".join(row["missing"])
+        _emit(rows, columns, output_format)
+        return
+    for row in rows:
+        typer.echo(f"{row['rule_id']} ({row['citation']}, {row['status']}): {row['summary']}")
+        for line in row["working"]:
+            typer.echo(f"    {line}")
+
+
+@app.command()
+def claims(
+    claim_id: Annotated[list[str] | None, typer.Option("--id", help="Check only this claim (repeatable).")] = None,
+    db: DbOption = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Check every published claim against the data: the ratio on each metric and a verdict.
+
+    Example: gpudb claims --id ifp-2025-12-h200-vs-h20
+    """
+    from gpudb.claims import claims_frame, run_checks
+
+    try:
+        checks = run_checks(claim_id, db)
+    except GpudbError as error:
+        _fail(error)
+    if output_format is not Format.table:
+        frame = claims_frame(checks)
+        if output_format is Format.csv:
+            typer.echo(frame.to_csv(index=False), nl=False)
+        else:
+            records = json.loads(frame.to_json(orient="records", date_format="iso"))
+            for record, check in zip(records, checks, strict=True):
+                record["candidates"] = [
+                    {"metric": c.metric, "figure": c.figure, "matches": c.matches} for c in check.candidates
+                ]
+            typer.echo(json.dumps(records, indent=2))
+        return
+    from gpudb.claims import stated_text
+
+    for check in checks:
+        claim = check.claim
+        by = f" (reported by {claim['reported_by']})" if claim["reported_by"] else ""
+        typer.echo(f'{claim["id"]}: {claim["claimant"]}{by}, {claim["date"]}: "{claim["quote"]}"')
+        typer.echo(
+            f"  stated: {claim['subject_id']} {stated_text(claim)} → {check.verdict.upper()}: {check.explanation}"
+        )
+        if claim_id:
+            ratio = claim["stated_ratio"] is not None
+            for candidate in check.candidates:
+                mark = "✓" if candidate.matches else " "
+                typer.echo(f"    {mark} {candidate.label}: {_cell(candidate.figure, ratio=ratio)}")
+        typer.echo(f"  source: {claim['source_title']}; {claim['source_url']}")
 
 
 def main() -> None:

@@ -22,7 +22,8 @@ from gpudb.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, 
 from gpudb.validate import validate
 
 TABLES = [
-    SQLModel.metadata.tables[name] for name in ("source", "accelerator", "alias", "metric", "spec_value", "build_info")
+    SQLModel.metadata.tables[name]
+    for name in ("source", "accelerator", "alias", "metric", "spec_value", "rule", "claim", "build_info")
 ]
 
 
@@ -134,6 +135,36 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             }
             for number, s in enumerate(specs, start=1)
         ],
+        "rule": [
+            {
+                **record.entry.model_dump(exclude={"source"}, mode="json"),
+                "source_id": record.entry.source,
+                "published": record.entry.published,
+                "effective": record.entry.effective,
+                "position": position,
+            }
+            for position, record in enumerate(sorted(dataset.rules, key=lambda r: (r.entry.published, r.entry.id)))
+        ],
+        "claim": [
+            {
+                "id": c.id,
+                "claimant": c.claimant,
+                "reported_by": c.reported_by,
+                "date": c.date,
+                "source_id": c.source,
+                "quote": c.quote,
+                "subject_id": c.subject,
+                "baseline_id": c.baseline,
+                "stated_ratio": c.stated.ratio,
+                "stated_value": c.stated.value,
+                "stated_metric": c.stated.metric,
+                "qualifier": c.qualifier,
+                "scope": c.scope,
+                "tolerance": c.tolerance,
+                "note": c.note,
+            }
+            for c in sorted((record.entry for record in dataset.claims), key=lambda c: c.id)
+        ],
         "build_info": [
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "gpudb_version", "value": __version__},
@@ -174,6 +205,8 @@ class BuildResult:
     accelerators: int
     values: int
     sources: int
+    rules: int
+    claims: int
 
 
 def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
@@ -201,7 +234,8 @@ def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
     else:
         _build_sqlite_file(path, table_rows)
     return BuildResult(
-        _shown(url), len(table_rows["accelerator"]), len(table_rows["spec_value"]), len(table_rows["source"])
+        _shown(url),
+        *(len(table_rows[table]) for table in ("accelerator", "spec_value", "source", "rule", "claim")),
     )
 
 

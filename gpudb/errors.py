@@ -53,6 +53,12 @@ class DataValidationError(GpudbError):
         super().__init__(f"data/ has {count} problem{'s' if count != 1 else ''}; nothing was written")
 
 
+class InvalidArgumentError(GpudbError, ValueError):
+    """An argument outside its allowed values (unknown metric or rule, baseline not among the chips)."""
+
+    exit_code = 2
+
+
 class DatabaseError(GpudbError):
     """The database is missing, unreachable or not a gpudb database."""
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Source(SQLModel, table=True):
@@ -92,6 +92,51 @@ class SpecValue(SQLModel, table=True):
     note: str | None = Field(default=None)
     file: str
     line: int | None = Field(default=None)
+
+
+class Rule(SQLModel, table=True):
+    """A version of an export rule, with its paragraphs (thresholds) or named products, as JSON."""
+
+    __tablename__ = "rule"
+
+    id: str = Field(primary_key=True)
+    title: str
+    citation: str = Field(description="e.g. 88 FR 73458.")
+    authority: str
+    published: date
+    effective: date | None = Field(default=None)
+    status: str = Field(description="in-force, superseded, not-enforced or rescinded.")
+    status_note: str | None = Field(default=None)
+    source_id: str = Field(foreign_key="source.id")
+    kind: str = Field(description="thresholds, named-products or case-by-case.")
+    paragraphs: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    named_products: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    outcome_inside: str | None = Field(default=None)
+    outcome_outside: str | None = Field(default=None)
+    verification: str | None = Field(default=None)
+    position: int = Field(description="Order of the rule: by publication date.")
+
+
+class Claim(SQLModel, table=True):
+    """A published claim comparing chips, with the figure it states."""
+
+    __tablename__ = "claim"
+
+    id: str = Field(primary_key=True)
+    claimant: str
+    reported_by: str | None = Field(default=None)
+    date: date
+    source_id: str = Field(foreign_key="source.id")
+    quote: str
+    subject_id: str = Field(foreign_key="accelerator.id", index=True)
+    baseline_id: str | None = Field(default=None, foreign_key="accelerator.id")
+    stated_ratio: float | None = Field(default=None)
+    stated_value: float | None = Field(default=None)
+    stated_metric: str | None = Field(default=None)
+    qualifier: str
+    scope: str = Field(description="peak-spec or system-level.")
+    tolerance: float | None = Field(default=None)
+    note: str | None = Field(default=None)
 
 
 class BuildInfo(SQLModel, table=True):

@@ -200,3 +200,40 @@ def numeric_values(accelerator_ids: list[str], url: str | Engine | None = None) 
     for accelerator_id, key, number in rows:
         values[accelerator_id][key] = number
     return values
+
+
+def rules(url: str | Engine | None = None) -> list[dict]:
+    """Every rule version, oldest first, as dicts (paragraphs and named products as lists)."""
+    from gpudb.models import Rule
+
+    engine = _engine(url)
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(select(Rule).order_by(Rule.position))]
+
+
+def claims(url: str | Engine | None = None) -> list[dict]:
+    """Every published claim with its source title and URL, oldest first."""
+    from gpudb.models import Claim
+
+    engine = _engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(Claim, Source.title.label("source_title"), Source.url.label("source_url"))
+            .join(Source, Source.id == Claim.source_id)
+            .order_by(Claim.date, Claim.id)
+        ).all()
+    return [dict(row._mapping) for row in rows]
+
+
+def names(accelerator_id: str, url: str | Engine | None = None) -> list[str]:
+    """Every name of an accelerator: id, product name and aliases."""
+    engine = _engine(url)
+    with engine.connect() as connection:
+        return list(connection.scalars(select(Alias.name).where(Alias.accelerator_id == accelerator_id)))
+
+
+def accelerator_row(accelerator_id: str, url: str | Engine | None = None) -> dict:
+    """The identity fields of one accelerator."""
+    engine = _engine(url)
+    with engine.connect() as connection:
+        return dict(connection.execute(select(Accelerator).where(Accelerator.id == accelerator_id)).one()._mapping)

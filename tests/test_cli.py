@@ -72,7 +72,10 @@ def test_check_json_lists_problems_with_locations(run, minimal_data):
 def test_build_then_list_and_show(run, isolated_env):
     result = run("build")
     assert result.exit_code == 0
-    assert result.stdout == f"built sqlite:///{isolated_env / 'default.sqlite'}: 1 accelerators, 8 values, 3 sources\n"
+    assert (
+        result.stdout == f"built sqlite:///{isolated_env / 'default.sqlite'}: "
+        "1 accelerators, 8 values, 3 sources, 1 rules, 1 claims\n"
+    )
     listed = run("list", "--format", "csv")
     assert listed.exit_code == 0
     assert list(csv.DictReader(io.StringIO(listed.stdout))) == [

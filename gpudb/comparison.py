@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from gpudb import query
-from gpudb.errors import GpudbError
+from gpudb.checks import closest_metric
+from gpudb.errors import InvalidArgumentError
 from gpudb.metrics import comparable_metrics, derive
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-class CompareError(GpudbError, ValueError):
-    """A comparison that cannot be made as asked (baseline not among the chips, unknown metric)."""
-
-    exit_code = 2
-
-
 def check_metric_keys(keys: list[str]) -> None:
-    """Raise CompareError naming the valid keys when one is unknown."""
+    """Raise InvalidArgumentError naming the valid keys when one is unknown."""
     valid = [key for key, *_ in comparable_metrics()]
     for key in keys:
         if key not in valid:
-            guess = difflib.get_close_matches(key, valid, n=1)
-            hint = f"did you mean {guess[0]!r}? " if guess else ""
-            raise CompareError(f"unknown metric {key!r}; {hint}valid metrics: {', '.join(valid)}")
+            guess = closest_metric(key, valid)
+            hint = f"did you mean {guess!r}? " if guess else ""
+            raise InvalidArgumentError(f"unknown metric {key!r}; {hint}valid metrics: {', '.join(valid)}")
 
 
 def chip_values(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, float | None]]:
@@ -65,12 +59,14 @@ def compare(
     import pandas as pd
 
     if not names:
-        raise CompareError("name at least one accelerator to compare")
+        raise InvalidArgumentError("name at least one accelerator to compare")
     engine = query._engine(url)
     ids = list(dict.fromkeys(query.resolve(name, engine) for name in names))
     base_id = query.resolve(baseline, engine) if baseline else ids[-1]
     if base_id not in ids:
-        raise CompareError(f"baseline {baseline!r} ({base_id}) is not among the chips compared: {', '.join(ids)}")
+        raise InvalidArgumentError(
+            f"baseline {baseline!r} ({base_id}) is not among the chips compared: {', '.join(ids)}"
+        )
     if metrics:
         check_metric_keys(metrics)
     values = chip_values(ids, engine)

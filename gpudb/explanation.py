@@ -1,0 +1,41 @@
+"""Explanations: a derived value of one chip with its arithmetic and the sources of every input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gpudb.metrics import DERIVED_BY_KEY, Derivation, derive
+from gpudb.models import ValuePublic
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A derived metric of one chip: its value, the working, and each stored input with its source."""
+
+    accelerator_id: str
+    metric: str
+    label: str
+    unit: str
+    derivation: Derivation
+    inputs: list[ValuePublic]
+
+    @property
+    def value(self) -> float | None:
+        return self.derivation.value
+
+
+def explain(name: str, metric: str, url: Any = None) -> Explanation:
+    """How `metric` (a derived metric key) of the named chip is computed, from which stored values and sources."""
+    from gpudb import query
+    from gpudb.errors import InvalidArgumentError
+
+    if metric not in DERIVED_BY_KEY:
+        raise InvalidArgumentError(f"unknown derived metric {metric!r}; valid: {', '.join(DERIVED_BY_KEY)}")
+    engine = query._engine(url)
+    accelerator = query.get(name, engine)
+    stored = {v.metric: v.value for v in accelerator.values if isinstance(v.value, float)}
+    derivation = derive(stored)[metric]
+    inputs = [v for v in accelerator.values if v.metric in derivation.inputs]
+    definition = DERIVED_BY_KEY[metric]
+    return Explanation(accelerator.id, metric, definition.label, definition.unit, derivation, inputs)

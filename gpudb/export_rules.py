@@ -1,0 +1,164 @@
+"""Export-rule versions applied to a chip, with the working shown: each threshold compared, the paragraph that
+applies, or 'indeterminate' with what is missing. Rules are data (data/rules/); nothing here names a rule."""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Any
+
+from gpudb.metrics import _fmt, derive
+
+OPERATORS = {">=": operator.ge, ">": operator.gt, "<": operator.lt, "<=": operator.le}
+INPUT_LABELS = {
+    "tpp": ("TPP", ""),
+    "performance_density": ("performance density", ""),
+    "interconnect_bandwidth_gbs": ("chip-to-chip I/O", " GB/s"),
+    "memory_bandwidth_gbs": ("DRAM bandwidth", " GB/s"),
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Where one chip falls under one rule version."""
+
+    rule_id: str
+    accelerator_id: str
+    outcome: str  # controlled / not-controlled / indeterminate / named / not-named (and case-by-case: inside/outside)
+    paragraph: str | None  # e.g. 3A090.a.1, or None
+    summary: str  # one line for people
+    working: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def rule_inputs(values: dict[str, float | None]) -> dict[str, tuple[float | None, str]]:
+    """The quantities rules test, each with the working that produced it (or why it is missing)."""
+    derived = derive(values)
+    bandwidth = values.get("memory_bandwidth_tbs")
+    interconnect = values.get("interconnect_bandwidth_gbs")
+    return {
+        "tpp": (derived["tpp"].value, derived["tpp"].working),
+        "performance_density": (derived["performance_density"].value, derived["performance_density"].working),
+        "interconnect_bandwidth_gbs": (
+            interconnect,
+            f"{interconnect:g} GB/s stored" if interconnect is not None else "chip-to-chip I/O unknown",
+        ),
+        "memory_bandwidth_gbs": (
+            bandwidth * 1000 if bandwidth is not None else None,
+            f"{bandwidth:g} TB/s × 1000 = {bandwidth * 1000:,.0f} GB/s"
+            if bandwidth is not None
+            else "memory bandwidth unknown",
+        ),
+    }
+
+
+def _matches_name(product: str, names: list[str]) -> bool:
+    from gpudb.checks import name_key
+
+    return name_key(product) in {name_key(name) for name in names}
+
+
+def classify(
+    rule: dict[str, Any], accelerator: dict[str, Any], values: dict[str, float | None], names: list[str]
+) -> Classification:
+    """Apply one rule (a row of the rule table) to one chip (identity row, stored values, all its names)."""
+    rule_id, chip = rule["id"], accelerator["id"]
+    if rule["kind"] == "named-products":
+        named = [product for product in rule["named_products"] if _matches_name(product, names)]
+        if named:
+            return Classification(
+                rule_id,
+                chip,
+                "named",
+                None,
+                f"named in the rule ({', '.join(named)})",
+                [f"named products: {', '.join(rule['named_products'])}"],
+            )
+        return Classification(
+            rule_id,
+            chip,
+            "not-named",
+            None,
+            "not among the named products",
+            [f"named products: {', '.join(rule['named_products'])}"],
+        )
+
+    inputs = rule_inputs(values)
+    working = [
+        f"{INPUT_LABELS[key][0]}: {text}"
+        for key, (_, text) in inputs.items()
+        if any(c["metric"] == key for p in rule["paragraphs"] for c in p["conditions"])
+    ]
+    missing: list[str] = []
+    indeterminate_paragraphs: list[str] = []
+    for paragraph in rule["paragraphs"]:
+        if paragraph.get("requires_data_center") and not accelerator["data_center"]:
+            working.append(f"{paragraph['id']}: does not apply (not designed or marketed for data centres)")
+            continue
+        verdicts = []
+        for condition in paragraph["conditions"]:
+            value = inputs[condition["metric"]][0]
+            label, unit = INPUT_LABELS[condition["metric"]]
+            threshold = f"{_fmt(condition['value'])}{unit}"
+            if value is None:
+                verdicts.append(None)
+                missing.append(label)
+                working.append(f"{paragraph['id']}: {label} unknown {condition['op']} {threshold}?")
+                continue
+            holds = OPERATORS[condition["op"]](value, condition["value"])
+            verdicts.append(holds)
+            working.append(
+                f"{paragraph['id']}: {label} {_fmt(value)}{unit} {condition['op']} {threshold}? "
+                f"{'yes' if holds else 'no'}"
+            )
+        if all(verdict is True for verdict in verdicts):
+            inside = rule.get("outcome_inside") or ("inside" if rule["kind"] == "case-by-case" else "controlled")
+            return Classification(
+                rule_id,
+                chip,
+                "inside" if rule["kind"] == "case-by-case" else "controlled",
+                paragraph["id"],
+                f"{inside}: {paragraph['id']} ({paragraph['summary'].rstrip('.')})",
+                working,
+            )
+        if False not in verdicts:
+            indeterminate_paragraphs.append(paragraph["id"])
+    if indeterminate_paragraphs:
+        needed = ", ".join(dict.fromkeys(missing))
+        return Classification(
+            rule_id,
+            chip,
+            "indeterminate",
+            None,
+            f"indeterminate: {needed} unknown (could meet {', '.join(indeterminate_paragraphs)})",
+            working,
+            list(dict.fromkeys(missing)),
+        )
+    outside = rule.get("outcome_outside") or ("outside" if rule["kind"] == "case-by-case" else "not controlled")
+    return Classification(
+        rule_id,
+        chip,
+        "outside" if rule["kind"] == "case-by-case" else "not-controlled",
+        None,
+        f"{outside}: no paragraph applies",
+        working,
+    )
+
+
+def export_status(name: str, rule: str | None = None, url: Any = None) -> list[Classification]:
+    """Classify one chip under every rule version (or the one named by id)."""
+    from gpudb import query
+    from gpudb.errors import InvalidArgumentError
+
+    engine = query._engine(url)
+    chip = query.resolve(name, engine)
+    all_rules = query.rules(engine)
+    if rule is not None:
+        all_rules = [r for r in all_rules if r["id"] == rule]
+        if not all_rules:
+            valid = ", ".join(r["id"] for r in query.rules(engine))
+            raise InvalidArgumentError(f"unknown rule {rule!r}; valid rules: {valid}")
+    values = dict(query.numeric_values([chip], engine)[chip])
+    accelerator = query.accelerator_row(chip, engine)
+    chip_names = query.names(chip, engine)
+    return [classify(r, accelerator, values, chip_names) for r in all_rules]
