@@ -165,3 +165,58 @@ def test_the_console_script_runs_as_a_user_runs_it(tmp_path, minimal_data):
     assert result.returncode == 4
     assert result.stderr.startswith("Error: no driver for 'nonsense'")
     assert "Traceback" not in result.stderr
+
+
+def test_compare_formats_and_errors(run):
+    run("build")
+    table = run("compare", "x1")
+    assert table.exit_code == 0 and "TPP" in table.stdout and "15,832" in table.stdout
+    markdown = run("compare", "x1", "--metrics", "tpp,memory_bandwidth_tbs", "--format", "markdown").stdout
+    assert markdown.splitlines() == [
+        "| metric | unit | x1 |",
+        "|---|---|---|",
+        "| TPP |  | 15,832 |",
+        "| Memory bandwidth | TB/s | 4.8 |",
+    ]
+    data = json.loads(run("compare", "x1", "-m", "tpp", "-f", "json").stdout)
+    assert data["baseline"] == "x1" and data["rows"][0]["x1"] == 15832
+    unknown = run("compare", "x1", "-m", "speed")
+    assert unknown.exit_code == 2 and unknown.stderr.startswith("Error: unknown metric 'speed'; valid metrics: ")
+    foreign = run("compare", "x1", "--baseline", "x9")
+    assert (foreign.exit_code, foreign.stderr) == (
+        3,
+        "Error: unknown accelerator 'x9'; run 'gpudb list' to see the accelerators\n",
+    )
+
+
+def test_explain_prints_the_working_and_sources(run):
+    run("build")
+    result = run("explain", "x1", "tpp")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "TPP of x1: 15,832",
+        "  1979 TFLOPS FP8 dense × 8 bits = 15,832 (the maximum; other precisions: FP64 2,144, BF16 15,832)",
+        "  FP8 dense = 1,979 TFLOPS (published: 1,979 TFLOPS) — Acme X1 Datasheet, Acme; https://example.com/x1.pdf",
+    ]
+    missing = run("explain", "x1", "performance_density")
+    assert missing.stdout.splitlines()[:2] == [
+        "Performance density of x1: missing",
+        "  performance density indeterminate: die area unknown",
+    ]
+
+
+def test_export_status_and_claims_commands(run):
+    run("build")
+    status = run("export-status", "x1")
+    assert status.exit_code == 0
+    assert status.stdout.splitlines()[0] == (
+        "test-thresholds (1 TR 1, in-force): controlled: T.a.1 (TPP of 4,800 or more)"
+    )
+    assert "    T.a.1: TPP 15,832 >= 4,800? yes" in status.stdout.splitlines()
+    bad_rule = run("export-status", "x1", "--rule", "nope")
+    assert (bad_rule.exit_code, bad_rule.stderr) == (2, "Error: unknown rule 'nope'; valid rules: test-thresholds\n")
+    claims = run("claims", "--id", "test-x1-tpp")
+    assert claims.exit_code == 0
+    assert "  stated: x1 exactly tpp 15,832 → SUPPORTED: supported on TPP 15,832" in claims.stdout.splitlines()
+    rows = list(csv.DictReader(io.StringIO(run("claims", "-f", "csv").stdout)))
+    assert [(row["id"], row["verdict"], row["metrics"]) for row in rows] == [("test-x1-tpp", "supported", "tpp")]
