@@ -338,34 +338,28 @@ def id_matches_file_name(dataset: Dataset) -> Iterator[Problem]:
             )
 
 
+def repeated_ids(records: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+    """(record, the first record with its id) for every record whose id was seen before."""
+    first: dict[str, Any] = {}
+    for record in records:
+        earlier = first.setdefault(record.entry.id, record)
+        if earlier is not record:
+            yield record, earlier
+
+
+def duplicate_id_problem(kind: str, record: Any, earlier: Any, line: int | None, earlier_line: int | None) -> Problem:
+    """The duplicate-id problem of `record`, pointing at where its id was first used."""
+    message = f"{kind} id {record.entry.id!r} is already used at {earlier.file}:{earlier_line}"
+    accelerator = record.entry.id if kind == "accelerator" else None
+    return Problem("duplicate-id", message, record.file, line, accelerator, "id", record.entry.id)
+
+
 @check
 def ids_are_unique(dataset: Dataset) -> Iterator[Problem]:
-    first_accelerator: dict[str, AcceleratorRecord] = {}
-    for record in dataset.accelerators:
-        earlier = first_accelerator.setdefault(record.entry.id, record)
-        if earlier is not record:
-            yield Problem(
-                "duplicate-id",
-                f"accelerator id {record.entry.id!r} is already used by {earlier.file}",
-                record.file,
-                record.line("id"),
-                record.entry.id,
-                "id",
-                record.entry.id,
-            )
-    first_source: dict[str, SourceRecord] = {}
-    for source in dataset.sources:
-        earlier_source = first_source.setdefault(source.entry.id, source)
-        if earlier_source is not source:
-            yield Problem(
-                "duplicate-id",
-                f"source id {source.entry.id!r} is already defined at {earlier_source.file}:{earlier_source.line}",
-                source.file,
-                source.line,
-                None,
-                "id",
-                source.entry.id,
-            )
+    for record, earlier in repeated_ids(dataset.accelerators):
+        yield duplicate_id_problem("accelerator", record, earlier, record.line("id"), earlier.line("id"))
+    for source, earlier_source in repeated_ids(dataset.sources):
+        yield duplicate_id_problem("source", source, earlier_source, source.line, earlier_source.line)
 
 
 def name_key(name: str) -> str:

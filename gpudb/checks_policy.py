@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from gpudb.checks import Dataset, Located, check, read_list
+from gpudb.checks import Dataset, Located, check, duplicate_id_problem, read_list, repeated_ids
 from gpudb.loader import LineDict, load_folder, read_document
 from gpudb.metrics import comparable_metric_keys
 from gpudb.problems import Problem
@@ -68,19 +68,8 @@ def policy_sources_exist(dataset: Dataset) -> Iterator[Problem]:
 @check
 def policy_ids_are_unique(dataset: Dataset) -> Iterator[Problem]:
     for kind, records in (("rule", dataset.rules), ("claim", dataset.claims)):
-        first: dict[str, Located] = {}
-        for record in records:
-            earlier = first.setdefault(record.entry.id, record)
-            if earlier is not record:
-                yield Problem(
-                    "duplicate-id",
-                    f"{kind} id {record.entry.id!r} is already used at {earlier.file}:{earlier.line}",
-                    record.file,
-                    record.line,
-                    None,
-                    "id",
-                    record.entry.id,
-                )
+        for record, earlier in repeated_ids(records):
+            yield duplicate_id_problem(kind, record, earlier, record.line, earlier.line)
 
 
 @check

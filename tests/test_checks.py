@@ -30,9 +30,9 @@ EXPECTED = {
     "missing-field": f"{X1}:2 x1.form_factor: required field 'form_factor' is missing [missing-field]",
     "bad-type": f"{X1}:8 x1.data_center: 'yes please': input should be a valid boolean [bad-type]",
     "id-mismatch": f"{X1}:2 x9.id: id 'x9' differs from the file name 'x1.yaml'; rename one [id-mismatch]",
-    "duplicate-id": "data/accelerators/other/x1.yaml:2 x1.id: accelerator id 'x1' is already used by "
-    f"{X1} [duplicate-id]",
-    "duplicate-source-id": "data/sources/more.yaml:2 id: source id 'acme-datasheet' is already defined at "
+    "duplicate-id": "data/accelerators/other/x1.yaml:2 x1.id: accelerator id 'x1' is already used at "
+    f"{X1}:1 [duplicate-id]",
+    "duplicate-source-id": "data/sources/more.yaml:2 id: source id 'acme-datasheet' is already used at "
     "data/sources/acme.yaml:1 [duplicate-id]",
     "duplicate-alias": "data/accelerators/acme/x2.yaml:5 x2.aliases: alias 'x1' already names accelerator 'x1' "
     "[duplicate-alias]",
