@@ -118,7 +118,7 @@ def run_checks(ids: list[str] | None = None, url: Any = None) -> list[ClaimCheck
     from gpudb.comparison import chip_values
     from gpudb.errors import InvalidArgumentError
 
-    engine = query._engine(url)
+    engine = query.engine_for(url)
     claims = query.claims(engine)
     if ids:
         known = {claim["id"] for claim in claims}

@@ -60,7 +60,7 @@ def compare(
 
     if not names:
         raise InvalidArgumentError("name at least one accelerator to compare")
-    engine = query._engine(url)
+    engine = query.engine_for(url)
     ids = list(dict.fromkeys(query.resolve(name, engine) for name in names))
     base_id = query.resolve(baseline, engine) if baseline else ids[-1]
     if base_id not in ids:

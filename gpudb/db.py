@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, inspect, select
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 from gpudb import settings
@@ -43,9 +44,15 @@ def _parse(url: str):
 
 
 def create(url: str) -> Engine:
-    """An engine for any SQLAlchemy URL; a missing driver is reported as an error, not a traceback."""
+    """An engine for any SQLAlchemy URL; a missing driver is reported as an error, not a traceback.
+
+    SQLite connections are not pooled: a build replaces the file, and a pooled connection would keep reading the
+    old one.
+    """
+    parsed = _parse(url)
+    options = {"poolclass": NullPool} if parsed.get_backend_name() == "sqlite" else {"pool_pre_ping": True}
     try:
-        return create_engine(_parse(url))
+        return create_engine(parsed, **options)
     except (NoSuchModuleError, ModuleNotFoundError) as error:
         hint = " (install it with: pip install 'gpudb[postgres]')" if "postgres" in url else ""
         raise DatabaseError(f"no driver for {_parse(url).drivername!r}{hint}: {error}") from None
@@ -57,6 +64,8 @@ def open_for_reading(url: str | None = None) -> Engine:
     path = sqlite_path(url)
     if path is not None and not path.exists():
         raise DatabaseError(f"no database at {path}; run 'gpudb build' first")
+    if url in _READERS:
+        return _READERS[url]
     engine = create(url)
     try:
         with engine.connect() as connection:
@@ -64,7 +73,11 @@ def open_for_reading(url: str | None = None) -> Engine:
                 raise DatabaseError(f"{_shown(url)} is not a gpudb database; run 'gpudb build --db {_shown(url)}'")
     except OperationalError as error:
         raise DatabaseError(f"cannot open {_shown(url)}: {error.orig}") from None
+    _READERS[url] = engine
     return engine
+
+
+_READERS: dict[str, Engine] = {}  # one engine (and pool) per database URL for the life of the process
 
 
 def _shown(url: str) -> str:

@@ -32,7 +32,7 @@ def explain(name: str, metric: str, url: Any = None) -> Explanation:
 
     if metric not in DERIVED_BY_KEY:
         raise InvalidArgumentError(f"unknown derived metric {metric!r}; valid: {', '.join(DERIVED_BY_KEY)}")
-    engine = query._engine(url)
+    engine = query.engine_for(url)
     accelerator = query.get(name, engine)
     stored = {v.metric: v.value for v in accelerator.values if isinstance(v.value, float)}
     derivation = derive(stored)[metric]

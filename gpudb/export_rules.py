@@ -150,7 +150,7 @@ def export_status(name: str, rule: str | None = None, url: Any = None) -> list[C
     from gpudb import query
     from gpudb.errors import InvalidArgumentError
 
-    engine = query._engine(url)
+    engine = query.engine_for(url)
     chip = query.resolve(name, engine)
     all_rules = query.rules(engine)
     if rule is not None:

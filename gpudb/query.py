@@ -25,13 +25,14 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def _engine(url: str | Engine | None) -> Engine:
+def engine_for(url: str | Engine | None) -> Engine:
+    """An engine for a URL (or the default database); an engine passed in is used as it is."""
     return url if isinstance(url, Engine) else db.open_for_reading(url)
 
 
 def resolve(name: str, url: str | Engine | None = None) -> str:
     """The accelerator id that `name` means: an id, product name or alias, case and spacing ignored."""
-    engine = _engine(url)
+    engine = engine_for(url)
     with engine.connect() as connection:
         names = connection.execute(select(Alias.name_key, Alias.name, Alias.accelerator_id)).all()
     wanted = name_key(name)
@@ -49,7 +50,7 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
 
 def get(name: str, url: str | Engine | None = None) -> AcceleratorPublic:
     """Everything stored about one accelerator, each value with its unit and source."""
-    engine = _engine(url)
+    engine = engine_for(url)
     accelerator_id = resolve(name, engine)
     with engine.connect() as connection:
         accelerator = connection.execute(select(Accelerator).where(Accelerator.id == accelerator_id)).one()
@@ -122,7 +123,7 @@ def _value_public(row) -> ValuePublic:
 
 def accelerators(url: str | Engine | None = None) -> list[dict]:
     """One dict per accelerator (identity fields and its aliases), ordered by vendor and id."""
-    engine = _engine(url)
+    engine = engine_for(url)
     with engine.connect() as connection:
         rows = connection.execute(select(Accelerator).order_by(Accelerator.vendor, Accelerator.id)).all()
         alias_rows = connection.execute(
@@ -148,7 +149,7 @@ def accelerators(url: str | Engine | None = None) -> list[dict]:
 
 def metrics(url: str | Engine | None = None) -> list[dict]:
     """The metric catalogue as stored in the database, in catalogue order."""
-    engine = _engine(url)
+    engine = engine_for(url)
     with engine.connect() as connection:
         rows = connection.execute(select(Metric).order_by(Metric.position)).all()
     return [dict(row._mapping) for row in rows]
@@ -163,7 +164,7 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
     """
     import pandas as pd
 
-    engine = _engine(url)
+    engine = engine_for(url)
     with engine.connect() as connection:
         long_frame = pd.DataFrame(connection.execute(_values_query()).mappings().all())
     catalogue = metrics(engine)
@@ -189,7 +190,7 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
 
 def numeric_values(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, float]]:
     """The numeric stored values of the given accelerators: id → {metric key → value in canonical unit}."""
-    engine = _engine(url)
+    engine = engine_for(url)
     with engine.connect() as connection:
         rows = connection.execute(
             select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number).where(
@@ -206,7 +207,7 @@ def rules(url: str | Engine | None = None) -> list[dict]:
     """Every rule version, oldest first, as dicts (paragraphs and named products as lists)."""
     from gpudb.models import Rule
 
-    engine = _engine(url)
+    engine = engine_for(url)
     with engine.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(select(Rule).order_by(Rule.position))]
 
@@ -215,7 +216,7 @@ def claims(url: str | Engine | None = None) -> list[dict]:
     """Every published claim with its source title and URL, oldest first."""
     from gpudb.models import Claim
 
-    engine = _engine(url)
+    engine = engine_for(url)
     with engine.connect() as connection:
         rows = connection.execute(
             select(Claim, Source.title.label("source_title"), Source.url.label("source_url"))
@@ -227,13 +228,13 @@ def claims(url: str | Engine | None = None) -> list[dict]:
 
 def names(accelerator_id: str, url: str | Engine | None = None) -> list[str]:
     """Every name of an accelerator: id, product name and aliases."""
-    engine = _engine(url)
+    engine = engine_for(url)
     with engine.connect() as connection:
         return list(connection.scalars(select(Alias.name).where(Alias.accelerator_id == accelerator_id)))
 
 
 def accelerator_row(accelerator_id: str, url: str | Engine | None = None) -> dict:
     """The identity fields of one accelerator."""
-    engine = _engine(url)
+    engine = engine_for(url)
     with engine.connect() as connection:
         return dict(connection.execute(select(Accelerator).where(Accelerator.id == accelerator_id)).one()._mapping)
