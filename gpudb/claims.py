@@ -83,7 +83,8 @@ def check_claim(claim: dict[str, Any], values: dict[str, dict[str, float | None]
         if figure is None:
             candidates.append(Candidate(key, labels[key], None, False, None))
             continue
-        ok = matches(figure, stated, claim["qualifier"], claim["tolerance"])
+        # a system-level claim is never matched to a peak spec, even where the numbers happen to agree
+        ok = claim["scope"] == "peak-spec" and matches(figure, stated, claim["qualifier"], claim["tolerance"])
         candidates.append(Candidate(key, labels[key], figure, ok, figure / stated - 1))
     unit = "×" if is_ratio else ""
     known = [c for c in candidates if c.figure is not None]
@@ -100,7 +101,11 @@ def check_claim(claim: dict[str, Any], values: dict[str, dict[str, float | None]
     matching = [c for c in known if c.matches]
     if matching:
         shown = ", ".join(f"{c.label} {_fmt(c.figure)}{unit}" for c in matching)
-        return ClaimCheck(claim, "supported", f"supported on {shown}", candidates)
+        # the metrics it does not rest on, so a compute ratio is never mistaken for a bandwidth one
+        others = ", ".join(f"{c.label} {_fmt(c.figure)}{unit}" for c in known if not c.matches)
+        return ClaimCheck(
+            claim, "supported", f"supported on {shown}" + (f"; not on {others}" if others else ""), candidates
+        )
     closest = min(known, key=lambda c: abs(math.log(c.figure / stated)))
     direction = "above" if closest.deviation > 0 else "below"
     return ClaimCheck(

@@ -449,7 +449,8 @@ def claims(
     for check in checks:
         claim = check.claim
         by = f" (reported by {claim['reported_by']})" if claim["reported_by"] else ""
-        typer.echo(f'{claim["id"]}: {claim["claimant"]}{by}, {claim["date"]}: "{claim["quote"]}"')
+        when = claim["date"] or "undated"
+        typer.echo(f'{claim["id"]}: {claim["claimant"]}{by}, {when}: "{claim["quote"]}"')
         typer.echo(
             f"  stated: {claim['subject_id']} {stated_text(claim)} → {check.verdict.upper()}: {check.explanation}"
         )

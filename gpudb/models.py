@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -125,7 +126,7 @@ class Claim(SQLModel, table=True):
     id: str = Field(primary_key=True)
     claimant: str
     reported_by: str | None = Field(default=None)
-    date: date
+    date: dt.date | None = Field(default=None)  # dt.: the field's name shadows the type here
     source_id: str = Field(foreign_key="source.id")
     quote: str
     subject_id: str = Field(foreign_key="accelerator.id", index=True)

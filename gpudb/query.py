@@ -221,7 +221,7 @@ def claims(url: str | Engine | None = None) -> list[dict]:
         rows = connection.execute(
             select(Claim, Source.title.label("source_title"), Source.url.label("source_url"))
             .join(Source, Source.id == Claim.source_id)
-            .order_by(Claim.date, Claim.id)
+            .order_by(Claim.date.is_(None), Claim.date, Claim.id)  # undated last on every backend
         ).all()
     return [dict(row._mapping) for row in rows]
 

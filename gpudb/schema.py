@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from typing import Annotated, Any, Literal, get_args
 
@@ -135,7 +136,7 @@ class ClaimEntry(_Strict):
     id: Slug
     claimant: Text
     reported_by: Text | None = None
-    date: date
+    date: dt.date | None = Field(description="When the claim was published; null when the source is undated.")
     source: Slug
     quote: Text
     subject: Slug = Field(description="The accelerator id the claim is about.")

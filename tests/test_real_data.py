@@ -114,3 +114,78 @@ def test_sparse_figures_are_flagged_and_halved(real_db):
 @pytest.mark.parametrize(("name", "chip"), [("H200", "h200-sxm"), ("h100", "h100-sxm"), ("HGX H200", "h200-sxm")])
 def test_common_names_resolve_to_the_documented_sku(real_db, name, chip):
     assert query.resolve(name, real_db) == chip
+
+
+# Where each mission chip falls under each rule version, worked out by hand:
+# H20: TPP 296 × 8 = 2,368 < 2,400 and PD 2,368 / 814 = 2.91 < 3.2 → no 3A090 paragraph; DRAM 4,000 GB/s.
+# H100/H200: TPP 1,979 × 8 = 15,832 ≥ 4,800 → 3A090.a.1; NVLink 900 ≥ 600 GB/s (2022 rule).
+# B200: TPP 4,500 × 8 = 36,000 (FP4 9,000 × 4 ties) ≥ 21,000 and 8,000 GB/s ≥ 6,500 → outside the 2026 box.
+EXPECTED_STATUS = {
+    "h20": ["not-controlled", "not-controlled", "not-controlled", "not-controlled", "named", "inside"],
+    "h100-sxm": ["controlled", "controlled", "controlled", "controlled", "not-named", "inside"],
+    "h200-sxm": ["controlled", "controlled", "controlled", "controlled", "not-named", "inside"],
+    "b200": ["controlled", "controlled", "controlled", "controlled", "not-named", "outside"],
+}
+RULE_ORDER = [
+    "us-2022-10-advanced-computing",
+    "us-2023-10-advanced-computing",
+    "us-2024-12-hbm-and-fdpr",
+    "us-2025-01-ai-diffusion",
+    "us-2025-04-h20-licence-letter",
+    "us-2026-01-case-by-case",
+]
+
+
+@pytest.mark.parametrize("chip", sorted(EXPECTED_STATUS))
+def test_every_mission_chip_under_every_rule(real_db, chip):
+    from gpudb.export_rules import export_status
+
+    results = export_status(chip, url=real_db)
+    assert [r.rule_id for r in results] == RULE_ORDER
+    assert [r.outcome for r in results] == EXPECTED_STATUS[chip]
+    paragraphs = {r.rule_id: r.paragraph for r in results}
+    if chip != "h20":
+        assert paragraphs["us-2023-10-advanced-computing"] == "3A090.a.1"
+
+
+def test_the_h20_working_shows_why_it_escaped_the_2023_rule(real_db):
+    from gpudb.export_rules import export_status
+
+    (result,) = export_status("H20", rule="us-2023-10-advanced-computing", url=real_db)
+    assert "3A090.b.1: TPP 2,368 >= 2,400? no" in result.working
+    assert "3A090.b.2: performance density 2.91 >= 3.2? no" in result.working
+
+
+def test_h200_vs_h20_names_its_metric(real_db):
+    from gpudb.comparison import compare
+
+    frame = compare(["H200", "H20"], url=real_db).set_index("metric")
+    ratio = frame["h200-sxm/h20"]
+    # 15,832 / 2,368 = 989.5 / 148 = 1,979 / 296 = 6.686
+    assert round(ratio["tpp"], 2) == round(ratio["bf16_dense_tflops"], 2) == round(ratio["fp8_dense_tflops"], 2) == 6.69
+    assert ratio["memory_bandwidth_tbs"] == pytest.approx(1.2)  # 4.8 / 4.0
+    assert ratio["memory_capacity_gb"] == pytest.approx(141 / 96)  # 1.47
+    assert ratio["tdp_w"] == pytest.approx(1.75)  # 700 / 400
+    assert frame.loc["ridge_point_bf16", "h20"] == 37.0  # 148 / 4.0: the H20's low ridge point
+    assert frame.loc["ridge_point_bf16", "h200-sxm"] == pytest.approx(206.1, abs=0.05)  # 989.5 / 4.8
+
+
+EXPECTED_VERDICTS = {
+    "ifp-2025-12-h200-vs-h20": (
+        "supported",
+        "tf32_dense_tflops, bf16_dense_tflops, fp16_dense_tflops, fp8_dense_tflops, int8_dense_tops, tpp",
+    ),  # 6.69× within ±15% of 6
+    "ifp-2025-12-blackwell-training": ("not-checkable", ""),  # a system-level speed-up
+    "ifp-2025-12-blackwell-inference": ("not-checkable", ""),
+    "cn-2025-h20-fifth-of-h100": ("not-supported", ""),  # compute 0.15×, 25% below 0.2×; bandwidth 1.19×
+    "bernstein-2025-07-h20-tpp": ("supported", "tpp"),  # 2,368 exactly
+    "ifp-2025-12-h200-tpp": ("supported", "tpp"),  # 15,832 is 0.05% below 15,840
+}
+
+
+def test_each_published_claim_gets_its_verdict(real_db):
+    from gpudb.claims import check_claims
+
+    frame = check_claims(url=real_db).set_index("id")
+    assert {claim: (row.verdict, row.metrics) for claim, row in frame.iterrows()} == EXPECTED_VERDICTS
+    assert frame.loc["cn-2025-h20-fifth-of-h100", "explanation"].endswith("25% below the stated 0.2×")
