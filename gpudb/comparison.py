@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from gpudb import query
 from gpudb.checks import closest_metric
 from gpudb.errors import InvalidArgumentError
-from gpudb.metrics import comparable_metrics, derive
+from gpudb.metrics import H100_EQUIVALENT_BASE, comparable_metrics, derive
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,11 +28,12 @@ def check_metric_keys(keys: list[str]) -> None:
 
 def chip_values(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, float | None]]:
     """Stored numeric values and derived metrics of each chip, in canonical units."""
-    stored = query.numeric_values(accelerator_ids, url)
+    stored = query.numeric_values([*accelerator_ids, H100_EQUIVALENT_BASE], url)
+    base = stored[H100_EQUIVALENT_BASE] or None  # None when the base chip is not in the database
     values: dict[str, dict[str, float | None]] = {}
     for accelerator_id in accelerator_ids:
         chip = dict(stored[accelerator_id])
-        chip.update({key: derivation.value for key, derivation in derive(chip).items()})
+        chip.update({key: derivation.value for key, derivation in derive(chip, base).items()})
         values[accelerator_id] = chip
     return values
 

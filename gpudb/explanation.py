@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gpudb.metrics import DERIVED_BY_KEY, Derivation, derive
+from gpudb.metrics import DERIVED_BY_KEY, H100_EQUIVALENT_BASE, Derivation, derive
 from gpudb.models import ValuePublic
 
 
@@ -35,7 +35,8 @@ def explain(name: str, metric: str, url: Any = None) -> Explanation:
     engine = query.engine_for(url)
     accelerator = query.get(name, engine)
     stored = {v.metric: v.value for v in accelerator.values if isinstance(v.value, float)}
-    derivation = derive(stored)[metric]
+    base = query.numeric_values([H100_EQUIVALENT_BASE], engine)[H100_EQUIVALENT_BASE] or None
+    derivation = derive(stored, base)[metric]
     inputs = [v for v in accelerator.values if v.metric in derivation.inputs]
     definition = DERIVED_BY_KEY[metric]
     return Explanation(accelerator.id, metric, definition.label, definition.unit, derivation, inputs)

@@ -36,9 +36,10 @@ class DerivedMetric:
     label: str
     unit: str
     description: str
-    compute: Callable[[Values], Derivation]
+    compute: Callable[..., Derivation]
     higher_is_better: bool | None = True
     category: str = "derived"
+    uses_base: bool = False  # computed against the base chip's values (H100-equivalents)
 
 
 def _fmt(number: float) -> str:
@@ -153,6 +154,24 @@ def memory_sweep_ms(values: Values) -> Derivation:
     return Derivation(value, working, ("memory_capacity_gb", "memory_bandwidth_tbs"))
 
 
+H100_EQUIVALENT_BASE = "h100-sxm"  # the chip one H100-equivalent stands for
+
+
+def h100_equivalents(values: Values, base: Values | None) -> Derivation:
+    """TPP ÷ the TPP of the H100 SXM: how many H100s of export-control compute the chip is worth."""
+    chip, reference = tpp(values), tpp(base or {})
+    if chip.missing:
+        return Derivation(None, "H100-equivalents unknown: " + chip.working, chip.inputs)
+    if reference.missing:
+        return Derivation(None, f"H100-equivalents unknown: no TPP for the base {H100_EQUIVALENT_BASE}", chip.inputs)
+    value = chip.value / reference.value
+    working = (
+        f"TPP {_fmt(chip.value)} ÷ TPP {_fmt(reference.value)} of the base {H100_EQUIVALENT_BASE} = {value:.3g} "
+        "H100-equivalents"
+    )
+    return Derivation(value, working, chip.inputs, chip.precision)
+
+
 DERIVED: tuple[DerivedMetric, ...] = (
     DerivedMetric(
         "tpp",
@@ -200,13 +219,23 @@ DERIVED: tuple[DerivedMetric, ...] = (
         memory_sweep_ms,
         higher_is_better=False,
     ),
+    DerivedMetric(
+        "h100_equivalents",
+        "H100-equivalents",
+        "× H100 SXM",
+        "TPP ÷ the TPP of the H100 SXM (the stated base): export-control compute in H100 units.",
+        h100_equivalents,
+        uses_base=True,
+    ),
 )
 DERIVED_BY_KEY = {metric.key: metric for metric in DERIVED}
 
 
-def derive(values: Values) -> dict[str, Derivation]:
-    """Every derived metric of one chip."""
-    return {metric.key: metric.compute(values) for metric in DERIVED}
+def derive(values: Values, base: Values | None = None) -> dict[str, Derivation]:
+    """Every derived metric of one chip; `base` holds the values of the H100-equivalent base chip."""
+    return {
+        metric.key: metric.compute(values, base) if metric.uses_base else metric.compute(values) for metric in DERIVED
+    }
 
 
 def comparable_metrics() -> list[tuple[str, str, str, str, bool | None]]:

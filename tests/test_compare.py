@@ -60,6 +60,12 @@ def test_ratios_invert_when_the_baseline_swaps_and_self_is_one(built):
     assert set(itself.columns) >= {"x2/x1"} and "x1/x1" not in itself.columns
 
 
+def test_a_baseline_must_be_among_the_chips_compared(built):
+    with pytest.raises(InvalidArgumentError) as caught:
+        gpudb.compare(["x1"], baseline="Acme X2", url=built)
+    assert str(caught.value) == "baseline 'Acme X2' (x2) is not among the chips compared: x1"
+
+
 def test_compare_selected_metrics_in_the_order_asked(built):
     frame = gpudb.compare(["x1", "x2"], metrics=["memory_bandwidth_tbs", "tpp"], url=built)
     assert list(frame["metric"]) == ["memory_bandwidth_tbs", "tpp"]

@@ -60,6 +60,16 @@ def test_derived_values_by_hand():
     assert h20["memory_sweep_ms"].working == "96 GB ÷ 4000 GB/s = 24 ms"
 
 
+def test_h100_equivalents_state_their_base():
+    from gpudb.metrics import h100_equivalents
+
+    result = h100_equivalents(H20, H100)
+    assert result.value == pytest.approx(2368 / 15832)  # 0.1496
+    assert result.working == "TPP 2,368 ÷ TPP 15,832 of the base h100-sxm = 0.15 H100-equivalents"
+    assert h100_equivalents(H100, H100).value == 1.0
+    assert h100_equivalents(H20, None).working == "H100-equivalents unknown: no TPP for the base h100-sxm"
+
+
 def test_missing_inputs_give_missing_values_with_the_reason():
     result = derive({"bf16_dense_tflops": 148})
     assert result["tpp"].value == 148 * 16
