@@ -87,7 +87,8 @@ def _emit(
 
         table = Table(title=title, show_lines=False, header_style="bold")
         for column in columns:
-            table.add_column((headers or {}).get(column, column), overflow="fold")
+            # spaces, not underscores, so a narrow header wraps between words ("china specific")
+            table.add_column((headers or {}).get(column, column.replace("_", " ")), overflow="fold")
         for row in rows:
             table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
         Console(width=max(100, Console().width)).print(table)
@@ -174,6 +175,8 @@ def list_accelerators(db: DbOption = None, output_format: FormatOption = Format.
         "china_specific",
         "aliases",
     ]
+    if output_format is Format.table:  # the terminal view leaves out a flag that is true for nearly every chip
+        columns.remove("data_center")
     _emit(rows, columns, output_format, title="Accelerators")
 
 
