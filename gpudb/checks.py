@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from gpudb.catalogue import METRICS_BY_KEY, Metric
 from gpudb.loader import Document, LineDict, LineList, line_of
+from gpudb.names import name_key
 from gpudb.problems import Problem
 from gpudb.schema import AcceleratorFile, ClaimEntry, RuleFile, SourceEntry, SpecEntry
 from gpudb.units import UnitProblem, to_canonical
@@ -360,11 +361,6 @@ def ids_are_unique(dataset: Dataset) -> Iterator[Problem]:
         yield duplicate_id_problem("accelerator", record, earlier, record.line("id"), earlier.line("id"))
     for source, earlier_source in repeated_ids(dataset.sources):
         yield duplicate_id_problem("source", source, earlier_source, source.line, earlier_source.line)
-
-
-def name_key(name: str) -> str:
-    """How names are compared: case-insensitive, with spaces, dashes and underscores ignored."""
-    return re.sub(r"[\s_\-]+", "", name).casefold()
 
 
 @check

@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, inspect, select
 from sqlalchemy.engine import Connection, make_url
@@ -17,10 +18,11 @@ from sqlmodel import SQLModel
 
 from gpudb import settings
 from gpudb.catalogue import METRICS
-from gpudb.checks import Dataset
 from gpudb.errors import DatabaseError, DataValidationError
 from gpudb.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
-from gpudb.validate import validate
+
+if TYPE_CHECKING:
+    from gpudb.checks import Dataset
 
 TABLES = [
     SQLModel.metadata.tables[name]
@@ -95,7 +97,7 @@ def data_digest(data_dir: Path) -> str:
 def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
     """The dataset as rows per table, in a stable order (same data in, same database out)."""
     from gpudb import __version__
-    from gpudb.checks import name_key
+    from gpudb.names import name_key
 
     sources = sorted(dataset.sources, key=lambda s: s.entry.id)
     accelerators = sorted(dataset.accelerators, key=lambda a: a.entry.id)
@@ -230,6 +232,8 @@ def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
     """
     url = url or settings.database_url()
     data_dir = data_dir or settings.data_dir()
+    from gpudb.validate import validate  # only a build validates: readers never import pint or the schemas
+
     dataset = validate(data_dir)
     if dataset.problems:
         raise DataValidationError(dataset.problems)

@@ -53,7 +53,7 @@ def rule_inputs(values: dict[str, float | None]) -> dict[str, tuple[float | None
 
 
 def _matches_name(product: str, names: list[str]) -> bool:
-    from gpudb.checks import name_key
+    from gpudb.names import name_key
 
     return name_key(product) in {name_key(name) for name in names}
 

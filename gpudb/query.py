@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, select
 
 from gpudb import db
-from gpudb.checks import name_key
 from gpudb.errors import AmbiguousNameError, UnknownAcceleratorError
 from gpudb.models import (
     Accelerator,
@@ -20,6 +19,7 @@ from gpudb.models import (
     SpecValue,
     ValuePublic,
 )
+from gpudb.names import name_key
 
 if TYPE_CHECKING:
     import pandas as pd
