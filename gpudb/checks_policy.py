@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from gpudb.checks import Dataset, Located, check, duplicate_id_problem, read_list, repeated_ids
-from gpudb.loader import LineDict, load_folder, read_document
+from gpudb.loader import Document, LineDict, LineList, load_folder, read_document
 from gpudb.metrics import comparable_metric_keys
 from gpudb.problems import Problem
 from gpudb.schema import ClaimEntry, RuleFile
@@ -33,12 +34,8 @@ def read_policy(data_dir: Path, dataset: Dataset) -> None:
             dataset.claims = read_list([document], ClaimEntry, "claims", dataset)
 
 
-def _as_list(document):
+def _as_list(document: Document) -> Document:
     """A one-rule mapping file seen as a one-item list, so the list reader (and its line numbers) serve both."""
-    from dataclasses import replace
-
-    from gpudb.loader import LineList
-
     wrapped = LineList([document.content])
     wrapped.line, wrapped.item_lines = document.content.line, [document.content.line]
     return replace(document, content=wrapped)
