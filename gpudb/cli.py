@@ -304,21 +304,19 @@ def compare(
 
     Example: gpudb compare H200 H20   (reads "H200 is N× H20")
     """
-    from gpudb.comparison import compare as compare_chips
+    from gpudb.comparison import compare_rows
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
     try:
-        frame = compare_chips(names, baseline=baseline, metrics=keys, url=db)
+        comparison = compare_rows(names, baseline=baseline, metrics=keys, url=db)
     except GpudbError as error:
         _fail(error)
-    chips, base = frame.attrs["chips"], frame.attrs["baseline"]
-    ratio_columns = [f"{chip}/{base}" for chip in chips if chip != base]
+    chips, base, ratio_columns = comparison.chips, comparison.baseline, comparison.ratio_columns
     if output_format is CompareFormat.json:
-        records = json.loads(frame.to_json(orient="records"))
-        typer.echo(json.dumps({"chips": chips, "baseline": base, "rows": records}, indent=2))
+        typer.echo(json.dumps({"chips": chips, "baseline": base, "rows": comparison.rows}, indent=2))
         return
     if output_format is CompareFormat.csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
+        _emit(comparison.rows, comparison.columns, Format.csv)
         return
     rows = [
         {
@@ -327,7 +325,7 @@ def compare(
             **{chip: _cell(row[chip]) for chip in chips},
             **{column: _cell(row[column], ratio=True) for column in ratio_columns},
         }
-        for row in frame.to_dict(orient="records")
+        for row in comparison.rows
     ]
     columns = ["metric", "unit", *chips, *ratio_columns]
     if output_format is CompareFormat.markdown:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -45,20 +46,30 @@ def ratio(value: float | None, base: float | None) -> float | None:
     return value / base
 
 
-def compare(
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison as plain rows (no pandas): the chips, the baseline, and one dict per metric."""
+
+    chips: list[str]
+    baseline: str
+    rows: list[dict[str, Any]]
+
+    @property
+    def ratio_columns(self) -> list[str]:
+        return [f"{chip}/{self.baseline}" for chip in self.chips if chip != self.baseline]
+
+    @property
+    def columns(self) -> list[str]:
+        return ["metric", "label", "unit", "category", "higher_is_better", *self.chips, *self.ratio_columns]
+
+
+def compare_rows(
     names: list[str],
     baseline: str | None = None,
     metrics: list[str] | None = None,
     url: str | Engine | None = None,
-) -> pd.DataFrame:
-    """One row per metric; for each chip its value, and for each other chip its ratio to the baseline.
-
-    Names are resolved like `gpudb.get`; the baseline defaults to the last chip named (so compare(["H200",
-    "H20"]) reads "H200 is N× H20"). Columns: metric, label, unit, category, one column per chip id with the
-    value, one `<id>/<baseline id>` column per other chip with the ratio. Missing values are NaN, never 0.
-    """
-    import pandas as pd
-
+) -> Comparison:
+    """The comparison behind `compare`, as rows; the CLI uses it so that a table needs no pandas."""
     if not names:
         raise InvalidArgumentError("name at least one accelerator to compare")
     engine = query.engine_for(url)
@@ -86,6 +97,24 @@ def compare(
         rows.append(row)
     if metrics:
         rows.sort(key=lambda row: metrics.index(row["metric"]))
-    frame = pd.DataFrame(rows)
-    frame.attrs.update(chips=ids, baseline=base_id)
-    return frame.astype({chip: "float64" for chip in ids})
+    return Comparison(ids, base_id, rows)
+
+
+def compare(
+    names: list[str],
+    baseline: str | None = None,
+    metrics: list[str] | None = None,
+    url: str | Engine | None = None,
+) -> pd.DataFrame:
+    """One row per metric; for each chip its value, and for each other chip its ratio to the baseline.
+
+    Names are resolved like `gpudb.get`; the baseline defaults to the last chip named (so compare(["H200",
+    "H20"]) reads "H200 is N× H20"). Columns: metric, label, unit, category, one column per chip id with the
+    value, one `<id>/<baseline id>` column per other chip with the ratio. Missing values are NaN, never 0.
+    """
+    import pandas as pd
+
+    comparison = compare_rows(names, baseline, metrics, url)
+    frame = pd.DataFrame(comparison.rows, columns=comparison.columns)
+    frame.attrs.update(chips=comparison.chips, baseline=comparison.baseline)
+    return frame.astype({chip: "float64" for chip in comparison.chips})
