@@ -26,6 +26,7 @@ $(VENV)/.installed-test: pyproject.toml
 
 test: install-test ## install test needs, make sure PostgreSQL is up, lint, and run the whole suite
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check gpudb tests
 	$(BIN)/ruff format --check gpudb tests
 	$(BIN)/pytest
