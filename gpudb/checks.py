@@ -40,21 +40,32 @@ SourceRecord = Located[SourceEntry]
 
 @dataclass(frozen=True)
 class SpecRecord:
-    """A validated spec value in its canonical unit, with how it was derived from the published figure."""
+    """A validated spec value in its canonical unit (or a status instead of one), with how it was derived."""
 
     accelerator_id: str
     metric: Metric
     entry: SpecEntry
-    value_number: float | None  # canonical unit; None for text and date metrics
+    value_number: float | None  # canonical unit; None for text and date metrics and for statuses
     value_text: str | None  # text metrics, and dates as YYYY-MM-DD
-    as_published: str  # the figure exactly as the data file gives it
+    as_published: str  # the figure exactly as the data file gives it ('' for a status)
     file: str
     line: int | None
     source_line: int | None
+    position: int | None = None  # index in the metric's list of values; None when the metric has one entry
 
     @property
     def sparse_in_source(self) -> bool:
         return self.entry.sparsity == "sparse"
+
+    @property
+    def status(self) -> str:
+        """'value', or the status the entry gives instead: not-supported, not-applicable, unknown."""
+        return self.entry.status or "value"
+
+    @property
+    def key(self) -> tuple[str, str, int | None]:
+        """(accelerator, metric, position): unique over the dataset."""
+        return self.accelerator_id, self.metric.key, self.position
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,8 @@ class Dataset:
     specs: list[SpecRecord] = field(default_factory=list)
     rules: list[Located[RuleFile]] = field(default_factory=list)
     claims: list[Located[ClaimEntry]] = field(default_factory=list)
+    # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.preference
+    preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
     # ids named by accelerator file names, read or not: a broken chip file must not make every claim on it fail too
     accelerator_file_ids: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
@@ -90,7 +103,7 @@ class Dataset:
 
 def _field_problems(
     error: ValidationError,
-    document: Document,
+    shown_path: str,
     content: Any,
     prefix: tuple[Any, ...],
     accelerator: str | None,
@@ -100,7 +113,7 @@ def _field_problems(
     for detail in error.errors():
         location = prefix + tuple(detail["loc"])
         line = line_of(content, location)
-        names = [str(step) for step in detail["loc"] if not isinstance(step, int)]
+        names = [str(step) for step in location if not isinstance(step, int)]
         if accelerator is not None and names[:1] == ["specs"]:
             names = names[1:]  # h20.tdp_w.source reads better than h20.specs.tdp_w.source
         field_name = ".".join(names) or None
@@ -112,7 +125,7 @@ def _field_problems(
             yield Problem(
                 "unknown-field",
                 f"unknown field {detail['loc'][-1]!r}; {hint}allowed: " + ", ".join(allowed),
-                document.shown_path,
+                shown_path,
                 line,
                 accelerator,
                 field_name,
@@ -123,7 +136,7 @@ def _field_problems(
                 yield Problem(
                     "missing-source",
                     "value has no source; add 'source: <id from data/sources/>'",
-                    document.shown_path,
+                    shown_path,
                     line,
                     accelerator,
                     ".".join(names[:-1]),
@@ -132,7 +145,7 @@ def _field_problems(
                 yield Problem(
                     "missing-field",
                     f"required field {missing!r} is missing",
-                    document.shown_path,
+                    shown_path,
                     line,
                     accelerator,
                     field_name,
@@ -141,7 +154,7 @@ def _field_problems(
             yield Problem(
                 "bad-type",
                 f"{value!r}: {detail['msg'][0].lower()}{detail['msg'][1:]}",
-                document.shown_path,
+                shown_path,
                 line,
                 accelerator,
                 field_name,
@@ -182,7 +195,7 @@ def read_list(documents: list[Document], model: type[M], what: str, dataset: Dat
             try:
                 entry = model.model_validate(item)
             except ValidationError as error:
-                dataset.problems.extend(_field_problems(error, document, content, (index,), None, model))
+                dataset.problems.extend(_field_problems(error, document.shown_path, content, (index,), None, model))
                 continue
             records.append(Located(entry, document.shown_path, content.item_lines[index]))
     return records
@@ -200,7 +213,7 @@ def read_accelerators(documents: list[Document], dataset: Dataset) -> None:
         try:
             entry = AcceleratorFile.model_validate(content)
         except ValidationError as error:
-            dataset.problems.extend(_field_problems(error, document, content, (), name, AcceleratorFile))
+            dataset.problems.extend(_field_problems(error, document.shown_path, content, (), name, AcceleratorFile))
             continue
         dataset.accelerators.append(AcceleratorRecord(entry, document.shown_path, document.path, content))
 
@@ -209,18 +222,57 @@ def read_accelerators(documents: list[Document], dataset: Dataset) -> None:
 
 
 def _as_published(spec: SpecEntry) -> str:
+    if spec.status is not None:
+        return ""
     if isinstance(spec.value, date):
         return spec.value.isoformat()
     return f"{spec.value} {spec.unit}" if spec.unit else str(spec.value)
 
 
-def read_spec(record: AcceleratorRecord, key: str, spec: SpecEntry) -> SpecRecord | Problem:
-    """One spec value in its canonical unit (halved when sparse, divided when a board figure), or a problem."""
-    accelerator, file, line = record.entry.id, record.file, record.line("specs", key)
+# What each status needs besides itself, and why.
+STATUS_NEEDS = {
+    "not-supported": ("source", "a 'source' that lists the precisions the chip does support"),
+    "not-applicable": ("note", "a 'note' saying why the metric does not apply"),
+    "unknown": ("note", "a 'note' saying what was searched"),
+}
+VALUE_ONLY_FIELDS = ("unit", "sparsity", "board_gpus")
+
+
+def _status_problem(metric: Metric, spec: SpecEntry) -> tuple[str, str, str] | None:
+    """(code, message, field) when a status entry is misused, else None."""
+    status = spec.status
+    if spec.value is not None:
+        return "bad-status", f"give either a 'value' or 'status: {status}', not both", "status"
+    extra = [name for name in VALUE_ONLY_FIELDS if getattr(spec, name) is not None]
+    if extra:
+        return "bad-status", f"{extra[0]!r} describes a value; remove it from a 'status: {status}' entry", extra[0]
+    if status == "not-supported" and metric.precision is None:
+        return (
+            "bad-status",
+            f"'not-supported' is for a precision the chip lacks; {metric.label} is not one "
+            "(use 'not-applicable' or 'unknown')",
+            "status",
+        )
+    needed, what = STATUS_NEEDS[status]
+    if getattr(spec, needed) is None:
+        return "incomplete-status", f"'status: {status}' needs {what}", "status"
+    return None
+
+
+def read_spec(
+    record: AcceleratorRecord, key: str, spec: SpecEntry, position: int | None = None
+) -> SpecRecord | Problem:
+    """One spec value in its canonical unit (halved when sparse, divided when a board figure), or a problem.
+
+    `position` is the entry's index when the metric has a list of values from several sources.
+    """
+    accelerator, file = record.entry.id, record.file
+    where = ("specs", key) if position is None else ("specs", key, position)
+    line = record.line(*where)
     metric = METRICS_BY_KEY.get(key)
 
     def problem(code: str, message: str, at: str = "value") -> Problem:
-        return Problem(code, message, file, record.line("specs", key, at) or line, accelerator, key, spec.value)
+        return Problem(code, message, file, record.line(*where, at) or line, accelerator, key, spec.value)
 
     if metric is None:
         guess = closest_metric(key)
@@ -228,6 +280,18 @@ def read_spec(record: AcceleratorRecord, key: str, spec: SpecEntry) -> SpecRecor
         return Problem(
             "unknown-metric", f"{key!r} is not a metric; {hint}see 'gpudb metrics'", file, line, accelerator, key
         )
+    if spec.status is not None:
+        if found := _status_problem(metric, spec):
+            return problem(*found)
+        source_line = record.line(*where, "source")
+        return SpecRecord(accelerator, metric, spec, None, None, "", file, line, source_line, position)
+    if spec.value is None:
+        return problem(
+            "missing-field",
+            "required field 'value' is missing (or give 'status: not-supported | not-applicable | unknown')",
+        )
+    if spec.source is None:
+        return problem("missing-source", "value has no source; add 'source: <id from data/sources/>'", "source")
     if spec.sparsity is not None and not metric.sparsity_applies:
         return problem(
             "sparsity-not-applicable",
@@ -278,7 +342,8 @@ def read_spec(record: AcceleratorRecord, key: str, spec: SpecEntry) -> SpecRecor
         _as_published(spec),
         file,
         line,
-        record.line("specs", key, "source"),
+        record.line(*where, "source"),
+        position,
     )
 
 
@@ -303,16 +368,72 @@ def _read_date(value: Any) -> str | None:
 
 
 def read_specs(dataset: Dataset) -> None:
+    """Every spec entry of every accelerator: a metric holds one entry, or a list of entries from several sources."""
     for record in dataset.accelerators:
-        for key, spec in record.entry.specs.items():
-            result = read_spec(record, key, spec)
-            if isinstance(result, Problem):
-                dataset.problems.append(result)
+        for key, raw in record.entry.specs.items():
+            if isinstance(raw, list):
+                dataset.problems.extend(_list_problems(record, key, raw))
+                entries: list[tuple[int | None, Any]] = list(enumerate(raw))
             else:
-                dataset.specs.append(result)
+                entries = [(None, raw)]
+            for position, item in entries:
+                prefix = ("specs", key) if position is None else ("specs", key, position)
+                try:
+                    spec = SpecEntry.model_validate(item)
+                except ValidationError as error:
+                    problems = _field_problems(error, record.file, record.content, prefix, record.entry.id, SpecEntry)
+                    dataset.problems.extend(problems)
+                    continue
+                if position is None and spec.preferred is not None:
+                    message = "'preferred' chooses among several values; this metric has one"
+                    line = record.line(*prefix, "preferred")
+                    dataset.problems.append(Problem("bad-list", message, record.file, line, record.entry.id, key))
+                    continue
+                result = read_spec(record, key, spec, position)
+                if isinstance(result, Problem):
+                    dataset.problems.append(result)
+                else:
+                    dataset.specs.append(result)
 
 
-# ---------------------------------------------------------------------------------------------- checks
+def _list_problems(record: AcceleratorRecord, key: str, entries: list[Any]) -> Iterator[Problem]:
+    """A list of values must have two or more entries, each source once, and at most one 'preferred: true'."""
+    accelerator, file = record.entry.id, record.file
+    if len(entries) < 2:
+        message = "a list of values needs two or more entries (write a single value without the list)"
+        yield Problem("bad-list", message, file, record.line("specs", key), accelerator, key)
+        return
+    first_position: dict[str, int] = {}
+    preferred = 0
+    for position, item in enumerate(entries):
+        if not isinstance(item, dict):
+            continue  # the entry's own validation reports it
+        source = item.get("source")
+        if isinstance(source, str) and source in first_position:
+            yield Problem(
+                "bad-list",
+                f"source {source!r} already gives a value for this metric at line "
+                f"{record.line('specs', key, first_position[source])}; one entry per source",
+                file,
+                record.line("specs", key, position),
+                accelerator,
+                key,
+                source,
+            )
+        elif isinstance(source, str):
+            first_position[source] = position
+        if item.get("preferred") is True:
+            preferred += 1
+            if preferred == 2:
+                yield Problem(
+                    "bad-list",
+                    "more than one entry says 'preferred: true'; keep it on the one to use",
+                    file,
+                    record.line("specs", key, position, "preferred"),
+                    accelerator,
+                    key,
+                )
+
 
 Check = Callable[[Dataset], Iterator[Problem]]
 CHECKS: list[Check] = []
@@ -388,7 +509,7 @@ def aliases_are_unique(dataset: Dataset) -> Iterator[Problem]:
 def sources_exist(dataset: Dataset) -> Iterator[Problem]:
     known = {source.entry.id for source in dataset.sources}
     for spec in dataset.specs:
-        if spec.entry.source not in known:
+        if spec.entry.source is not None and spec.entry.source not in known:
             guess = difflib.get_close_matches(spec.entry.source, sorted(known), n=1)
             hint = f"; did you mean {guess[0]!r}?" if guess else "; define it in data/sources/"
             yield Problem(
@@ -457,15 +578,17 @@ SPARSE_SUSPICION = 1.8  # a ratio this far past the limit is flagged (exactly 2Ã
 
 @check
 def dense_figures_are_dense(dataset: Dataset) -> Iterator[Problem]:
-    by_chip: dict[str, dict[str, SpecRecord]] = defaultdict(dict)
+    by_chip: dict[str, dict[str, list[SpecRecord]]] = defaultdict(lambda: defaultdict(list))
     for spec in dataset.specs:
-        by_chip[spec.accelerator_id][spec.metric.key] = spec
+        if spec.value_number is not None:
+            by_chip[spec.accelerator_id][spec.metric.key].append(spec)
     for specs in by_chip.values():
         for high_key, low_key, limit in DENSE_RATIO_LIMITS:
-            high, low = specs.get(high_key), specs.get(low_key)
-            if not high or not low or not high.value_number or low.value_number is None:
-                continue
-            if low.entry.sparsity != "dense":
+            # A low-precision figure is judged against the chip's highest figure of the higher precision, so
+            # that a second, lower source for that precision never makes a dense figure look sparse.
+            high = max(specs.get(high_key, []), key=lambda spec: spec.value_number, default=None)
+            low = next((spec for spec in specs.get(low_key, []) if spec.entry.sparsity == "dense"), None)
+            if not high or not low or not high.value_number:
                 continue
             ratio = low.value_number / high.value_number
             if ratio >= limit * SPARSE_SUSPICION:

@@ -58,6 +58,8 @@ DataOption = Annotated[
     ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+# How a metric with no value is shown: why it has none.
+STATUS_WORDS = {"unknown": "missing", "not-supported": "not supported", "not-applicable": "n/a"}
 
 
 def _fail(error: GpudbError) -> None:
@@ -202,17 +204,19 @@ def show(
     rows = [
         {
             "metric": v.metric,
-            "label": v.label,
-            "value": _number(v.value),
-            "unit": v.unit,
+            "label": v.label if v.preferred else f"  (other source) {v.label}",
+            "value": _number(v.value) if v.status == "value" else STATUS_WORDS[v.status],
+            "status": v.status,
+            "preferred": v.preferred,
+            "unit": v.unit if v.status == "value" else "",
             "as_published": v.as_published
             + (" (2:4 sparse, halved)" if v.sparse_in_source else "")
             + (f" (board of {v.board_gpus}, divided)" if v.board_gpus else ""),
-            "source": v.source.title,
-            "publisher": v.source.publisher,
-            "published": v.source.published.isoformat() if v.source.published else "",
-            "kind": v.source.kind,
-            "url": v.source.url,
+            "source": v.source.title if v.source else "",
+            "publisher": v.source.publisher if v.source else "",
+            "published": v.source.published.isoformat() if v.source and v.source.published else "",
+            "kind": v.source.kind if v.source else "",
+            "url": v.source.url if v.source else "",
             "note": v.note or "",
         }
         for v in accelerator.values
@@ -231,16 +235,17 @@ def show(
     # Sources are numbered like citations, so the value table stays narrow enough to read.
     citation: dict[str, int] = {}
     for value in accelerator.values:
-        citation.setdefault(value.source.id, len(citation) + 1)
+        if value.source:
+            citation.setdefault(value.source.id, len(citation) + 1)
     for row, value in zip(rows, accelerator.values, strict=True):
-        row["cited"] = f"[{citation[value.source.id]}]"
+        row["cited"] = f"[{citation[value.source.id]}]" if value.source else ""
     _emit(
         rows,
         ["label", "value", "unit", "as_published", "cited", "note"],
         Format.table,
         headers={"label": "metric", "as_published": "as published", "cited": "source"},
     )
-    sources = {value.source.id: value.source for value in accelerator.values}
+    sources = {value.source.id: value.source for value in accelerator.values if value.source}
     for source_id, number in citation.items():
         source = sources[source_id]
         date = source.published.isoformat() if source.published else "undated"
@@ -277,13 +282,19 @@ def metrics(output_format: FormatOption = Format.table) -> None:
     _emit(rows, list(rows[0]), output_format, title="Metrics")
 
 
-def _cell(value: Any, ratio: bool = False) -> str:
-    """A number as people read it; missing values as 'missing' (never 0)."""
+def _cell(value: Any, ratio: bool = False, status: str = "unknown") -> str:
+    """A number as people read it; no value as 'missing', 'not supported' or 'n/a' (never 0)."""
     if value is None or (isinstance(value, float) and value != value):
-        return "missing"
+        return STATUS_WORDS.get(status, "missing")
     from gpudb.metrics import _fmt
 
     return f"{_fmt(value)}×" if ratio else _fmt(value)
+
+
+def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
+    """Why a ratio is missing: not supported (by either chip) outranks not applicable outranks unknown."""
+    found = {row["status"][chip], row["status"][base]}
+    return next((status for status in ("not-supported", "not-applicable") if status in found), "unknown")
 
 
 @app.command()
@@ -316,14 +327,20 @@ def compare(
         typer.echo(json.dumps({"chips": chips, "baseline": base, "rows": comparison.rows}, indent=2))
         return
     if output_format is CompareFormat.csv:
-        _emit(comparison.rows, comparison.columns, Format.csv)
+        status_columns = [f"{chip} status" for chip in chips]
+        flat = [{**row, **{f"{chip} status": row["status"][chip] for chip in chips}} for row in comparison.rows]
+        _emit(flat, [*comparison.columns, *status_columns], Format.csv)
         return
     rows = [
         {
             "metric": row["label"],
             "unit": row["unit"],
-            **{chip: _cell(row[chip]) for chip in chips},
-            **{column: _cell(row[column], ratio=True) for column in ratio_columns},
+            **{chip: _cell(row[chip], status=row["status"][chip]) for chip in chips},
+            **{
+                f"{chip}/{base}": _cell(row[f"{chip}/{base}"], ratio=True, status=_ratio_status(row, chip, base))
+                for chip in chips
+                if chip != base
+            },
         }
         for row in comparison.rows
     ]
@@ -334,6 +351,105 @@ def compare(
         typer.echo("\n".join(lines))
         return
     _emit(rows, columns, Format.table, title=f"Compared with {base}")
+
+
+@app.command()
+def conflicts(
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="List numbers further apart than this, in percent.", min=0)
+    ] = 2.0,
+    db: DbOption = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """List the metrics whose sources disagree, every source's value beside the one used.
+
+    Example: gpudb conflicts --threshold 5
+    """
+    from gpudb.coverage import conflicts as find_conflicts
+
+    try:
+        found = find_conflicts(threshold / 100, db)
+    except GpudbError as error:
+        _fail(error)
+    rows = [
+        {
+            "accelerator": conflict.accelerator_id,
+            "metric": conflict.metric,
+            "spread": "" if conflict.spread is None else f"{conflict.spread * 100:.1f}%",
+            "used": "yes" if entry["preferred"] else "",
+            "value": _entry_value(entry),
+            "unit": entry["unit"] if entry["status"] == "value" else "",
+            "source": entry["source_id"] or "",
+            "kind": entry["source_kind"] or "",
+            "published": entry["source_published"].isoformat() if entry["source_published"] else "",
+        }
+        for conflict in found
+        for entry in conflict.entries
+    ]
+    columns = ["accelerator", "metric", "spread", "used", "value", "unit", "source", "kind", "published"]
+    if output_format is Format.table and not rows:
+        typer.echo(f"No two sources disagree by more than {threshold:g}%.")
+        return
+    _emit(rows, columns, output_format, title=f"Values whose sources disagree by more than {threshold:g}%")
+
+
+def _entry_value(entry: dict[str, Any]) -> Any:
+    if entry["status"] != "value":
+        return STATUS_WORDS[entry["status"]]
+    return _number(entry["value_number"]) if entry["value_number"] is not None else entry["value_text"]
+
+
+@app.command()
+def coverage(db: DbOption = None, output_format: FormatOption = Format.table) -> None:
+    """Show which metrics each accelerator has, and how well sourced: vendor, third-party, estimate, status.
+
+    The table has a row per accelerator and a summary per metric; csv and json give every accelerator-metric cell.
+    Example: gpudb coverage --format csv
+    """
+    from gpudb.coverage import VENDOR_KINDS, missing_core
+    from gpudb.coverage import coverage as cells_of
+
+    try:
+        cells = cells_of(db)
+    except GpudbError as error:
+        _fail(error)
+    if output_format is not Format.table:
+        rows = [
+            {"accelerator": c.accelerator_id, "metric": c.metric, "status": c.status, "source_kind": c.source_kind}
+            | {"sources": c.entries}
+            for c in cells
+        ]
+        _emit(rows, ["accelerator", "metric", "status", "source_kind", "sources"], output_format)
+        return
+    gaps = missing_core(cells)
+
+    def count(group: list, test) -> int:
+        return sum(1 for cell in group if test(cell))
+
+    def tally(group: list) -> dict[str, int]:
+        return {
+            "vendor": count(group, lambda c: c.vendor_sourced),
+            "third-party": count(group, lambda c: c.source_kind == "third-party-report" and c.status == "value"),
+            "estimate": count(group, lambda c: c.source_kind == "estimate" and c.status == "value"),
+            "not supported": count(group, lambda c: c.status == "not-supported"),
+            "n/a": count(group, lambda c: c.status == "not-applicable"),
+            "unknown": count(group, lambda c: c.status in ("unknown", "missing")),
+        }
+
+    by_chip: dict[str, list] = {}
+    by_metric: dict[str, list] = {}
+    for cell in cells:
+        by_chip.setdefault(cell.accelerator_id, []).append(cell)
+        by_metric.setdefault(cell.metric, []).append(cell)
+    chip_rows = [
+        {"accelerator": chip, **tally(group), "core metrics missing": ", ".join(gaps.get(chip, [])) or "none"}
+        for chip, group in by_chip.items()
+    ]
+    columns = ["accelerator", "vendor", "third-party", "estimate", "not supported", "n/a", "unknown"]
+    _emit(chip_rows, [*columns, "core metrics missing"], Format.table, title="Values per accelerator")
+    metric_rows = [{"metric": metric, **tally(group)} for metric, group in by_metric.items()]
+    _emit(metric_rows, ["metric", *columns[1:]], Format.table, title="Accelerators per metric")
+    typer.echo(f"vendor = from a vendor source ({', '.join(VENDOR_KINDS)}); unknown includes nothing stored.")
 
 
 @app.command()

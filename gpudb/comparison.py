@@ -48,7 +48,11 @@ def ratio(value: float | None, base: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A comparison as plain rows (no pandas): the chips, the baseline, and one dict per metric."""
+    """A comparison as plain rows (no pandas): the chips, the baseline, and one dict per metric.
+
+    Each row also has "status": {chip: value | not-supported | not-applicable | unknown}, so that a missing
+    value says why it is missing and a ratio against a chip that lacks a precision can say so.
+    """
 
     chips: list[str]
     baseline: str
@@ -82,11 +86,12 @@ def compare_rows(
     if metrics:
         check_metric_keys(metrics)
     values = chip_values(ids, engine)
+    marked = query.statuses(ids, engine)
     rows = []
     for key, label, unit, category, higher_is_better in comparable_metrics():
         if metrics and key not in metrics:
             continue
-        if not metrics and all(values[chip].get(key) is None for chip in ids):
+        if not metrics and all(values[chip].get(key) is None and key not in marked[chip] for chip in ids):
             continue  # a metric nobody has is noise in the default view
         row = {"metric": key, "label": label, "unit": unit, "category": category, "higher_is_better": higher_is_better}
         for chip in ids:
@@ -94,6 +99,9 @@ def compare_rows(
         for chip in ids:
             if chip != base_id:
                 row[f"{chip}/{base_id}"] = ratio(values[chip].get(key), values[base_id].get(key))
+        row["status"] = {
+            chip: "value" if values[chip].get(key) is not None else marked[chip].get(key, "unknown") for chip in ids
+        }
         rows.append(row)
     if metrics:
         rows.sort(key=lambda row: metrics.index(row["metric"]))
@@ -110,11 +118,13 @@ def compare(
 
     Names are resolved like `gpudb.get`; the baseline defaults to the last chip named (so compare(["H200",
     "H20"]) reads "H200 is N× H20"). Columns: metric, label, unit, category, one column per chip id with the
-    value, one `<id>/<baseline id>` column per other chip with the ratio. Missing values are NaN, never 0.
+    value, one `<id>/<baseline id>` column per other chip with the ratio. Missing values are NaN, never 0;
+    `frame.attrs["status"]` says why: {chip: {metric: value | not-supported | not-applicable | unknown}}.
     """
     import pandas as pd
 
     comparison = compare_rows(names, baseline, metrics, url)
     frame = pd.DataFrame(comparison.rows, columns=comparison.columns)
-    frame.attrs.update(chips=comparison.chips, baseline=comparison.baseline)
+    status = {chip: {row["metric"]: row["status"][chip] for row in comparison.rows} for chip in comparison.chips}
+    frame.attrs.update(chips=comparison.chips, baseline=comparison.baseline, status=status)
     return frame.astype({chip: "float64" for chip in comparison.chips})

@@ -109,7 +109,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             aliases.setdefault(
                 (entry.id, name), {"accelerator_id": entry.id, "name": name, "name_key": name_key(name), "kind": kind}
             )
-    specs = sorted(dataset.specs, key=lambda s: (s.accelerator_id, s.metric.key))
+    specs = sorted(dataset.specs, key=lambda s: (s.accelerator_id, s.metric.key, s.position or 0))
     return {
         "source": [record.entry.model_dump(exclude_none=False) for record in sources],
         "accelerator": [
@@ -139,6 +139,8 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
                 "metric_key": s.metric.key,
                 "value_number": s.value_number,
                 "value_text": s.value_text,
+                "status": s.status,
+                "preferred": s.key in dataset.preferred,
                 "unit": s.metric.unit_label,
                 "as_published": s.as_published,
                 "sparse_in_source": s.sparse_in_source,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class Source(SQLModel, table=True):
@@ -75,21 +75,27 @@ class Metric(SQLModel, table=True):
 
 
 class SpecValue(SQLModel, table=True):
-    """One published value of one metric for one accelerator, in the canonical unit, with provenance."""
+    """One published value of one metric for one accelerator, in the canonical unit, with provenance.
+
+    A metric may have several rows (sources that disagree): exactly one per (accelerator, metric) is preferred,
+    and that one is what comparisons, derived metrics and rules use. A row may carry a status instead of a value.
+    """
 
     __tablename__ = "spec_value"
-    __table_args__ = (UniqueConstraint("accelerator_id", "metric_key"),)
+    __table_args__ = (Index("ix_spec_value_preferred", "preferred", "accelerator_id", "metric_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     accelerator_id: str = Field(foreign_key="accelerator.id", index=True)
     metric_key: str = Field(foreign_key="metric.key", index=True)
     value_number: float | None = Field(default=None, description="In the metric's canonical unit.")
     value_text: str | None = Field(default=None, description="Text metrics, and dates as YYYY-MM-DD.")
+    status: str = Field(description="value, or instead of one: not-supported, not-applicable, unknown.")
+    preferred: bool = Field(description="The value used when sources disagree (one per accelerator and metric).")
     unit: str = Field(description="The canonical unit of value_number ('' when none).")
     as_published: str = Field(description="The figure exactly as the source gives it.")
     sparse_in_source: bool = Field(description="The source figure was with 2:4 sparsity; stored halved.")
     board_gpus: int | None = Field(default=None, description="The source figure was for this many GPUs; divided.")
-    source_id: str = Field(foreign_key="source.id", index=True)
+    source_id: str | None = Field(default=None, foreign_key="source.id", index=True)
     note: str | None = Field(default=None)
     file: str
     line: int | None = Field(default=None)
@@ -165,18 +171,20 @@ class SourcePublic(SQLModel):
 
 
 class ValuePublic(SQLModel):
-    """One value with its unit and provenance, as the API returns it."""
+    """One value with its unit and provenance (or a status instead of a value), as the API returns it."""
 
     metric: str
     label: str
     category: str
     value: float | str | None = Field(description="In the canonical unit (numbers), or text / YYYY-MM-DD.")
+    status: str = Field(description="value, or not-supported, not-applicable, unknown (then value is None).")
+    preferred: bool = Field(description="The value used when several sources give this metric.")
     unit: str
     as_published: str
     sparse_in_source: bool
     board_gpus: int | None
     note: str | None
-    source: SourcePublic
+    source: SourcePublic | None
 
 
 class AcceleratorPublic(SQLModel):
@@ -194,5 +202,9 @@ class AcceleratorPublic(SQLModel):
     values: list[ValuePublic]
 
     def value(self, metric: str) -> float | str | None:
-        """The stored value of `metric` in its canonical unit, or None when unknown."""
-        return next((v.value for v in self.values if v.metric == metric), None)
+        """The preferred value of `metric` in its canonical unit, or None (see `status` for why)."""
+        return next((v.value for v in self.values if v.metric == metric and v.preferred), None)
+
+    def status(self, metric: str) -> str:
+        """'value', 'not-supported', 'not-applicable' or 'unknown' (also when nothing is stored)."""
+        return next((v.status for v in self.values if v.metric == metric and v.preferred), "unknown")

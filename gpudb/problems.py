@@ -30,6 +30,9 @@ CODES: dict[str, str] = {
     "unknown-accelerator": "a claim names a chip that is not in data/accelerators/",
     "inconsistent-rule": "a rule whose kind does not match its contents (thresholds without paragraphs, …)",
     "inconsistent-claim": "a claim that states both or neither of a ratio and a value, or lacks what its figure needs",
+    "bad-status": "a status (not-supported, not-applicable, unknown) given with a value or on a metric it cannot mean",
+    "incomplete-status": "a status without what it needs: a source for not-supported, a note for the others",
+    "bad-list": "a list of values with fewer than two entries, a source twice, or more than one preferred",
     "sparse-as-dense": "a figure marked dense that looks like a 2:4-sparsity figure (twice what its precision allows)",
 }
 

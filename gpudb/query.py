@@ -77,6 +77,8 @@ def _values_query():
             Metric.category,
             SpecValue.value_number,
             SpecValue.value_text,
+            SpecValue.status,
+            SpecValue.preferred,
             SpecValue.unit,
             SpecValue.as_published,
             SpecValue.sparse_in_source,
@@ -91,27 +93,31 @@ def _values_query():
             Source.kind.label("source_kind"),
         )
         .join(Metric, Metric.key == SpecValue.metric_key)
-        .join(Source, Source.id == SpecValue.source_id)
-        .order_by(SpecValue.accelerator_id, Metric.position)
+        .outerjoin(Source, Source.id == SpecValue.source_id)  # an 'unknown' status may have no source
+        .order_by(SpecValue.accelerator_id, Metric.position, SpecValue.preferred.desc(), SpecValue.id)
     )
 
 
 def _value_public(row) -> ValuePublic:
-    source = SourcePublic(
-        id=row["source_id"],
-        title=row["source_title"],
-        publisher=row["source_publisher"],
-        url=row["source_url"],
-        published=row["source_published"],
-        accessed=row["source_accessed"],
-        kind=row["source_kind"],
-    )
+    source = None
+    if row["source_id"] is not None:
+        source = SourcePublic(
+            id=row["source_id"],
+            title=row["source_title"],
+            publisher=row["source_publisher"],
+            url=row["source_url"],
+            published=row["source_published"],
+            accessed=row["source_accessed"],
+            kind=row["source_kind"],
+        )
     value = row["value_number"] if row["value_number"] is not None else row["value_text"]
     return ValuePublic(
         metric=row["metric"],
         label=row["label"],
         category=row["category"],
         value=value,
+        status=row["status"],
+        preferred=row["preferred"],
         unit=row["unit"],
         as_published=row["as_published"],
         sparse_in_source=row["sparse_in_source"],
@@ -159,8 +165,10 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
     """All values as a frame.
 
     Wide (default): one row per accelerator (index: id), identity columns, then one column per metric in
-    its canonical unit (the unit is in the metric key, e.g. memory_bandwidth_tbs). Missing values are NaN.
-    Long: one row per value with its unit and provenance (source title, URL, kind, sparse flag, note).
+    its canonical unit (the unit is in the metric key, e.g. memory_bandwidth_tbs), from the preferred value.
+    Missing values, and metrics with a status instead of a value, are NaN.
+    Long: one row per stored entry (every source's value, and status entries) with its unit, status, whether it
+    is the preferred one, and its provenance (source title, URL, kind, sparse flag, note).
     """
     import pandas as pd
 
@@ -179,7 +187,8 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
         return long_frame.drop(columns=["value_number", "value_text"]).reset_index(drop=True)
     identity = pd.DataFrame(accelerators(engine)).set_index("id")
     keys = [m["key"] for m in catalogue]
-    wide = long_frame.pivot(index="accelerator_id", columns="metric", values="value")
+    used = long_frame[long_frame["preferred"].astype(bool) & (long_frame["status"] == "value")]
+    wide = used.pivot(index="accelerator_id", columns="metric", values="value")
     wide = wide.reindex(index=identity.index, columns=keys)
     for metric in catalogue:
         if metric["kind"] == "number":
@@ -194,13 +203,42 @@ def numeric_values(accelerator_ids: list[str], url: str | Engine | None = None) 
     with engine.connect() as connection:
         rows = connection.execute(
             select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number).where(
-                SpecValue.accelerator_id.in_(accelerator_ids), SpecValue.value_number.is_not(None)
+                SpecValue.accelerator_id.in_(accelerator_ids),
+                SpecValue.preferred.is_(True),
+                SpecValue.value_number.is_not(None),
             )
         ).all()
     values: dict[str, dict[str, float]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
     for accelerator_id, key, number in rows:
         values[accelerator_id][key] = number
     return values
+
+
+def entries(url: str | Engine | None = None) -> list[dict]:
+    """Every stored entry (all sources, status entries too) with its source kind, as plain dicts; no pandas."""
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        return [dict(row) for row in connection.execute(_values_query()).mappings()]
+
+
+def statuses(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, str]]:
+    """Metrics stored with a status instead of a value: id → {metric key → not-supported | not-applicable | unknown}.
+
+    Only preferred entries count; a metric with nothing stored at all is simply absent (unknown).
+    """
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.status).where(
+                SpecValue.accelerator_id.in_(accelerator_ids),
+                SpecValue.preferred.is_(True),
+                SpecValue.status != "value",
+            )
+        ).all()
+    found: dict[str, dict[str, str]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
+    for accelerator_id, key, status in rows:
+        found[accelerator_id][key] = status
+    return found
 
 
 def rules(url: str | Engine | None = None) -> list[dict]:

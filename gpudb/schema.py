@@ -45,17 +45,29 @@ class SourceEntry(_Strict):
     note: Text | None = None
 
 
-class SpecEntry(_Strict):
-    """One published value of one metric for one accelerator, as written in its data file."""
+# What a metric can be instead of a value: the chip lacks the capability, the metric does not apply, or nobody
+# has published it. Kept apart so that "the A100 has no FP8" never reads as "the A100's FP8 is unknown".
+SpecStatus = Literal["not-supported", "not-applicable", "unknown"]
+SPEC_STATUSES: tuple[str, ...] = get_args(SpecStatus)
 
-    value: Any = Field(description="The value with its unit ('4.8 TB/s'), or a number with `unit`.")
+
+class SpecEntry(_Strict):
+    """One published value (or a status instead of one) of one metric for one accelerator, as written."""
+
+    value: Any = Field(None, description="The value with its unit ('4.8 TB/s'), or a number with `unit`.")
+    status: SpecStatus | None = Field(
+        None, description="Instead of a value: not-supported, not-applicable or unknown (see the data format)."
+    )
     unit: Text | None = Field(None, description="Unit of a bare-number value.")
-    source: Slug = Field(description="Id of the source the value is taken from.")
+    source: Slug | None = Field(None, description="Id of the source the value is taken from.")
     sparsity: Literal["dense", "sparse"] | None = Field(
         None, description="For tensor throughput: whether the source figure was dense or with 2:4 sparsity."
     )
     board_gpus: Annotated[int, Field(ge=2, le=256)] | None = Field(
         None, description="The source figure is for a board of this many GPUs; stored divided by it."
+    )
+    preferred: bool | None = Field(
+        None, description="In a list of values from several sources: this one is used (overrides the choice)."
     )
     note: Text | None = None
 
@@ -72,7 +84,9 @@ class AcceleratorFile(_Strict):
     data_center: bool = Field(description="Designed or marketed for data centres.")
     china_specific: bool = Field(description="A variant made for the Chinese market under export rules.")
     note: Text | None = None
-    specs: dict[Text, SpecEntry]
+    # Each entry is a SpecEntry or a list of them (several sources); they are checked one by one, so that one
+    # broken value is reported on its own line and the rest of the file is still read.
+    specs: dict[Text, Any]
 
 
 # ---------------------------------------------------------------------------------------------- export rules

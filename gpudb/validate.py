@@ -7,6 +7,7 @@ from pathlib import Path
 from gpudb import checks_policy
 from gpudb.checks import CHECKS, Dataset, read_accelerators, read_list, read_specs
 from gpudb.loader import load_folder, yaml_files
+from gpudb.preference import choose_preferred
 from gpudb.problems import Problem
 from gpudb.schema import SourceEntry
 
@@ -28,5 +29,6 @@ def validate(data_dir: Path) -> Dataset:
     checks_policy.read_policy(data_dir, dataset)
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
+    dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})
     dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
     return dataset

@@ -26,7 +26,7 @@ EXPECTED = {
     "duplicate-key": f"{X1}:33 duplicate key 'pcie_generation' [duplicate-key]",
     "bad-shape": "data/accelerators/acme/x2.yaml:2 an accelerator file must be a YAML mapping [bad-shape]",
     "unknown-field": f"{X1}:15 x1.bf16_dense_tflops.notes: unknown field 'notes'; did you mean 'note'? allowed: "
-    "value, unit, source, sparsity, board_gpus, note [unknown-field]",
+    "value, status, unit, source, sparsity, board_gpus, preferred, note [unknown-field]",
     "missing-field": f"{X1}:2 x1.form_factor: required field 'form_factor' is missing [missing-field]",
     "bad-type": f"{X1}:8 x1.data_center: 'yes please': input should be a valid boolean [bad-type]",
     "id-mismatch": f"{X1}:2 x9.id: id 'x9' differs from the file name 'x1.yaml'; rename one [id-mismatch]",
@@ -59,6 +59,12 @@ EXPECTED = {
     "neither [inconsistent-claim]",
     "inconsistent-rule": "data/rules/test-thresholds.yaml:2 test-thresholds: a thresholds rule must have paragraphs "
     "with conditions [inconsistent-rule]",
+    "bad-status": f"{X1}:31 x1.pcie_generation: 'not-supported' is for a precision the chip lacks; PCIe "
+    "generation is not one (use 'not-applicable' or 'unknown') [bad-status]",
+    "incomplete-status": f"{X1}:40 x1.fp4_dense_tflops: 'status: unknown' needs a 'note' saying what was "
+    "searched [incomplete-status]",
+    "bad-list": f"{X1}:22 x1.memory_bandwidth_tbs: source 'acme-datasheet' already gives a value for this metric "
+    "at line 20; one entry per source [bad-list]",
     "sparse-as-dense": f"{X1}:15 x1.fp8_dense_tflops: 3,958 TFLOPS looks like a sparse figure (4× the BF16 "
     "dense value 989.5, where dense figures are at most 2×); mark it 'sparsity: sparse' or halve it "
     "[sparse-as-dense]",

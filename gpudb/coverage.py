@@ -1,0 +1,107 @@
+"""What the data holds and where its sources disagree: coverage per accelerator and metric, and conflicts.
+
+Both read every stored entry (all sources, statuses included) through gpudb.query; no pandas.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from gpudb import query
+from gpudb.catalogue import METRICS
+from gpudb.preference import CONFLICT_THRESHOLD, disagreement
+
+# What every accelerator must have (or carry a status saying why not): compute (dense BF16 or, for chips quoted
+# in FP16 only, dense FP16), memory capacity, memory bandwidth and power.
+CORE_METRICS: tuple[tuple[str, ...], ...] = (
+    ("bf16_dense_tflops", "fp16_dense_tflops"),
+    ("memory_capacity_gb",),
+    ("memory_bandwidth_tbs",),
+    ("tdp_w",),
+)
+VENDOR_KINDS = ("vendor-datasheet", "vendor-product-page", "vendor-announcement", "vendor-documentation")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One accelerator and metric: 'value' with the kind of its preferred source, a status, or 'missing'."""
+
+    accelerator_id: str
+    metric: str
+    status: str  # value, not-supported, not-applicable, unknown (a status entry), missing (nothing stored)
+    source_kind: str | None
+    entries: int  # how many sources give it
+
+    @property
+    def vendor_sourced(self) -> bool:
+        return self.status == "value" and self.source_kind in VENDOR_KINDS
+
+
+def coverage(url: str | Engine | None = None) -> list[Cell]:
+    """One cell per accelerator and catalogue metric, in accelerator and catalogue order."""
+    engine = query.engine_for(url)
+    grouped = _entries_by_chip_and_metric(engine)
+    cells = []
+    for accelerator in query.accelerators(engine):
+        for metric in METRICS:
+            entries = grouped.get((accelerator["id"], metric.key), [])
+            preferred = next((entry for entry in entries if entry["preferred"]), None)
+            if preferred is None:
+                cells.append(Cell(accelerator["id"], metric.key, "missing", None, 0))
+            else:
+                kind = preferred["source_kind"]
+                cells.append(Cell(accelerator["id"], metric.key, preferred["status"], kind, len(entries)))
+    return cells
+
+
+def missing_core(cells: list[Cell]) -> dict[str, list[str]]:
+    """Accelerator id → the core metrics it has no value for and no status explaining why (e.g. 'tdp_w')."""
+    by_chip: dict[str, dict[str, Cell]] = defaultdict(dict)
+    for cell in cells:
+        by_chip[cell.accelerator_id][cell.metric] = cell
+    gaps: dict[str, list[str]] = {}
+    for accelerator_id, chip in by_chip.items():
+        lacking = [
+            " or ".join(group) for group in CORE_METRICS if not any(chip[key].status != "missing" for key in group)
+        ]
+        if lacking:
+            gaps[accelerator_id] = lacking
+    return gaps
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A metric of one accelerator whose sources disagree, with every entry (the preferred one first)."""
+
+    accelerator_id: str
+    metric: str
+    spread: float | None  # largest ÷ smallest − 1 of the numbers; None when a status or text disagrees
+    entries: list[dict[str, Any]]
+
+
+def conflicts(threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = None) -> list[Conflict]:
+    """Every metric with several entries that differ: numbers more than `threshold` apart (0.02 = 2%), different
+    texts, or a value beside a status (one source gives FP8, another says it is not supported)."""
+    found = []
+    for (accelerator_id, metric), entries in sorted(_entries_by_chip_and_metric(query.engine_for(url)).items()):
+        if len(entries) < 2:
+            continue
+        entries = sorted(entries, key=lambda entry: not entry["preferred"])
+        statuses = {entry["status"] for entry in entries}
+        numbers = [entry["value_number"] for entry in entries if entry["value_number"] is not None]
+        texts = {entry["value_text"] for entry in entries if entry["value_text"] is not None}
+        spread = disagreement(numbers) if len(numbers) == len(entries) else None
+        if len(statuses) > 1 or len(texts) > 1 or (spread is not None and spread > threshold):
+            found.append(Conflict(accelerator_id, metric, spread, entries))
+    return found
+
+
+def _entries_by_chip_and_metric(engine: Engine) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for entry in query.entries(engine):
+        grouped[entry["accelerator_id"], entry["metric"]].append(entry)
+    return grouped

@@ -1,0 +1,134 @@
+"""Several sources for one metric, the preferred choice, statuses, conflicts and coverage.
+
+The fixture tests/fixtures/several-values adds chip x3 to the minimal data: bandwidth from a datasheet (4.8 TB/s)
+and a news report (5.0 TB/s), capacity 141 vs 141.5 GB, a TDP whose news figure is preferred by hand, and FP8
+not supported, FP4 unknown, PCIe generation not applicable.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import gpudb
+from gpudb.cli import app
+from gpudb.coverage import conflicts, coverage, missing_core
+from gpudb.db import build
+from gpudb.validate import validate
+
+SEVERAL = Path(__file__).parent / "fixtures" / "several-values"
+
+
+@pytest.fixture
+def several_data(minimal_data: Path) -> Path:
+    shutil.copytree(SEVERAL, minimal_data, dirs_exist_ok=True)
+    return minimal_data
+
+
+@pytest.fixture
+def built(several_data: Path, database_url: str) -> str:
+    build(database_url, several_data)
+    return database_url
+
+
+def test_the_fixture_is_valid_and_the_preferred_entries_are_chosen(several_data):
+    dataset = validate(several_data)
+    assert dataset.problems == []
+    x3 = sorted(key for key in dataset.preferred if key[0] == "x3")
+    assert x3 == [
+        ("x3", "bf16_dense_tflops", None),
+        ("x3", "fp4_dense_tflops", None),
+        ("x3", "fp8_dense_tflops", None),
+        ("x3", "memory_bandwidth_tbs", 1),  # the vendor datasheet outranks the third-party report
+        ("x3", "memory_capacity_gb", 1),
+        ("x3", "pcie_generation", None),
+        ("x3", "tdp_w", 1),  # preferred: true overrides the kind order
+    ]
+
+
+def test_the_database_uses_the_preferred_value_and_keeps_the_others(built):
+    x3 = gpudb.get("x3", built)
+    assert (x3.value("memory_bandwidth_tbs"), x3.value("memory_capacity_gb"), x3.value("tdp_w")) == (4.8, 141, 1000)
+    bandwidths = [(v.value, v.preferred, v.source.id) for v in x3.values if v.metric == "memory_bandwidth_tbs"]
+    assert bandwidths == [(4.8, True, "acme-datasheet"), (5.0, False, "test-news")]
+    assert [
+        x3.status(key) for key in ("fp8_dense_tflops", "fp4_dense_tflops", "pcie_generation", "tf32_dense_tflops")
+    ] == [
+        "not-supported",
+        "unknown",
+        "not-applicable",
+        "unknown",  # nothing stored at all reads as unknown
+    ]
+    assert x3.value("fp8_dense_tflops") is None
+    unknown = next(v for v in x3.values if v.metric == "fp4_dense_tflops")
+    assert (unknown.source, unknown.note) == (None, "No FP4 figure found in the datasheet or the press.")
+
+
+def test_the_wide_frame_has_the_preferred_number_and_nan_for_statuses(built):
+    wide = gpudb.specs(url=built)
+    assert wide.loc["x3", "memory_bandwidth_tbs"] == 4.8
+    assert math.isnan(wide.loc["x3", "fp8_dense_tflops"])
+    long = gpudb.specs(long=True, url=built)
+    x3 = long[long["accelerator_id"] == "x3"]
+    assert len(x3) == 10  # 1 + 2 + 2 + 2 values and 3 statuses
+    assert sorted(x3[x3["status"] != "value"]["metric"]) == ["fp4_dense_tflops", "fp8_dense_tflops", "pcie_generation"]
+
+
+def test_a_comparison_says_not_supported_rather_than_missing(built):
+    frame = gpudb.compare(["x3", "x1"], url=built).set_index("metric")
+    assert math.isnan(frame.loc["fp8_dense_tflops", "x3"])
+    assert frame.attrs["status"]["x3"]["fp8_dense_tflops"] == "not-supported"
+    assert frame.attrs["status"]["x1"]["fp8_dense_tflops"] == "value"
+    result = CliRunner().invoke(
+        app, ["compare", "x3", "x1", "--db", built, "-m", "fp8_dense_tflops,tdp_w", "-f", "csv"]
+    )
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "metric,label,unit,category,higher_is_better,x3,x1,x3/x1,x3 status,x1 status"
+    assert lines[1] == "fp8_dense_tflops,FP8 dense,TFLOPS,compute,True,,1979.0,,not-supported,value"
+    table = CliRunner().invoke(app, ["compare", "x3", "x1", "--db", built, "-m", "fp8_dense_tflops"])
+    assert "not supported" in table.output
+
+
+def test_conflicts_lists_disagreements_over_the_threshold(built):
+    found = conflicts(url=built)
+    assert [(c.accelerator_id, c.metric) for c in found] == [("x3", "memory_bandwidth_tbs"), ("x3", "tdp_w")]
+    bandwidth = found[0]
+    assert bandwidth.spread == pytest.approx(5.0 / 4.8 - 1)  # 4.17%
+    assert [entry["source_id"] for entry in bandwidth.entries] == ["acme-datasheet", "test-news"]  # used one first
+    assert [(c.accelerator_id, c.metric) for c in conflicts(0.5, url=built)] == []  # 42.9% TDP spread is under 50%
+
+
+def test_the_conflicts_command(built):
+    result = CliRunner().invoke(app, ["conflicts", "--db", built, "-f", "csv"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "accelerator,metric,spread,used,value,unit,source,kind,published",
+        "x3,memory_bandwidth_tbs,4.2%,yes,4.8,TB/s,acme-datasheet,vendor-datasheet,2024-03-01",
+        "x3,memory_bandwidth_tbs,4.2%,,5,TB/s,test-news,third-party-report,2025-12-08",
+        "x3,tdp_w,42.9%,yes,1000,W,test-news,third-party-report,2025-12-08",
+        "x3,tdp_w,42.9%,,700,W,acme-datasheet,vendor-datasheet,2024-03-01",
+    ]
+    quiet = CliRunner().invoke(app, ["conflicts", "--db", built, "--threshold", "50"])
+    assert (quiet.exit_code, quiet.output) == (0, "No two sources disagree by more than 50%.\n")
+
+
+def test_coverage_counts_values_by_source_kind_and_status(built):
+    cells = {(c.accelerator_id, c.metric): c for c in coverage(built)}
+    assert (cells["x3", "memory_bandwidth_tbs"].status, cells["x3", "memory_bandwidth_tbs"].entries) == ("value", 2)
+    assert cells["x3", "tdp_w"].source_kind == "third-party-report"
+    assert cells["x3", "fp8_dense_tflops"].status == "not-supported"
+    assert cells["x3", "fp64_tflops"].status == "missing"
+    assert missing_core(list(cells.values())) == {"x1": ["tdp_w"]}  # x3 has all four; x1 has no TDP
+    result = CliRunner().invoke(app, ["coverage", "--db", built, "-f", "json"])
+    assert result.exit_code == 0
+    assert '"status": "not-applicable"' in result.output
+
+
+def test_missing_core_metrics_are_named(minimal_data, database_url):
+    build(database_url, minimal_data)  # x1 has BF16, capacity and bandwidth but no TDP
+    assert missing_core(coverage(database_url)) == {"x1": ["tdp_w"]}
