@@ -25,6 +25,8 @@ _EXPORTS = {
     "check_claims": "gpudb.claims",
     "explain": "gpudb.explanation",
     "specs": "gpudb.query",
+    "lookup_device": "gpudb.devices",
+    "peak_flops": "gpudb.devices",
     "accelerators": "gpudb.query",
     "validate": "gpudb.validate",
     "METRICS": "gpudb.catalogue",
@@ -33,6 +35,8 @@ _EXPORTS = {
     "AmbiguousNameError": "gpudb.errors",
     "DataValidationError": "gpudb.errors",
     "DatabaseError": "gpudb.errors",
+    "UnknownDeviceError": "gpudb.devices",
+    "UnsupportedPrecisionError": "gpudb.devices",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -20,7 +20,7 @@ from gpudb.catalogue import METRICS_BY_KEY, Metric
 from gpudb.loader import Document, LineDict, LineList, line_of
 from gpudb.names import name_key
 from gpudb.problems import Problem
-from gpudb.schema import AcceleratorFile, ClaimEntry, RuleFile, SourceEntry, SpecEntry
+from gpudb.schema import AcceleratorFile, ClaimEntry, DeviceNameEntry, RuleFile, SourceEntry, SpecEntry
 from gpudb.units import UnitProblem, to_canonical
 
 M = TypeVar("M", bound=BaseModel)
@@ -90,6 +90,7 @@ class Dataset:
     specs: list[SpecRecord] = field(default_factory=list)
     rules: list[Located[RuleFile]] = field(default_factory=list)
     claims: list[Located[ClaimEntry]] = field(default_factory=list)
+    device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
     # ids named by accelerator file names, read or not: a broken chip file must not make every claim on it fail too

@@ -453,6 +453,60 @@ def coverage(db: DbOption = None, output_format: FormatOption = Format.table) ->
 
 
 @app.command()
+def device(
+    name: Annotated[str, typer.Argument(help="The name a driver reports, e.g. 'NVIDIA H100 80GB HBM3'.")],
+    memory_gb: Annotated[
+        float | None, typer.Option("--memory-gb", help="Total memory the driver reports, in GB.", min=0)
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Say which accelerator a driver-reported device name means, and how sure that is.
+
+    Example: gpudb device "NVIDIA H20" --memory-gb 96
+    """
+    from gpudb.devices import lookup_device
+
+    try:
+        match = lookup_device(name, memory_gb, db)
+    except GpudbError as error:
+        _fail(error)
+    if match.accelerator_id is None:
+        typer.echo(
+            f"Error: {name!r} is ambiguous: it could be {', '.join(match.candidates)}; give --memory-gb", err=True
+        )
+        raise typer.Exit(3)
+    typer.echo(f"{match.accelerator_id} ({match.how})")
+
+
+@app.command()
+def peak(
+    name: Annotated[str, typer.Argument(help="Id, name or alias, e.g. H100.")],
+    precision: Annotated[
+        str, typer.Option("--precision", "-p", help="fp64, fp64-tensor, fp32, tf32, bf16, fp16, fp8, int8 or fp4.")
+    ] = "bf16",
+    db: DbOption = None,
+) -> None:
+    """Print a chip's dense peak at one precision in FLOP/s, with its source: the denominator of MFU.
+
+    Example: gpudb peak H100 --precision bf16
+    """
+    from gpudb.devices import peak_flops
+
+    try:
+        found = peak_flops(name, precision, db)
+    except GpudbError as error:
+        _fail(error)
+    from gpudb.metrics import _fmt
+
+    unit = "OP/s" if found.precision == "int8" else "FLOP/s"
+    halved = " (published 2:4 sparse, halved)" if found.sparse_in_source else ""
+    typer.echo(
+        f"{found.accelerator_id} dense {found.precision.upper()}: {found.flops:.4g} {unit} ({_fmt(found.tflops)} T)"
+    )
+    typer.echo(f"as published: {found.as_published}{halved}; source: {found.source_title} {found.source_url}")
+
+
+@app.command()
 def explain(
     name: Annotated[str, typer.Argument(help="Id, name or alias, e.g. H20.")],
     metric: Annotated[str, typer.Argument(help="A derived metric key, e.g. tpp.")],

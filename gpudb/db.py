@@ -26,7 +26,17 @@ if TYPE_CHECKING:
 
 TABLES = [
     SQLModel.metadata.tables[name]
-    for name in ("source", "accelerator", "alias", "metric", "spec_value", "rule", "claim", "build_info")
+    for name in (
+        "source",
+        "accelerator",
+        "alias",
+        "metric",
+        "spec_value",
+        "rule",
+        "claim",
+        "device_name",
+        "build_info",
+    )
 ]
 
 
@@ -181,6 +191,17 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
                 "note": c.note,
             }
             for c in sorted((record.entry for record in dataset.claims), key=lambda c: c.id)
+        ],
+        "device_name": [
+            {
+                "id": number,
+                "name": record.entry.name,
+                "name_key": name_key(record.entry.name),
+                "accelerator_id": record.entry.accelerator,
+                "memory_gb": record.entry.memory_gb,
+                "note": record.entry.note,
+            }
+            for number, record in enumerate(dataset.device_names, start=1)
         ],
         "build_info": [
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},

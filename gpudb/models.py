@@ -146,6 +146,19 @@ class Claim(SQLModel, table=True):
     note: str | None = Field(default=None)
 
 
+class DeviceName(SQLModel, table=True):
+    """A name a driver or framework reports (torch, nvidia-smi, rocm-smi) and the accelerator it means."""
+
+    __tablename__ = "device_name"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(description="As reported, e.g. 'NVIDIA H100 80GB HBM3'.")
+    name_key: str = Field(index=True, description="The name folded for matching.")
+    accelerator_id: str = Field(foreign_key="accelerator.id")
+    memory_gb: float | None = Field(default=None, description="Memory that tells SKUs of one name apart.")
+    note: str | None = Field(default=None)
+
+
 class BuildInfo(SQLModel, table=True):
     """What the database was built from: schema version, package version, digest of data/."""
 

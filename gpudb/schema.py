@@ -160,3 +160,20 @@ class ClaimEntry(_Strict):
     scope: Literal["peak-spec", "system-level"]
     tolerance: float | None = Field(None, gt=0, lt=1, description="Overrides the qualifier's tolerance.")
     note: Text | None = None
+
+
+# ---------------------------------------------------------------------------------------------- device names
+
+
+class DeviceNameEntry(_Strict):
+    """A name a driver or framework reports for a device, and the accelerator it means."""
+
+    name: Text = Field(description="Exactly as reported, e.g. 'NVIDIA H100 80GB HBM3' (matched ignoring case).")
+    accelerator: Slug = Field(description="The accelerator id the name means.")
+    memory_gb: Annotated[float, Field(gt=0)] | int | None = Field(
+        None, description="When one name covers several SKUs: the memory (GB) that tells this one apart."
+    )
+    reported_by: list[Literal["torch", "nvidia-smi", "rocm-smi", "other"]] = Field(
+        default_factory=list, description="Which tools report this string."
+    )
+    note: Text | None = None

@@ -189,3 +189,25 @@ def test_each_published_claim_gets_its_verdict(real_db):
     frame = check_claims(url=real_db).set_index("id")
     assert {claim: (row.verdict, row.metrics) for claim, row in frame.iterrows()} == EXPECTED_VERDICTS
     assert frame.loc["cn-2025-h20-fifth-of-h100", "explanation"].endswith("25% below the stated 0.2×")
+
+
+def test_every_device_name_in_the_table_maps_to_its_accelerator(real_db):
+    import yaml
+
+    from gpudb.devices import lookup_device
+
+    entries = yaml.safe_load((REAL_DATA / "device-names.yaml").read_text())
+    assert len(entries) >= 4
+    for entry in entries:
+        match = lookup_device(entry["name"], entry.get("memory_gb"), real_db)
+        assert (entry["name"], match.accelerator_id) == (entry["name"], entry["accelerator"])
+        assert match.how in ("exact", "inferred-from-memory")
+
+
+def test_real_driver_strings_of_the_mission_chips(real_db):
+    from gpudb.devices import lookup_device
+
+    assert lookup_device("NVIDIA H100 80GB HBM3", url=real_db).accelerator_id == "h100-sxm"
+    assert lookup_device("NVIDIA H200", url=real_db).accelerator_id == "h200-sxm"
+    assert lookup_device("NVIDIA H20", 95.6, real_db).accelerator_id == "h20"  # 96 GB as the driver rounds it
+    assert lookup_device("NVIDIA B200", url=real_db).accelerator_id == "b200"
