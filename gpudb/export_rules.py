@@ -31,18 +31,30 @@ class Classification:
     missing: list[str] = field(default_factory=list)
 
 
-def rule_inputs(values: dict[str, float | None]) -> dict[str, tuple[float | None, str]]:
-    """The quantities rules test, each with the working that produced it (or why it is missing)."""
+def rule_inputs(
+    values: dict[str, float | None], statuses: dict[str, str] | None = None
+) -> dict[str, tuple[float | None, str]]:
+    """The quantities rules test, each with the working that produced it (or why it is missing).
+
+    `statuses` holds the metrics stored with a status instead of a value: a card with no chip-to-chip link
+    (interconnect 'not-applicable') is judged on its host link, its only I/O.
+    """
     derived = derive(values)
     bandwidth = values.get("memory_bandwidth_tbs")
     interconnect = values.get("interconnect_bandwidth_gbs")
+    interconnect_working = f"{interconnect:g} GB/s stored" if interconnect is not None else "chip-to-chip I/O unknown"
+    pcie = values.get("pcie_bandwidth_gbs")
+    if interconnect is None and (statuses or {}).get("interconnect_bandwidth_gbs") == "not-applicable":
+        interconnect = pcie
+        interconnect_working = (
+            f"no chip-to-chip link; its PCIe host link, {pcie:g} GB/s, is its only I/O"
+            if pcie is not None
+            else "no chip-to-chip link, and its PCIe bandwidth is unknown"
+        )
     return {
         "tpp": (derived["tpp"].value, derived["tpp"].working),
         "performance_density": (derived["performance_density"].value, derived["performance_density"].working),
-        "interconnect_bandwidth_gbs": (
-            interconnect,
-            f"{interconnect:g} GB/s stored" if interconnect is not None else "chip-to-chip I/O unknown",
-        ),
+        "interconnect_bandwidth_gbs": (interconnect, interconnect_working),
         "memory_bandwidth_gbs": (
             bandwidth * 1000 if bandwidth is not None else None,
             f"{bandwidth:g} TB/s × 1000 = {bandwidth * 1000:,.0f} GB/s"
@@ -59,9 +71,14 @@ def _matches_name(product: str, names: list[str]) -> bool:
 
 
 def classify(
-    rule: dict[str, Any], accelerator: dict[str, Any], values: dict[str, float | None], names: list[str]
+    rule: dict[str, Any],
+    accelerator: dict[str, Any],
+    values: dict[str, float | None],
+    names: list[str],
+    statuses: dict[str, str] | None = None,
 ) -> Classification:
-    """Apply one rule (a row of the rule table) to one chip (identity row, stored values, all its names)."""
+    """Apply one rule (a row of the rule table) to one chip (identity row, stored values, all its names, and
+    the metrics it has a status for instead of a value)."""
     rule_id, chip = rule["id"], accelerator["id"]
     if rule["kind"] == "named-products":
         named = [product for product in rule["named_products"] if _matches_name(product, names)]
@@ -83,7 +100,7 @@ def classify(
             [f"named products: {', '.join(rule['named_products'])}"],
         )
 
-    inputs = rule_inputs(values)
+    inputs = rule_inputs(values, statuses)
     working = [
         f"{INPUT_LABELS[key][0]}: {text}"
         for key, (_, text) in inputs.items()
@@ -161,4 +178,5 @@ def export_status(name: str, rule: str | None = None, url: Any = None) -> list[C
     values = dict(query.numeric_values([chip], engine)[chip])
     accelerator = query.accelerator_row(chip, engine)
     chip_names = query.names(chip, engine)
-    return [classify(r, accelerator, values, chip_names) for r in all_rules]
+    statuses = query.statuses([chip], engine)[chip]
+    return [classify(r, accelerator, values, chip_names, statuses) for r in all_rules]

@@ -64,13 +64,23 @@ def _missing(label: str, values: Values, *keys: str) -> Derivation | None:
 # Ties are broken in this order so the working is stable (H20: FP8, BF16 and INT8 all give 2,368).
 TPP_PREFERENCE = ("fp8", "int8", "fp16", "bf16", "fp4", "tf32", "fp32", "fp64")
 TPP_INPUTS = tuple(m.key for m in METRICS if m.bits and m.category == "compute")
+TENSOR_INPUTS = tuple(key for key in TPP_INPUTS if METRICS_BY_KEY[key].sparsity_applies)
 
 
 def tpp(values: Values) -> Derivation:
-    """Total processing performance (ECCN 3A090): max over precisions of dense TOPS/TFLOPS × bit length."""
+    """Total processing performance (ECCN 3A090): max over precisions of dense TOPS/TFLOPS × bit length.
+
+    Unknown when no tensor (matrix) rate is stored: FP64 or FP32 alone would give a far lower figure than the
+    chip's real TPP and could clear it under every threshold.
+    """
     candidates = [(values[key] * METRICS_BY_KEY[key].bits, key) for key in TPP_INPUTS if values.get(key)]
-    if not candidates:
-        return Derivation(None, "TPP unknown: no dense throughput figure stored", TPP_INPUTS)
+    if not any(values.get(key) for key in TENSOR_INPUTS):
+        precisions = ", ".join(METRICS_BY_KEY[key].precision.upper() for key in TENSOR_INPUTS)
+        return Derivation(
+            None,
+            f"TPP unknown: no dense tensor throughput ({precisions}) stored; FP64/FP32 alone would understate it",
+            TPP_INPUTS,
+        )
     best = max(value for value, _ in candidates)
     # equal within rounding of the published figures (0.1%) counts as a tie
     tied = [key for value, key in candidates if value >= best * 0.999]

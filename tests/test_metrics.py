@@ -76,7 +76,22 @@ def test_missing_inputs_give_missing_values_with_the_reason():
     assert result["ridge_point_bf16"].value is None
     assert result["ridge_point_bf16"].working == "ridge point unknown: no stored Memory bandwidth"
     assert result["performance_density"].working == "performance density indeterminate: die area unknown"
-    assert derive({})["tpp"].working == "TPP unknown: no dense throughput figure stored"
+    assert derive({})["tpp"].working == (
+        "TPP unknown: no dense tensor throughput (TF32, BF16, FP16, FP8, INT8, FP4) stored; FP64/FP32 alone would "
+        "understate it"
+    )
+    # An FP64 figure alone is not a TPP: the H800's FP64 of 1 TFLOPS would give 64 and clear every threshold.
+    assert derive({"fp64_tflops": 1.0})["tpp"].value is None
+
+
+def test_a_card_without_a_chip_to_chip_link_is_judged_on_its_pcie_link():
+    from gpudb.export_rules import rule_inputs
+
+    value, working = rule_inputs({"pcie_bandwidth_gbs": 64.0}, {"interconnect_bandwidth_gbs": "not-applicable"})[
+        "interconnect_bandwidth_gbs"
+    ]
+    assert (value, working) == (64.0, "no chip-to-chip link; its PCIe host link, 64 GB/s, is its only I/O")
+    assert rule_inputs({"pcie_bandwidth_gbs": 64.0})["interconnect_bandwidth_gbs"] == (None, "chip-to-chip I/O unknown")
 
 
 def test_every_derived_metric_is_documented():
