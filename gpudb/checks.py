@@ -509,6 +509,18 @@ def aliases_are_unique(dataset: Dataset) -> Iterator[Problem]:
 @check
 def sources_exist(dataset: Dataset) -> Iterator[Problem]:
     known = {source.entry.id for source in dataset.sources}
+    for record in dataset.accelerators:
+        for index, source_id in enumerate(record.entry.sources):
+            if source_id not in known:
+                yield Problem(
+                    "unknown-source",
+                    f"source {source_id!r} is not defined; define it in data/sources/",
+                    record.file,
+                    record.line("sources", index),
+                    record.entry.id,
+                    "sources",
+                    source_id,
+                )
     for spec in dataset.specs:
         if spec.entry.source is not None and spec.entry.source not in known:
             guess = difflib.get_close_matches(spec.entry.source, sorted(known), n=1)

@@ -28,6 +28,27 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from gpudb.release import version_text
+
+        try:
+            typer.echo(version_text())
+        except GpudbError as error:
+            _fail(error)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the package and data versions and exit.", callback=_show_version),
+    ] = False,
+) -> None:
+    """Published specs of GPUs and AI accelerators, every number with its source."""
+
+
 class Format(StrEnum):
     table = "table"
     csv = "csv"
@@ -631,6 +652,42 @@ def claims(
                 mark = "✓" if candidate.matches else " "
                 typer.echo(f"    {mark} {candidate.label}: {_cell(candidate.figure, ratio=ratio)}")
         typer.echo(f"  source: {claim['source_title']}; {claim['source_url']}")
+
+
+@app.command("export")
+def export_dataset(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write into (created if missing).")],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="csv, json, parquet (needs pyarrow) or sqlite.")
+    ] = "csv",
+    db: DbOption = None,
+) -> None:
+    """Write the whole dataset (wide and long tables, sources, rules, claims, a data dictionary) to a folder.
+
+    Example: gpudb export release/ --format csv
+    """
+    from gpudb.export import export
+
+    try:
+        written = export(out_dir, output_format, db)
+    except GpudbError as error:
+        _fail(error)
+    for path in written:
+        typer.echo(str(path))
+
+
+@app.command()
+def cite(data: DataOption = None) -> None:
+    """Print a BibTeX entry for this release of the dataset (see also CITATION.cff).
+
+    Example: gpudb cite >> references.bib
+    """
+    from gpudb.release import bibtex
+
+    try:
+        typer.echo(bibtex(data))
+    except GpudbError as error:
+        _fail(error)
 
 
 def main() -> None:

@@ -207,8 +207,18 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "gpudb_version", "value": __version__},
             {"key": "data_digest", "value": data_digest(data_dir)},
+            {"key": "data_version", "value": _data_version(data_dir)},
         ],
     }
+
+
+def _data_version(data_dir: Path) -> str:
+    """The dataset version from data/dataset.yaml, or 'unversioned' when the folder has none."""
+    if not (data_dir / "dataset.yaml").exists():
+        return "unversioned"
+    from gpudb.release import read_release
+
+    return read_release(data_dir).version
 
 
 def _write(connection: Connection, table_rows: dict[str, list[dict]]) -> None:

@@ -39,6 +39,11 @@ class Accelerator(SQLModel, table=True):
     data_center: bool = Field(description="Designed or marketed for data centres.")
     china_specific: bool = Field(description="Made for the Chinese market under export rules.")
     note: str | None = Field(default=None)
+    sources: list = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False),
+        description="Source ids for the identity fields.",
+    )
     file: str = Field(description="The data file it was built from.")
 
 

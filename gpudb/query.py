@@ -221,6 +221,13 @@ def entries(url: str | Engine | None = None) -> list[dict]:
         return [dict(row) for row in connection.execute(_values_query()).mappings()]
 
 
+def sources(url: str | Engine | None = None) -> list[dict]:
+    """Every source, ordered by id."""
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(select(Source).order_by(Source.id))]
+
+
 def statuses(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, str]]:
     """Metrics stored with a status instead of a value: id → {metric key → not-supported | not-applicable | unknown}.
 

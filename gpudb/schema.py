@@ -84,6 +84,9 @@ class AcceleratorFile(_Strict):
     data_center: bool = Field(description="Designed or marketed for data centres.")
     china_specific: bool = Field(description="A variant made for the Chinese market under export rules.")
     note: Text | None = None
+    sources: list[Slug] = Field(
+        default_factory=list, description="Sources for the identity fields (what the part is, who it is made for)."
+    )
     # Each entry is a SpecEntry or a list of them (several sources); they are checked one by one, so that one
     # broken value is reported on its own line and the rest of the file is still read.
     specs: dict[Text, Any]

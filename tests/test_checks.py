@@ -132,6 +132,7 @@ def test_checks_are_registered_once():
         "sources_exist",
         "values_are_plausible",
         "dense_figures_are_dense",
+        "device_names_are_known_and_distinct",
         "policy_sources_exist",
         "policy_ids_are_unique",
         "rules_are_consistent",

@@ -56,6 +56,7 @@ def test_every_value_has_a_source_with_a_url(real_db):
 def test_every_source_is_cited():
     dataset = validate(REAL_DATA)
     cited = {spec.entry.source for spec in dataset.specs}
+    cited |= {source for accelerator in dataset.accelerators for source in accelerator.entry.sources}
     cited |= {rule.entry.source for rule in dataset.rules} | {claim.entry.source for claim in dataset.claims}
     assert sorted(source.entry.id for source in dataset.sources if source.entry.id not in cited) == []
 

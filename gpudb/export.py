@@ -1,0 +1,147 @@
+"""The whole dataset written out for other tools: wide and long tables, sources, rules, claims, a data dictionary.
+
+    gpudb export out/ --format csv     # also json, parquet (needs pyarrow), sqlite
+
+Numbers are in the units their column names carry (bf16_dense_tflops, memory_bandwidth_tbs…).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from gpudb import db, query
+from gpudb.catalogue import METRICS
+from gpudb.comparison import chip_values
+from gpudb.errors import GpudbError, InvalidArgumentError
+from gpudb.metrics import DERIVED
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMATS = ("csv", "json", "parquet", "sqlite")
+# Derived metrics under names that carry their unit, as every exported column does.
+DERIVED_COLUMNS = {
+    "tpp": "tpp",
+    "performance_density": "performance_density_tpp_per_mm2",
+    "bf16_gflops_per_w": "bf16_gflops_per_w",
+    "bf16_tflops_per_kusd": "bf16_tflops_per_kusd",
+    "ridge_point_bf16": "ridge_point_bf16_flop_per_byte",
+    "bytes_per_flop_bf16": "bytes_per_flop_bf16",
+    "memory_sweep_ms": "memory_sweep_ms",
+    "h100_equivalents": "h100_equivalents",
+}
+
+
+def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
+    """Every exported table by name: accelerators (wide), values (long), sources, rules, claims, dictionary."""
+    import pandas as pd
+
+    engine = query.engine_for(url)
+    wide = query.specs(url=engine)
+    derived = chip_values(list(wide.index), engine)
+    for metric in DERIVED:
+        wide[DERIVED_COLUMNS[metric.key]] = [derived[chip].get(metric.key) for chip in wide.index]
+    wide = wide.reset_index()
+    values = query.specs(long=True, url=engine)
+    sources = pd.DataFrame(query.sources(engine))
+    rules = pd.DataFrame(query.rules(engine))
+    for column in ("paragraphs", "named_products"):
+        rules[column] = rules[column].map(json.dumps)  # nested lists as JSON text, so CSV keeps them whole
+    claims = pd.DataFrame(query.claims(engine))
+    return {
+        "accelerators": wide,
+        "values": values,
+        "sources": sources,
+        "rules": rules,
+        "claims": claims,
+        "dictionary": dictionary(wide, values),
+    }
+
+
+def dictionary(wide: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """One row per column of the accelerators and values tables: table, column, unit, description."""
+    import pandas as pd
+
+    described = {m.key: (m.unit_label, m.description) for m in METRICS}
+    described |= {DERIVED_COLUMNS[m.key]: (m.unit, m.description) for m in DERIVED}
+    identity = {
+        "id": "Stable accelerator id.",
+        "vendor": "Who makes it.",
+        "name": "Product name of this SKU.",
+        "architecture": "Microarchitecture.",
+        "form_factor": "SXM, PCIe, OAM, module…",
+        "data_center": "Designed or marketed for data centres.",
+        "china_specific": "A variant made for the Chinese market under export rules.",
+        "aliases": "Other names, comma-separated.",
+    }
+    rows = [
+        {"table": "accelerators", "column": column, "unit": described.get(column, ("", ""))[0]}
+        | {"description": identity.get(column) or described.get(column, ("", ""))[1]}
+        for column in wide.columns
+    ]
+    rows += [
+        {"table": "values", "column": column, "unit": "", "description": VALUE_COLUMNS.get(column, "")}
+        for column in values.columns
+    ]
+    return pd.DataFrame(rows)
+
+
+VALUE_COLUMNS = {
+    "accelerator_id": "The accelerator.",
+    "metric": "The metric key (its unit is in the 'unit' column).",
+    "value": "In the metric's canonical unit; empty when status is not 'value'.",
+    "status": "value, not-supported, not-applicable or unknown.",
+    "preferred": "The entry used when several sources give this metric.",
+    "unit": "Canonical unit of value.",
+    "as_published": "The figure exactly as the source gives it.",
+    "sparse_in_source": "The source figure was with 2:4 sparsity; value is half of it.",
+    "board_gpus": "The source figure was for a board of this many GPUs; value is divided by it.",
+    "source_kind": "vendor-datasheet … estimate.",
+}
+
+
+def export(out_dir: Path, fmt: str = "csv", url: str | None = None) -> list[Path]:
+    """Write the dataset into `out_dir` in one format; returns the files written."""
+    if fmt not in FORMATS:
+        raise InvalidArgumentError(f"unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise GpudbError(f"cannot create {out_dir}: {error.strerror}") from None
+    if fmt == "sqlite":
+        return [_copy_sqlite(out_dir, url)]
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise GpudbError("parquet export needs pyarrow: pip install 'gpudb[parquet]'") from None
+    written = []
+    for name, frame in tables(url).items():
+        path = out_dir / f"{name}.{fmt}"
+        if fmt == "csv":
+            frame.to_csv(path, index=False)
+        elif fmt == "json":
+            frame.to_json(path, orient="records", indent=2, date_format="iso", force_ascii=False)
+        else:
+            frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object}).to_parquet(path, index=False)
+        written.append(path)
+    return written
+
+
+def _copy_sqlite(out_dir: Path, url: str | None) -> Path:
+    """The SQLite database as built; from PostgreSQL, a fresh SQLite build of the same data/ is written instead."""
+    from gpudb import settings
+
+    source = db.sqlite_path(url or settings.database_url())
+    target = out_dir / "gpudb.sqlite"
+    if source is not None:
+        query.engine_for(url)  # fails clearly when there is no database
+        shutil.copyfile(source, target)
+    else:
+        db.build(f"sqlite:///{target}")
+    return target
