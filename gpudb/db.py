@@ -310,6 +310,15 @@ def _build_sqlite_file(path: Path, table_rows: dict[str, list[dict]]) -> None:
             temporary.unlink(missing_ok=True)
 
 
+def copy_to_sqlite(source: Engine, path: Path) -> None:
+    """Copy every gpudb table of a database (e.g. PostgreSQL) into a new SQLite file, written atomically."""
+    table_rows = {}
+    with source.connect() as connection:
+        for table in TABLES:
+            table_rows[table.name] = [dict(row) for row in connection.execute(table.select()).mappings()]
+    _build_sqlite_file(path, table_rows)
+
+
 def build_info(engine: Engine) -> dict[str, str]:
     """The build_info table as a dict."""
     with engine.connect() as connection:

@@ -134,14 +134,14 @@ def export(out_dir: Path, fmt: str = "csv", url: str | None = None) -> list[Path
 
 
 def _copy_sqlite(out_dir: Path, url: str | None) -> Path:
-    """The SQLite database as built; from PostgreSQL, a fresh SQLite build of the same data/ is written instead."""
+    """The database as one SQLite file: the file itself, or every table copied out of PostgreSQL."""
     from gpudb import settings
 
+    engine = query.engine_for(url)  # fails clearly when there is no database
     source = db.sqlite_path(url or settings.database_url())
     target = out_dir / "gpudb.sqlite"
     if source is not None:
-        query.engine_for(url)  # fails clearly when there is no database
         shutil.copyfile(source, target)
     else:
-        db.build(f"sqlite:///{target}")
+        db.copy_to_sqlite(engine, target)
     return target

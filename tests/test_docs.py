@@ -23,3 +23,30 @@ def test_the_readme_quick_start_is_the_ci_command():
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
     assert (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1] == "make test"
+
+
+def test_the_contributing_worked_example_validates(minimal_data):
+    """The source and chip in CONTRIBUTING.md, added to the minimal data, pass every check."""
+    import re
+
+    from gpudb.validate import validate
+
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "CONTRIBUTING.md").read_text(), re.DOTALL)
+    source, chip = blocks
+    (minimal_data / "sources" / "acme-z2.yaml").write_text(source)
+    (minimal_data / "accelerators" / "acme" / "z2.yaml").write_text(chip)
+    dataset = validate(minimal_data)
+    assert dataset.problems == []
+    bf16 = next(
+        spec for spec in dataset.specs if spec.accelerator_id == "z2" and spec.metric.key == "bf16_dense_tflops"
+    )
+    assert bf16.value_number == 1000  # 2,000 TFLOPS with sparsity, halved
+
+
+def test_citation_and_dataset_versions_agree():
+    import yaml
+
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    dataset = yaml.safe_load((ROOT / "data" / "dataset.yaml").read_text())
+    assert (citation["version"], str(citation["date-released"])) == (dataset["version"], str(dataset["released"]))
+    assert f"## {dataset['version']} ({dataset['released']})" in (ROOT / "data" / "CHANGELOG.md").read_text()

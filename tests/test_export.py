@@ -1,0 +1,94 @@
+"""The dataset written out (CSV, JSON, Parquet, SQLite) and read back; versions and citation."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import gpudb
+from gpudb.cli import app
+from gpudb.db import build
+from gpudb.export import export
+
+SEVERAL = Path(__file__).parent / "fixtures" / "several-values"
+
+
+@pytest.fixture
+def built(minimal_data: Path, database_url: str) -> str:
+    shutil.copytree(SEVERAL, minimal_data, dirs_exist_ok=True)
+    build(database_url, minimal_data)
+    return database_url
+
+
+def test_the_csv_export_round_trips(built, tmp_path):
+    written = export(tmp_path, "csv", built)
+    names = ["accelerators", "values", "sources", "rules", "claims", "dictionary"]
+    assert [path.name for path in written] == [f"{name}.csv" for name in names]
+    wide = pd.read_csv(tmp_path / "accelerators.csv").set_index("id")
+    original = gpudb.specs(url=built)
+    numeric = [c for c in original.columns if original[c].dtype.kind == "f"]
+    pd.testing.assert_frame_equal(wide[numeric], original[numeric], check_names=False)
+    assert wide.loc["x1", "tpp"] == 1979 * 8  # FP8 1,979 dense × 8 bits = 15,832
+    assert wide.loc["x3", "memory_bandwidth_tbs"] == 4.8  # the preferred value
+    values = pd.read_csv(tmp_path / "values.csv")
+    assert len(values[values["accelerator_id"] == "x3"]) == 10  # every source's value and every status
+    assert set(values["status"]) == {"value", "not-supported", "not-applicable", "unknown"}
+    dictionary = pd.read_csv(tmp_path / "dictionary.csv").fillna("")
+    row = dictionary[(dictionary["table"] == "accelerators") & (dictionary["column"] == "memory_bandwidth_tbs")]
+    assert row["unit"].tolist() == ["TB/s"]
+    rules = pd.read_csv(tmp_path / "rules.csv")
+    assert json.loads(rules.loc[0, "paragraphs"])[0]["id"]  # nested paragraphs kept whole as JSON
+
+
+def test_json_and_parquet_exports_hold_the_same_rows(built, tmp_path):
+    export(tmp_path / "json", "json", built)
+    export(tmp_path / "parquet", "parquet", built)
+    from_json = pd.read_json(tmp_path / "json" / "accelerators.json").set_index("id")
+    from_parquet = pd.read_parquet(tmp_path / "parquet" / "accelerators.parquet").set_index("id")
+    assert from_json.loc["x3", "tdp_w"] == from_parquet.loc["x3", "tdp_w"] == 1000
+    assert list(from_json.index) == list(from_parquet.index) == ["x1", "x3"]
+
+
+def test_the_sqlite_export_is_a_working_database(built, tmp_path):
+    (path,) = export(tmp_path, "sqlite", built)
+    assert gpudb.get("x3", f"sqlite:///{path}").value("memory_capacity_gb") == 141
+
+
+def test_export_cli_and_bad_format(built, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["export", str(tmp_path), "--format", "json", "--db", built])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == str(tmp_path / "accelerators.json")
+    result = runner.invoke(app, ["export", str(tmp_path), "--format", "xml", "--db", built])
+    assert (result.exit_code, result.output) == (
+        2,
+        "Error: unknown format 'xml'; valid formats: csv, json, parquet, sqlite\n",
+    )
+
+
+def test_version_and_cite_read_the_release():
+    import yaml
+
+    release = yaml.safe_load((Path(__file__).parent.parent / "data" / "dataset.yaml").read_text())
+    runner = CliRunner()
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.output) == (
+        0,
+        f"gpudb {gpudb.__version__}, data {release['version']} ({release['released']})\n",
+    )
+    result = runner.invoke(app, ["cite"])
+    assert result.exit_code == 0
+    assert result.output.startswith(f"@misc{{gpudb_{release['version'].replace('.', '_')},")
+    assert f"version      = {{{release['version']}}}" in result.output
+
+
+def test_a_bad_release_version_is_reported(minimal_data):
+    (minimal_data / "dataset.yaml").write_text("title: t\nversion: v1\nreleased: 2026-01-01\nlicense: CC-BY-4.0\n")
+    result = CliRunner().invoke(app, ["cite", "--data", str(minimal_data)])
+    assert result.exit_code == 1
+    assert result.output == "Error: data/ has 1 problem; nothing was written\n"
