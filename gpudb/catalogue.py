@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -275,3 +277,12 @@ METRICS: tuple[Metric, ...] = (
 )
 
 METRICS_BY_KEY: dict[str, Metric] = {metric.key: metric for metric in METRICS}
+
+
+def closest_metric(key: str, keys: Iterable[str] = METRICS_BY_KEY) -> str | None:
+    """The metric key a mistyped one most likely meant; keys of the same precision (first word) come first."""
+    keys = list(keys)
+    prefix = key.split("_", 1)[0]
+    same_prefix = [candidate for candidate in keys if candidate.split("_", 1)[0] == prefix]
+    guesses = difflib.get_close_matches(key, same_prefix, n=1, cutoff=0.3) or difflib.get_close_matches(key, keys, n=1)
+    return guesses[0] if guesses else None

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from gpudb.catalogue import METRICS_BY_KEY, Metric
+from gpudb.catalogue import METRICS_BY_KEY, Metric, closest_metric
 from gpudb.loader import Document, LineDict, LineList, line_of
 from gpudb.names import name_key
 from gpudb.problems import Problem
@@ -346,15 +346,6 @@ def read_spec(
         record.line(*where, "source"),
         position,
     )
-
-
-def closest_metric(key: str, keys: Iterable[str] = METRICS_BY_KEY) -> str | None:
-    """The metric key a mistyped one most likely meant; keys of the same precision (first word) come first."""
-    keys = list(keys)
-    prefix = key.split("_", 1)[0]
-    same_prefix = [candidate for candidate in keys if candidate.split("_", 1)[0] == prefix]
-    guesses = difflib.get_close_matches(key, same_prefix, n=1, cutoff=0.3) or difflib.get_close_matches(key, keys, n=1)
-    return guesses[0] if guesses else None
 
 
 def _read_date(value: Any) -> str | None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from gpudb import query
-from gpudb.checks import closest_metric
+from gpudb.catalogue import closest_metric
 from gpudb.errors import InvalidArgumentError
 from gpudb.metrics import H100_EQUIVALENT_BASE, comparable_metrics, derive
 
