@@ -21,8 +21,8 @@ X1 = "data/accelerators/acme/x1.yaml"
 # fixture folder → the one problem it must produce, as `gpudb check` prints it
 EXPECTED = {
     "not-utf8": f"{X1}:4 byte 0xe9 at offset 105 is not UTF-8; save the file as UTF-8 [not-utf8]",
-    "yaml-syntax": f"{X1}:6 invalid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence at "
-    "line 5) [yaml-syntax]",
+    "yaml-syntax": f"{X1}:6 invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at "
+    "line 5) [yaml-syntax]",  # libyaml's wording (PyYAML's C parser)
     "duplicate-key": f"{X1}:33 duplicate key 'pcie_generation' [duplicate-key]",
     "bad-shape": "data/accelerators/acme/x2.yaml:2 an accelerator file must be a YAML mapping [bad-shape]",
     "unknown-field": f"{X1}:15 x1.bf16_dense_tflops.notes: unknown field 'notes'; did you mean 'note'? allowed: "
