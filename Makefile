@@ -2,7 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run install install-test test lint format clean
+.PHONY: run install install-test test lint format clean bench
 
 run: install ## install, build the embedded SQLite database from data/, and list it
 	$(BIN)/gpudb build
@@ -30,6 +30,10 @@ test: install-test ## install test needs, make sure PostgreSQL is up, lint, and 
 	$(BIN)/ruff check gpudb tests
 	$(BIN)/ruff format --check gpudb tests
 	$(BIN)/pytest
+
+bench: install-test ## the benchmark suite: build, cold CLI and web figures at 30, 1,000 and 10,000 chips
+	bash scripts/ensure-postgres.sh
+	$(BIN)/python benchmarks/run.py
 
 lint:
 	$(BIN)/ruff check gpudb tests
