@@ -213,3 +213,49 @@ def test_real_driver_strings_of_the_mission_chips(real_db):
     assert lookup_device("NVIDIA H200", url=real_db).accelerator_id == "h200-sxm"
     assert lookup_device("NVIDIA H20", 95.6, real_db).accelerator_id == "h20"  # 96 GB as the driver rounds it
     assert lookup_device("NVIDIA B200", url=real_db).accelerator_id == "b200"
+
+
+def test_every_accelerator_has_the_core_metrics_or_says_why_not(real_db):
+    from gpudb.coverage import coverage, missing_core
+
+    assert missing_core(coverage(real_db)) == {}
+
+
+# Hand-checked against the cited source (the helper's words quoted in the source's note or the value's note).
+SPOT_CHECKS = [
+    ("mi300x", "bf16_dense_tflops", 1307.4),  # ROCm MI300 microarchitecture table: "Matrix BF16 | 2048 | 1307.4"
+    ("mi300x", "memory_bandwidth_tbs", 5.3),  # ROCm: "peak memory bandwidth of the GPU is 5.3 TB per second"
+    ("gaudi3", "bf16_dense_tflops", 1835),  # Intel Hot Chips 2024: "BF16 Matrix TFLOPs 1835"
+    ("gaudi3", "memory_capacity_gb", 128),  # Intel Hot Chips 2024: "HBM Capacity 128 GB"
+    ("h100-pcie", "bf16_dense_tflops", 756.5),  # NVIDIA's table: 1,513 TFLOPS "shown with sparsity", halved
+    ("a100-sxm", "interconnect_bandwidth_gbs", 600),  # AnandTech: "NVLink 3 / 12 Links (600GB/sec)"
+    ("a800-sxm", "interconnect_bandwidth_gbs", 400),  # eeNews: "400Gbyte/s compared with the A100's 600"
+    ("l40s", "fp8_dense_tflops", 733),  # NVIDIA's L40S table: "733 | 1,466*", "* With Sparsity"
+    ("b200", "fp4_dense_tflops", 9000),  # DGX B200: "FP4 Tensor Core 144 | 72 PFLOPS" (sparse | dense) ÷ 8
+    ("gb200", "fp4_dense_tflops", 10000),  # GB200 NVL72: superchip "40 | 20 PFLOPS" sparse | dense, ÷ 2 GPUs
+]
+
+
+@pytest.mark.parametrize(("chip", "metric", "expected"), SPOT_CHECKS)
+def test_spot_values_of_each_vendor(real_db, chip, metric, expected):
+    assert query.get(chip, real_db).value(metric) == pytest.approx(expected)
+
+
+def test_precisions_a_chip_lacks_are_not_supported_rather_than_unknown(real_db):
+    a100 = query.get("a100-sxm", real_db)
+    assert (a100.status("fp8_dense_tflops"), a100.status("fp4_dense_tflops")) == ("not-supported", "not-supported")
+    assert query.get("mi308x", real_db).status("bf16_dense_tflops") == "unknown"
+
+
+def test_china_variants_against_the_2022_interconnect_line(real_db):
+    from gpudb.export_rules import export_status
+
+    rule = "us-2022-10-advanced-computing"
+    # A100: TPP 624 × 8 = 4,992 ≥ 4,800 and NVLink 600 GB/s ≥ 600 → controlled; the A800 (400 GB/s) is not.
+    assert export_status("a100-sxm", rule, real_db)[0].outcome == "controlled"
+    assert export_status("a800-sxm", rule, real_db)[0].outcome == "not-controlled"
+    # H800: its tensor rates are unpublished, so TPP is unknown; but the 2022 paragraph needs both TPP ≥ 4,800 and
+    # I/O ≥ 600 GB/s, and its 400 GB/s NVLink fails the second: not controlled whatever its TPP. Under the 2023
+    # rule, which tests TPP and performance density only, it is indeterminate.
+    assert export_status("h800-sxm", rule, real_db)[0].outcome == "not-controlled"
+    assert export_status("h800-sxm", "us-2023-10-advanced-computing", real_db)[0].outcome == "indeterminate"
