@@ -690,6 +690,59 @@ def cite(data: DataOption = None) -> None:
         _fail(error)
 
 
+def _database_ready(db: str | None) -> str:
+    """The database URL to serve, built from data/ first when the embedded SQLite file is missing."""
+    from gpudb import db as database
+    from gpudb import settings
+
+    url = db or settings.database_url()
+    path = database.sqlite_path(url)
+    if path is not None and not path.exists():
+        typer.echo(f"no database at {path}; building it from {settings.data_dir()}", err=True)
+        database.build(url)
+    database.open_for_reading(url)
+    return url
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the web table, detail, compare, claims and plot pages and the JSON API (read-only).
+
+    Example: gpudb serve --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    try:
+        url = _database_ready(db)
+    except GpudbError as error:
+        _fail(error)
+    import uvicorn
+
+    from gpudb.web.app import create_app
+
+    uvicorn.run(create_app(url), host=host, port=port, log_level="info")
+
+
+@app.command()
+def site(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the static site into (created if missing).")],
+    db: DbOption = None,
+) -> None:
+    """Write the pages as a static site that works from any static host and from file:// with no server.
+
+    Example: gpudb site public/
+    """
+    from gpudb.web.site import write_site
+
+    try:
+        written = write_site(out_dir, _database_ready(db))
+    except GpudbError as error:
+        _fail(error)
+    typer.echo(f"wrote {len(written)} files to {out_dir}")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -283,3 +283,24 @@ def accelerator_row(accelerator_id: str, url: str | Engine | None = None) -> dic
     engine = engine_for(url)
     with engine.connect() as connection:
         return dict(connection.execute(select(Accelerator).where(Accelerator.id == accelerator_id)).one()._mapping)
+
+
+def all_names(url: str | Engine | None = None) -> dict[str, list[str]]:
+    """Every name of every accelerator (id, product name, aliases) in one query: id → names. For the web table."""
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(Alias.accelerator_id, Alias.name).order_by(Alias.accelerator_id, Alias.name))
+        found: dict[str, list[str]] = {}
+        for accelerator_id, name in rows:
+            found.setdefault(accelerator_id, []).append(name)
+    return found
+
+
+def build_stamp(url: str | Engine | None = None) -> tuple[tuple[str, str], ...]:
+    """What the database was built from (schema, package version, data digest) as a hashable key for caches."""
+    from gpudb.models import BuildInfo
+
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(BuildInfo.key, BuildInfo.value).order_by(BuildInfo.key))
+        return tuple((key, value) for key, value in rows)

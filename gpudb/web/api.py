@@ -1,0 +1,230 @@
+"""The JSON API under /api (the twin of every page, from the same data functions) and the downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from gpudb import query
+from gpudb.web import data
+from gpudb.web.errors import ParameterError, not_allowed
+from gpudb.web.pages import params_of
+from gpudb.web.params import check_names, choice, single
+from gpudb.web.snapshot import COLUMNS, snapshot
+
+router = APIRouter()
+Id = Annotated[str, Path(description="Accelerator id, name or alias, e.g. h20 or H200.")]
+
+
+@router.get("/api/accelerators", summary="The table: accelerators with metric values, filtered, sorted and paged")
+def api_table(
+    request: Request,
+    sort: Annotated[
+        str | None, Query(description="Column key to sort by (missing values last). Default: name.")
+    ] = None,
+    order: Annotated[str | None, Query(description="asc or desc.")] = None,
+    columns: Annotated[
+        str | None, Query(description="Comma-separated column keys to return (see /api/metrics).")
+    ] = None,
+    vendor: Annotated[list[str] | None, Query(description="Only these vendors (repeatable).")] = None,
+    architecture: Annotated[list[str] | None, Query(description="Only these architectures (repeatable).")] = None,
+    form_factor: Annotated[list[str] | None, Query(description="Only these form factors (repeatable).")] = None,
+    rule: Annotated[
+        str | None, Query(description="Rule version id for the export column and filter. Default: the newest in force.")
+    ] = None,
+    export: Annotated[
+        list[str] | None, Query(description="Only chips with this outcome under the rule (repeatable).")
+    ] = None,
+    china: Annotated[str | None, Query(description="yes or no: China-specific parts only, or none of them.")] = None,
+    q: Annotated[
+        str | None,
+        Query(description="Free text matched against id, name, vendor, architecture, form factor and aliases."),
+    ] = None,
+    baseline: Annotated[
+        str | None, Query(description="A chip: every numeric cell also gets its ratio to this chip.")
+    ] = None,
+    limit: Annotated[str | None, Query(description="Page size, 1 to 10000 (default 100).")] = None,
+    offset: Annotated[str | None, Query(description="Rows to skip (default 0).")] = None,
+) -> dict[str, Any]:
+    return data.table_json(data.table(request.app.state.url, params_of(request)))
+
+
+@router.get("/api/accelerators/{name}", summary="One accelerator: values with sources, derived metrics, export status")
+def api_accelerator(request: Request, name: Id) -> dict[str, Any]:
+    check_names(params_of(request), ())
+    return data.accelerator(request.app.state.url, name)
+
+
+@router.get("/api/accelerators/{name}/values", summary="Every stored value of one accelerator with its provenance")
+def api_values(request: Request, name: Id) -> dict[str, Any]:
+    check_names(params_of(request), ())
+    chip = query.get(name, query.engine_for(request.app.state.url))
+    return {"ok": True, "accelerator": chip.id, "values": [v.model_dump(mode="json") for v in chip.values]}
+
+
+@router.get("/api/accelerators/{name}/export-status", summary="One accelerator under every export rule, with working")
+def api_export_status(
+    request: Request,
+    name: Id,
+    rule: Annotated[str | None, Query(description="One rule version id (default: every rule).")] = None,
+) -> dict[str, Any]:
+    params = params_of(request)
+    check_names(params, ("rule",))
+    engine = query.engine_for(request.app.state.url)
+    chosen = choice(params, "rule", [r["id"] for r in query.rules(engine)], what="rule")
+    view = data.accelerator(engine, name)
+    found = [c for c in view["export_status"] if chosen is None or c["rule_id"] == chosen]
+    return {"ok": True, "accelerator": view["accelerator"]["id"], "export_status": found}
+
+
+@router.get("/api/compare", summary="Every metric of several chips, with each chip's ratio to a baseline")
+def api_compare(
+    request: Request,
+    ids: Annotated[
+        str | None, Query(description="Chips to compare, comma-separated or repeated (ids, names or aliases).")
+    ] = None,
+    baseline: Annotated[
+        str | None, Query(description="The chip ratios are taken against (default: the last chip).")
+    ] = None,
+    metrics: Annotated[
+        str | None, Query(description="Comma-separated metric keys (default: every metric with a value).")
+    ] = None,
+) -> dict[str, Any]:
+    params = params_of(request)
+    if not params.get("ids") or not any(v.strip() for v in params["ids"]):
+        raise ParameterError("ids", "parameter 'ids' is required: the chips to compare, e.g. ids=h200,h20")
+    view = data.comparison(request.app.state.url, params)
+    return {k: v for k, v in view.items() if k != "all_chips"}
+
+
+@router.get("/api/claims", summary="Every published claim with its verdict and the metrics it rests on")
+def api_claims(
+    request: Request,
+    verdict: Annotated[str | None, Query(description="supported, not-supported or not-checkable.")] = None,
+) -> dict[str, Any]:
+    return data.claims(request.app.state.url, params_of(request))
+
+
+@router.get("/api/plots", summary="The standard figures as plotly JSON")
+def api_plots(request: Request) -> dict[str, Any]:
+    check_names(params_of(request), ())
+    return data.plots(request.app.state.url)
+
+
+@router.get("/api/metrics", summary="Every column of the table: key, label, unit, description and kind")
+def api_metrics(request: Request) -> dict[str, Any]:
+    check_names(params_of(request), ())
+    return {"ok": True, "columns": [c.__dict__ | {"numeric": c.numeric} for c in COLUMNS.values()]}
+
+
+@router.get("/api/rules", summary="Every export-rule version, oldest first")
+def api_rules(request: Request) -> dict[str, Any]:
+    check_names(params_of(request), ())
+    rules = query.rules(query.engine_for(request.app.state.url))
+    return {"ok": True, "rules": json.loads(json.dumps(rules, default=str))}
+
+
+# ------------------------------------------------------------------------------------------------ downloads
+
+FORMATS = ("csv", "json")
+TABLES = ("accelerators", "values", "sources", "rules", "claims", "dictionary")
+
+
+def _format(params: dict[str, list[str]]) -> str:
+    fmt = single(params, "format")
+    if fmt is None:
+        raise ParameterError("format", "parameter 'format' is required; allowed values: csv, json", FORMATS)
+    if fmt not in FORMATS:
+        raise not_allowed("format", fmt, FORMATS, "format")
+    return fmt
+
+
+def _attachment(body: str, name: str, fmt: str) -> Response:
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+def table_records(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a table view as flat records: id, name, each column (export under the rule), and ratios."""
+    rule = view["rule"]["id"] if view["rule"] else None
+    base = view["baseline"]["id"] if view["baseline"] else None
+    records = []
+    for row in view["rows"]:
+        record = {"id": row["id"], "name": row["name"]}
+        for column in view["columns"]:
+            key = f"export_{rule}" if column["key"] == "export" else column["key"]
+            record[key] = row["cells"][column["key"]]["value"]
+        if base:
+            for column in view["columns"]:
+                if column["numeric"]:
+                    record[f"{column['key']}/{base}"] = row["cells"][column["key"]]["ratio"]
+        records.append(record)
+    return records
+
+
+def to_csv(records: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    if records:
+        writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    return buffer.getvalue()
+
+
+@router.get("/download/table", summary="The current table view (same filters and sort, every page) as CSV or JSON")
+def download_table(
+    request: Request, format: Annotated[str | None, Query(description="csv or json.")] = None
+) -> Response:  # noqa: A002
+    params = params_of(request)
+    fmt = _format(params)
+    params.pop("format")
+    view = data.table(request.app.state.url, params, paged=False, exports=False)
+    records = table_records(view)
+    if fmt == "csv":
+        return _attachment(to_csv(records), "gpudb-table", "csv")
+    body = {"ok": True, "parameters": view["parameters"], "rule": view["rule"]["id"] if view["rule"] else None}
+    return _attachment(json.dumps(body | {"rows": records}, indent=1, default=str), "gpudb-table", "json")
+
+
+def database_tables(url: Any) -> dict[str, list[dict[str, Any]]]:
+    """Every table of the database as records (cached per build), as `gpudb export` writes them."""
+    from gpudb.export import tables
+
+    engine = query.engine_for(url)
+    snap = snapshot(engine)
+    if "database" not in snap.extra:
+        snap.extra["database"] = {
+            name: json.loads(frame.to_json(orient="records", date_format="iso"))
+            for name, frame in tables(engine).items()
+        }
+    return snap.extra["database"]
+
+
+@router.get("/download/database", summary="The whole database: JSON (every table) or CSV (one table)")
+def download_database(
+    request: Request,
+    format: Annotated[str | None, Query(description="csv or json.")] = None,  # noqa: A002
+    table: Annotated[
+        str | None, Query(description="For CSV: accelerators (default), values, sources, rules, claims or dictionary.")
+    ] = None,
+) -> Response:
+    params = params_of(request)
+    check_names(params, ("format", "table"))
+    fmt = _format(params)
+    name = choice(params, "table", TABLES, "accelerators", "table")
+    tables = database_tables(request.app.state.url)
+    if fmt == "json":
+        if single(params, "table"):
+            return _attachment(json.dumps(tables[name], indent=1), f"gpudb-{name}", "json")
+        return _attachment(json.dumps({"ok": True, **tables}, indent=1), "gpudb", "json")
+    return _attachment(to_csv(tables[name]), f"gpudb-{name}", "csv")
+
+
+@router.get("/api/health", include_in_schema=False)
+def health() -> JSONResponse:
+    return JSONResponse({"ok": True})

@@ -1,0 +1,45 @@
+"""The figures of gpudb.figures as JSON for the pages: each {slug, title, figure} (figure: plotly's JSON, or None
+with a reason when the figure cannot be drawn). The web never draws figures itself."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gpudb.errors import GpudbError
+
+
+def _load():
+    try:
+        from gpudb import figures
+    except ImportError:
+        return None
+    return figures
+
+
+def figures(wanted: list[tuple[str, str, dict[str, Any]]], url: Any) -> list[dict[str, Any]]:
+    """make_figure(kind, **arguments) for each (kind, title, arguments); a figure that fails says why."""
+    module = _load()
+    found = []
+    for kind, title, arguments in wanted:
+        if module is None:
+            found.append({"slug": kind, "title": title, "figure": None, "reason": "plots are not available"})
+            continue
+        try:
+            figure = module.make_figure(kind, url=url, **arguments)
+        except GpudbError as error:
+            found.append({"slug": kind, "title": title, "figure": None, "reason": str(error)})
+            continue
+        found.append({"slug": kind, "title": title, "figure": json.loads(figure.to_json())})
+    return found
+
+
+def standard(url: Any) -> list[dict[str, Any]]:
+    """figures.standard_set(url) as JSON-ready dicts."""
+    module = _load()
+    if module is None:
+        return []
+    return [
+        {"slug": slug, "title": title, "figure": json.loads(figure.to_json())}
+        for slug, title, figure in module.standard_set(url=url)
+    ]

@@ -1,0 +1,74 @@
+"""The HTML pages, one handler per page family; each renders the dict its JSON twin (gpudb.web.api) returns."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from gpudb.web import data
+from gpudb.web.params import values
+from gpudb.web.render import Links, render
+from gpudb.web.snapshot import OUTCOMES
+
+router = APIRouter(include_in_schema=False)
+
+
+def params_of(request: Request) -> dict[str, list[str]]:
+    """The query string as name → every value given."""
+    found: dict[str, list[str]] = {}
+    for name, value in request.query_params.multi_items():
+        found.setdefault(name, []).append(value)
+    return found
+
+
+def page(template: str, **context) -> HTMLResponse:
+    return HTMLResponse(render(template, Links(), **context))
+
+
+@router.get("/", response_class=HTMLResponse)
+def table_page(request: Request) -> HTMLResponse:
+    view = data.table(request.app.state.url, params_of(request))
+    columns = view["columns"]
+    return page(
+        "table.html",
+        view=view,
+        columns=columns,
+        visible={c["key"] for c in columns},
+        outcomes=OUTCOMES,
+        page="table",
+    )
+
+
+@router.get("/accelerators/{name}", response_class=HTMLResponse)
+def accelerator_page(request: Request, name: str) -> HTMLResponse:
+    view = data.accelerator(request.app.state.url, name)
+    return page("accelerator.html", view=view, page="accelerator", has_plots=any(p["figure"] for p in view["plots"]))
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(request: Request) -> HTMLResponse:
+    params = params_of(request)
+    view = data.comparison(request.app.state.url, params)
+    return page(
+        "compare.html",
+        view=view,
+        chosen=[c["id"] for c in view["chips"]] or values(params, "ids"),
+        page="compare",
+        has_plots=any(p["figure"] for p in view["plots"]),
+    )
+
+
+@router.get("/claims", response_class=HTMLResponse)
+def claims_page(request: Request) -> HTMLResponse:
+    return page("claims.html", view=data.claims(request.app.state.url, params_of(request)), page="claims")
+
+
+@router.get("/plots", response_class=HTMLResponse)
+def plots_page(request: Request) -> HTMLResponse:
+    view = data.plots(request.app.state.url)
+    return page("plots.html", view=view, page="plots", has_plots=any(p["figure"] for p in view["plots"]))
+
+
+@router.get("/api", response_class=HTMLResponse)
+def api_page(request: Request) -> HTMLResponse:
+    return page("api.html", spec=request.app.openapi(), page="api")

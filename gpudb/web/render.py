@@ -1,0 +1,130 @@
+"""Jinja2 rendering shared by the app and the static site: one autoescaping environment, number formats, and
+the links a page needs (absolute paths on the server, relative .html files in the static site)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
+from markupsafe import Markup
+
+from gpudb.metrics import _fmt
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+STATUS_WORDS = {"unknown": "unknown", "not-supported": "not supported", "not-applicable": "n/a"}
+
+
+def fmt(value: Any) -> str:
+    """2,368 / 6.69 / 0.0337; '' for None; text as it is."""
+    if value is None or isinstance(value, Undefined):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return _fmt(float(value))
+    return str(value)
+
+
+def ratio(value: float | None) -> str:
+    return f"{_fmt(float(value))}×" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
+def json_script(value: Any) -> Markup:
+    """JSON safe inside <script type="application/json">: '<', '>' and '&' escaped as JSON unicode escapes."""
+    text = json.dumps(value, default=str, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - escaped above; HTML escaping would corrupt JSON inside <script>
+
+
+def source_text(provenance: dict | None) -> str:
+    """'Source: title — publisher, 2024-03-01 (vendor-datasheet) https://…' for a cell's tooltip."""
+    if not provenance or not provenance.get("source"):
+        return ""
+    source = provenance["source"]
+    text = f"Source: {source['title']} — {source['publisher']}, {source.get('published') or 'undated'}"
+    text += f" ({source['kind']}) {source['url']}"
+    if provenance.get("sparse_in_source"):
+        text += f"; published as {provenance['as_published']} with 2:4 sparsity, halved"
+    if provenance.get("board_gpus"):
+        text += f"; published for a board of {provenance['board_gpus']} GPUs, divided"
+    return text
+
+
+class Links:
+    """URLs on the running server."""
+
+    static_site = False
+
+    def home(self, query: str = "") -> str:
+        return "/" + query
+
+    def accelerator(self, chip: str, anchor: str = "") -> str:
+        return f"/accelerators/{quote(chip)}" + (f"#{anchor}" if anchor else "")
+
+    def compare(self, ids: list[str] | None = None, baseline: str | None = None) -> str:
+        pairs = [("ids", ",".join(ids))] if ids else []
+        if baseline:
+            pairs.append(("baseline", baseline))
+        return "/compare" + ("?" + urlencode(pairs) if pairs else "")
+
+    def page(self, name: str) -> str:
+        return f"/{name}"
+
+    def static(self, name: str) -> str:
+        return f"/static/{name}"
+
+    def download(self, what: str, query: str = "") -> str:
+        return f"/download/{what}" + query
+
+
+class StaticLinks(Links):
+    """Relative URLs between the files of `gpudb site`, so it works from file:// and any folder of a host."""
+
+    static_site = True
+
+    def __init__(self, depth: int = 0):
+        self.up = "../" * depth
+
+    def home(self, query: str = "") -> str:
+        return self.up + "index.html" + (query.replace("?", "#", 1) if query else "")
+
+    def accelerator(self, chip: str, anchor: str = "") -> str:
+        return f"{self.up}accelerators/{quote(chip)}.html" + (f"#{anchor}" if anchor else "")
+
+    def compare(self, ids: list[str] | None = None, baseline: str | None = None) -> str:
+        if not ids:
+            return f"{self.up}compare/index.html"
+        return f"{self.up}compare/{'-vs-'.join(quote(i) for i in ids)}.html"
+
+    def page(self, name: str) -> str:
+        return f"{self.up}{name}.html"
+
+    def static(self, name: str) -> str:
+        return f"{self.up}static/{name}"
+
+    def download(self, what: str, query: str = "") -> str:
+        extension = "csv" if "format=csv" in query else "json"
+        return f"{self.up}download/{what}.{extension}"
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(fmt=fmt, ratio=ratio, json_script=json_script, source_text=source_text)
+    env.globals.update(STATUS_WORDS=STATUS_WORDS)
+    return env
+
+
+ENV = environment()
+
+
+def render(template: str, links: Links, **context: Any) -> str:
+    return ENV.get_template(template).render(links=links, **context)

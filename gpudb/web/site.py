@@ -1,0 +1,93 @@
+"""`gpudb site OUTDIR`: the pages written as static files (relative links, no server) that work from any static
+host and from file://. The table carries every row and column and is sorted and filtered by static/app.js."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from gpudb import query
+from gpudb.errors import GpudbError
+from gpudb.web import api, data
+from gpudb.web.render import STATIC, StaticLinks, render
+from gpudb.web.snapshot import COLUMNS, OUTCOMES
+
+
+def _write(path: Path, text: str, written: list[Path]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    written.append(path)
+
+
+def write_site(out_dir: Path, url: Any = None) -> list[Path]:
+    """Write index.html, accelerators/<id>.html, compare/<a>-vs-<b>.html, claims.html, plots.html, static/ and
+    download/; returns the files written."""
+    from gpudb.web.app import plotly_js
+
+    engine = query.engine_for(url)
+    written: list[Path] = []
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise GpudbError(f"cannot create {out_dir}: {error.strerror}") from None
+    every_column = ",".join(key for key in COLUMNS if key != "name")
+    view = data.table(engine, {"columns": [every_column]}, paged=False)
+    default = data.table(engine, {"limit": ["1"]})
+    visible = {c["key"] for c in default["columns"]}
+    view["all_columns"] = default["all_columns"]
+    view["state"] = default["state"]  # the form and links show the default view; app.js applies the #fragment
+    page = render(
+        "table.html",
+        StaticLinks(0),
+        view=view,
+        columns=view["columns"],
+        visible=visible,
+        outcomes=OUTCOMES,
+        page="table",
+    )
+    _write(out_dir / "index.html", page, written)
+    for chip in data.chip_ids(engine):
+        detail = data.accelerator(engine, chip)
+        has_plots = any(p["figure"] for p in detail["plots"])
+        html = render("accelerator.html", StaticLinks(1), view=detail, page="accelerator", has_plots=has_plots)
+        _write(out_dir / "accelerators" / f"{chip}.html", html, written)
+    known = set(data.chip_ids(engine))
+    pairs = [pair for pair in data.NAMED_COMPARISONS if set(pair) <= known]
+    for pair in pairs:
+        view_ = data.comparison(engine, {"ids": [",".join(pair)]})
+        has_plots = any(p["figure"] for p in view_["plots"])
+        html = render(
+            "compare.html",
+            StaticLinks(1),
+            view=view_,
+            chosen=list(pair),
+            named=pairs,
+            page="compare",
+            has_plots=has_plots,
+        )
+        _write(out_dir / "compare" / f"{'-vs-'.join(pair)}.html", html, written)
+    empty = data.comparison(engine, {})
+    html = render("compare.html", StaticLinks(1), view=empty, chosen=[], named=pairs, page="compare")
+    _write(out_dir / "compare" / "index.html", html, written)
+    _write(
+        out_dir / "claims.html", render("claims.html", StaticLinks(0), view=data.claims(engine), page="claims"), written
+    )
+    plots = data.plots(engine)
+    html = render("plots.html", StaticLinks(0), view=plots, page="plots", has_plots=bool(plots["plots"]))
+    _write(out_dir / "plots.html", html, written)
+    for asset in sorted(STATIC.iterdir()):
+        if asset.is_file():
+            target = out_dir / "static" / asset.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(asset, target)
+            written.append(target)
+    _write(out_dir / "static" / "plotly.min.js", plotly_js(), written)
+    records = api.table_records(data.table(engine, {}, paged=False))
+    _write(out_dir / "download" / "table.csv", api.to_csv(records), written)
+    _write(out_dir / "download" / "table.json", json.dumps({"ok": True, "rows": records}, indent=1), written)
+    tables = api.database_tables(engine)
+    _write(out_dir / "download" / "database.json", json.dumps({"ok": True, **tables}, indent=1), written)
+    _write(out_dir / "download" / "database.csv", api.to_csv(tables["accelerators"]), written)
+    return written

@@ -1,0 +1,259 @@
+"""One cached, read-only view of the whole database for the table: a wide frame (stored, derived and export
+columns), each cell's provenance, and the column catalogue. Rebuilt when the database's build stamp changes, so
+sorting and filtering 10,000 chips is pandas on a cached frame, never SQL assembled from request text."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from gpudb import query
+from gpudb.catalogue import METRICS
+from gpudb.export_rules import classify
+from gpudb.metrics import DERIVED, H100_EQUIVALENT_BASE, derive
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlalchemy import Engine
+
+IDENTITY = {
+    "name": ("Name", "Product name of this SKU."),
+    "vendor": ("Vendor", "Who makes it."),
+    "architecture": ("Architecture", "Microarchitecture."),
+    "form_factor": ("Form factor", "SXM, PCIe, OAM, module…"),
+    "china_specific": ("China-specific", "A variant made for the Chinese market under export rules."),
+}
+DEFAULT_COLUMNS = (
+    "vendor",
+    "bf16_dense_tflops",
+    "fp8_dense_tflops",
+    "memory_capacity_gb",
+    "memory_bandwidth_tbs",
+    "interconnect_bandwidth_gbs",
+    "tdp_w",
+    "tpp",
+    "performance_density",
+    "ridge_point_bf16",
+    "export",
+)
+IDENTITY_FIELDS = ["vendor", "name", "architecture", "form_factor", "data_center", "china_specific", "aliases"]
+OUTCOMES = ("controlled", "not-controlled", "indeterminate", "named", "not-named", "inside", "outside")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the table: key, label, unit, description (the header tooltip) and kind."""
+
+    key: str
+    label: str
+    unit: str
+    description: str
+    kind: str  # identity / bool / number / text / derived / export
+    higher_is_better: bool | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in {"number", "derived"}
+
+
+def columns() -> dict[str, Column]:
+    """Every column the table can show, in order: identity, stored metrics, derived metrics, export status."""
+    found = {
+        key: Column(key, label, "", description, "bool" if key == "china_specific" else "identity")
+        for key, (label, description) in IDENTITY.items()
+    }
+    for m in METRICS:
+        kind = "number" if m.kind == "number" else "text"
+        found[m.key] = Column(m.key, m.label, m.unit_label, m.description, kind, m.higher_is_better)
+    for d in DERIVED:
+        found[d.key] = Column(d.key, d.label, d.unit, d.description, "derived", d.higher_is_better)
+    found["export"] = Column(
+        "export", "Export status", "", "Where the chip falls under the chosen export-rule version.", "export"
+    )
+    return found
+
+
+COLUMNS = columns()
+
+
+@dataclass
+class Snapshot:
+    """The whole table, built once per database build. Export outcomes are computed per rule when first needed."""
+
+    stamp: Any
+    frame: pd.DataFrame  # index: id; identity, metric and derived columns, _text
+    cells: Cells  # (id, metric) → provenance of a stored value or status
+    working: dict[tuple[str, str], str]  # (id, derived key) → the arithmetic
+    rules: list[dict[str, Any]]
+    facets: dict[str, list[str]]
+    stored: dict[str, dict[str, float]]  # id → stored numeric values (the inputs of rules)
+    statuses: dict[str, dict[str, str]]
+    names: dict[str, list[str]]
+    extra: dict[str, Any] = field(default_factory=dict)  # other cached products of this build (figures…)
+    outcomes: dict[str, pd.Series] = field(default_factory=dict)
+    one_by_one: dict[tuple[str, str], str] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def default_rule(self) -> str | None:
+        """The newest in-force threshold rule, else the newest rule."""
+        in_force = [r["id"] for r in self.rules if r["status"] == "in-force" and r["kind"] == "thresholds"]
+        return (in_force or [r["id"] for r in self.rules] or [None])[-1]
+
+    def _classify(self, rule: dict[str, Any], chip: str) -> str:
+        row = {"id": chip, "data_center": bool(self.frame.at[chip, "data_center"])}
+        names = self.names.get(chip, [chip])
+        return classify(rule, row, self.stored[chip], names, self.statuses.get(chip, {})).outcome
+
+    def export_column(self, rule_id: str) -> pd.Series:
+        """Every chip's outcome under one rule (computed once per rule and build)."""
+        import pandas as pd
+
+        if rule_id not in self.outcomes:
+            with self._lock:
+                if rule_id not in self.outcomes:
+                    rule = next(r for r in self.rules if r["id"] == rule_id)
+                    outcomes = [self._classify(rule, chip) for chip in self.frame.index]
+                    self.outcomes[rule_id] = pd.Series(outcomes, index=self.frame.index, dtype=object)
+        return self.outcomes[rule_id]
+
+    def exports(self, chip: str) -> dict[str, str]:
+        """One chip's outcome under every rule (remembered, so a page of rows is classified once)."""
+        found = {}
+        for rule in self.rules:
+            if rule["id"] in self.outcomes:
+                found[rule["id"]] = self.outcomes[rule["id"]][chip]
+            else:
+                key = (rule["id"], chip)
+                if key not in self.one_by_one:
+                    self.one_by_one[key] = self._classify(rule, chip)
+                found[rule["id"]] = self.one_by_one[key]
+        return found
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value != value  # None, NaN, NaT
+
+
+CELL_FIELDS = (
+    "accelerator_id",
+    "metric",
+    "status",
+    "as_published",
+    "sparse_in_source",
+    "board_gpus",
+    "note",
+    "source_id",
+    "source_title",
+    "source_publisher",
+    "source_published",
+    "source_url",
+    "source_kind",
+)
+
+
+class Cells:
+    """The provenance of each preferred entry, kept as columns and made into a dict only when a page shows it."""
+
+    def __init__(self, columns: dict[str, list[Any]], positions: dict[tuple[str, str], int]):
+        self.columns = columns
+        self.positions = positions
+
+    def get(self, key: tuple[str, str]) -> dict[str, Any] | None:
+        at = self.positions.get(key)
+        if at is None:
+            return None
+        c = {name: values[at] for name, values in self.columns.items()}
+        return {
+            "status": c["status"],
+            "as_published": c["as_published"],
+            "sparse_in_source": bool(c["sparse_in_source"]),
+            "board_gpus": None if _missing(c["board_gpus"]) else int(c["board_gpus"]),
+            "note": c["note"] if isinstance(c["note"], str) else None,
+            "source": None
+            if not isinstance(c["source_id"], str)
+            else {
+                "id": c["source_id"],
+                "title": c["source_title"],
+                "publisher": c["source_publisher"],
+                "published": None if _missing(c["source_published"]) else str(c["source_published"]),
+                "url": c["source_url"],
+                "kind": c["source_kind"],
+            },
+        }
+
+
+def _wide(long: pd.DataFrame, identity: pd.DataFrame) -> pd.DataFrame:
+    """One row per chip, one column per metric, from the preferred values (as query.specs() builds it)."""
+    import pandas as pd
+
+    used = long[long["preferred"].astype(bool) & (long["status"] == "value")]
+    wide = used.pivot(index="accelerator_id", columns="metric", values="value")
+    wide = wide.reindex(index=identity.index, columns=[m.key for m in METRICS])
+    for metric in METRICS:
+        if metric.kind == "number":
+            wide[metric.key] = pd.to_numeric(wide[metric.key])
+    wide.columns.name = None
+    return identity.join(wide)
+
+
+def build_snapshot(engine: Engine, stamp: Any) -> Snapshot:
+    """Read everything the table shows (one query for the values) and derive the metrics of every chip."""
+    import pandas as pd
+
+    long = query.specs(long=True, url=engine)
+    identity = pd.DataFrame(query.accelerators(engine), columns=["id", *IDENTITY_FIELDS]).set_index("id")
+    wide = _wide(long, identity)
+    numeric = [m.key for m in METRICS if m.kind == "number"]
+    stored = {
+        chip: {key: float(value) for key, value in zip(numeric, row, strict=True) if value == value}
+        for chip, row in zip(wide.index, wide[numeric].itertuples(index=False, name=None), strict=True)
+    }
+    preferred = long[long["preferred"].astype(bool)]
+    columns = {name: preferred[name].tolist() for name in CELL_FIELDS}
+    positions = {key: i for i, key in enumerate(zip(columns["accelerator_id"], columns["metric"], strict=True))}
+    statuses: dict[str, dict[str, str]] = {}
+    for chip, key, status in zip(columns["accelerator_id"], columns["metric"], columns["status"], strict=True):
+        if status != "value":
+            statuses.setdefault(chip, {})[key] = status
+    cells = Cells(columns, positions)
+    base = stored.get(H100_EQUIVALENT_BASE) or None
+    working: dict[tuple[str, str], str] = {}
+    derived_columns: dict[str, list[float | None]] = {d.key: [] for d in DERIVED}
+    for chip in wide.index:
+        for key, derivation in derive(stored[chip], base).items():
+            derived_columns[key].append(derivation.value)
+            working[(chip, key)] = derivation.working
+    frame = wide.copy()
+    for key, values in derived_columns.items():
+        frame[key] = pd.array(values, dtype="Float64").astype("float64")
+    text = frame.index.to_series() + " " + frame["name"] + " " + frame["vendor"] + " " + frame["architecture"]
+    frame["_text"] = (text + " " + frame["form_factor"] + " " + frame["aliases"].fillna("")).str.lower()
+    facets = {
+        "vendor": sorted(frame["vendor"].dropna().unique().tolist(), key=str.lower),
+        "architecture": sorted(frame["architecture"].dropna().unique().tolist(), key=str.lower),
+        "form_factor": sorted(frame["form_factor"].dropna().unique().tolist(), key=str.lower),
+    }
+    return Snapshot(
+        stamp, frame, cells, working, query.rules(engine), facets, stored, statuses, query.all_names(engine)
+    )
+
+
+_CACHE: dict[str, Snapshot] = {}
+_LOCK = threading.Lock()
+
+
+def snapshot(url: str | Engine | None = None) -> Snapshot:
+    """The cached snapshot of the database at `url`, rebuilt when a new build has replaced the data."""
+    engine = query.engine_for(url)
+    stamp = query.build_stamp(engine)
+    key = engine.url.render_as_string(hide_password=False)
+    cached = _CACHE.get(key)
+    if cached is not None and cached.stamp == stamp:
+        return cached
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is None or cached.stamp != stamp:
+            cached = _CACHE[key] = build_snapshot(engine, stamp)
+    return cached

@@ -1,0 +1,267 @@
+"""The web app and the static site in headless Chromium (Debian's /usr/bin/chromium through Playwright): sorting,
+filtering, a baseline ratio, a source link, a drawn plot, the static site from file://, no console errors, and no
+request leaving localhost. Runs on the real data/ (H200 vs H20 TPP is 6.69×)."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+import time
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gpudb import db
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+REAL_DATA = Path(__file__).parent.parent / "data"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _stand_in_figures() -> types.ModuleType:
+    """gpudb.figures as its contract says (make_figure, standard_set), for while the real module is not there."""
+    import plotly.graph_objects as go
+
+    module = types.ModuleType("gpudb.figures")
+
+    def make_figure(kind, ids=None, baseline=None, metric=None, url=None):
+        chips = list(ids or ["h200-sxm", "h20"])
+        return go.Figure(go.Bar(x=chips, y=list(range(1, len(chips) + 1))), layout={"title": {"text": kind}})
+
+    module.make_figure = make_figure
+    module.standard_set = lambda url=None: [("ratio", "Ratio", make_figure("ratio"))]
+    return module
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'gpudb.sqlite'}"
+    db.build(url, REAL_DATA)
+    return url
+
+
+@pytest.fixture(scope="module")
+def figures_available() -> Iterator[None]:
+    try:
+        import gpudb.figures  # noqa: F401
+    except ImportError:
+        sys.modules["gpudb.figures"] = _stand_in_figures()
+        yield
+        sys.modules.pop("gpudb.figures", None)
+        return
+    yield
+
+
+@pytest.fixture(scope="module")
+def server(database, figures_available) -> Iterator[str]:
+    """uvicorn in a thread on a free port; yields the base URL."""
+    import uvicorn
+
+    from gpudb.web import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    instance = uvicorn.Server(uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with playwright_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+class Watched:
+    """A page with every console error, page error and request recorded; requests off this machine are blocked."""
+
+    def __init__(self, browser, **options):
+        self.context = browser.new_context(**options)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1:", "file://", "data:", "blob:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+@pytest.fixture
+def watched(browser) -> Iterator[Watched]:
+    session = Watched(browser)
+    yield session
+    assert session.errors == []
+    assert session.blocked == []
+    session.context.close()
+
+
+def wait_until(page, expression: str, timeout: float = 10) -> None:
+    """Poll a JavaScript expression from Python (wait_for_function evaluates strings, which the app's CSP forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.05)
+
+
+def column(page, key: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f'#specs tbody tr:not([hidden]) [data-key="{key}"]', "cells => cells.map(c => c.dataset.v)"
+    )
+
+
+def descending(values: list[str]) -> bool:
+    numbers = [float(v) for v in values if v != ""]
+    missing_last = values[len(numbers) :] == [""] * (len(values) - len(numbers))
+    return missing_last and numbers == sorted(numbers, reverse=True)
+
+
+def test_table_is_interactive_within_a_second_without_plotly(server, watched):
+    page = watched.page
+    start = time.monotonic()
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    assert time.monotonic() - start < 1.0
+    assert not any("plotly" in url for url in watched.requests)
+    assert page.locator("#specs tbody tr").count() >= 20
+
+
+def test_sort_a_column(server, watched):
+    page = watched.page
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    page.click('#specs th[data-key="tpp"] a')
+    page.wait_for_selector('#specs th[data-key="tpp"][aria-sort="descending"]')
+    assert descending(column(page, "tpp"))
+    assert "sort=tpp" in page.url and "order=desc" in page.url
+    assert page.evaluate("document.activeElement.closest('th').dataset.key") == "tpp"  # focus stays on the header
+    page.keyboard.press("Enter")  # keyboard: sort the other way
+    page.wait_for_selector('#specs th[data-key="tpp"][aria-sort="ascending"]')
+
+
+def test_filter_by_vendor(server, watched):
+    page = watched.page
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    page.check('input[name="vendor"][value="AMD"]')
+    wait_until(page, "location.search.includes('vendor=AMD')")
+    wait_until(page, "[...document.querySelectorAll('#specs tbody tr')].every(r => r.dataset.vendor === 'AMD')")
+    assert page.locator("#specs tbody tr").count() >= 4
+    page.reload()  # the permalink reproduces the view
+    assert page.is_checked('input[name="vendor"][value="AMD"]')
+
+
+def test_pick_a_baseline_and_read_a_ratio(server, watched):
+    page = watched.page
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    page.select_option("#baseline", "h20")
+    page.wait_for_selector('tr.baseline[data-id="h20"]')
+    assert page.inner_text('tr[data-id="h200-sxm"] td[data-key="tpp"] .ratio') == "6.69×"
+    assert "r-p3" in page.get_attribute('tr[data-id="h200-sxm"] td[data-key="tpp"] .ratio', "class")
+    assert "baseline=h20" in page.url
+
+
+def test_open_a_source_link(server, watched):
+    page = watched.page
+    page.goto(server + "/")
+    link = page.locator('tr[data-id="h20"] td[data-key="bf16_dense_tflops"] a')
+    assert link.get_attribute("title").startswith("Source: ")
+    link.click()
+    page.wait_for_url("**/accelerators/h20#m-bf16_dense_tflops")
+    row = page.locator("#m-bf16_dense_tflops")
+    assert row.locator("td.source a").get_attribute("href").startswith("https://")
+    assert page.evaluate("document.querySelector(':target').id") == "m-bf16_dense_tflops"
+
+
+def test_compare_page_draws_its_plot(server, watched):
+    page = watched.page
+    page.goto(server + "/compare?ids=h200,h20")
+    page.wait_for_selector(".plot[data-drawn=true] .main-svg")
+    assert page.inner_text('tr[data-metric="tpp"] td:last-child') == "6.69×"
+    page.select_option("#ids", ["h100-sxm", "h20"])
+    page.click("#compare-form button[type=submit]")
+    page.wait_for_url("**/compare?ids=h100-sxm&ids=h20*")
+    page.wait_for_selector(".plot[data-drawn=true] .main-svg")
+
+
+def test_works_without_javascript(server, browser):
+    session = Watched(browser, java_script_enabled=False)
+    page = session.page
+    page.goto(server + "/")
+    page.click('#specs th[data-key="tpp"] a')
+    assert page.get_attribute('#specs th[data-key="tpp"]', "aria-sort") == "descending"
+    page.check('input[name="vendor"][value="NVIDIA"]')
+    page.click("button[type=submit]")
+    assert "vendor=NVIDIA" in page.url
+    assert set(page.eval_on_selector_all("#specs tbody tr", "rows => rows.map(r => r.dataset.vendor)")) == {"NVIDIA"}
+    session.context.close()
+
+
+def test_narrow_screen_does_not_scroll_the_page_sideways(server, browser):
+    session = Watched(browser, viewport={"width": 375, "height": 800})
+    session.page.goto(server + "/")
+    assert session.page.evaluate("document.documentElement.scrollWidth") <= 376
+    session.context.close()
+
+
+def test_static_site_from_file(database, figures_available, tmp_path, watched):
+    from gpudb.web.site import write_site
+
+    write_site(tmp_path / "site", database)
+    page = watched.page
+    page.goto((tmp_path / "site" / "index.html").as_uri())
+    page.wait_for_selector("body[data-ready=true]")
+    page.click('#specs th[data-key="tpp"] a')
+    page.wait_for_selector('#specs th[data-key="tpp"][aria-sort="descending"]')
+    assert descending(column(page, "tpp"))
+    page.check('input[name="vendor"][value="NVIDIA"]')
+    wait_until(page, "location.hash.includes('vendor=NVIDIA')")
+    vendors = page.eval_on_selector_all("#specs tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.vendor)")
+    assert set(vendors) == {"NVIDIA"}
+    page.select_option("#baseline", "h20")
+    assert page.inner_text('tr[data-id="h200-sxm"] td[data-key="tpp"] .ratio') == "6.69×"
+    permalink = page.url
+    page.goto("about:blank")
+    page.goto(permalink)  # the #fragment reproduces the view
+    page.wait_for_selector('tr.baseline[data-id="h20"]')
+    assert page.inner_text('tr[data-id="h200-sxm"] td[data-key="tpp"] .ratio') == "6.69×"
+    page.click('tr[data-id="h20"] th a')
+    page.wait_for_url("**/accelerators/h20.html")
+    page.goto((tmp_path / "site" / "compare" / "h200-sxm-vs-h20.html").as_uri())
+    page.wait_for_selector(".plot[data-drawn=true] .main-svg")
+    assert all(url.startswith(("file://", "data:", "blob:")) for url in watched.requests)
