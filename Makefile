@@ -1,12 +1,13 @@
 # The targets here are what the README and CI run. `make run` and `make test` work on a fresh machine.
 VENV ?= .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 
 .PHONY: run install install-test test lint format clean bench
 
-run: install ## install, build the embedded SQLite database from data/, and list it
+run: install ## install, build the embedded SQLite database from data/, and serve the web table on port 8000
 	$(BIN)/gpudb build
-	$(BIN)/gpudb list
+	$(BIN)/gpudb serve --host 127.0.0.1 --port $(PORT)
 
 install: $(VENV)/.installed
 

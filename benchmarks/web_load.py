@@ -23,8 +23,8 @@ GPUDB = str(Path(sys.executable).parent / "gpudb")
 WORKERS = int(os.environ.get("GPUDB_BENCH_WORKERS", "4"))
 CLIENTS = int(os.environ.get("GPUDB_BENCH_CLIENTS", "16"))
 SECONDS = float(os.environ.get("GPUDB_BENCH_SECONDS", "10"))
-TABLE_API = "/api/accelerators?sort=-tpp&vendor=Acme&limit=100"
-TABLE_PAGE = "/?sort=-tpp&vendor=Acme"
+TABLE_API = "/api/accelerators?sort=tpp&order=desc&vendor=Acme&limit=100"
+TABLE_PAGE = "/?sort=tpp&order=desc&vendor=Acme"
 
 
 def free_port() -> int:

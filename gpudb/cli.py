@@ -709,20 +709,30 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Worker processes (each holds its own cached table).", min=1, max=64)
+    ] = 1,
 ) -> None:
     """Serve the web table, detail, compare, claims and plot pages and the JSON API (read-only).
 
     Example: gpudb serve --port 8000   (then open http://127.0.0.1:8000/)
     """
+    import os
+
     try:
         url = _database_ready(db)
     except GpudbError as error:
         _fail(error)
     import uvicorn
 
-    from gpudb.web.app import create_app
+    if workers == 1:
+        from gpudb.web.app import create_app
 
-    uvicorn.run(create_app(url), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(url), host=host, port=port, log_level="info")
+        return
+    # Worker processes import the app by name, so the database URL travels in the environment.
+    os.environ["GPUDB_DATABASE_URL"] = url
+    uvicorn.run("gpudb.web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @app.command()
