@@ -528,6 +528,51 @@ def peak(
 
 
 @app.command()
+def plot(
+    kind: Annotated[
+        str | None,
+        typer.Argument(help="ratio, export-map, case-by-case, roofline, compute-bandwidth, timeline or profile."),
+    ] = None,
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Chips (default: a sensible set).", show_default=False)
+    ] = None,
+    baseline: Annotated[str | None, typer.Option("--baseline", "-b", help="Ratio and profile plots.")] = None,
+    metric: Annotated[
+        str | None, typer.Option("--metric", "-m", help="Compute metric, or metric keys (ratio, profile).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="FILE.html, FILE.png or FILE.svg.")] = None,
+    all_figures: Annotated[bool, typer.Option("--all", help="Write the standard set with an index page.")] = False,
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Folder for --all.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Draw a comparison with plotly: interactive HTML (offline), or PNG/SVG through the system Chromium.
+
+    Example: gpudb plot ratio H200 H20 --out h200-vs-h20.html
+    """
+    if all_figures:
+        if kind or names or out or not out_dir:
+            _usage("--all writes the standard set: give --out-dir DIR and no kind, chips or --out")
+    elif not kind or not out:
+        _usage("give a plot kind and --out FILE (or --all --out-dir DIR)")
+    from gpudb import figures, plot_files
+
+    try:
+        if all_figures:
+            written = plot_files.write_standard_set(figures.standard_set(db), out_dir)
+        else:
+            written = [plot_files.write_figure(figures.make_figure(kind, names, baseline, metric, db), out)]
+    except GpudbError as error:
+        _fail(error)
+    for path in written:
+        typer.echo(str(path))
+
+
+def _usage(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
 def explain(
     name: Annotated[str, typer.Argument(help="Id, name or alias, e.g. H20.")],
     metric: Annotated[str, typer.Argument(help="A derived metric key, e.g. tpp.")],

@@ -5,10 +5,8 @@ request leaving localhost. Runs on the real data/ (H200 vs H20 TPP is 6.69×).""
 from __future__ import annotations
 
 import socket
-import sys
 import threading
 import time
-import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,21 +30,6 @@ ARGS = [
 ]
 
 
-def _stand_in_figures() -> types.ModuleType:
-    """gpudb.figures as its contract says (make_figure, standard_set), for while the real module is not there."""
-    import plotly.graph_objects as go
-
-    module = types.ModuleType("gpudb.figures")
-
-    def make_figure(kind, ids=None, baseline=None, metric=None, url=None):
-        chips = list(ids or ["h200-sxm", "h20"])
-        return go.Figure(go.Bar(x=chips, y=list(range(1, len(chips) + 1))), layout={"title": {"text": kind}})
-
-    module.make_figure = make_figure
-    module.standard_set = lambda url=None: [("ratio", "Ratio", make_figure("ratio"))]
-    return module
-
-
 @pytest.fixture(scope="module")
 def database(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'gpudb.sqlite'}"
@@ -55,19 +38,7 @@ def database(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def figures_available() -> Iterator[None]:
-    try:
-        import gpudb.figures  # noqa: F401
-    except ImportError:
-        sys.modules["gpudb.figures"] = _stand_in_figures()
-        yield
-        sys.modules.pop("gpudb.figures", None)
-        return
-    yield
-
-
-@pytest.fixture(scope="module")
-def server(database, figures_available) -> Iterator[str]:
+def server(database) -> Iterator[str]:
     """uvicorn in a thread on a free port; yields the base URL."""
     import uvicorn
 
@@ -239,7 +210,7 @@ def test_narrow_screen_does_not_scroll_the_page_sideways(server, browser):
     session.context.close()
 
 
-def test_static_site_from_file(database, figures_available, tmp_path, watched):
+def test_static_site_from_file(database, tmp_path, watched):
     from gpudb.web.site import write_site
 
     write_site(tmp_path / "site", database)
@@ -264,4 +235,16 @@ def test_static_site_from_file(database, figures_available, tmp_path, watched):
     page.wait_for_url("**/accelerators/h20.html")
     page.goto((tmp_path / "site" / "compare" / "h200-sxm-vs-h20.html").as_uri())
     page.wait_for_selector(".plot[data-drawn=true] .main-svg")
+    assert all(url.startswith(("file://", "data:", "blob:")) for url in watched.requests)
+
+
+def test_a_plot_file_opens_offline_with_a_rendered_plot(database, tmp_path, watched):
+    """`gpudb plot` HTML: plotly.js embedded, drawn from file:// with nothing fetched from the network."""
+    from gpudb.figures import make_figure
+    from gpudb.plot_files import write_figure
+
+    path = write_figure(make_figure("export-map", url=database), tmp_path / "export-map.html")
+    watched.page.goto(path.as_uri())
+    watched.page.wait_for_selector(".main-svg")
+    assert watched.page.locator(".scatterlayer .point").count() >= 4
     assert all(url.startswith(("file://", "data:", "blob:")) for url in watched.requests)
