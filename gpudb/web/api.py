@@ -150,7 +150,10 @@ def _attachment(body: str, name: str, fmt: str) -> Response:
 
 
 def table_records(view: dict[str, Any]) -> list[dict[str, Any]]:
-    """The rows of a table view as flat records: id, name, each column (export under the rule), and ratios."""
+    """The rows of a table view as flat records: id, name, each column (export under the rule), and ratios.
+
+    A cell with no value says why when it is known: 'not-supported' or 'not-applicable'; unknown stays empty.
+    """
     rule = view["rule"]["id"] if view["rule"] else None
     base = view["baseline"]["id"] if view["baseline"] else None
     records = []
@@ -158,7 +161,9 @@ def table_records(view: dict[str, Any]) -> list[dict[str, Any]]:
         record = {"id": row["id"], "name": row["name"]}
         for column in view["columns"]:
             key = f"export_{rule}" if column["key"] == "export" else column["key"]
-            record[key] = row["cells"][column["key"]]["value"]
+            cell = row["cells"][column["key"]]
+            status = cell.get("status", "value")
+            record[key] = cell["value"] if status in ("value", "unknown") else status
         if base:
             for column in view["columns"]:
                 if column["numeric"]:

@@ -3,6 +3,7 @@ the links a page needs (absolute paths on the server, relative .html files in th
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,20 @@ class StaticLinks(Links):
         return f"{self.up}download/{what}.{extension}"
 
 
+@functools.cache
+def release() -> dict[str, str]:
+    """The data release shown in every page's footer: version, date, licence (data/dataset.yaml)."""
+    from gpudb import __version__
+    from gpudb.errors import GpudbError
+    from gpudb.release import read_release
+
+    try:
+        found = read_release()
+    except GpudbError:
+        return {"version": "unversioned", "released": "", "license": "", "package": __version__}
+    return {"version": found.version, "released": found.released, "license": found.license, "package": __version__}
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -119,7 +134,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(fmt=fmt, ratio=ratio, json_script=json_script, source_text=source_text)
-    env.globals.update(STATUS_WORDS=STATUS_WORDS)
+    env.globals.update(STATUS_WORDS=STATUS_WORDS, release=release)
     return env
 
 

@@ -1,0 +1,68 @@
+"""What the web shows of the data release and of statuses: the footer's version and citation, and
+not-supported / not-applicable / unknown kept apart in the API, the HTML table and the CSV download.
+
+Fixture: the minimal data plus tests/fixtures/several-values (x3: FP8 not supported, FP4 unknown, PCIe generation
+not applicable, bandwidth 4.8 TB/s preferred over a report's 5.0)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gpudb.db import build
+from gpudb.release import read_release
+from gpudb.web.app import create_app
+
+SEVERAL = Path(__file__).parent / "fixtures" / "several-values"
+COLUMNS = "fp8_dense_tflops,fp4_dense_tflops,pcie_generation,memory_bandwidth_tbs"
+
+
+@pytest.fixture
+def client(minimal_data: Path, database_url: str) -> TestClient:
+    shutil.copytree(SEVERAL, minimal_data, dirs_exist_ok=True)
+    build(database_url, minimal_data)
+    return TestClient(create_app(database_url))
+
+
+def test_statuses_in_the_api(client):
+    values = client.get("/api/accelerators/x3/values").json()["values"]
+    found = [(v["metric"], v["value"], v["status"], v["preferred"]) for v in values if v["metric"] in COLUMNS]
+    assert found == [
+        ("fp8_dense_tflops", None, "not-supported", True),
+        ("fp4_dense_tflops", None, "unknown", True),
+        ("memory_bandwidth_tbs", 4.8, "value", True),
+        ("memory_bandwidth_tbs", 5.0, "value", False),
+        ("pcie_generation", None, "not-applicable", True),
+    ]
+    cells = client.get(f"/api/accelerators?columns={COLUMNS}&q=x3").json()["rows"][0]["cells"]
+    assert {key: cell["status"] for key, cell in cells.items()} == {
+        "fp8_dense_tflops": "not-supported",
+        "fp4_dense_tflops": "unknown",
+        "pcie_generation": "not-applicable",
+        "memory_bandwidth_tbs": "value",
+    }
+
+
+def test_statuses_in_the_csv_download(client):
+    response = client.get(f"/download/table?format=csv&columns={COLUMNS}&q=x3")
+    assert response.status_code == 200
+    assert response.text.splitlines() == [
+        "id,name,fp8_dense_tflops,fp4_dense_tflops,memory_bandwidth_tbs,pcie_generation",  # catalogue order
+        "x3,X3,not-supported,,4.8,not-applicable",
+    ]
+
+
+def test_statuses_read_differently_in_the_html_table(client):
+    page = client.get(f"/?columns={COLUMNS}&q=x3").text
+    assert "not supported" in page and "n/a" in page
+
+
+def test_every_page_shows_the_release_and_how_to_cite(client):
+    release = read_release()
+    for path in ("/", "/claims", "/accelerators/x3"):
+        page = client.get(path).text
+        assert f"Data version {release.version}, last changed {release.released}" in page
+        assert "<code>gpudb cite</code>" in page
