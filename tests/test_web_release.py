@@ -66,3 +66,27 @@ def test_every_page_shows_the_release_and_how_to_cite(client):
         page = client.get(path).text
         assert f"Data version {release.version}, last changed {release.released}" in page
         assert "<code>gpudb cite</code>" in page
+
+
+def test_the_coverage_page_and_its_twin(client):
+    body = client.get("/api/coverage").json()
+    x3 = next(row for row in body["accelerators"] if row["id"] == "x3")
+    assert x3["cells"]["memory_bandwidth_tbs"] == {
+        "status": "value",
+        "grade": "vendor",
+        "source_kind": "vendor-datasheet",
+        "sources": 2,
+    }
+    assert x3["cells"]["fp8_dense_tflops"]["status"] == "not-supported"
+    assert [(c["accelerator"], c["metric"]) for c in body["conflicts"]] == [
+        ("x3", "memory_bandwidth_tbs"),
+        ("x3", "tdp_w"),
+    ]
+    assert [e["preferred"] for e in body["conflicts"][0]["entries"]] == [True, False]  # the one used first
+    page = client.get("/coverage").text
+    assert "Where sources disagree" in page and "<b>used:</b> 4.8 TB/s" in page
+    response = client.get("/api/coverage?vendor=Acme")
+    assert (response.status_code, response.json()["message"]) == (
+        400,
+        "unknown parameter 'vendor'; this page takes no parameters",
+    )

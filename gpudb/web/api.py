@@ -102,6 +102,11 @@ def api_compare(
     return {k: v for k, v in view.items() if k != "all_chips"}
 
 
+@router.get("/api/coverage", summary="What each chip has, how well sourced, and where sources disagree")
+def api_coverage(request: Request) -> dict[str, Any]:
+    return data.coverage(request.app.state.url, params_of(request))
+
+
 @router.get("/api/claims", summary="Every published claim with its verdict and the metrics it rests on")
 def api_claims(
     request: Request,

@@ -316,3 +316,55 @@ def plots(url: str | Engine | None) -> dict[str, Any]:
 def chip_ids(url: str | Engine | None) -> list[str]:
     """Every accelerator id, in table order."""
     return list(snapshot(query.engine_for(url)).frame.index)
+
+
+def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str, Any]:
+    """What each chip has and how well sourced (a row per chip, a cell per metric), and where sources disagree."""
+    from gpudb.catalogue import METRICS
+    from gpudb.coverage import VENDOR_KINDS, conflicts, missing_core
+    from gpudb.coverage import coverage as cells_of
+
+    check_names(params or {}, ())
+    engine = query.engine_for(url)
+    cells = cells_of(engine)
+    rows: dict[str, dict[str, Any]] = {}
+    for cell in cells:
+        grade = "vendor" if cell.vendor_sourced else (cell.source_kind or "") if cell.status == "value" else cell.status
+        rows.setdefault(cell.accelerator_id, {"id": cell.accelerator_id, "cells": {}})["cells"][cell.metric] = {
+            "status": cell.status,
+            "grade": grade,
+            "source_kind": cell.source_kind,
+            "sources": cell.entries,
+        }
+    gaps = missing_core(cells)
+    for chip, row in rows.items():
+        row["core_missing"] = gaps.get(chip, [])
+    disagreements = [
+        {
+            "accelerator": conflict.accelerator_id,
+            "metric": conflict.metric,
+            "spread": conflict.spread,
+            "entries": [
+                {
+                    "value": entry["value_number"] if entry["value_number"] is not None else entry["value_text"],
+                    "status": entry["status"],
+                    "preferred": entry["preferred"],
+                    "unit": entry["unit"],
+                    "source": entry["source_id"],
+                    "source_title": entry["source_title"],
+                    "source_kind": entry["source_kind"],
+                }
+                for entry in conflict.entries
+            ],
+        }
+        for conflict in conflicts(url=engine)
+    ]
+    return _jsonable(
+        {
+            "ok": True,
+            "vendor_kinds": list(VENDOR_KINDS),
+            "metrics": [{"key": m.key, "label": m.label} for m in METRICS],
+            "accelerators": list(rows.values()),
+            "conflicts": disagreements,
+        }
+    )

@@ -63,6 +63,11 @@ def claims_page(request: Request) -> HTMLResponse:
     return page("claims.html", view=data.claims(request.app.state.url, params_of(request)), page="claims")
 
 
+@router.get("/coverage", response_class=HTMLResponse)
+def coverage_page(request: Request) -> HTMLResponse:
+    return page("coverage.html", view=data.coverage(request.app.state.url, params_of(request)), page="coverage")
+
+
 @router.get("/plots", response_class=HTMLResponse)
 def plots_page(request: Request) -> HTMLResponse:
     view = data.plots(request.app.state.url)

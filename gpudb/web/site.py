@@ -22,8 +22,8 @@ def _write(path: Path, text: str, written: list[Path]) -> None:
 
 
 def write_site(out_dir: Path, url: Any = None) -> list[Path]:
-    """Write index.html, accelerators/<id>.html, compare/<a>-vs-<b>.html, claims.html, plots.html, static/ and
-    download/; returns the files written."""
+    """Write index.html, accelerators/<id>.html, compare/<a>-vs-<b>.html, claims.html, coverage.html, plots.html,
+    static/ and download/; returns the files written."""
     from gpudb.web.app import plotly_js
 
     engine = query.engine_for(url)
@@ -71,6 +71,8 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
     empty = data.comparison(engine, {})
     html = render("compare.html", StaticLinks(1), view=empty, chosen=[], named=pairs, page="compare")
     _write(out_dir / "compare" / "index.html", html, written)
+    coverage = render("coverage.html", StaticLinks(0), view=data.coverage(engine), page="coverage")
+    _write(out_dir / "coverage.html", coverage, written)
     _write(
         out_dir / "claims.html", render("claims.html", StaticLinks(0), view=data.claims(engine), page="claims"), written
     )
