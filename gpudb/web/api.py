@@ -50,8 +50,15 @@ def api_table(
     ] = None,
     limit: Annotated[str | None, Query(description="Page size, 1 to 10000 (default 100).")] = None,
     offset: Annotated[str | None, Query(description="Rows to skip (default 0).")] = None,
-) -> dict[str, Any]:
-    return data.table_json(data.table(request.app.state.url, params_of(request)))
+) -> Response:
+    params = params_of(request)
+    view = data.table(request.app.state.url, params)  # validates, and raises the 400s, before the cache
+    snap = snapshot(request.app.state.url)
+
+    def encode() -> bytes:
+        return json.dumps(data.table_json(view), default=str, separators=(",", ":"), allow_nan=False).encode()
+
+    return Response(data.cached(snap, "table-json", data.params_key(params), encode), media_type="application/json")
 
 
 @router.get("/api/accelerators/{name}", summary="One accelerator: values with sources, derived metrics, export status")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -102,13 +104,45 @@ def _cell(snap: Snapshot, chip: str, key: str, value: Any, state: TableState, ba
     return cell
 
 
+VIEWS_CACHED = 128  # table views kept per database build and process: memory stays bounded whatever the traffic
+
+
 def table(url: str | Engine | None, params: Params, paged: bool = True, exports: bool = True) -> dict[str, Any]:
     """The table page: the validated state, the columns shown, one page of rows (each cell with provenance).
 
     `exports`: give each row its outcome under every rule (the static site filters on them); downloads skip it.
+    Views are cached per build (the most recent VIEWS_CACHED), so a popular view is computed once, not per request.
     """
     engine = query.engine_for(url)
     snap = snapshot(engine)
+    key = (params_key(params), paged, exports)
+    return cached(snap, "table", key, lambda: _table(engine, snap, params, paged, exports))
+
+
+def params_key(params: Params) -> tuple:
+    """A hashable form of the query parameters, the same whatever their order."""
+    return tuple(sorted((name, tuple(found)) for name, found in params.items()))
+
+
+def cached(snap: Snapshot, kind: str, key: Any, compute: Callable[[], Any]) -> Any:
+    """compute(), remembered for this build under (kind, key); the least recently used beyond VIEWS_CACHED go."""
+    store = snap.extra.setdefault(f"cache:{kind}", OrderedDict())
+    with _VIEWS_LOCK:
+        if key in store:
+            store.move_to_end(key)
+            return store[key]
+    value = compute()
+    with _VIEWS_LOCK:
+        store[key] = value
+        while len(store) > VIEWS_CACHED:
+            store.popitem(last=False)
+    return value
+
+
+_VIEWS_LOCK = threading.Lock()
+
+
+def _table(engine: Engine, snap: Snapshot, params: Params, paged: bool, exports: bool) -> dict[str, Any]:
     state = table_state(params, snap, resolver(engine))
     view = filtered(snap, state)
     page = view.iloc[state.offset : state.offset + state.limit] if paged else view

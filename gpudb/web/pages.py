@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from gpudb.web import data
 from gpudb.web.params import values
 from gpudb.web.render import Links, render
-from gpudb.web.snapshot import OUTCOMES
+from gpudb.web.snapshot import OUTCOMES, snapshot
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,16 +27,16 @@ def page(template: str, **context) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def table_page(request: Request) -> HTMLResponse:
-    view = data.table(request.app.state.url, params_of(request))
+    params = params_of(request)
+    view = data.table(request.app.state.url, params)
     columns = view["columns"]
-    return page(
-        "table.html",
-        view=view,
-        columns=columns,
-        visible={c["key"] for c in columns},
-        outcomes=OUTCOMES,
-        page="table",
-    )
+
+    def draw() -> str:
+        context = {"view": view, "columns": columns, "visible": {c["key"] for c in columns}, "outcomes": OUTCOMES}
+        return render("table.html", Links(), **context, page="table")
+
+    snap = snapshot(request.app.state.url)
+    return HTMLResponse(data.cached(snap, "table-html", data.params_key(params), draw))
 
 
 @router.get("/accelerators/{name}", response_class=HTMLResponse)
