@@ -34,6 +34,7 @@ test: install-test ## install test needs, make sure PostgreSQL is up, lint, and 
 
 bench: install-test ## the benchmark suite: build, cold CLI and web figures at 30, 1,000 and 10,000 chips
 	bash scripts/ensure-postgres.sh
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) || true
 	$(BIN)/python benchmarks/run.py
 
 lint:

@@ -140,7 +140,8 @@ def write_results(path: Path, results: dict[int, dict[str, str]], arguments: arg
     ]
     for label in labels:
         lines.append(f"| {label} | " + " | ".join(results[size].get(label, "") for size in sizes) + " |")
-    path.write_text("\n".join(lines) + "\n" + NOTES)
+    notes = Path(__file__).parent / "NOTES.md"
+    path.write_text("\n".join(lines) + "\n" + NOTES + ("\n" + notes.read_text() if notes.exists() else ""))
     print(f"wrote {path}")
 
 

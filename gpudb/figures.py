@@ -64,6 +64,17 @@ def points(url: str | Engine | None = None, ids: list[str] | None = None) -> pd.
     return wide
 
 
+def _sources(frame: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(chip, metric) → the `<metric>__source` text of a points frame."""
+    found = {}
+    for column in frame.columns:
+        if column.endswith("__source"):
+            for chip, text in frame[column].items():
+                if isinstance(text, str):
+                    found[chip, column.removesuffix("__source")] = text
+    return found
+
+
 def _rule(engine: Engine, wanted: str, kind: str) -> dict[str, Any]:
     """The named rule version, else the newest of its kind; InvalidArgumentError when the data has none."""
     rules = query.rules(engine)
@@ -111,9 +122,10 @@ def make_figure(
             baseline = "h20"
         if len(chips) < 2:
             raise InvalidArgumentError(f"a {kind} plot needs two or more chips; name them")
+        sources = _sources(points(engine, chips))
         if kind == "ratio":
-            return plots.ratio_bars(compare(chips, baseline, keys, engine))
-        return plots.profile(compare(chips, baseline, keys or list(PROFILE_METRICS), engine))
+            return plots.ratio_bars(compare(chips, baseline, keys, engine), sources=sources)
+        return plots.profile(compare(chips, baseline, keys or list(PROFILE_METRICS), engine), sources=sources)
     if baseline:
         raise InvalidArgumentError(f"--baseline applies to the ratio and profile plots, not to {kind!r}")
     chips = _resolve(ids, engine, MISSION_CHIPS if kind == "roofline" else None)

@@ -143,8 +143,17 @@ def _scatter_by_vendor(
 # ---------------------------------------------------------------------------------------------- figures
 
 
-def ratio_bars(comparison: pd.DataFrame, log: bool = True) -> go.Figure:
-    """Each chip's ratio to the baseline on every metric, as horizontal bars, with the 1× line drawn."""
+def _source(sources: dict[tuple[str, str], str] | None, chip: str, metric: str) -> str:
+    return f"<br>  <i>{chip}: {sources[chip, metric]}</i>" if sources and (chip, metric) in sources else ""
+
+
+def ratio_bars(
+    comparison: pd.DataFrame, log: bool = True, sources: dict[tuple[str, str], str] | None = None
+) -> go.Figure:
+    """Each chip's ratio to the baseline on every metric, as horizontal bars, with the 1× line drawn.
+
+    `sources`: (chip, metric) → where the value comes from, shown on hover.
+    """
     chips, baseline = comparison.attrs["chips"], comparison.attrs["baseline"]
     figure = go.Figure()
     rows = comparison[::-1]  # plotly draws the first category at the bottom
@@ -154,6 +163,8 @@ def ratio_bars(comparison: pd.DataFrame, log: bool = True) -> go.Figure:
         hover = [
             f"<b>{row['label']}</b>: {chip} {row[chip]:,.4g} {row['unit']} vs {baseline} {row[baseline]:,.4g} "
             f"{row['unit']}<br>ratio {row[f'{chip}/{baseline}']:.3g}×"
+            + _source(sources, chip, row["metric"])
+            + _source(sources, baseline, row["metric"])
             for _, row in rows[kept].iterrows()
         ]
         figure.add_trace(
@@ -332,7 +343,7 @@ def timeline(points: pd.DataFrame, metric: str = "bf16_dense_tflops", label: str
     return _layout(figure, title, "launch date", f"{label} (TFLOPS, log)")
 
 
-def profile(comparison: pd.DataFrame) -> go.Figure:
+def profile(comparison: pd.DataFrame, sources: dict[tuple[str, str], str] | None = None) -> go.Figure:
     """Several chips over chosen metrics, each normalised to the baseline (baseline = 1), as grouped bars."""
     chips, baseline = comparison.attrs["chips"], comparison.attrs["baseline"]
     figure = go.Figure()
@@ -348,7 +359,9 @@ def profile(comparison: pd.DataFrame) -> go.Figure:
                 name=chip,
                 marker_color=OKABE_ITO[index % len(OKABE_ITO)],
                 hovertext=[
-                    f"<b>{chip}</b> {row['label']}: {row[chip]:,.4g} {row['unit']}" for _, row in comparison.iterrows()
+                    f"<b>{chip}</b> {row['label']}: {row[chip]:,.4g} {row['unit']}"
+                    + _source(sources, chip, row["metric"])
+                    for _, row in comparison.iterrows()
                 ],
                 hoverinfo="text",
             )

@@ -144,3 +144,10 @@ def test_svg_through_the_system_chromium(built, tmp_path):
         pytest.fail("Debian's chromium is missing: the test set-up (scripts/ensure-chromium.sh) installs it")
     path = write_figure(figures.make_figure("ratio", ["x1", "x3"], url=built), tmp_path / "ratio.svg")
     assert path.read_text().startswith("<svg")
+
+
+def test_ratio_hover_names_the_sources(real_db):
+    figure = figures.make_figure("ratio", ["H200", "H20"], metric="memory_bandwidth_tbs", url=real_db)
+    (hover,) = figure.data[0].hovertext
+    assert "h200-sxm 4.8 TB/s vs h20 4 TB/s" in hover
+    assert "<i>h20: NVIDIA's tweaked H20 AI GPU enters mass production" in hover  # the TweakTown report
