@@ -50,3 +50,12 @@ def test_citation_and_dataset_versions_agree():
     dataset = yaml.safe_load((ROOT / "data" / "dataset.yaml").read_text())
     assert (citation["version"], str(citation["date-released"])) == (dataset["version"], str(dataset["released"]))
     assert f"## {dataset['version']} ({dataset['released']})" in (ROOT / "data" / "CHANGELOG.md").read_text()
+
+
+def test_every_data_folder_travels_with_an_installed_package():
+    import tomllib
+
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    folders = {path.parent for path in (ROOT / "data").rglob("*.yaml")}
+    wanted = {f"share/gpudb/{folder.relative_to(ROOT).as_posix()}" for folder in folders}
+    assert sorted(wanted - set(listed)) == []
