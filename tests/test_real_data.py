@@ -233,6 +233,9 @@ SPOT_CHECKS = [
     ("l40s", "fp8_dense_tflops", 733),  # NVIDIA's L40S table: "733 | 1,466*", "* With Sparsity"
     ("b200", "fp4_dense_tflops", 9000),  # DGX B200: "FP4 Tensor Core 144 | 72 PFLOPS" (sparse | dense) ÷ 8
     ("gb200", "fp4_dense_tflops", 10000),  # GB200 NVL72: superchip "40 | 20 PFLOPS" sparse | dense, ÷ 2 GPUs
+    ("tpu-v6e", "bf16_dense_tflops", 918),  # Cloud TPU v6e: "Peak compute per chip (bf16) | 918 TFLOPs"
+    ("tpu-v6e", "memory_bandwidth_tbs", 1.638),  # "HBM bandwidth per chip | 1638 GBps"
+    ("tpu-v5p", "memory_bandwidth_tbs", 2.765),  # Cloud TPU v5p: "95 GB, 2765 GBps"
 ]
 
 
