@@ -531,14 +531,20 @@ def peak(
 def plot(
     kind: Annotated[
         str | None,
-        typer.Argument(help="ratio, export-map, case-by-case, roofline, compute-bandwidth, timeline or profile."),
+        typer.Argument(help="ratio, export-map, roofline, compute-bandwidth, timeline or profile."),
     ] = None,
     names: Annotated[
         list[str] | None, typer.Argument(help="Chips (default: a sensible set).", show_default=False)
     ] = None,
     baseline: Annotated[str | None, typer.Option("--baseline", "-b", help="Ratio and profile plots.")] = None,
     metric: Annotated[
-        str | None, typer.Option("--metric", "-m", help="Compute metric, or metric keys (ratio, profile).")
+        str | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            help="Compute metric (roofline, compute-bandwidth, timeline); metric keys, comma-separated (ratio, "
+            "profile); performance_density or memory_bandwidth_gbs (export-map).",
+        ),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="FILE.html, FILE.png or FILE.svg.")] = None,
     all_figures: Annotated[bool, typer.Option("--all", help="Write the standard set with an index page.")] = False,
@@ -560,6 +566,7 @@ def plot(
         if all_figures:
             written = plot_files.write_standard_set(figures.standard_set(db), out_dir)
         else:
+            plot_files.check_output(out)
             written = [plot_files.write_figure(figures.make_figure(kind, names, baseline, metric, db), out)]
     except GpudbError as error:
         _fail(error)

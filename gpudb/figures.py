@@ -1,7 +1,8 @@
-"""The seam between the database and the figures: builds the frames gpudb.plots draws, checks plot arguments.
+"""The seam between the database and the figures: builds the frames gpudb.plots draws and checks plot arguments.
 
-make_figure("export-map")                               # every chip on the Oct 2023 rule's TPP–PD plane
-make_figure("ratio", ["H200", "H20"])                   # H200 ÷ H20 on every metric
+make_figure("export-map")                                   # every chip on the Oct 2023 rule's TPP–PD plane
+make_figure("export-map", metric="memory_bandwidth_gbs")    # TPP–bandwidth, with the Jan 2026 case-by-case box
+make_figure("ratio", ["H200", "H20"])                       # H200 ÷ H20 on the headline metrics
 make_figure("roofline", ["h20", "h200-sxm"], metric="fp8_dense_tflops")
 """
 
@@ -14,92 +15,181 @@ from sqlalchemy import Engine
 from gpudb import plots, query
 from gpudb.catalogue import METRICS, METRICS_BY_KEY
 from gpudb.comparison import compare
-from gpudb.errors import GpudbError, InvalidArgumentError
-from gpudb.metrics import H100_EQUIVALENT_BASE, derive
+from gpudb.errors import DatabaseError, GpudbError, InvalidArgumentError
+from gpudb.metrics import DERIVED, H100_EQUIVALENT_BASE, derive
 
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
-MISSION_CHIPS = ("h20", "h100-sxm", "h200-sxm", "b200")
-THRESHOLD_RULE = "us-2023-10-advanced-computing"
-CASE_BY_CASE_RULE = "us-2026-01-case-by-case"
+MISSION_CHIPS = ("h20", "h100-sxm", "h200-sxm", "b200")  # roofline and profile by default
+RATIO_CHIPS = ("h200-sxm", "h20")
+BASELINE, BASELINE_FOR_BASELINE = "h20", "h100-sxm"  # a lone chip is compared with these
+THRESHOLD_RULE = "us-2023-10-advanced-computing"  # the 3A090 regions; else the newest `thresholds` rule
+CASE_BY_CASE_RULE = "us-2026-01-case-by-case"  # the box on the bandwidth view; else the newest `case-by-case`
+EXPORT_MAP_AXES = ("performance_density", "memory_bandwidth_gbs")
 COMPUTE_METRICS = tuple(m.key for m in METRICS if m.category == "compute" and m.precision)
-PROFILE_METRICS = (
+RATIO_METRICS = (
+    "fp64_tflops",
+    "fp32_tflops",
     "bf16_dense_tflops",
     "fp8_dense_tflops",
+    "int8_dense_tops",
+    "fp4_dense_tflops",
+    "tpp",
     "memory_capacity_gb",
     "memory_bandwidth_tbs",
     "interconnect_bandwidth_gbs",
     "tdp_w",
-    "tpp",
+    "bf16_gflops_per_w",
+    "ridge_point_bf16",
 )
-DERIVED_SHOWN = ("tpp", "performance_density", "ridge_point_bf16")
+PROFILE_METRICS = (
+    "bf16_dense_tflops",
+    "fp8_dense_tflops",
+    "tpp",
+    "memory_capacity_gb",
+    "memory_bandwidth_tbs",
+    "interconnect_bandwidth_gbs",
+    "tdp_w",
+)
 
 
 def points(url: str | Engine | None = None, ids: list[str] | None = None) -> pd.DataFrame:
-    """One row per chip: identity, preferred values in canonical units, derived TPP / PD / ridge point, memory
-    bandwidth in GB/s, and `<metric>__source` (source title and publisher, or a derived value's working)."""
+    """One row per chip (index: id): identity, preferred values in canonical units, every derived metric, memory
+    bandwidth in GB/s (`memory_bandwidth_gbs`), and `<metric>__source`: the source's title (and publisher), or for
+    a derived value its working and the sources of its inputs."""
+    import pandas as pd
+
     engine = query.engine_for(url)
     wide = query.specs(url=engine)
     if ids is not None:
         wide = wide.loc[ids]
     long = query.specs(long=True, url=engine)
-    used = long[long["preferred"].astype(bool) & (long["status"] == "value")]
-    for _, row in used.iterrows():
-        if row["accelerator_id"] in wide.index:
-            wide.loc[row["accelerator_id"], f"{row['metric']}__source"] = (
-                f"{row['source_title']} ({row['source_publisher']})"
-            )
+    used = long[long["preferred"].astype(bool) & (long["status"] == "value") & long["accelerator_id"].isin(wide.index)]
+    used = used.assign(
+        source=[
+            _cited(title, publisher)
+            for title, publisher in zip(used["source_title"], used["source_publisher"], strict=True)
+        ]
+    )
+    sources = used.pivot(index="accelerator_id", columns="metric", values="source").add_suffix("__source")
     stored = query.numeric_values([*wide.index, H100_EQUIVALENT_BASE], engine)
     base = stored.get(H100_EQUIVALENT_BASE) or None
+    derived: dict[str, dict[str, Any]] = {}
     for chip in wide.index:
+        row: dict[str, Any] = {}
         for key, derivation in derive(stored[chip], base).items():
-            if key in DERIVED_SHOWN:
-                wide.loc[chip, key] = derivation.value
-                wide.loc[chip, f"{key}__source"] = derivation.working
-    wide["memory_bandwidth_gbs"] = wide["memory_bandwidth_tbs"] * 1000
-    if "memory_bandwidth_tbs__source" in wide:
-        wide["memory_bandwidth_gbs__source"] = wide["memory_bandwidth_tbs__source"]
-    return wide
+            cited = [
+                f"{METRICS_BY_KEY[k].label}: {sources.loc[chip, k + '__source']}"
+                for k in derivation.inputs
+                if _has(sources, chip, k)
+            ]
+            row[key] = derivation.value
+            row[f"{key}__source"] = "; ".join([derivation.working, *dict.fromkeys(cited)])
+        derived[chip] = row
+    frame = wide.join(sources).join(pd.DataFrame.from_dict(derived, orient="index"))
+    frame["memory_bandwidth_gbs"] = frame["memory_bandwidth_tbs"] * 1000  # TB/s → GB/s, the rules' unit
+    if "memory_bandwidth_tbs__source" in frame:
+        frame["memory_bandwidth_gbs__source"] = frame["memory_bandwidth_tbs__source"]
+    return frame.astype({m.key: "float64" for m in DERIVED if m.key in frame})
 
 
-def _sources(frame: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """(chip, metric) → the `<metric>__source` text of a points frame."""
-    found = {}
-    for column in frame.columns:
-        if column.endswith("__source"):
-            for chip, text in frame[column].items():
-                if isinstance(text, str):
-                    found[chip, column.removesuffix("__source")] = text
-    return found
+def _cited(title: Any, publisher: Any) -> str:
+    """'Title — Publisher', or the title alone when it already names the publisher."""
+    if not isinstance(publisher, str) or not publisher or publisher.casefold() in str(title).casefold():
+        return str(title)
+    return f"{title} — {publisher}"
 
 
-def _rule(engine: Engine, wanted: str, kind: str) -> dict[str, Any]:
-    """The named rule version, else the newest of its kind; InvalidArgumentError when the data has none."""
+def _has(sources: pd.DataFrame, chip: str, key: str) -> bool:
+    column = f"{key}__source"
+    return (
+        key in METRICS_BY_KEY
+        and column in sources
+        and chip in sources.index
+        and isinstance(sources.loc[chip, column], str)
+    )
+
+
+def _rule(engine: Engine, wanted: str, kind: str) -> dict[str, Any] | None:
+    """The named rule version, else the newest of its kind, else None."""
     rules = query.rules(engine)
     found = next((rule for rule in rules if rule["id"] == wanted), None)
-    found = found or next((rule for rule in reversed(rules) if rule["kind"] == kind), None)
-    if found is None:
-        raise InvalidArgumentError(f"no {kind} rule in the data to draw")
-    return found
+    return found or next((rule for rule in reversed(rules) if rule["kind"] == kind), None)
 
 
-def _compute_metric(metric: str | None) -> tuple[str, str]:
+def _compute_metric(metric: str | None) -> str:
     key = metric or "bf16_dense_tflops"
     if key not in COMPUTE_METRICS:
         raise InvalidArgumentError(f"unknown compute metric {key!r}; valid metrics: {', '.join(COMPUTE_METRICS)}")
-    return key, METRICS_BY_KEY[key].label
+    return key
 
 
-def _resolve(ids: list[str] | None, engine: Engine, default: tuple[str, ...] | None) -> list[str] | None:
+def _chips(ids: list[str] | None, engine: Engine, every: pd.DataFrame, default: tuple[str, ...] | None) -> list[str]:
+    """The chips named (resolved like gpudb.get), or the default set (those of it in the data), or every chip."""
     if ids:
         return list(dict.fromkeys(query.resolve(name, engine) for name in ids))
     if default is None:
-        return None
-    known = {row["id"] for row in query.accelerators(engine)}
-    chosen = [chip for chip in default if chip in known]
-    return chosen or sorted(known)[:4]
+        return list(every.index)
+    return [chip for chip in default if chip in every.index] or sorted(every.index)[: len(default)]
+
+
+def _comparison(
+    kind: str, ids: list[str] | None, baseline: str | None, keys: list[str] | None, engine: Engine, every: pd.DataFrame
+) -> pd.DataFrame:
+    """The compare() frame of a ratio or profile plot: a named baseline joins the chips; a lone chip is compared
+    with the H20 (the H20 with the H100 SXM); default metrics that no chip has are dropped."""
+    chips = _chips(ids, engine, every, RATIO_CHIPS if kind == "ratio" else MISSION_CHIPS)
+    base = query.resolve(baseline, engine) if baseline else None
+    if base and base not in chips:
+        chips.append(base)
+    if len(chips) == 1:
+        partner = BASELINE if chips[0] != BASELINE else BASELINE_FOR_BASELINE
+        if partner in every.index:
+            chips.append(partner)
+            base = base or partner
+    if len(chips) < 2:
+        raise InvalidArgumentError(f"a {kind} plot needs two or more chips; name them")
+    if base is None and kind == "profile" and BASELINE in chips:
+        base = BASELINE
+    frame = compare(chips, base, keys or list(RATIO_METRICS if kind == "ratio" else PROFILE_METRICS), engine)
+    if keys:
+        return frame
+    kept = frame[frame[frame.attrs["chips"]].notna().any(axis=1)].reset_index(drop=True)
+    kept.attrs = frame.attrs
+    return kept
+
+
+def _draw(
+    kind: str, ids: list[str] | None, baseline: str | None, metric: str | None, engine: Engine, every: pd.DataFrame
+) -> go.Figure:
+    """make_figure with the points frame of every chip already built (`every`)."""
+    if kind not in plots.KINDS:
+        raise InvalidArgumentError(f"unknown plot kind {kind!r}; valid kinds: {', '.join(plots.KINDS)}")
+    colours = plots.vendor_colours(every["vendor"].astype(str))
+    if kind in ("ratio", "profile"):
+        keys = [key.strip() for key in metric.split(",") if key.strip()] if metric else None
+        frame = _comparison(kind, ids, baseline, keys, engine, every)
+        chosen = every.loc[frame.attrs["chips"]]
+        draw = plots.ratio_bars if kind == "ratio" else plots.profile
+        return draw(frame, chosen, colours)
+    if baseline:
+        raise InvalidArgumentError(f"--baseline applies to the ratio and profile plots, not to {kind!r}")
+    chosen = every.loc[_chips(ids, engine, every, MISSION_CHIPS if kind == "roofline" else None)]
+    if kind == "export-map":
+        axis = metric or "performance_density"
+        if axis not in EXPORT_MAP_AXES:
+            raise InvalidArgumentError(
+                f"unknown export-map metric {axis!r}; valid metrics: {', '.join(EXPORT_MAP_AXES)}"
+            )
+        rule = _rule(engine, THRESHOLD_RULE, "thresholds")
+        if rule is None:
+            raise InvalidArgumentError("no thresholds rule in the data to draw (data/rules/)")
+        overlay = _rule(engine, CASE_BY_CASE_RULE, "case-by-case") if axis == "memory_bandwidth_gbs" else None
+        return plots.export_map(chosen, rule, axis, overlay, colours)
+    draw = {"roofline": plots.roofline, "compute-bandwidth": plots.compute_bandwidth, "timeline": plots.timeline}
+    return draw[kind](chosen, _compute_metric(metric), colours)
 
 
 def make_figure(
@@ -109,56 +199,50 @@ def make_figure(
     metric: str | None = None,
     url: str | Engine | None = None,
 ) -> go.Figure:
-    """The figure of one kind (see gpudb.plots.KINDS) for the chips named (ids, names or aliases; default: a
-    sensible set). `metric`: the compute metric of roofline / compute-bandwidth / timeline, or comma-separated
-    metric keys for ratio / profile."""
+    """The figure of one kind (gpudb.plots.KINDS) for the chips named (ids, names or aliases; default: every chip
+    for export-map / compute-bandwidth / timeline, H200 SXM and H20 for ratio, H20 / H100 / H200 / B200 for
+    roofline and profile). `metric`: the compute metric of roofline / compute-bandwidth / timeline (default
+    bf16_dense_tflops), comma-separated metric keys for ratio / profile, or the export map's y axis
+    (performance_density, or memory_bandwidth_gbs with the case-by-case box). `baseline`: ratio and profile only.
+
+    Raises InvalidArgumentError (naming the valid values) for a bad kind, metric or baseline use, and what
+    gpudb.query.resolve raises for an unknown chip.
+    """
     if kind not in plots.KINDS:
         raise InvalidArgumentError(f"unknown plot kind {kind!r}; valid kinds: {', '.join(plots.KINDS)}")
     engine = query.engine_for(url)
-    keys = [key.strip() for key in metric.split(",") if key.strip()] if metric else None
-    if kind in ("ratio", "profile"):
-        chips = _resolve(ids, engine, ("h200-sxm", "h20") if kind == "ratio" else MISSION_CHIPS)
-        if kind == "profile" and not baseline and "h20" in chips:
-            baseline = "h20"
-        if len(chips) < 2:
-            raise InvalidArgumentError(f"a {kind} plot needs two or more chips; name them")
-        sources = _sources(points(engine, chips))
-        if kind == "ratio":
-            return plots.ratio_bars(compare(chips, baseline, keys, engine), sources=sources)
-        return plots.profile(compare(chips, baseline, keys or list(PROFILE_METRICS), engine), sources=sources)
-    if baseline:
-        raise InvalidArgumentError(f"--baseline applies to the ratio and profile plots, not to {kind!r}")
-    chips = _resolve(ids, engine, MISSION_CHIPS if kind == "roofline" else None)
-    frame = points(engine, chips)
-    if kind == "export-map":
-        if metric:
-            raise InvalidArgumentError("the export map draws TPP against performance density; it takes no --metric")
-        return plots.export_map(frame, _rule(engine, THRESHOLD_RULE, "thresholds"))
-    if kind == "case-by-case":
-        if metric:
-            raise InvalidArgumentError("the case-by-case map draws TPP against memory bandwidth; it takes no --metric")
-        return plots.export_map(frame, _rule(engine, CASE_BY_CASE_RULE, "case-by-case"), y="memory_bandwidth_gbs")
-    key, label = _compute_metric(metric)
-    draw = {"roofline": plots.roofline, "compute-bandwidth": plots.compute_bandwidth, "timeline": plots.timeline}
-    return draw[kind](frame, key, label)
+    if not query.accelerators(engine):
+        raise DatabaseError("the database has no accelerators to plot; add files under data/ and run gpudb build")
+    return _draw(kind, ids, baseline, metric, engine, points(engine))
+
+
+STANDARD = (
+    ("ratio-h200-h20", "H200 vs H20 on the headline metrics", "ratio", None),
+    ("export-map", "Export-control map: TPP and performance density (October 2023 rule)", "export-map", None),
+    (
+        "export-map-bandwidth",
+        "TPP and memory bandwidth, the January 2026 case-by-case box",
+        "export-map",
+        "memory_bandwidth_gbs",
+    ),
+    ("roofline", "Roofline (BF16 dense): ridge points", "roofline", None),
+    ("compute-bandwidth", "BF16 compute against memory bandwidth and capacity", "compute-bandwidth", None),
+    ("timeline", "BF16 compute by launch date", "timeline", None),
+    ("profile", "Spec profile against the H20", "profile", None),
+)
 
 
 def standard_set(url: str | Engine | None = None) -> list[tuple[str, str, go.Figure]]:
-    """The standard figures: (slug, title, figure) for `gpudb plot --all` and the web's /plots page."""
+    """The standard figures as (slug, title, figure), for `gpudb plot --all` and the web's /plots page. A figure
+    the data cannot draw (no rule file, none of the default chips) is left out of the set."""
     engine = query.engine_for(url)
-    wanted = [
-        ("ratio-h200-h20", "H200 vs H20 on every metric", "ratio"),
-        ("export-map", "Export-control map (October 2023 rule)", "export-map"),
-        ("case-by-case", "January 2026 case-by-case zone", "case-by-case"),
-        ("roofline", "Roofline of the mission chips (BF16)", "roofline"),
-        ("compute-bandwidth", "Compute against memory bandwidth", "compute-bandwidth"),
-        ("timeline", "Compute by launch date", "timeline"),
-        ("profile", "Spec profile against the H20", "profile"),
-    ]
+    if not query.accelerators(engine):
+        return []
+    every = points(engine)
     drawn = []
-    for slug, title, kind in wanted:
+    for slug, title, kind, metric in STANDARD:
         try:
-            drawn.append((slug, title, make_figure(kind, url=engine)))
+            drawn.append((slug, title, _draw(kind, None, None, metric, engine, every)))
         except GpudbError:
-            continue  # data without, say, a case-by-case rule or the mission chips: that figure is not drawn
+            continue
     return drawn

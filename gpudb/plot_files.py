@@ -1,5 +1,5 @@
-"""Writing figures to files: HTML with plotly.js embedded (works offline), PNG and SVG through kaleido and the
-system Chromium, and the standard set with an index page."""
+"""Writing figures to files: HTML with plotly.js embedded (opens offline), PNG and SVG through kaleido driving the
+system Chromium (no download, nothing fetched), and the standard set with an index page."""
 
 from __future__ import annotations
 
@@ -15,14 +15,27 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 SUFFIXES = (".html", ".png", ".svg")
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (apt-get install chromium)
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+WIDTH, HEIGHT = 1100, 700  # PNG/SVG size in CSS pixels when the figure sets none; PNG drawn at 2× for sharpness
+NO_BROWSER = (
+    "writing {kind} needs Chromium, and {found}: install it (Debian/Ubuntu: apt-get install chromium) "
+    "or set BROWSER_PATH to a Chrome/Chromium binary"
+)
+
+
+def check_output(path: Path) -> str:
+    """The output format of a file name ('.html', '.png' or '.svg'); InvalidArgumentError naming them otherwise."""
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise InvalidArgumentError(f"unknown output type {path.suffix or path.name!r}; valid: {', '.join(SUFFIXES)}")
+    return path.suffix.lower()
 
 
 def write_figure(figure: go.Figure, path: Path) -> Path:
-    """Write one figure; the suffix chooses the format (.html, .png or .svg)."""
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InvalidArgumentError(f"unknown output type {path.suffix or path.name!r}; valid: {', '.join(SUFFIXES)}")
+    """Write one figure; the suffix chooses the format: .html (plotly.js inlined), .png or .svg."""
+    path = Path(path)
+    suffix = check_output(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -31,37 +44,72 @@ def write_figure(figure: go.Figure, path: Path) -> Path:
         # plotly.js embedded, never a CDN link: the file opens with no network
         figure.write_html(path, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
         return path
-    _point_kaleido_at_chromium()
-    try:
-        figure.write_image(path, width=1100, height=700)
-    except Exception as error:  # kaleido raises its own (and choreographer's) error types when Chromium is missing
-        if "chrom" in str(error).lower() or "browser" in str(error).lower():
-            raise GpudbError(
-                f"writing {suffix[1:].upper()} needs Chromium, which was not found: install it "
-                "(Debian/Ubuntu: apt-get install chromium) or set BROWSER_PATH to a Chrome/Chromium binary"
-            ) from None
-        raise
+    path.write_bytes(render_image(figure, suffix[1:]))
     return path
 
 
-def _point_kaleido_at_chromium() -> None:
-    """kaleido finds a browser on PATH; prefer Debian's Chromium where it is, unless BROWSER_PATH says otherwise."""
-    if "BROWSER_PATH" not in os.environ and Path(CHROMIUM).exists():
-        os.environ["BROWSER_PATH"] = CHROMIUM
-    elif "BROWSER_PATH" not in os.environ and not shutil.which("chromium") and not shutil.which("google-chrome"):
-        os.environ["BROWSER_PATH"] = "/nonexistent/chromium"  # fail fast with the message above, never download
+def browser_path() -> str:
+    """The Chrome/Chromium binary kaleido drives: BROWSER_PATH when set (choreographer's own variable), else
+    Debian's /usr/bin/chromium, else the first of BROWSER_NAMES on PATH. GpudbError saying how to get one when
+    there is none: kaleido's fallback would be to download Chrome, which this project never does."""
+    named = os.environ.get("BROWSER_PATH")
+    if named:
+        if not (Path(named).is_file() and os.access(named, os.X_OK)):
+            raise GpudbError(NO_BROWSER.format(kind="an image", found=f"BROWSER_PATH={named!r} is not an executable"))
+        return named
+    if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    for name in BROWSER_NAMES:
+        if found := shutil.which(name):
+            return found
+    raise GpudbError(
+        NO_BROWSER.format(kind="an image", found=f"none was found ({CHROMIUM} or {', '.join(BROWSER_NAMES)} on PATH)")
+    )
+
+
+def render_image(figure: go.Figure, image_format: str) -> bytes:
+    """The figure as PNG or SVG bytes, drawn by kaleido in the system Chromium with the plotly.js of the installed
+    plotly package and MathJax off (kaleido would otherwise load MathJax from a CDN)."""
+    try:
+        browser = browser_path()
+    except GpudbError as error:
+        raise GpudbError(str(error).replace("an image", image_format.upper())) from None
+    import kaleido
+    import plotly
+
+    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    options = {
+        "format": image_format,
+        "width": figure.layout.width or WIDTH,
+        "height": figure.layout.height or HEIGHT,
+        "scale": 2 if image_format == "png" else 1,
+    }
+    settings = {"path": browser, "mathjax": False, "plotlyjs": str(plotly_js)}
+    try:
+        return kaleido.calc_fig_sync(figure, opts=options, kopts=settings)
+    except Exception as error:  # kaleido and choreographer raise their own types (browser missing, crashed, timed out)
+        if type(error).__name__ == "ChromeNotFoundError":
+            found = f"{browser} did not start"
+            raise GpudbError(NO_BROWSER.format(kind=image_format.upper(), found=found)) from None
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise GpudbError(f"drawing the {image_format.upper()} in {browser} failed: {first}") from error
 
 
 def write_standard_set(figures: list[tuple[str, str, go.Figure]], out_dir: Path) -> list[Path]:
-    """Each figure as out_dir/<slug>.html, and out_dir/index.html linking them all."""
+    """Each figure as out_dir/<slug>.html, and out_dir/index.html linking them all (relative links: the folder
+    can be opened from disk or served anywhere)."""
+    out_dir = Path(out_dir)
     written = [write_figure(figure, out_dir / f"{slug}.html") for slug, _, figure in figures]
     items = "\n".join(
         f'    <li><a href="{html.escape(slug)}.html">{html.escape(title)}</a></li>' for slug, title, _ in figures
     )
     index = out_dir / "index.html"
     index.write_text(
-        '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>gpudb figures</title></head>\n'
-        f"<body>\n  <h1>gpudb figures</h1>\n  <ul>\n{items}\n  </ul>\n</body>\n</html>\n",
+        '<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n'
+        '  <meta name="viewport" content="width=device-width, initial-scale=1">\n  <title>gpudb figures</title>\n'
+        "</head>\n<body>\n  <h1>gpudb figures</h1>\n"
+        "  <p>Interactive plotly figures; each file works offline. Hover a point for its value, unit and source.</p>\n"
+        f"  <ul>\n{items}\n  </ul>\n</body>\n</html>\n",
         encoding="utf-8",
     )
     return [*written, index]

@@ -2,292 +2,294 @@
 gpudb.plot_files writes them).
 
 Frames:
-- *points*: one row per chip (index: id) with `name`, `vendor`, `china_specific`, metric columns in canonical units,
-  and for each metric a `<metric>__source` column naming where the value comes from (a source title, or the
-  working of a derived value).
+- *points*: one row per chip (index: id) with `name`, `vendor`, `china_specific`, metric columns in canonical units
+  (TFLOPS, TB/s, GB, W; `memory_bandwidth_gbs` in GB/s for the rules), and for each metric a `<metric>__source`
+  column naming where the value comes from (a source title, or a derived value's working and its inputs' sources).
 - *comparison*: what gpudb.compare returns (one row per metric, a column per chip, `<chip>/<baseline>` ratios).
 
-Colours are Okabe–Ito (colour-blind safe), one per vendor, the same in every figure.
+Colours are Okabe–Ito (colour-blind safe), one per vendor and the same in every figure (`vendor_colours`); chips of
+one vendor are told apart by bar pattern or line dash, China-specific parts by a diamond marker or a dotted line.
+A chip lacking a metric a figure needs is left out and named in a note under the plot, never drawn as 0.
 """
 
 from __future__ import annotations
 
+import html
 import math
-import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from gpudb.catalogue import METRICS_BY_KEY
-from gpudb.metrics import DERIVED
+from gpudb.plot_style import (
+    DASHES,
+    OVERLAY_FILL,
+    OVERLAY_LINE,
+    PATTERNS,
+    REGION_FILL,
+    REGION_LINE,
+    VENDOR_COLOURS,
+    add_notes,
+    axis_title,
+    chip_name,
+    chip_styles,
+    comparison_notes,
+    complete,
+    finish,
+    label_and_unit,
+    number,
+    one_line,
+    ratio_scale,
+    scatter_by_vendor,
+    source_line,
+    vendor_colours,
+)
 
-KINDS = ("ratio", "export-map", "case-by-case", "roofline", "compute-bandwidth", "timeline", "profile")
+__all__ = [
+    "KINDS",
+    "VENDOR_COLOURS",
+    "compute_bandwidth",
+    "export_map",
+    "profile",
+    "ratio_bars",
+    "roofline",
+    "rule_regions",
+    "timeline",
+    "vendor_colours",
+]
 
-OKABE_ITO = ("#009E73", "#D55E00", "#0072B2", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
-VENDOR_COLOURS = {
-    "NVIDIA": "#009E73",
-    "AMD": "#D55E00",
-    "Intel": "#0072B2",
-    "Huawei": "#CC79A7",
-    "Google": "#E69F00",
-    "Cambricon": "#56B4E9",
-}
-_SPARE = ("#F0E442", "#000000", "#999999")
-REGION_FILL = "rgba(213, 94, 0, 0.10)"  # vermillion, light: a controlled region
-BOX_FILL = "rgba(0, 114, 178, 0.12)"  # blue, light: the case-by-case zone
-
-
-def vendor_colour(vendor: str) -> str:
-    """The vendor's colour; a vendor not in VENDOR_COLOURS always gets the same spare one (by a stable hash)."""
-    return VENDOR_COLOURS.get(vendor) or _SPARE[zlib.crc32(vendor.encode()) % len(_SPARE)]
-
-
-def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    figure.update_layout(
-        title=title,
-        xaxis_title=x_title,
-        yaxis_title=y_title,
-        template="plotly_white",
-        legend_title_text="",
-        margin={"t": 70, "r": 30, "b": 60, "l": 70},
-        hoverlabel={"align": "left"},
-    )
-    return figure
-
-
-LABELS = {key: metric.label for key, metric in METRICS_BY_KEY.items()}
-LABELS |= {metric.key: metric.label for metric in DERIVED}
-LABELS |= {"memory_bandwidth_gbs": "memory bandwidth", "launch_date": "launch date"}
-
-
-def _left_out(figure: go.Figure, missing: dict[str, list[str]]) -> None:
-    """Name the chips left out for a missing metric under the plot: never plotted as 0."""
-    if not missing:
-        return
-    lines = [f"Left out, no {LABELS.get(metric, metric)}: {', '.join(chips)}" for metric, chips in missing.items()]
-    figure.add_annotation(
-        text="<br>".join(lines),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=-0.16,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        align="left",
-        font={"size": 11, "color": "#555"},
-    )
-    figure.update_layout(margin={"b": 100 + 16 * len(lines)})
-
-
-def complete(points: pd.DataFrame, metrics: Sequence[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """The chips that have every metric, and for each metric the chips left out for lacking it."""
-    missing = {metric: [chip for chip in points.index if _absent(points.loc[chip, metric])] for metric in metrics}
-    keep = [chip for chip in points.index if not any(chip in chips for chips in missing.values())]
-    return points.loc[keep], {metric: chips for metric, chips in missing.items() if chips}
-
-
-def _absent(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _hover(points: pd.DataFrame, fields: Sequence[tuple[str, str, str]]) -> list[str]:
-    """Hover text per chip: name, then each (metric, label, unit) with its value and source."""
-    texts = []
-    for chip, row in points.iterrows():
-        lines = [f"<b>{row['name']}</b> ({chip})"]
-        for metric, label, unit in fields:
-            value = row[metric]
-            shown = value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else f"{value:,.4g}"
-            lines.append(f"{label}: {shown} {unit}".rstrip() + f"<br>  <i>{row.get(metric + '__source', '')}</i>")
-        texts.append("<br>".join(lines))
-    return texts
-
-
-def _scatter_by_vendor(
-    figure: go.Figure,
-    points: pd.DataFrame,
-    x: str,
-    y: str,
-    fields: Sequence[tuple[str, str, str]],
-    sizes: pd.Series | None = None,
-    labels: bool = True,
-) -> None:
-    """One trace per vendor (so the legend names vendors), China-specific parts drawn as diamonds."""
-    for vendor, group in points.groupby("vendor", sort=True):
-        marker: dict[str, Any] = {
-            "color": vendor_colour(str(vendor)),
-            "symbol": ["diamond" if flag else "circle" for flag in group["china_specific"]],
-            "line": {"width": 1, "color": "#333"},
-        }
-        marker["size"] = list(sizes.loc[group.index]) if sizes is not None else 11
-        figure.add_trace(
-            go.Scatter(
-                x=list(group[x]),
-                y=list(group[y]),
-                mode="markers+text" if labels else "markers",
-                name=str(vendor),
-                text=list(group["name"]),
-                textposition="top center",
-                textfont={"size": 10},
-                marker=marker,
-                hovertext=_hover(group, fields),
-                hoverinfo="text",
-                customdata=list(group.index),
-            )
-        )
-
-
-# ---------------------------------------------------------------------------------------------- figures
-
-
-def _source(sources: dict[tuple[str, str], str] | None, chip: str, metric: str) -> str:
-    return f"<br>  <i>{chip}: {sources[chip, metric]}</i>" if sources and (chip, metric) in sources else ""
+KINDS = ("ratio", "export-map", "roofline", "compute-bandwidth", "timeline", "profile")
 
 
 def ratio_bars(
-    comparison: pd.DataFrame, log: bool = True, sources: dict[tuple[str, str], str] | None = None
+    comparison: pd.DataFrame,
+    points: pd.DataFrame | None = None,
+    colours: Mapping[str, str] | None = None,
+    log: bool = True,
 ) -> go.Figure:
-    """Each chip's ratio to the baseline on every metric, as horizontal bars, with the 1× line drawn.
-
-    `sources`: (chip, metric) → where the value comes from, shown on hover.
-    """
+    """Each chip's ratio to the baseline (×) on every metric of the comparison, as horizontal bars drawn from the 1×
+    line (x = ratio − 1 on base 1; customdata = [metric, ratio]); a log or linear axis (buttons switch it).
+    `points` (the points frame) gives names, vendors and sources for the hover."""
     chips, baseline = comparison.attrs["chips"], comparison.attrs["baseline"]
+    others = [chip for chip in chips if chip != baseline]
+    styles = chip_styles(chips, points, colours)
     figure = go.Figure()
-    rows = comparison[::-1]  # plotly draws the first category at the bottom
-    for index, chip in enumerate(c for c in chips if c != baseline):
-        ratios = rows[f"{chip}/{baseline}"]
-        kept = ratios.notna()
+    for chip in others:
+        column = f"{chip}/{baseline}"
+        kept = comparison[comparison[column].notna()]
+        colour, nth = styles[chip]
         hover = [
-            f"<b>{row['label']}</b>: {chip} {row[chip]:,.4g} {row['unit']} vs {baseline} {row[baseline]:,.4g} "
-            f"{row['unit']}<br>ratio {row[f'{chip}/{baseline}']:.3g}×"
-            + _source(sources, chip, row["metric"])
-            + _source(sources, baseline, row["metric"])
-            for _, row in rows[kept].iterrows()
+            f"<b>{row['label']}</b>: {row[column]:.3g}×<br>"
+            f"{chip_name(points, chip)}: {number(row[chip])} {row['unit']}".rstrip()
+            + source_line(points, chip, row["metric"])
+            + f"<br>{chip_name(points, baseline)}: {number(row[baseline])} {row['unit']}".rstrip()
+            + source_line(points, baseline, row["metric"])
+            for _, row in kept.iterrows()
         ]
         figure.add_trace(
             go.Bar(
-                x=list(ratios[kept]),
-                y=list(rows.loc[kept, "label"]),
+                x=[value - 1 for value in kept[column]],  # drawn from 1×: left of the line is less than the baseline
+                base=1,
+                y=list(kept["label"]),
                 orientation="h",
-                name=f"{chip} ÷ {baseline}",
-                marker_color=OKABE_ITO[index % len(OKABE_ITO)],
-                text=[f"{value:.2f}×" for value in ratios[kept]],
+                name=f"{chip_name(points, chip)} ÷ {chip_name(points, baseline)}",
+                marker={"color": colour, "pattern": {"shape": PATTERNS[nth % len(PATTERNS)]}},
+                text=[f"{value:.2f}×" for value in kept[column]],
                 textposition="outside",
                 hovertext=hover,
                 hoverinfo="text",
+                customdata=[[key, value] for key, value in zip(kept["metric"], kept[column], strict=True)],
             )
         )
-    figure.add_vline(x=1, line_dash="dash", line_color="#333", annotation_text="1×", annotation_position="top")
-    missing = [row["label"] for _, row in comparison.iterrows() if _all_ratios_missing(row, chips, baseline)]
-    _left_out(figure, {"value for both chips": missing} if missing else {})
-    figure.update_xaxes(type="log" if log else "linear")
-    figure.update_layout(barmode="group", height=max(400, 28 * len(comparison) + 150))
-    return _layout(figure, f"Compared with {baseline}: ratio on each metric", f"ratio to {baseline} (×)", "")
+    one_line(figure, chip_name(points, baseline), vertical=True)
+    add_notes(figure, comparison_notes(comparison, chips, points))
+    ratio_scale(figure, "xaxis", [v for chip in others for v in comparison[f"{chip}/{baseline}"]], log)
+    figure.update_yaxes(autorange="reversed")  # the comparison's first metric at the top
+    figure.update_layout(
+        barmode="group",
+        height=max(420, 26 * len(comparison) * max(1, len(others)) + 200),
+    )
+    title = f"Compared with {chip_name(points, baseline)}: ratio on each metric"
+    return finish(figure, title, f"ratio to {chip_name(points, baseline)} (×)", "")
 
 
-def _all_ratios_missing(row: pd.Series, chips: Sequence[str], baseline: str) -> bool:
-    return all(_absent(row[f"{chip}/{baseline}"]) for chip in chips if chip != baseline)
+def profile(
+    comparison: pd.DataFrame,
+    points: pd.DataFrame | None = None,
+    colours: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Several chips over the comparison's metrics, each value ÷ the baseline's (×, log axis), as grouped bars drawn
+    from the 1× line, which is the baseline (y = ratio − 1 on base 1; customdata = [metric, ratio])."""
+    chips, baseline = comparison.attrs["chips"], comparison.attrs["baseline"]
+    styles = chip_styles(chips, points, colours)
+    figure = go.Figure()
+    for chip in (chip for chip in chips if chip != baseline):
+        column = f"{chip}/{baseline}"
+        kept = comparison[comparison[column].notna()]
+        colour, nth = styles[chip]
+        figure.add_trace(
+            go.Bar(
+                x=list(kept["label"]),
+                y=[value - 1 for value in kept[column]],  # drawn from 1×: below the line is less than the baseline
+                base=1,
+                name=chip_name(points, chip),
+                marker={"color": colour, "pattern": {"shape": PATTERNS[nth % len(PATTERNS)]}},
+                hovertext=[
+                    f"<b>{row['label']}</b>: {row[column]:.3g}× {chip_name(points, baseline)}<br>"
+                    f"{chip_name(points, chip)}: {number(row[chip])} {row['unit']}".rstrip()
+                    + source_line(points, chip, row["metric"])
+                    + f"<br>{chip_name(points, baseline)}: {number(row[baseline])} {row['unit']}".rstrip()
+                    + source_line(points, baseline, row["metric"])
+                    for _, row in kept.iterrows()
+                ],
+                hoverinfo="text",
+                customdata=[[key, value] for key, value in zip(kept["metric"], kept[column], strict=True)],
+            )
+        )
+    one_line(figure, chip_name(points, baseline), vertical=False)
+    add_notes(figure, comparison_notes(comparison, chips, points))
+    figure.update_layout(barmode="group")
+    figure.update_xaxes(categoryorder="array", categoryarray=list(comparison["label"]))
+    ratio_scale(
+        figure, "yaxis", [v for chip in chips if chip != baseline for v in comparison[f"{chip}/{baseline}"]], True
+    )
+    title = f"Spec profile, normalised to {chip_name(points, baseline)}"
+    return finish(figure, title, "", f"ratio to {chip_name(points, baseline)} (×, log)")
+
+
+# ---------------------------------------------------------------------------------------------- export rules
 
 
 def rule_regions(paragraphs: list[dict[str, Any]], x: str, y: str) -> list[dict[str, Any]]:
-    """Rectangles of a rule's paragraphs on an x–y plane: {id, x0, x1, y0, y1} (None = unbounded).
+    """Rectangles of a rule's paragraphs on an x–y plane: {id, x0, x1, y0, y1, data_center} (None = unbounded).
 
     Only paragraphs whose conditions all test x or y are drawable; a.1 (TPP only) spans every y.
     """
     regions = []
     for paragraph in paragraphs:
         bounds: dict[str, list[float | None]] = {x: [None, None], y: [None, None]}
-        drawable = True
+        if not paragraph["conditions"] or any(c["metric"] not in bounds for c in paragraph["conditions"]):
+            continue
         for condition in paragraph["conditions"]:
-            if condition["metric"] not in bounds:
-                drawable = False
-                break
-            side = 0 if condition["op"] in (">=", ">") else 1
-            bounds[condition["metric"]][side] = condition["value"]
-        if drawable:
-            (x0, x1), (y0, y1) = bounds[x], bounds[y]
-            regions.append({"id": paragraph["id"], "x0": x0, "x1": x1, "y0": y0, "y1": y1})
+            bounds[condition["metric"]][0 if condition["op"] in (">=", ">") else 1] = condition["value"]
+        (x0, x1), (y0, y1) = bounds[x], bounds[y]
+        regions.append(
+            {
+                "id": paragraph["id"],
+                "x0": x0,
+                "x1": x1,
+                "y0": y0,
+                "y1": y1,
+                "data_center": paragraph.get("requires_data_center", False),
+            }
+        )
     return regions
 
 
-AXIS = {
-    "tpp": ("TPP (dense TOPS × bit length)", ""),
-    "performance_density": ("performance density (TPP per mm² of die)", "per mm²"),
-    "memory_bandwidth_gbs": ("memory bandwidth (GB/s)", "GB/s"),
-}
-
-
-def export_map(points: pd.DataFrame, rule: dict[str, Any], y: str = "performance_density") -> go.Figure:
-    """TPP against `y` (performance density, or memory bandwidth in GB/s) with the rule's regions shaded."""
-    shown, missing = complete(points, ["tpp", y])
-    regions = rule_regions(rule["paragraphs"], "tpp", y)
-    x_max = max([*shown["tpp"], *(r["x0"] or 0 for r in regions), *(r["x1"] or 0 for r in regions)]) * 1.15
-    y_max = max([*shown[y], *(r["y0"] or 0 for r in regions), *(r["y1"] or 0 for r in regions), 1]) * 1.15
-    figure = go.Figure()
-    case_by_case = rule["kind"] == "case-by-case"
+def _draw_regions(
+    figure: go.Figure, regions: list[dict[str, Any]], x_range: tuple[float, float], y_top: float, overlay: bool
+) -> None:
+    """Shade each region (unbounded sides run to the plot's edges), labelled with its paragraph id."""
     for region in regions:
-        x0, x1 = region["x0"] or 0, region["x1"] or x_max
-        y0, y1 = region["y0"] or 0, region["y1"] or y_max
+        mark = "*" if region["data_center"] else ""
         figure.add_shape(
             type="rect",
-            x0=x0,
-            x1=x1,
-            y0=y0,
-            y1=y1,
-            fillcolor=BOX_FILL if case_by_case else REGION_FILL,
-            line={"color": "#0072B2" if case_by_case else "#D55E00", "width": 1},
+            x0=region["x0"] if region["x0"] is not None else x_range[0],
+            x1=region["x1"] if region["x1"] is not None else x_range[1],
+            y0=region["y0"] if region["y0"] is not None else 0,
+            y1=region["y1"] if region["y1"] is not None else y_top,
+            fillcolor=OVERLAY_FILL if overlay else REGION_FILL,
+            line={"color": OVERLAY_LINE if overlay else REGION_LINE, "width": 1.5 if overlay else 1},
             layer="below",
             name=region["id"],
+            label={
+                "text": region["id"] + mark,
+                "textposition": "top right" if region["x1"] is not None and not overlay else "top left",
+                "font": {"size": 11, "color": OVERLAY_LINE if overlay else "#333"},
+            },
         )
+
+
+def export_map(
+    points: pd.DataFrame,
+    rule: dict[str, Any],
+    y: str = "performance_density",
+    overlay: dict[str, Any] | None = None,
+    colours: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """TPP (log axis) against `y` — performance density (TPP per mm²) or memory bandwidth (GB/s) — with the
+    regions of `rule` (a rule version from gpudb.query.rules) shaded at its numbers, and optionally the regions of
+    a second rule (`overlay`, e.g. the January 2026 case-by-case box) outlined in blue. Each chip a labelled point."""
+    shown, notes = complete(points, ["tpp", y])
+    regions = rule_regions(rule["paragraphs"], "tpp", y)
+    boxes = rule_regions(overlay["paragraphs"], "tpp", y) if overlay else []
+    edges = [v for r in [*regions, *boxes] for v in (r["x0"], r["x1"]) if v]
+    x_low = min([*shown["tpp"], *edges, 1000]) / 1.6
+    x_high = max([*shown["tpp"], *edges]) * 1.6
+    y_edges = [v for r in [*regions, *boxes] for v in (r["y0"], r["y1"]) if v]
+    y_top = max([*shown[y], *y_edges, 1]) * 1.15
+    figure = go.Figure()
+    _draw_regions(figure, regions, (x_low, x_high), y_top, overlay=False)
+    _draw_regions(figure, boxes, (x_low, x_high), y_top, overlay=True)
+    if rule["kind"] == "thresholds" and y == "performance_density":
         figure.add_annotation(
-            x=x1 if region["x1"] else x0,
-            y=y1 if region["y1"] else y0,
-            text=region["id"],
-            showarrow=False,
-            xanchor="right" if region["x1"] else "left",
-            yanchor="top" if region["y1"] else "bottom",
-            font={"size": 11},
-        )
-    if not case_by_case:
-        figure.add_annotation(
-            x=0,
-            y=0,
+            text="not controlled",
+            xref="paper",
+            yref="paper",
+            x=0.01,
+            y=0.01,
             xanchor="left",
             yanchor="bottom",
-            text="not controlled",
             showarrow=False,
             font={"size": 11, "color": "#555"},
+            name="not controlled",
         )
-    y_label, y_unit = AXIS[y]
-    fields = [("tpp", "TPP", ""), (y, y_label.split(" (")[0], y_unit)]
-    _scatter_by_vendor(figure, shown, "tpp", y, fields)
-    _left_out(figure, missing)
-    figure.update_xaxes(range=[0, x_max])
-    figure.update_yaxes(range=[0, y_max])
-    title = f"{rule['title']} ({rule['citation']}): where each chip falls"
-    return _layout(figure, title, AXIS["tpp"][0], y_label)
+    scatter_by_vendor(figure, shown, "tpp", y, ["tpp", y], colours)
+    if any(r["data_center"] for r in regions):
+        general = [r["id"] for r in regions if not r["data_center"]]
+        others = f"; others only under {', '.join(general)}" if general else ""
+        notes.append(f"* applies only to parts designed or marketed for data centres{others}")
+    add_notes(figure, notes)
+    figure.update_xaxes(type="log", range=[math.log10(x_low), math.log10(x_high)])  # a log axis's range is log10
+    figure.update_yaxes(range=[0, y_top])
+    title = f"{rule['title']}, {rule['citation']}"
+    if overlay:
+        title += f"<br><sup>blue: {overlay['title']}, {overlay['citation']}</sup>"
+    figure.update_layout(height=600)
+    return finish(figure, title, "TPP (dense TOPS × bit length, log)", axis_title(y))
 
 
-def roofline(points: pd.DataFrame, metric: str = "bf16_dense_tflops", label: str = "BF16 dense") -> go.Figure:
-    """Attainable TFLOP/s against arithmetic intensity (FLOP/byte): min(peak, intensity × bandwidth)."""
-    shown, missing = complete(points, [metric, "memory_bandwidth_tbs"])
-    intensities = [10 ** (step / 20) for step in range(-20, 81)]  # 0.1 to 10,000 FLOP/byte
+# ---------------------------------------------------------------------------------------------- throughput
+
+
+def roofline(
+    points: pd.DataFrame, metric: str = "bf16_dense_tflops", colours: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Attainable throughput (TFLOPS, or TOPS for INT8) against arithmetic intensity (FLOP/byte) on log axes:
+    min(peak, intensity × bandwidth), each chip's ridge point (peak ÷ bandwidth) marked and labelled."""
+    shown, notes = complete(points, [metric, "memory_bandwidth_tbs"])
+    label, unit = label_and_unit(metric)
+    ridges = shown[metric] / shown["memory_bandwidth_tbs"]  # TFLOPS ÷ TB/s: the 10¹² cancel, FLOP per byte
+    low = min([0.1, *(ridges / 100)])
+    high = max([10_000, *(ridges * 100)])
+    styles = chip_styles(list(shown.index), shown, colours)
     figure = go.Figure()
-    for _, row in shown.iterrows():
-        peak, bandwidth = row[metric], row["memory_bandwidth_tbs"]  # TFLOP/s and TB/s, so TB/s × FLOP/B = TFLOP/s
-        ridge = peak / bandwidth
-        colour = vendor_colour(row["vendor"])
+    for chip, row in shown.iterrows():
+        peak, bandwidth, ridge = row[metric], row["memory_bandwidth_tbs"], ridges[chip]
+        colour, nth = styles[chip]
+        sources = source_line(shown, str(chip), metric) + source_line(shown, str(chip), "memory_bandwidth_tbs")
         figure.add_trace(
             go.Scatter(
-                x=intensities,
-                y=[min(peak, intensity * bandwidth) for intensity in intensities],
+                x=[low, ridge, high],
+                y=[low * bandwidth, peak, peak],
                 mode="lines",
-                name=row["name"],
-                line={"color": colour, "dash": "dot" if row["china_specific"] else "solid"},
-                hovertemplate="%{x:.3g} FLOP/byte → %{y:,.4g} TFLOP/s<extra>" + row["name"] + "</extra>",
+                name=str(row["name"]),
+                legendgroup=str(chip),
+                line={"color": colour, "dash": "dot" if row["china_specific"] else DASHES[nth % len(DASHES)]},
+                hovertemplate=f"%{{x:.3g}} FLOP/byte → %{{y:,.4g}} {unit}<br>peak {number(peak)} {unit}, "
+                f"bandwidth {number(bandwidth)} TB/s{sources}<extra>{html.escape(str(row['name']))}</extra>",
+                customdata=[chip] * 3,
             )
         )
         figure.add_trace(
@@ -295,78 +297,52 @@ def roofline(points: pd.DataFrame, metric: str = "bf16_dense_tflops", label: str
                 x=[ridge],
                 y=[peak],
                 mode="markers+text",
-                text=[f"{ridge:,.0f}"],
+                text=[number(ridge)],
                 textposition="top center",
                 marker={"color": colour, "size": 10, "symbol": "diamond" if row["china_specific"] else "circle"},
+                legendgroup=str(chip),
                 showlegend=False,
+                name=f"{row['name']} ridge point",
                 hovertext=[
-                    f"<b>{row['name']}</b> ridge point {ridge:,.1f} FLOP/byte<br>peak {peak:,.4g} TFLOP/s "
-                    f"<i>{row.get(metric + '__source', '')}</i><br>bandwidth {bandwidth:g} TB/s "
-                    f"<i>{row.get('memory_bandwidth_tbs__source', '')}</i>"
+                    f"<b>{html.escape(str(row['name']))}</b> ridge point {number(ridge)} FLOP/byte"
+                    f"<br>{label}: {number(peak)} {unit}{source_line(shown, str(chip), metric)}"
+                    f"<br>Memory bandwidth: {number(bandwidth)} TB/s"
+                    + source_line(shown, str(chip), "memory_bandwidth_tbs")
                 ],
                 hoverinfo="text",
+                customdata=[chip],
             )
         )
-    _left_out(figure, missing)
+    add_notes(figure, notes)
     figure.update_xaxes(type="log")
     figure.update_yaxes(type="log")
-    title = f"Roofline, {label}: ridge points (FLOP/byte) marked"
-    return _layout(figure, title, "arithmetic intensity (FLOP/byte)", f"attainable {label} (TFLOP/s)")
+    title = f"Roofline, {label}: ridge points (FLOP/byte) marked; below them a kernel is memory-bound"
+    return finish(figure, title, "arithmetic intensity (FLOP/byte, log)", f"attainable {label} ({unit}, log)")
 
 
-def compute_bandwidth(points: pd.DataFrame, metric: str = "bf16_dense_tflops", label: str = "BF16 dense") -> go.Figure:
-    """Compute against memory bandwidth, bubble size memory capacity, colour vendor."""
-    shown, missing = complete(points, [metric, "memory_bandwidth_tbs", "memory_capacity_gb"])
-    sizes = 8 + shown["memory_capacity_gb"].astype(float).pow(0.5) * 1.6  # area grows with capacity
-    fields = [
-        (metric, label, "TFLOPS"),
-        ("memory_bandwidth_tbs", "memory bandwidth", "TB/s"),
-        ("memory_capacity_gb", "memory", "GB"),
-    ]
+def compute_bandwidth(
+    points: pd.DataFrame, metric: str = "bf16_dense_tflops", colours: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Compute (TFLOPS) against memory bandwidth (TB/s); bubble area = memory capacity (GB); colour = vendor."""
+    shown, notes = complete(points, [metric, "memory_bandwidth_tbs", "memory_capacity_gb"])
     figure = go.Figure()
-    _scatter_by_vendor(figure, shown, "memory_bandwidth_tbs", metric, fields, sizes=sizes)
-    _left_out(figure, missing)
-    title = f"{label} compute against memory bandwidth (bubble: memory capacity)"
-    return _layout(figure, title, "memory bandwidth (TB/s)", f"{label} (TFLOPS)")
+    keys = [metric, "memory_bandwidth_tbs", "memory_capacity_gb"]
+    scatter_by_vendor(figure, shown, "memory_bandwidth_tbs", metric, keys, colours, size="memory_capacity_gb")
+    add_notes(figure, notes)
+    label = label_and_unit(metric)[0]
+    title = f"{label} compute against memory bandwidth (bubble area: memory capacity in GB; diamonds: China-specific)"
+    return finish(figure, title, axis_title("memory_bandwidth_tbs"), axis_title(metric))
 
 
-def timeline(points: pd.DataFrame, metric: str = "bf16_dense_tflops", label: str = "BF16 dense") -> go.Figure:
-    """Launch date against compute (log axis), colour vendor, China-specific parts as diamonds."""
-    shown, missing = complete(points, ["launch_date", metric])
+def timeline(
+    points: pd.DataFrame, metric: str = "bf16_dense_tflops", colours: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Launch date against compute (TFLOPS, log axis); colour = vendor; China-specific parts as diamonds."""
+    shown, notes = complete(points, ["launch_date", metric])
     shown = shown.assign(launch_date=pd.to_datetime(shown["launch_date"]))
     figure = go.Figure()
-    fields = [("launch_date", "launched", ""), (metric, label, "TFLOPS")]
-    _scatter_by_vendor(figure, shown, "launch_date", metric, fields)
-    _left_out(figure, missing)
+    scatter_by_vendor(figure, shown, "launch_date", metric, ["launch_date", metric], colours)
+    add_notes(figure, notes)
     figure.update_yaxes(type="log")
-    title = f"{label} by launch date (diamonds: China-specific parts)"
-    return _layout(figure, title, "launch date", f"{label} (TFLOPS, log)")
-
-
-def profile(comparison: pd.DataFrame, sources: dict[tuple[str, str], str] | None = None) -> go.Figure:
-    """Several chips over chosen metrics, each normalised to the baseline (baseline = 1), as grouped bars."""
-    chips, baseline = comparison.attrs["chips"], comparison.attrs["baseline"]
-    figure = go.Figure()
-    for index, chip in enumerate(chips):
-        if chip == baseline:
-            ratios = [1.0 if not _absent(value) else None for value in comparison[baseline]]
-        else:
-            ratios = [None if _absent(value) else value for value in comparison[f"{chip}/{baseline}"]]
-        figure.add_trace(
-            go.Bar(
-                x=list(comparison["label"]),
-                y=ratios,
-                name=chip,
-                marker_color=OKABE_ITO[index % len(OKABE_ITO)],
-                hovertext=[
-                    f"<b>{chip}</b> {row['label']}: {row[chip]:,.4g} {row['unit']}"
-                    + _source(sources, chip, row["metric"])
-                    for _, row in comparison.iterrows()
-                ],
-                hoverinfo="text",
-            )
-        )
-    figure.add_hline(y=1, line_dash="dash", line_color="#333")
-    figure.update_layout(barmode="group")
-    figure.update_yaxes(type="log")
-    return _layout(figure, f"Spec profile, normalised to {baseline}", "", f"× {baseline}")
+    title = f"{label_and_unit(metric)[0]} by launch date (diamonds: China-specific parts)"
+    return finish(figure, title, "launch date", axis_title(metric, "log"))

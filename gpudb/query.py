@@ -185,7 +185,8 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
     )
     if long:
         return long_frame.drop(columns=["value_number", "value_text"]).reset_index(drop=True)
-    identity = pd.DataFrame(accelerators(engine)).set_index("id")
+    identity_columns = ["id", "vendor", "name", "architecture", "form_factor", "data_center", "china_specific"]
+    identity = pd.DataFrame(accelerators(engine), columns=[*identity_columns, "aliases"]).set_index("id")
     keys = [m["key"] for m in catalogue]
     used = long_frame[long_frame["preferred"].astype(bool) & (long_frame["status"] == "value")]
     wide = used.pivot(index="accelerator_id", columns="metric", values="value")

@@ -1,0 +1,177 @@
+"""The written figures in headless Chromium (Debian's /usr/bin/chromium through Playwright): each HTML file from
+`gpudb plot --all` and `gpudb plot` opens from file:// with no console errors, draws its plot (`.main-svg` and
+its points or bars), requests nothing from the network, and hovers show value, unit and source. Runs on the real
+data/ (the H20 at TPP 2,368; H200 ÷ H20 on TPP = 6.69×)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gpudb import db, figures
+from gpudb.cli import app
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+REAL_DATA = Path(__file__).parent.parent / "data"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL = ("file://", "data:", "blob:", "about:")
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    """The standard set and two single figures written by the CLI from the real data, in one folder."""
+    folder = tmp_path_factory.mktemp("figures")
+    url = f"sqlite:///{folder / 'gpudb.sqlite'}"
+    db.build(url, REAL_DATA)
+    runner = CliRunner()
+    for arguments in (
+        ["--all", "--out-dir", str(folder / "all")],
+        ["ratio", "H200", "H20", "--out", str(folder / "h200-vs-h20.html")],
+        ["profile", "H100", "H200", "B200", "H20", "--baseline", "H20", "--out", str(folder / "profile.html")],
+    ):
+        result = runner.invoke(app, ["plot", *arguments, "--db", url])
+        assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is not installed: apt-get install chromium")
+    with playwright_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+class Watched:
+    """A page recording console errors, page errors and every request URL; anything not local is aborted."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.context.route(
+            "**/*", lambda route: route.abort() if not route.request.url.startswith(LOCAL) else route.continue_()
+        )
+
+    def open(self, path: Path) -> None:
+        self.page.goto(path.as_uri())
+        self.page.wait_for_selector(".js-plotly-plot .main-svg")
+
+
+@pytest.fixture
+def watched(browser) -> Iterator[Watched]:
+    session = Watched(browser)
+    yield session
+    assert session.errors == []
+    assert [url for url in session.requests if not url.startswith(LOCAL)] == []  # nothing left this machine
+    session.context.close()
+
+
+def _drawn(page) -> dict[str, int]:
+    """How many markers, bars and lines the plot drew."""
+    return page.evaluate(
+        """() => ({
+            points: document.querySelectorAll('.scatterlayer .point').length,
+            bars: document.querySelectorAll('.barlayer .point').length,
+            lines: document.querySelectorAll('.scatterlayer .js-line').length,
+        })"""
+    )
+
+
+def _hover(page, curve: int, point: int) -> str:
+    """The hover label's text after hovering one point (through Plotly.Fx, as a pointer would)."""
+    page.evaluate(
+        "([c, p]) => Plotly.Fx.hover(document.querySelector('.js-plotly-plot'), [{curveNumber: c, pointNumber: p}])",
+        [curve, point],
+    )
+    page.wait_for_selector(".hoverlayer .hovertext")
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.hoverlayer .hovertext text')]
+            .map(text => text.querySelectorAll('tspan.line').length
+                ? [...text.querySelectorAll('tspan.line')].map(line => line.textContent).join('\\n')
+                : text.textContent)
+            .join('\\n')"""
+    )
+
+
+@pytest.mark.parametrize("slug", [slug for slug, *_ in figures.STANDARD])
+def test_each_standard_figure_draws_offline(written, watched, slug):
+    watched.open(written / "all" / f"{slug}.html")
+    drawn = _drawn(watched.page)
+    assert drawn["points"] + drawn["bars"] > 0, drawn
+    assert watched.requests == [(written / "all" / f"{slug}.html").as_uri()]  # the file itself, nothing else
+
+
+def test_the_index_links_every_figure(written, watched):
+    watched.page.goto((written / "all" / "index.html").as_uri())
+    links = watched.page.eval_on_selector_all("a", "links => links.map(a => a.getAttribute('href'))")
+    assert links == [f"{slug}.html" for slug, *_ in figures.STANDARD]
+    watched.page.click("text=Roofline (BF16 dense): ridge points")
+    watched.page.wait_for_selector(".js-plotly-plot .main-svg")
+    assert watched.page.url.endswith("/roofline.html")
+
+
+def test_the_h20_on_the_export_map_hovers_with_its_working(written, watched):
+    watched.open(written / "all" / "export-map.html")
+    located = watched.page.evaluate(
+        """() => {
+            const data = document.querySelector('.js-plotly-plot').data;
+            for (const [curve, trace] of data.entries()) {
+                const point = (trace.customdata || []).indexOf('h20');
+                if (point >= 0) return [curve, point, trace.x[point]];
+            }
+        }"""
+    )
+    curve, point, tpp = located
+    assert tpp == 2368  # 296 TFLOPS FP8 × 8 bits
+    text = _hover(watched.page, curve, point)
+    assert "TPP: 2,368" in text and "296 TFLOPS FP8 dense × 8 bits = 2,368" in text
+    assert "Performance density: 2.909 per mm²" in text and "NVIDIA Hopper Architecture In-Depth" in text
+
+
+def test_the_ratio_bars_hover_switch_scale_and_keep_the_1x_line(written, watched):
+    watched.open(written / "h200-vs-h20.html")
+    page = watched.page
+    metrics = page.evaluate("() => document.querySelector('.js-plotly-plot').data[0].customdata.map(c => c[0])")
+    text = _hover(page, 0, metrics.index("memory_bandwidth_tbs"))
+    assert "1.2×" in text and "H200 SXM: 4.8 TB/s" in text and "H20: 4 TB/s" in text and "TweakTown" in text
+    one_x = """() => {
+        const gd = document.querySelector('.js-plotly-plot'), axis = gd._fullLayout.xaxis;
+        const line = document.querySelector('.shapelayer path').getBBox();
+        return [line.x, axis._offset + axis.l2p(axis.d2l(1)), axis.type];
+    }"""
+    drawn_at, one, scale = page.evaluate(one_x)
+    assert scale == "log" and abs(drawn_at - one) < 1.5  # the 1× line at 1 on the log axis
+    page.click(".updatemenu-button >> text=linear")
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout.xaxis.type === 'linear'")
+    drawn_at, one, scale = page.evaluate(one_x)
+    assert scale == "linear" and abs(drawn_at - one) < 1.5  # still at 1 on the linear axis
+
+
+def test_the_profile_draws_a_bar_per_chip_and_metric(written, watched):
+    watched.open(written / "profile.html")
+    names = watched.page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name)")
+    assert names == ["H100 SXM", "H200 SXM", "B200"]  # H20 is the 1× line
+    assert _drawn(watched.page)["bars"] == sum(
+        watched.page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.x.length)")
+    )
