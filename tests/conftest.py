@@ -25,6 +25,58 @@ def minimal_data(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def several_data(minimal_data: Path) -> Path:
+    """The minimal data with tests/fixtures/several-values laid over it: chip x3 with disagreeing sources and the
+    three statuses, and a device-names file."""
+    shutil.copytree(FIXTURES / "several-values", minimal_data, dirs_exist_ok=True)
+    return minimal_data
+
+
+@pytest.fixture
+def several_db(several_data: Path, database_url: str) -> str:
+    """several_data built into a database on each backend."""
+    from gpudb.db import build
+
+    build(database_url, several_data)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The real data/ built once per test session into SQLite."""
+    from gpudb.db import build
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('real') / 'gpudb.sqlite'}"
+    build(url, REAL_DATA)
+    return url
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Debian's Chromium through Playwright, for the tests marked `browser`; missing Chromium fails them."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is not installed: apt-get install chromium")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
 @pytest.fixture(scope="session")
 def postgres_server_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end.

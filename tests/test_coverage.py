@@ -8,8 +8,6 @@ not supported, FP4 unknown, PCIe generation not applicable.
 from __future__ import annotations
 
 import math
-import shutil
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -20,19 +18,10 @@ from gpudb.coverage import conflicts, coverage, missing_core
 from gpudb.db import build
 from gpudb.validate import validate
 
-SEVERAL = Path(__file__).parent / "fixtures" / "several-values"
-
 
 @pytest.fixture
-def several_data(minimal_data: Path) -> Path:
-    shutil.copytree(SEVERAL, minimal_data, dirs_exist_ok=True)
-    return minimal_data
-
-
-@pytest.fixture
-def built(several_data: Path, database_url: str) -> str:
-    build(database_url, several_data)
-    return database_url
+def built(several_db: str) -> str:
+    return several_db
 
 
 def test_the_fixture_is_valid_and_the_preferred_entries_are_chosen(several_data):

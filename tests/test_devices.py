@@ -7,29 +7,22 @@ x3 lacks FP8 (not-supported) and has no FP4 figure (unknown).
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import gpudb
 from gpudb.cli import app
-from gpudb.db import build
 from gpudb.devices import DeviceMatch, UnknownDeviceError, UnsupportedPrecisionError
 from gpudb.errors import InvalidArgumentError
 from gpudb.validate import validate
 
-SEVERAL = Path(__file__).parent / "fixtures" / "several-values"
-
 
 @pytest.fixture
-def built(minimal_data: Path, database_url: str) -> str:
-    shutil.copytree(SEVERAL, minimal_data, dirs_exist_ok=True)
-    build(database_url, minimal_data)
-    return database_url
+def built(several_db: str) -> str:
+    return several_db
 
 
 def test_an_exact_driver_string_maps_to_its_chip(built):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,17 +11,12 @@ from typer.testing import CliRunner
 
 import gpudb
 from gpudb.cli import app
-from gpudb.db import build
 from gpudb.export import export
-
-SEVERAL = Path(__file__).parent / "fixtures" / "several-values"
 
 
 @pytest.fixture
-def built(minimal_data: Path, database_url: str) -> str:
-    shutil.copytree(SEVERAL, minimal_data, dirs_exist_ok=True)
-    build(database_url, minimal_data)
-    return database_url
+def built(several_db: str) -> str:
+    return several_db
 
 
 def test_the_csv_export_round_trips(built, tmp_path):

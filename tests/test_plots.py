@@ -12,7 +12,6 @@ China-specific): BF16 148 dense, FP8 296 dense, 4 TB/s, 96 GB, 814 mm². The rul
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
 import pytest
@@ -43,21 +42,12 @@ specs:
 
 
 @pytest.fixture
-def built(minimal_data: Path, database_url: str) -> str:
+def built(several_data: Path, database_url: str) -> str:
     """The fixture chips x1, x3 and x4 in a database on each backend."""
-    shutil.copytree(SEVERAL, minimal_data, dirs_exist_ok=True)
-    (minimal_data / "accelerators" / "zeta").mkdir()
-    (minimal_data / "accelerators" / "zeta" / "x4.yaml").write_text(X4, encoding="utf-8")
-    build(database_url, minimal_data)
+    (several_data / "accelerators" / "zeta").mkdir()
+    (several_data / "accelerators" / "zeta" / "x4.yaml").write_text(X4, encoding="utf-8")
+    build(database_url, several_data)
     return database_url
-
-
-@pytest.fixture(scope="module")
-def real_db(tmp_path_factory) -> str:
-    """The real data/ in SQLite, for the numbers the issue names (H20 at TPP 2,368, H200 ÷ H20 = 6.69×)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('plots') / 'gpudb.sqlite'}"
-    build(url, REAL_DATA)
-    return url
 
 
 def _point(figure, chip):

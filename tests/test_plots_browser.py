@@ -11,32 +11,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gpudb import db, figures
+from gpudb import figures
 from gpudb.cli import app
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
 
-REAL_DATA = Path(__file__).parent.parent / "data"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL = ("file://", "data:", "blob:", "about:")
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory) -> Path:
+def written(tmp_path_factory, real_db) -> Path:
     """The standard set and two single figures written by the CLI from the real data, in one folder."""
     folder = tmp_path_factory.mktemp("figures")
-    url = f"sqlite:///{folder / 'gpudb.sqlite'}"
-    db.build(url, REAL_DATA)
+    url = real_db
     runner = CliRunner()
     for arguments in (
         ["--all", "--out-dir", str(folder / "all")],
@@ -46,16 +33,6 @@ def written(tmp_path_factory) -> Path:
         result = runner.invoke(app, ["plot", *arguments, "--db", url])
         assert result.exit_code == 0, result.output
     return folder
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is not installed: apt-get install chromium")
-    with playwright_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 class Watched:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gpudb import db, query
+from gpudb import query
 from gpudb.validate import validate
 
 REAL_DATA = Path(__file__).parent.parent / "data"
@@ -30,13 +30,6 @@ CORE_METRICS = (
     "process_node",
     "launch_date",
 )
-
-
-@pytest.fixture(scope="module")
-def real_db(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('real') / 'gpudb.sqlite'}"
-    db.build(url, REAL_DATA)
-    return url
 
 
 def test_the_real_data_validates():

@@ -6,25 +6,18 @@ not applicable, bandwidth 4.8 TB/s preferred over a report's 5.0)."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-from gpudb.db import build
 from gpudb.release import read_release
 from gpudb.web.app import create_app
 
-SEVERAL = Path(__file__).parent / "fixtures" / "several-values"
 COLUMNS = "fp8_dense_tflops,fp4_dense_tflops,pcie_generation,memory_bandwidth_tbs"
 
 
 @pytest.fixture
-def client(minimal_data: Path, database_url: str) -> TestClient:
-    shutil.copytree(SEVERAL, minimal_data, dirs_exist_ok=True)
-    build(database_url, minimal_data)
-    return TestClient(create_app(database_url))
+def client(several_db: str) -> TestClient:
+    return TestClient(create_app(several_db))
 
 
 def test_statuses_in_the_api(client):
