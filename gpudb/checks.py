@@ -503,28 +503,23 @@ def sources_exist(dataset: Dataset) -> Iterator[Problem]:
     for record in dataset.accelerators:
         for index, source_id in enumerate(record.entry.sources):
             if source_id not in known:
-                yield Problem(
-                    "unknown-source",
-                    f"source {source_id!r} is not defined; define it in data/sources/",
-                    record.file,
-                    record.line("sources", index),
-                    record.entry.id,
-                    "sources",
-                    source_id,
-                )
+                line = record.line("sources", index)
+                yield _unknown_source(source_id, known, record.file, line, record.entry.id, "sources")
     for spec in dataset.specs:
         if spec.entry.source is not None and spec.entry.source not in known:
-            guess = difflib.get_close_matches(spec.entry.source, sorted(known), n=1)
-            hint = f"; did you mean {guess[0]!r}?" if guess else "; define it in data/sources/"
-            yield Problem(
-                "unknown-source",
-                f"source {spec.entry.source!r} is not defined{hint}",
-                spec.file,
-                spec.source_line,
-                spec.accelerator_id,
-                spec.metric.key,
-                spec.entry.source,
+            yield _unknown_source(
+                spec.entry.source, known, spec.file, spec.source_line, spec.accelerator_id, spec.metric.key
             )
+
+
+def _unknown_source(
+    source_id: str, known: set[str], file: str, line: int | None, accelerator: str, field_name: str
+) -> Problem:
+    """An unknown-source problem, suggesting the closest defined id."""
+    guess = difflib.get_close_matches(source_id, sorted(known), n=1)
+    hint = f"; did you mean {guess[0]!r}?" if guess else "; define it in data/sources/"
+    message = f"source {source_id!r} is not defined{hint}"
+    return Problem("unknown-source", message, file, line, accelerator, field_name, source_id)
 
 
 @check

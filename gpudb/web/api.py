@@ -51,14 +51,12 @@ def api_table(
     limit: Annotated[str | None, Query(description="Page size, 1 to 10000 (default 100).")] = None,
     offset: Annotated[str | None, Query(description="Rows to skip (default 0).")] = None,
 ) -> Response:
-    params = params_of(request)
-    view = data.table(request.app.state.url, params)  # validates, and raises the 400s, before the cache
-    snap = snapshot(request.app.state.url)
 
-    def encode() -> bytes:
+    def encode(view: dict[str, Any]) -> bytes:
         return json.dumps(data.table_json(view), default=str, separators=(",", ":"), allow_nan=False).encode()
 
-    return Response(data.cached(snap, "table-json", data.params_key(params), encode), media_type="application/json")
+    body = data.rendered_table(request.app.state.url, params_of(request), "table-json", encode)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/api/accelerators/{name}", summary="One accelerator: values with sources, derived metrics, export status")

@@ -114,7 +114,19 @@ def table(url: str | Engine | None, params: Params, paged: bool = True, exports:
     Views are cached per build (the most recent VIEWS_CACHED), so a popular view is computed once, not per request.
     """
     engine = query.engine_for(url)
+    return _cached_table(engine, snapshot(engine), params, paged, exports)
+
+
+def rendered_table(url: str | Engine | None, params: Params, kind: str, render: Callable[[dict[str, Any]], Any]) -> Any:
+    """One page of the table drawn by `render` (the JSON bytes, the HTML), cached per build beside the view, with
+    one look at the database's build stamp per request."""
+    engine = query.engine_for(url)
     snap = snapshot(engine)
+    view = _cached_table(engine, snap, params, True, True)  # validates, and raises the 400s, before the cache
+    return cached(snap, kind, params_key(params), lambda: render(view))
+
+
+def _cached_table(engine: Engine, snap: Snapshot, params: Params, paged: bool, exports: bool) -> dict[str, Any]:
     key = (params_key(params), paged, exports)
     return cached(snap, "table", key, lambda: _table(engine, snap, params, paged, exports))
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from gpudb.web import data
 from gpudb.web.params import values
 from gpudb.web.render import Links, render
-from gpudb.web.snapshot import OUTCOMES, snapshot
+from gpudb.web.snapshot import OUTCOMES
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,16 +29,13 @@ def page(template: str, **context) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def table_page(request: Request) -> HTMLResponse:
-    params = params_of(request)
-    view = data.table(request.app.state.url, params)
-    columns = view["columns"]
 
-    def draw() -> str:
+    def draw(view: dict[str, Any]) -> str:
+        columns = view["columns"]
         context = {"view": view, "columns": columns, "visible": {c["key"] for c in columns}, "outcomes": OUTCOMES}
         return render("table.html", Links(), **context, page="table")
 
-    snap = snapshot(request.app.state.url)
-    return HTMLResponse(data.cached(snap, "table-html", data.params_key(params), draw))
+    return HTMLResponse(data.rendered_table(request.app.state.url, params_of(request), "table-html", draw))
 
 
 @router.get("/accelerators/{name}", response_class=HTMLResponse)
