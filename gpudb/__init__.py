@@ -5,6 +5,7 @@
     4.8
     >>> gpudb.specs()            # one row per accelerator, one column per metric
     >>> gpudb.specs(long=True)   # one row per value, with its source
+    >>> gpudb.measurements("H100")   # measured by `gpudb bench`, beside the published peak
 
 The public API is re-exported here lazily, so `import gpudb` stays cheap (no pandas until specs() runs).
 """
@@ -27,6 +28,7 @@ _EXPORTS = {
     "specs": "gpudb.query",
     "lookup_device": "gpudb.devices",
     "peak_flops": "gpudb.devices",
+    "measurements": "gpudb.measured",
     "accelerators": "gpudb.query",
     "validate": "gpudb.validate",
     "METRICS": "gpudb.catalogue",

@@ -91,6 +91,7 @@ class Dataset:
     rules: list[Located[RuleFile]] = field(default_factory=list)
     claims: list[Located[ClaimEntry]] = field(default_factory=list)
     device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
+    measurements: list[Any] = field(default_factory=list)  # gpudb.checks_measurements.MeasurementRecord
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
     # ids named by accelerator file names, read or not: a broken chip file must not make every claim on it fail too

@@ -1,7 +1,7 @@
 """The command line: thin commands over the library. Errors become one line on stderr and an exit code.
 
 Exit codes: 0 success; 1 data/ has problems; 2 bad command-line usage; 3 unknown or ambiguous accelerator;
-4 database missing, unreachable or not a gpudb database.
+4 database missing, unreachable or not a gpudb database; 5 nothing to measure (no PyTorch or no GPU).
 """
 
 from __future__ import annotations
@@ -220,7 +220,11 @@ def show(
     except GpudbError as error:
         _fail(error)
     if output_format is Format.json:
-        typer.echo(json.dumps(accelerator.model_dump(mode="json"), indent=2))
+        from gpudb import measured
+
+        shown = accelerator.model_dump(mode="json")
+        shown["measurements"] = measured.measurement_rows(accelerator.id, db)
+        typer.echo(json.dumps(shown, indent=2, default=str))
         return
     rows = [
         {
@@ -271,6 +275,26 @@ def show(
         source = sources[source_id]
         date = source.published.isoformat() if source.published else "undated"
         typer.echo(f"[{number}] {source.title}. {source.publisher}, {date} ({source.kind}). {source.url}")
+    _show_measurements(accelerator.id, db)
+
+
+def _show_measurements(accelerator_id: str, db: str | None) -> None:
+    """Each `gpudb bench` run of the chip, newest first: its environment, then its figures beside the peaks."""
+    from gpudb import measured
+    from gpudb.bench import report
+
+    figures = measured.measurement_rows(accelerator_id, db)
+    for run in measured.runs(accelerator_id, db):
+        typer.echo(f"\nMeasured {run['measured']} ({run['mode']} run {run['id']}, {run['tool']})")
+        typer.echo(f"on {report.environment_line(run)}")
+        results = [row for row in figures if row["measurement_id"] == run["id"]]
+        published = {row["metric"]: row["published"] for row in results if row["published"]}
+        _emit(report.result_rows(results, published), report.RESULT_COLUMNS, Format.table)
+        for skipped in run["skipped"]:
+            typer.echo(f"not measured: {skipped['name']}: {skipped['reason']}")
+        for row in results:
+            if row["limitation"]:
+                typer.echo(f"limitation of {row['name']}: {row['limitation']}")
 
 
 def _number(value: float | str | None) -> float | str | None:
@@ -327,6 +351,10 @@ def compare(
     metrics: Annotated[
         str | None, typer.Option("--metrics", "-m", help="Comma-separated metric keys (default: all with a value).")
     ] = None,
+    measured: Annotated[
+        bool,
+        typer.Option("--measured", help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published)."),
+    ] = False,
     db: DbOption = None,
     output_format: Annotated[
         CompareFormat, typer.Option("--format", "-f", help="Output format.")
@@ -334,13 +362,13 @@ def compare(
 ) -> None:
     """Compare chips on every metric, with ratios to a baseline, so a ratio always names its metric.
 
-    Example: gpudb compare H200 H20   (reads "H200 is N× H20")
+    Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured
     """
     from gpudb.comparison import compare_rows
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
     try:
-        comparison = compare_rows(names, baseline=baseline, metrics=keys, url=db)
+        comparison = compare_rows(names, baseline=baseline, metrics=keys, url=db, measured=measured)
     except GpudbError as error:
         _fail(error)
     chips, base, ratio_columns = comparison.chips, comparison.baseline, comparison.ratio_columns
@@ -362,16 +390,30 @@ def compare(
                 for chip in chips
                 if chip != base
             },
+            **(_measured_cells(row, chips) if measured else {}),
         }
         for row in comparison.rows
     ]
     columns = ["metric", "unit", *chips, *ratio_columns]
+    if measured:
+        columns += [f"{chip} {what}" for chip in chips for what in ("measured", "efficiency")]
     if output_format is CompareFormat.markdown:
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
         typer.echo("\n".join(lines))
         return
     _emit(rows, columns, Format.table, title=f"Compared with {base}")
+
+
+def _measured_cells(row: dict[str, Any], chips: list[str]) -> dict[str, str]:
+    """A chip's newest measured median and its efficiency as table cells ('' where nothing was measured)."""
+    from gpudb.bench.report import figure, percent
+
+    cells = {}
+    for chip in chips:
+        cells[f"{chip} measured"] = figure(row[f"{chip} measured"])
+        cells[f"{chip} efficiency"] = percent(row[f"{chip} efficiency"])
+    return cells
 
 
 @app.command()
@@ -525,6 +567,80 @@ def peak(
         f"{found.accelerator_id} dense {found.precision.upper()}: {found.flops:.4g} {unit} ({_fmt(found.tflops)} T)"
     )
     typer.echo(f"as published: {found.as_published}{halved}; source: {found.source_title} {found.source_url}")
+
+
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option("--quick", help="Two shapes and one buffer size, 5 repetitions.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Measurement file to write. Default: data/measurements/<id>.yaml."),
+    ] = None,
+    accelerator: Annotated[
+        str | None, typer.Option("--accelerator", "-a", help="Say which chip this is when the match is ambiguous.")
+    ] = None,
+    gpu: Annotated[int, typer.Option("--gpu", help="Which GPU to measure (as PyTorch numbers them).", min=0)] = 0,
+    host: Annotated[
+        str | None,
+        typer.Option("--host", help="What kind of host, for the record (default: $GPUDB_HOST_KIND or CPU count)."),
+    ] = None,
+    db: DbOption = None,
+    data: DataOption = None,
+) -> None:
+    """Measure this machine's GPU (matmul per precision, memory bandwidth) and write a measurement file.
+
+    Needs PyTorch with GPU support: pip install 'gpudb[bench]'. The file goes beside the published data, never
+    into it; `gpudb check` validates it and `gpudb build` loads it. Example: gpudb bench --quick
+    """
+    import os
+
+    from gpudb import settings
+    from gpudb.bench import report
+    from gpudb.bench.device import NoDevice, detect, import_torch
+    from gpudb.bench.runner import match_accelerator, plan, run, write
+
+    try:
+        torch = import_torch()
+        device_info = detect(torch, gpu)
+    except NoDevice as missing:
+        typer.echo(f"Error: {missing}", err=True)
+        raise typer.Exit(5) from None
+
+    def choose(candidates: list[str]) -> str:
+        return typer.prompt(f"Which is this device? ({', '.join(candidates)})", type=typer.Choice(candidates))
+
+    try:
+        match = match_accelerator(device_info, db, accelerator, choose if sys.stdin.isatty() else None)
+        planned = plan(match.accelerator_id, db)
+        from gpudb import query
+
+        published = query.numeric_values([match.accelerator_id], db)[match.accelerator_id]
+    except GpudbError as error:
+        _fail(error)
+    host = host or os.environ.get("GPUDB_HOST_KIND") or f"{os.cpu_count()} CPUs"
+    typer.echo(f"Measuring {device_info.name} as {match.accelerator_id} ({match.how})", err=True)
+    document = run(
+        torch,
+        device_info,
+        match.accelerator_id,
+        planned,
+        quick=quick,
+        host=host,
+        progress=lambda step: typer.echo(f"  {step} …", err=True),
+    )
+    path = write(document, out or (data or settings.data_dir()) / "measurements" / f"{document['id']}.yaml")
+    _emit(
+        report.result_rows(document["results"], published),
+        report.RESULT_COLUMNS,
+        Format.table,
+        title=f"{document['id']} (median of {document['results'][0]['repetitions']} repetitions)",
+    )
+    for skipped in document.get("skipped", []):
+        typer.echo(f"not measured: {skipped['name']}: {skipped['reason']}")
+    for result in document["results"]:
+        if result.get("limitation"):
+            typer.echo(f"limitation of {result['name']}: {result['limitation']}")
+    typer.echo(f"wrote {path}; check it with `gpudb check` and load it with `gpudb build`")
 
 
 @app.command()

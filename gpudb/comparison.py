@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from gpudb import query
 from gpudb.catalogue import closest_metric
 from gpudb.errors import InvalidArgumentError
+from gpudb.measured import latest_by_metric
 from gpudb.metrics import H100_EQUIVALENT_BASE, comparable_metrics, derive
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class Comparison:
     chips: list[str]
     baseline: str
     rows: list[dict[str, Any]]
+    with_measured: bool = False
 
     @property
     def ratio_columns(self) -> list[str]:
@@ -64,7 +66,11 @@ class Comparison:
 
     @property
     def columns(self) -> list[str]:
-        return ["metric", "label", "unit", "category", "higher_is_better", *self.chips, *self.ratio_columns]
+        measured = [f"{chip} {what}" for chip in self.chips for what in ("measured", "efficiency")]
+        return [
+            *["metric", "label", "unit", "category", "higher_is_better", *self.chips, *self.ratio_columns],
+            *(measured if self.with_measured else []),
+        ]
 
 
 def compare_rows(
@@ -72,8 +78,13 @@ def compare_rows(
     baseline: str | None = None,
     metrics: list[str] | None = None,
     url: str | Engine | None = None,
+    measured: bool = False,
 ) -> Comparison:
-    """The comparison behind `compare`, as rows; the CLI uses it so that a table needs no pandas."""
+    """The comparison behind `compare`, as rows; the CLI uses it so that a table needs no pandas.
+
+    With measured=True each row also has, per chip, "<chip> measured" (the newest `gpudb bench` run's median,
+    same unit) and "<chip> efficiency" (measured ÷ published), and "measured": {chip: details or None}.
+    """
     if not names:
         raise InvalidArgumentError("name at least one accelerator to compare")
     engine = query.engine_for(url)
@@ -87,6 +98,7 @@ def compare_rows(
         check_metric_keys(metrics)
     values = chip_values(ids, engine)
     marked = query.statuses(ids, engine)
+    runs = latest_by_metric(ids, engine) if measured else {}
     rows = []
     for key, label, unit, category, higher_is_better in comparable_metrics():
         if metrics and key not in metrics:
@@ -102,10 +114,26 @@ def compare_rows(
         row["status"] = {
             chip: "value" if values[chip].get(key) is not None else marked[chip].get(key, "unknown") for chip in ids
         }
+        if measured:
+            _add_measured(row, ids, runs)
         rows.append(row)
     if metrics:
         rows.sort(key=lambda row: metrics.index(row["metric"]))
-    return Comparison(ids, base_id, rows)
+    return Comparison(ids, base_id, rows, measured)
+
+
+def _add_measured(row: dict[str, Any], ids: list[str], runs: dict[str, dict[str, dict]]) -> None:
+    """The newest measured median of each chip beside its published value, and their ratio (efficiency)."""
+    row["measured"] = {}
+    for chip in ids:
+        figure = runs[chip].get(row["metric"])
+        row[f"{chip} measured"] = figure["median"] if figure else None
+        row[f"{chip} efficiency"] = figure["efficiency"] if figure else None
+        row["measured"][chip] = (
+            {key: figure[key] for key in ("measurement_id", "measured", "name", "best", "method", "limitation")}
+            if figure
+            else None
+        )
 
 
 def compare(
@@ -113,6 +141,7 @@ def compare(
     baseline: str | None = None,
     metrics: list[str] | None = None,
     url: str | Engine | None = None,
+    measured: bool = False,
 ) -> pd.DataFrame:
     """One row per metric; for each chip its value, and for each other chip its ratio to the baseline.
 
@@ -120,11 +149,16 @@ def compare(
     "H20"]) reads "H200 is N× H20"). Columns: metric, label, unit, category, one column per chip id with the
     value, one `<id>/<baseline id>` column per other chip with the ratio. Missing values are NaN, never 0;
     `frame.attrs["status"]` says why: {chip: {metric: value | not-supported | not-applicable | unknown}}.
+    measured=True adds "<id> measured" (newest `gpudb bench` median, same unit) and "<id> efficiency" columns.
     """
     import pandas as pd
 
-    comparison = compare_rows(names, baseline, metrics, url)
+    comparison = compare_rows(names, baseline, metrics, url, measured)
     frame = pd.DataFrame(comparison.rows, columns=comparison.columns)
     status = {chip: {row["metric"]: row["status"][chip] for row in comparison.rows} for chip in comparison.chips}
     frame.attrs.update(chips=comparison.chips, baseline=comparison.baseline, status=status)
-    return frame.astype({chip: "float64" for chip in comparison.chips})
+    numeric = [
+        *comparison.chips,
+        *(column for column in comparison.columns if column.endswith(("measured", "efficiency"))),
+    ]
+    return frame.astype({column: "float64" for column in numeric})

@@ -35,6 +35,8 @@ TABLES = [
         "rule",
         "claim",
         "device_name",
+        "measurement",
+        "measured_value",
         "build_info",
     )
 ]
@@ -203,6 +205,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             }
             for number, record in enumerate(dataset.device_names, start=1)
         ],
+        **_measurement_rows(dataset),
         "build_info": [
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "gpudb_version", "value": __version__},
@@ -210,6 +213,58 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             {"key": "data_version", "value": _data_version(data_dir)},
         ],
     }
+
+
+def _measurement_rows(dataset: Dataset) -> dict[str, list[dict]]:
+    """Runs of `gpudb bench` and their figures: a table of their own, never spec values."""
+    runs = sorted(dataset.measurements, key=lambda record: record.entry.id)
+    measurement, measured_value = [], []
+    for record in runs:
+        run, environment = record.entry, record.entry.environment
+        measurement.append(
+            {
+                "id": run.id,
+                "accelerator_id": run.accelerator,
+                "measured": run.measured,
+                "tool": run.tool,
+                "mode": run.mode,
+                "device_name": environment.device_name,
+                "memory_gb": environment.memory_gb,
+                "sm_count": environment.sm_count,
+                "backend": environment.backend,
+                "driver_version": environment.driver_version,
+                "cuda_version": environment.cuda_version,
+                "torch_version": environment.torch_version,
+                "power_limit_w": environment.power_limit_w,
+                "sm_clock_max_mhz": environment.sm_clock_max_mhz,
+                "host": environment.host,
+                "environment": environment.model_dump(mode="json"),
+                "skipped": [skipped.model_dump(mode="json") for skipped in run.skipped],
+                "note": run.note,
+                "file": record.file,
+            }
+        )
+        for position, result in enumerate(run.results):
+            measured_value.append(
+                {
+                    "id": len(measured_value) + 1,
+                    "measurement_id": run.id,
+                    "name": result.name,
+                    "metric_key": result.metric,
+                    "precision": result.precision,
+                    "method": result.method,
+                    "unit": result.unit,
+                    "median": result.median,
+                    "best": result.best,
+                    "spread_pct": result.spread_pct,
+                    "repetitions": result.repetitions,
+                    "shape": result.shape,
+                    "size_bytes": result.size_bytes,
+                    "limitation": result.limitation,
+                    "position": position,
+                }
+            )
+    return {"measurement": measurement, "measured_value": measured_value}
 
 
 def _data_version(data_dir: Path) -> str:

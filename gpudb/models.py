@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class Source(SQLModel, table=True):
@@ -162,6 +162,56 @@ class DeviceName(SQLModel, table=True):
     accelerator_id: str = Field(foreign_key="accelerator.id")
     memory_gb: float | None = Field(default=None, description="Memory that tells SKUs of one name apart.")
     note: str | None = Field(default=None)
+
+
+class Measurement(SQLModel, table=True):
+    """One run of `gpudb bench` on one device, with its environment; never mixed into the published specs."""
+
+    __tablename__ = "measurement"
+
+    id: str = Field(primary_key=True)
+    accelerator_id: str = Field(foreign_key="accelerator.id", index=True)
+    measured: date = Field(description="Day of the run (UTC).")
+    tool: str = Field(description="What produced it, with its version.")
+    mode: str = Field(description="quick or full.")
+    device_name: str = Field(description="As the driver reported it.")
+    memory_gb: float = Field(description="Total device memory as reported, GB.")
+    sm_count: int
+    backend: str = Field(description="cuda, rocm or cpu.")
+    driver_version: str | None = Field(default=None)
+    cuda_version: str | None = Field(default=None)
+    torch_version: str
+    power_limit_w: float | None = Field(default=None)
+    sm_clock_max_mhz: int | None = Field(default=None)
+    host: str
+    environment: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    skipped: list = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False), description="[{name, reason}] not measured."
+    )
+    note: str | None = Field(default=None)
+    file: str
+
+
+class MeasuredValue(SQLModel, table=True):
+    """One measured figure of a run, set against a published metric of the same chip."""
+
+    __tablename__ = "measured_value"
+
+    id: int | None = Field(default=None, primary_key=True)
+    measurement_id: str = Field(foreign_key="measurement.id", index=True)
+    name: str = Field(description="matmul-bf16, copy, read, …")
+    metric_key: str = Field(foreign_key="metric.key")
+    precision: str | None = Field(default=None)
+    method: str
+    unit: str = Field(description="The metric's canonical unit: TFLOPS, TOPS or TB/s.")
+    median: float
+    best: float
+    spread_pct: float = Field(description="(best − worst) ÷ median × 100 over the repetitions.")
+    repetitions: int
+    shape: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    size_bytes: int | None = Field(default=None)
+    limitation: str | None = Field(default=None)
+    position: int = Field(description="Order in the measurement file.")
 
 
 class BuildInfo(SQLModel, table=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gpudb import checks_devices, checks_policy
+from gpudb import checks_devices, checks_measurements, checks_policy
 from gpudb.checks import CHECKS, Dataset, read_accelerators, read_list, read_specs
 from gpudb.loader import load_folder, yaml_files
 from gpudb.preference import choose_preferred
@@ -28,6 +28,7 @@ def validate(data_dir: Path) -> Dataset:
     read_specs(dataset)
     checks_policy.read_policy(data_dir, dataset)
     checks_devices.read_device_names(data_dir, dataset)
+    checks_measurements.read_measurements(data_dir, dataset)
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
     dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})

@@ -65,6 +65,8 @@ EXPECTED = {
     "searched [incomplete-status]",
     "bad-list": f"{X1}:22 x1.memory_bandwidth_tbs: source 'acme-datasheet' already gives a value for this metric "
     "at line 20; one entry per source [bad-list]",
+    "inconsistent-measurement": "data/measurements/x1-2026-11-20-120000.yaml:29 x1-2026-11-20-120000.results[0].best: "
+    "best 650 is below the median 700; best is the fastest repetition [inconsistent-measurement]",
     "sparse-as-dense": f"{X1}:15 x1.fp8_dense_tflops: 3,958 TFLOPS looks like a sparse figure (4× the BF16 "
     "dense value 989.5, where dense figures are at most 2×); mark it 'sparsity: sparse' or halve it "
     "[sparse-as-dense]",
@@ -133,6 +135,7 @@ def test_checks_are_registered_once():
         "values_are_plausible",
         "dense_figures_are_dense",
         "device_names_are_known_and_distinct",
+        "measurements_are_consistent",
         "policy_sources_exist",
         "policy_ids_are_unique",
         "rules_are_consistent",

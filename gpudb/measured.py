@@ -1,0 +1,150 @@
+"""Measured figures (from `gpudb bench` runs) beside the published ones, and the efficiency between them.
+
+Efficiency is the measured median ÷ the published dense peak of the same metric (the preferred value), so
+0.75 means the run sustained 75% of the datasheet figure. A measured figure never replaces a published one.
+
+    >>> import gpudb
+    >>> gpudb.measurements("H100")      # one row per measured figure, with its published peak and efficiency
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, and_, select
+
+from gpudb import query
+from gpudb.models import MeasuredValue, Measurement, Metric, Source, SpecValue
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+RUN_COLUMNS = [
+    "measurement_id",
+    "accelerator_id",
+    "measured",
+    "mode",
+    "device_name",
+    "backend",
+    "driver_version",
+    "cuda_version",
+    "torch_version",
+    "power_limit_w",
+    "sm_clock_max_mhz",
+    "host",
+]
+
+FIGURE_COLUMNS = ["name", "metric", "label", "precision", "unit", "median", "best", "spread_pct", "repetitions"]
+FIGURE_COLUMNS += ["shape", "size_bytes", "method", "limitation", "published", "published_status"]
+FIGURE_COLUMNS += ["published_source", "published_url", "efficiency", "best_efficiency"]
+COLUMNS = RUN_COLUMNS + FIGURE_COLUMNS
+
+
+def efficiency(measured: float | None, published: float | None) -> float | None:
+    """measured ÷ published, or None when the published peak is missing or zero."""
+    if measured is None or not published:
+        return None
+    return measured / published
+
+
+def measurement_rows(name: str | None = None, url: str | Engine | None = None) -> list[dict]:
+    """Every measured figure (of one chip when `name` is given), newest run first, with its published peak.
+
+    Keys: the run's (see RUN_COLUMNS), then name, metric, label, precision, unit, median, best, spread_pct,
+    repetitions, shape, size_bytes, method, limitation, published (the preferred published value, same unit),
+    published_status, published_source, published_url, efficiency (median ÷ published) and best_efficiency.
+    """
+    engine = query.engine_for(url)
+    accelerator_id = query.resolve(name, engine) if name else None
+    published = (
+        select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number, SpecValue.status,
+               Source.title, Source.url)
+        .outerjoin(Source, Source.id == SpecValue.source_id)
+        .where(SpecValue.preferred.is_(True))
+        .subquery()
+    )  # fmt: skip
+    statement = (
+        select(
+            Measurement.id.label("measurement_id"),
+            *(getattr(Measurement, column) for column in RUN_COLUMNS[1:]),
+            MeasuredValue.name,
+            MeasuredValue.metric_key.label("metric"),
+            Metric.label,
+            MeasuredValue.precision,
+            MeasuredValue.unit,
+            MeasuredValue.median,
+            MeasuredValue.best,
+            MeasuredValue.spread_pct,
+            MeasuredValue.repetitions,
+            MeasuredValue.shape,
+            MeasuredValue.size_bytes,
+            MeasuredValue.method,
+            MeasuredValue.limitation,
+            published.c.value_number.label("published"),
+            published.c.status.label("published_status"),
+            published.c.title.label("published_source"),
+            published.c.url.label("published_url"),
+        )
+        .join(MeasuredValue, MeasuredValue.measurement_id == Measurement.id)
+        .join(Metric, Metric.key == MeasuredValue.metric_key)
+        .outerjoin(
+            published,
+            and_(
+                published.c.accelerator_id == Measurement.accelerator_id,
+                published.c.metric_key == MeasuredValue.metric_key,
+            ),
+        )
+        .order_by(
+            Measurement.accelerator_id, Measurement.measured.desc(), Measurement.id.desc(), MeasuredValue.position
+        )
+    )
+    if accelerator_id:
+        statement = statement.where(Measurement.accelerator_id == accelerator_id)
+    with engine.connect() as connection:
+        rows = [dict(row) for row in connection.execute(statement).mappings()]
+    for row in rows:
+        row["published_status"] = row["published_status"] or "unknown"
+        row["efficiency"] = efficiency(row["median"], row["published"])
+        row["best_efficiency"] = efficiency(row["best"], row["published"])
+    return rows
+
+
+def runs(name: str | None = None, url: str | Engine | None = None) -> list[dict]:
+    """The runs (of one chip when `name` is given), newest first, with their full environment and skips."""
+    engine = query.engine_for(url)
+    statement = select(Measurement).order_by(
+        Measurement.accelerator_id, Measurement.measured.desc(), Measurement.id.desc()
+    )
+    if name:
+        statement = statement.where(Measurement.accelerator_id == query.resolve(name, engine))
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(statement)]
+
+
+def latest_by_metric(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, dict]]:
+    """For each chip, its newest run's figure per metric: id → {metric → row of measurement_rows}.
+
+    Where a run measured one metric twice (memory bandwidth by copy and by read), the higher median stands:
+    each is a lower bound on what the memory can do.
+    """
+    engine = query.engine_for(url)
+    found: dict[str, dict[str, dict]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
+    for accelerator_id in accelerator_ids:
+        rows = measurement_rows(accelerator_id, engine)
+        if not rows:
+            continue
+        newest = rows[0]["measurement_id"]
+        for row in rows:
+            if row["measurement_id"] != newest:
+                continue
+            kept = found[accelerator_id].get(row["metric"])
+            if kept is None or row["median"] > kept["median"]:
+                found[accelerator_id][row["metric"]] = row
+    return found
+
+
+def measurements(name: str | None = None, url: str | Engine | None = None) -> pd.DataFrame:
+    """measurement_rows as a pandas DataFrame (one row per measured figure; no rows when nothing is measured)."""
+    import pandas as pd
+
+    return pd.DataFrame(measurement_rows(name, url), columns=COLUMNS)
