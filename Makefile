@@ -23,6 +23,9 @@ $(VENV)/.installed-test: pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test,postgres]'
+	# gpudb bench's tests run its whole path on the CPU: the CPU build of PyTorch (pinned: an unpinned torch
+	# would pull a multi-GB CUDA build), unless a PyTorch is already there (a GPU host keeps its own)
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q torch==2.13.0
 	touch $@ $(VENV)/.installed
 
 test: install-test ## install test needs, make sure PostgreSQL is up, lint, and run the whole suite

@@ -373,7 +373,7 @@ def compare(
         _fail(error)
     chips, base, ratio_columns = comparison.chips, comparison.baseline, comparison.ratio_columns
     if output_format is CompareFormat.json:
-        typer.echo(json.dumps({"chips": chips, "baseline": base, "rows": comparison.rows}, indent=2))
+        typer.echo(json.dumps({"chips": chips, "baseline": base, "rows": comparison.rows}, indent=2, default=str))
         return
     if output_format is CompareFormat.csv:
         status_columns = [f"{chip} status" for chip in chips]
@@ -647,7 +647,7 @@ def bench(
 def plot(
     kind: Annotated[
         str | None,
-        typer.Argument(help="ratio, export-map, roofline, compute-bandwidth, timeline or profile."),
+        typer.Argument(help="ratio, export-map, roofline, compute-bandwidth, timeline, profile or measured."),
     ] = None,
     names: Annotated[
         list[str] | None, typer.Argument(help="Chips (default: a sensible set).", show_default=False)

@@ -176,6 +176,8 @@ def _draw(
         return draw(frame, chosen, colours)
     if baseline:
         raise InvalidArgumentError(f"--baseline applies to the ratio and profile plots, not to {kind!r}")
+    if kind == "measured":
+        return plots.measured_vs_published(_measured(ids, engine), every, colours)
     chosen = every.loc[_chips(ids, engine, every, MISSION_CHIPS if kind == "roofline" else None)]
     if kind == "export-map":
         axis = metric or "performance_density"
@@ -190,6 +192,33 @@ def _draw(
         return plots.export_map(chosen, rule, axis, overlay, colours)
     draw = {"roofline": plots.roofline, "compute-bandwidth": plots.compute_bandwidth, "timeline": plots.timeline}
     return draw[kind](chosen, _compute_metric(metric), colours)
+
+
+def _measured(ids: list[str] | None, engine: Engine) -> pd.DataFrame:
+    """The newest run's figures of each chip named (default: every chip that has one), as a frame."""
+    import pandas as pd
+
+    from gpudb.measured import COLUMNS, measurement_rows
+
+    rows = measurement_rows(url=engine)
+    wanted = (
+        [query.resolve(name, engine) for name in ids] if ids else list(dict.fromkeys(r["accelerator_id"] for r in rows))
+    )
+    newest = {}
+    for row in rows:  # newest run first within each chip
+        newest.setdefault(row["accelerator_id"], row["measurement_id"])
+    kept = [
+        row
+        for row in rows
+        if row["accelerator_id"] in wanted and newest[row["accelerator_id"]] == row["measurement_id"]
+    ]
+    missing = [chip for chip in wanted if chip not in newest]
+    if missing or not kept:
+        raise InvalidArgumentError(
+            f"no measurements of {', '.join(missing) or 'any chip'} in the database; run gpudb bench on one, "
+            "then gpudb build"
+        )
+    return pd.DataFrame(kept, columns=COLUMNS)
 
 
 def make_figure(
@@ -229,6 +258,7 @@ STANDARD = (
     ("compute-bandwidth", "BF16 compute against memory bandwidth and capacity", "compute-bandwidth", None),
     ("timeline", "BF16 compute by launch date", "timeline", None),
     ("profile", "Spec profile against the H20", "profile", None),
+    ("measured", "Measured by gpudb bench against the published peaks", "measured", None),
 )
 
 

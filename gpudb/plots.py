@@ -51,6 +51,7 @@ __all__ = [
     "VENDOR_COLOURS",
     "compute_bandwidth",
     "export_map",
+    "measured_vs_published",
     "profile",
     "ratio_bars",
     "roofline",
@@ -59,7 +60,7 @@ __all__ = [
     "vendor_colours",
 ]
 
-KINDS = ("ratio", "export-map", "roofline", "compute-bandwidth", "timeline", "profile")
+KINDS = ("ratio", "export-map", "roofline", "compute-bandwidth", "timeline", "profile", "measured")
 
 
 def ratio_bars(
@@ -346,3 +347,67 @@ def timeline(
     figure.update_yaxes(type="log")
     title = f"{label_and_unit(metric)[0]} by launch date (diamonds: China-specific parts)"
     return finish(figure, title, "launch date", axis_title(metric, "log"))
+
+
+def measured_vs_published(
+    measured: pd.DataFrame, points: pd.DataFrame | None = None, colours: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Each chip's newest `gpudb bench` figures as a share of the published peak (100% = the datasheet), one bar
+    per measurement, labelled "measured / published unit". `measured`: rows of gpudb.measured.measurement_rows
+    (one run per chip), with a published value; a figure without one is named in a note."""
+    chips = list(dict.fromkeys(measured["accelerator_id"]))
+    styles = chip_styles(chips, points, colours)
+    figure = go.Figure()
+    notes = []
+    for chip in chips:
+        rows = measured[measured["accelerator_id"] == chip]
+        lacking = rows[rows["published"].isna()]
+        if len(lacking):
+            names = ", ".join(lacking["name"])
+            notes.append(f"Left out, {chip_name(points, chip)} has no published peak for: {html.escape(names)}")
+        rows = rows[rows["published"].notna()]
+        colour, nth = styles[chip]
+        labels = [_measured_label(row) for _, row in rows.iterrows()]
+        hover = [
+            f"<b>{chip_name(points, chip)}</b>, {html.escape(row['name'])}<br>"
+            f"measured {number(row['median'])} {row['unit']} (median; best {number(row['best'])}, "
+            f"spread {row['spread_pct']:.1f}%)<br>published {number(row['published'])} {row['unit']} "
+            f"({html.escape(str(row['label']))})<br><i>{html.escape(str(row['published_source']))}</i><br>"
+            f"{html.escape(str(row['method']))}<br>run {html.escape(str(row['measurement_id']))}, "
+            f"{html.escape(str(row['device_name']))}, PyTorch {html.escape(str(row['torch_version']))}"
+            + (f"<br>limitation: {html.escape(str(row['limitation']))}" if isinstance(row["limitation"], str) else "")
+            for _, row in rows.iterrows()
+        ]
+        figure.add_trace(
+            go.Bar(
+                x=[value * 100 for value in rows["efficiency"]],
+                y=labels,
+                orientation="h",
+                name=chip_name(points, chip),
+                marker={"color": colour, "pattern": {"shape": PATTERNS[nth % len(PATTERNS)]}},
+                text=[_measured_text(row) for _, row in rows.iterrows()],
+                textposition="outside",
+                hovertext=hover,
+                hoverinfo="text",
+                customdata=[[name, value] for name, value in zip(rows["name"], rows["efficiency"], strict=True)],
+            )
+        )  # fmt: skip
+    figure.add_shape(
+        type="line", x0=100, x1=100, y0=0, y1=1, yref="paper", line={"dash": "dash", "color": "#333", "width": 1}
+    )
+    figure.add_annotation(x=100, y=1, yref="paper", text="100% = published peak", showarrow=False, yanchor="bottom")
+    add_notes(figure, notes)
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(range=[0, 130])
+    figure.update_layout(barmode="group", height=max(420, 30 * len(measured) + 200))
+    return finish(figure, "Measured by gpudb bench, as a share of the published peak", "measured ÷ published (%)", "")
+
+
+def _measured_text(row: pd.Series) -> str:
+    """'75% · 745 / 989.5 TFLOPS': the share, then measured and published."""
+    return f"{row['efficiency']:.0%} · {number(row['median'])} / {number(row['published'])} {row['unit']}"
+
+
+def _measured_label(row: pd.Series) -> str:
+    """'BF16 dense: matmul-bf16', 'Memory bandwidth: copy'."""
+    return f"{html.escape(str(row['label']))}: {html.escape(str(row['name']))}"

@@ -244,7 +244,7 @@ def test_the_plot_command_writes_files_and_reports_bad_input(built, tmp_path):
             ["pie"],
             2,
             "Error: unknown plot kind 'pie'; valid kinds: ratio, export-map, roofline, compute-bandwidth, "
-            "timeline, profile\n",
+            "timeline, profile, measured\n",
         ),
         (["roofline", "--metric", "watts"], 2, "Error: unknown compute metric 'watts'; valid metrics: fp64_tflops"),
         (["timeline", "-b", "x1"], 2, "Error: --baseline applies to the ratio and profile plots, not to 'timeline'\n"),
@@ -365,7 +365,9 @@ def test_the_h20s_low_ridge_point(real_db):
 
 def test_the_standard_set_is_complete_and_honest(real_db, tmp_path):
     drawn = figures.standard_set(real_db)
-    assert [slug for slug, _, _ in drawn] == [slug for slug, *_ in figures.STANDARD]
+    # every standard figure but "measured": the real data holds no gpudb bench run yet, and a figure the data
+    # cannot draw is left out (tests/test_web_measured.py draws it from a run)
+    assert [slug for slug, _, _ in drawn] == [slug for slug, *_ in figures.STANDARD if slug != "measured"]
     for slug, _, figure in drawn:
         for trace in figure.data:
             values = [*(trace.x or ()), *(trace.y or ())]

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from gpudb import query
 from gpudb.errors import InvalidArgumentError
 from gpudb.metrics import DERIVED, H100_EQUIVALENT_BASE, derive
-from gpudb.web import figures_bridge
+from gpudb.web import figures_bridge, measured_view
 from gpudb.web.errors import ParameterError
 from gpudb.web.params import Params, TableState, check_names, single, table_state, values
 from gpudb.web.snapshot import COLUMNS, Snapshot, snapshot
@@ -252,6 +252,12 @@ def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
         if chip.id in {check.claim["subject_id"], check.claim["baseline_id"]}
     ]
     identity = chip.model_dump(mode="json", exclude={"values"})
+    runs = measured_view.runs(chip.id, engine)
+    wanted_plots = [("profile", "Profile", {"ids": [chip.id]})]
+    if runs:
+        wanted_plots.append(
+            ("measured", "Measured by gpudb bench, as a share of the published peak", {"ids": [chip.id]})
+        )
     return _jsonable(
         {
             "ok": True,
@@ -260,7 +266,8 @@ def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
             "derived": derived,
             "export_status": export,
             "claims": claims_,
-            "plots": figures_bridge.figures([("profile", "Profile", {"ids": [chip.id]})], engine),
+            "measurements": runs,
+            "plots": figures_bridge.figures(wanted_plots, engine),
         }
     )
 

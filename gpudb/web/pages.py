@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from gpudb.web import data
 from gpudb.web.params import values
@@ -71,6 +71,12 @@ def coverage_page(request: Request) -> HTMLResponse:
 def plots_page(request: Request) -> HTMLResponse:
     view = data.plots(request.app.state.url)
     return page("plots.html", view=view, page="plots", has_plots=any(p["figure"] for p in view["plots"]))
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """No icon, said without an error: browsers ask for one on a page's first load and log a 404 otherwise."""
+    return Response(status_code=204)
 
 
 @router.get("/api", response_class=HTMLResponse)
