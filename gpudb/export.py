@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from gpudb import db, query
+from gpudb import db, measured, query
 from gpudb.catalogue import METRICS
 from gpudb.comparison import chip_values
 from gpudb.errors import GpudbError, InvalidArgumentError
@@ -38,7 +38,8 @@ DERIVED_COLUMNS = {
 
 
 def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
-    """Every exported table by name: accelerators (wide), values (long), sources, rules, claims, dictionary."""
+    """Every exported table by name: accelerators (wide), values (long), sources, rules, claims, measurements
+    (gpudb bench runs with their published peak and efficiency), dictionary."""
     import pandas as pd
 
     engine = query.engine_for(url)
@@ -53,12 +54,15 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
     for column in ("paragraphs", "named_products"):
         rules[column] = rules[column].map(json.dumps)  # nested lists as JSON text, so CSV keeps them whole
     claims = pd.DataFrame(query.claims(engine))
+    measurements = measured.measurements(url=engine)  # gpudb bench runs, beside (never among) the published values
+    measurements["shape"] = measurements["shape"].map(lambda shape: json.dumps(shape) if shape else None)
     return {
         "accelerators": wide,
         "values": values,
         "sources": sources,
         "rules": rules,
         "claims": claims,
+        "measurements": measurements,
         "dictionary": dictionary(wide, values),
     }
 
