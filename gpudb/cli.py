@@ -628,7 +628,8 @@ def bench(
         host=host,
         progress=lambda step: typer.echo(f"  {step} …", err=True),
     )
-    path = write(document, out or (data or settings.data_dir()) / "measurements" / f"{document['id']}.yaml")
+    data_dir = data or settings.data_dir()
+    path = write(document, out or data_dir / "measurements" / f"{document['id']}.yaml")
     _emit(
         report.result_rows(document["results"], published),
         report.RESULT_COLUMNS,
@@ -640,7 +641,19 @@ def bench(
     for result in document["results"]:
         if result.get("limitation"):
             typer.echo(f"limitation of {result['name']}: {result['limitation']}")
-    typer.echo(f"wrote {path}; check it with `gpudb check` and load it with `gpudb build`")
+    if not path.resolve().is_relative_to(data_dir.resolve()):
+        typer.echo(f"wrote {path}; move it under {data_dir / 'measurements'} to load it with `gpudb build`")
+        return
+    from gpudb.loader import shown_path
+    from gpudb.validate import validate
+
+    problems = [p for p in validate(data_dir).problems if p.file == shown_path(path, data_dir)]
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        typer.echo(f"Error: wrote {path}, but it does not validate; it will not load until fixed", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"wrote {path}; it validates: load it with `gpudb build`")
 
 
 @app.command()

@@ -266,6 +266,48 @@ def test_a_bad_measurement_file_is_a_validation_error(real_data, change, expecte
     assert [str(problem) for problem in validate(real_data).problems] == [expected]
 
 
+@pytest.fixture
+def tiny_cli_run(monkeypatch):
+    """`gpudb bench --quick` on the CPU: detect() reports an H100 that is the CPU, and the quick sweep is tiny."""
+    from gpudb.bench import device
+
+    monkeypatch.setattr(device, "detect", lambda torch, index: H100)
+    monkeypatch.setattr(runner, "QUICK_SHAPES", TINY["shapes"])
+    monkeypatch.setattr(runner, "QUICK_SIZES_BYTES", TINY["sizes_bytes"])
+    monkeypatch.setattr(runner, "QUICK", TINY["settings"])
+
+
+def test_the_command_writes_validates_and_reports_a_run(tiny_cli_run, real_data, real_db):
+    result = cli("bench", "--quick", "--data", str(real_data), "--db", real_db, "--host", "test host")
+    assert result.exit_code == 0, result.output
+    (path,) = (real_data / "measurements").glob("h100-sxm-*.yaml")
+    assert result.output.splitlines()[-1] == f"wrote {path}; it validates: load it with `gpudb build`"
+    assert "Measuring NVIDIA H100 80GB HBM3 as h100-sxm (exact)" in result.output
+    assert "not measured: matmul-tf32: TF32 is a mode of CUDA tensor cores; there is none on this device" in (
+        result.output
+    )
+    assert [str(problem) for problem in validate(real_data).problems] == []
+
+
+def test_the_command_says_when_its_file_does_not_validate(tiny_cli_run, real_data, real_db, monkeypatch):
+    monkeypatch.setattr(runner, "MATMUL_PRECISIONS", ["bf16"])
+    real_run = runner.run
+
+    def swapped(*args, **kwargs):  # a run whose best is below its median, as a broken timer would give
+        document = real_run(*args, **kwargs)
+        document["results"][0]["best"] = document["results"][0]["median"] / 2
+        return document
+
+    monkeypatch.setattr(runner, "run", swapped)
+    result = cli("bench", "--quick", "--data", str(real_data), "--db", real_db, "--host", "test host")
+    assert result.exit_code == 1
+    (path,) = (real_data / "measurements").glob("h100-sxm-*.yaml")
+    assert "is below the median" in result.output and "[inconsistent-measurement]" in result.output
+    assert (
+        result.output.splitlines()[-1] == f"Error: wrote {path}, but it does not validate; it will not load until fixed"
+    )
+
+
 def test_no_pytorch_is_one_line_and_exit_5(monkeypatch, real_db):
     monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now raises ImportError
     result = cli("bench", "--db", real_db)

@@ -168,7 +168,8 @@ def run(
     """
     from gpudb import __version__
 
-    torch_device = torch_device or torch.device("cuda", device.index)
+    if torch_device is None:  # ROCm GPUs are "cuda" devices to PyTorch too
+        torch_device = torch.device("cpu") if device.backend == "cpu" else torch.device("cuda", device.index)
     settings = settings or (QUICK if quick else FULL)
     shapes = shapes or (QUICK_SHAPES if quick else FULL_SHAPES)
     sizes_bytes = sizes_bytes or (QUICK_SIZES_BYTES if quick else FULL_SIZES_BYTES)
