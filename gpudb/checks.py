@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from gpudb.catalogue import METRICS_BY_KEY, Metric, closest_metric
-from gpudb.loader import Document, LineDict, LineList, line_of
+from gpudb.loader import Document, LineDict, LineList, line_of, lines_of
 from gpudb.names import name_key
 from gpudb.problems import Problem
 from gpudb.schema import AcceleratorFile, ClaimEntry, DeviceNameEntry, RuleFile, SourceEntry, SpecEntry
@@ -270,7 +270,7 @@ def read_spec(
     """
     accelerator, file = record.entry.id, record.file
     where = ("specs", key) if position is None else ("specs", key, position)
-    line = record.line(*where)
+    line, source_line = lines_of(record.content, where, "source")
     metric = METRICS_BY_KEY.get(key)
 
     def problem(code: str, message: str, at: str = "value") -> Problem:
@@ -285,7 +285,6 @@ def read_spec(
     if spec.status is not None:
         if found := _status_problem(metric, spec):
             return problem(*found)
-        source_line = record.line(*where, "source")
         return SpecRecord(accelerator, metric, spec, None, None, "", file, line, source_line, position)
     if spec.value is None:
         return problem(
@@ -344,7 +343,7 @@ def read_spec(
         _as_published(spec),
         file,
         line,
-        record.line(*where, "source"),
+        source_line,
         position,
     )
 

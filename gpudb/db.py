@@ -16,9 +16,10 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
-from gpudb import settings
+from gpudb import bulk_write, settings
 from gpudb.catalogue import METRICS
 from gpudb.errors import DatabaseError, DataValidationError
+from gpudb.gc_pause import with_paused_gc
 from gpudb.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
 
 if TYPE_CHECKING:
@@ -276,21 +277,24 @@ def _data_version(data_dir: Path) -> str:
     return read_release(data_dir).version
 
 
+@with_paused_gc  # also for copy_to_sqlite: its rows are long-lived too
 def _write(connection: Connection, table_rows: dict[str, list[dict]]) -> None:
     """Replace every gpudb table's rows inside the caller's transaction.
 
     Tables of the current schema are emptied with DELETE rather than dropped: under MVCC (PostgreSQL) readers
     keep their snapshot and are never blocked, where DROP or TRUNCATE would lock them out until commit.
     """
-    if _schema_is_current(connection):
+    fresh = not _schema_is_current(connection)
+    if fresh:
+        SQLModel.metadata.drop_all(connection, tables=TABLES)
+        bulk_write.create_tables(connection, TABLES)  # indexes after the rows: one sort instead of 280,000 updates
+    else:
         for table in reversed(TABLES):
             connection.execute(table.delete())
-    else:
-        SQLModel.metadata.drop_all(connection, tables=TABLES)
-        SQLModel.metadata.create_all(connection, tables=TABLES)
     for table in TABLES:
-        if table_rows[table.name]:
-            connection.execute(table.insert(), table_rows[table.name])
+        bulk_write.insert_rows(connection, table, table_rows[table.name])
+    if fresh:
+        bulk_write.create_indexes(connection, TABLES)
 
 
 def _schema_is_current(connection: Connection) -> bool:
@@ -312,6 +316,7 @@ class BuildResult:
     claims: int
 
 
+@with_paused_gc  # a build makes millions of long-lived objects and no garbage: see gpudb.gc_pause
 def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
     """Validate data/ and write the database atomically; on any problem nothing is written.
 

@@ -61,6 +61,74 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mappi
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
 
 
+class _Unusual(Exception):
+    """A document the fast builder leaves to _LineLoader: aliases, merge keys, duplicate keys, odd tags, errors."""
+
+
+_MAP, _SEQ, _STR = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
+# Scalars other than strings are built by SafeConstructor's own functions, so they read exactly as before.
+_SCALAR_BUILDERS = {
+    tag: _LineLoader.yaml_constructors[tag]
+    for tag in (
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:timestamp",
+    )
+}
+
+
+def _build(node: yaml.Node, loader: _LineLoader, seen: set[int]) -> Any:
+    """What _LineLoader makes of `node`, built directly from the node tree (about twice as fast).
+
+    Anything that _LineLoader treats specially raises _Unusual, and the file is then read by _LineLoader itself, so
+    every result and every message stays exactly its own.
+    """
+    if node.__class__ is yaml.ScalarNode:
+        if node.tag == _STR:
+            return node.value
+        builder = _SCALAR_BUILDERS.get(node.tag)
+        if builder is None:
+            raise _Unusual
+        return builder(loader, node)
+    if id(node) in seen:
+        raise _Unusual  # an alias: _LineLoader shares the object (and refuses recursion)
+    seen.add(id(node))
+    if node.__class__ is yaml.MappingNode and node.tag == _MAP:
+        mapping = LineDict()
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = key_lines = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode:
+                raise _Unusual
+            key = _build(key_node, loader, seen)
+            if key in key_lines:
+                raise _Unusual  # a duplicate key: _LineLoader reports it
+            key_lines[key] = key_node.start_mark.line + 1
+            mapping[key] = _build(value_node, loader, seen)
+        return mapping
+    if node.__class__ is yaml.SequenceNode and node.tag == _SEQ:
+        sequence = LineList([_build(child, loader, seen) for child in node.value])
+        sequence.line = node.start_mark.line + 1
+        sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return sequence
+    raise _Unusual
+
+
+def _parse(text: str) -> Any:
+    """The content of one YAML text with line numbers; raises what yaml.load(text, Loader=_LineLoader) raises."""
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(node, loader, set())
+    except Exception:  # noqa: BLE001 - any surprise is left to the reference loader, which raises it as before
+        pass
+    finally:
+        loader.dispose()
+    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+
+
 @dataclass(frozen=True)
 class Document:
     """One parsed data file: where it is (as shown to people) and what it holds."""
@@ -72,6 +140,19 @@ class Document:
 
 def line_of(content: Any, location: tuple[Any, ...]) -> int | None:
     """The line of the deepest key or item of `location` that exists in `content`."""
+    return _walk(content, location)[0]
+
+
+def lines_of(content: Any, location: tuple[Any, ...], key: str) -> tuple[int | None, int | None]:
+    """line_of(content, location) and line_of(content, (*location, key)), walking `content` once."""
+    line, node, complete = _walk(content, location)
+    if complete and isinstance(node, LineDict) and key in node:
+        return line, node.key_lines[key]
+    return line, line
+
+
+def _walk(content: Any, location: tuple[Any, ...]) -> tuple[int | None, Any, bool]:
+    """(line, node) of the deepest key or item of `location` in `content`, and whether all of it exists."""
     line = getattr(content, "line", None)
     node = content
     for step in location:
@@ -80,8 +161,8 @@ def line_of(content: Any, location: tuple[Any, ...]) -> int | None:
         elif isinstance(node, LineList) and isinstance(step, int) and 0 <= step < len(node):
             line, node = node.item_lines[step], node[step]
         else:
-            break
-    return line
+            return line, node, False
+    return line, node, True
 
 
 def shown_path(path: Path, data_dir: Path) -> str:
@@ -107,7 +188,7 @@ def read_document(path: Path, data_dir: Path) -> tuple[Document | None, Problem 
             line=line,
         )
     try:
-        content = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        content = _parse(text)
     except _DuplicateKey as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         return None, Problem("duplicate-key", error.problem or "duplicate key", file=shown, line=line)

@@ -31,7 +31,10 @@ def choose_preferred(specs: Iterable[SpecRecord], sources: dict[str, SourceEntry
     groups: dict[tuple[str, str], list[SpecRecord]] = defaultdict(list)
     for spec in specs:
         groups[spec.accelerator_id, spec.metric.key].append(spec)
-    return {min(group, key=lambda spec: _rank(spec, sources)).key for group in groups.values()}
+    return {
+        (group[0] if len(group) == 1 else min(group, key=lambda spec: _rank(spec, sources))).key
+        for group in groups.values()
+    }
 
 
 def disagreement(numbers: list[float]) -> float:

@@ -6,12 +6,14 @@ from pathlib import Path
 
 from gpudb import checks_devices, checks_measurements, checks_policy
 from gpudb.checks import CHECKS, Dataset, read_accelerators, read_list, read_specs
+from gpudb.gc_pause import with_paused_gc
 from gpudb.loader import load_folder, yaml_files
 from gpudb.preference import choose_preferred
 from gpudb.problems import Problem
 from gpudb.schema import SourceEntry
 
 
+@with_paused_gc  # millions of long-lived objects and no garbage: see gpudb.gc_pause
 def validate(data_dir: Path) -> Dataset:
     """Read and check all of data/; the dataset carries every problem found (an empty list means valid)."""
     dataset = Dataset()

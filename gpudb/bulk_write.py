@@ -1,0 +1,87 @@
+"""Writing a build's rows fast: plain tuples on the driver's cursor, COPY on PostgreSQL, indexes after the rows.
+
+SQLAlchemy's executemany handles each row's parameters in Python (about 10 µs a row: 3 s of a 10,000-chip
+build's 280,000 values). Here the rows go to the driver as tuples, converted by the same SQLAlchemy type
+processors (booleans, dates, JSON) that an ordinary insert applies, so the stored values are the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+COPY_MIN_ROWS = 1000  # below this an INSERT is as fast, and COPY's setup is not worth it
+PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # DBAPI paramstyle → positional marker
+
+
+def create_tables(connection: Connection, tables: Iterable[Table]) -> None:
+    """CREATE TABLE for each table, in the order given (referenced tables first), without its indexes."""
+    for table in tables:
+        connection.execute(CreateTable(table))
+
+
+def create_indexes(connection: Connection, tables: Iterable[Table]) -> None:
+    """The indexes of each table: built once over the loaded rows, cheaper than updating them row by row."""
+    for table in tables:
+        for index in sorted(table.indexes, key=lambda index: index.name or ""):
+            connection.execute(CreateIndex(index))
+
+
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert `rows` (dicts with the same keys, as SQLAlchemy's executemany expects) inside the open transaction."""
+    if not rows:
+        return
+    dialect = connection.dialect
+    marker = PLACEHOLDERS.get(dialect.paramstyle)
+    if marker is None:
+        connection.execute(table.insert(), rows)  # a driver with named parameters: SQLAlchemy's own way
+        return
+    names = [name for name in rows[0] if name in table.c]
+    values = _tuples(connection, table, names, rows)
+    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+    table_name = dialect.identifier_preparer.format_table(table)
+    cursor = connection.connection.cursor()  # the transaction's own DBAPI connection: same transaction
+    statement = f"INSERT INTO {table_name} ({quoted}) VALUES ({', '.join([marker] * len(names))})"
+    try:
+        if dialect.name == "postgresql" and hasattr(cursor, "copy") and len(values) >= COPY_MIN_ROWS:
+            statement = f"COPY {table_name} ({quoted}) FROM STDIN"
+            with cursor.copy(statement) as copy:  # psycopg 3
+                for row in values:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(statement, values)
+    except dialect.loaded_dbapi.Error as error:
+        # the driver's error as SQLAlchemy raises it (IntegrityError…, with .orig), which callers already handle
+        raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error) from error
+    finally:
+        cursor.close()
+
+
+def _tuples(connection: Connection, table: Table, names: list[str], rows: list[dict[str, Any]]) -> list[tuple]:
+    """Each row as a tuple in the order of `names`, through the column types' bind processors."""
+    dialect = connection.dialect
+    converters: list[tuple[int, Callable[[Any], Any]]] = []
+    for position, name in enumerate(names):
+        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            converters.append((position, processor))
+    pick = itemgetter(*names)
+    if len(names) == 1:
+        plain = [(pick(row),) for row in rows]
+    else:
+        plain = [pick(row) for row in rows]
+    if not converters:
+        return plain
+    converted = []
+    for row in plain:
+        values = list(row)
+        for position, processor in converters:
+            values[position] = processor(values[position])
+        converted.append(tuple(values))
+    return converted
