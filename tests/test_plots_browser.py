@@ -20,10 +20,19 @@ LOCAL = ("file://", "data:", "blob:", "about:")
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory, real_db) -> Path:
-    """The standard set and two single figures written by the CLI from the real data, in one folder."""
+def written(tmp_path_factory) -> Path:
+    """The standard set and two single figures written by the CLI from the real data, in one folder. The data
+    gets the hand-written H100 run of tests/fixtures/measurements, so that the `measured` figure is drawn too."""
+    import shutil
+
+    from gpudb.db import build
+
     folder = tmp_path_factory.mktemp("figures")
-    url = real_db
+    data = folder / "data"
+    shutil.copytree(Path(__file__).parent.parent / "data", data)
+    shutil.copytree(Path(__file__).parent / "fixtures" / "measurements", data / "measurements")
+    url = f"sqlite:///{folder / 'gpudb.sqlite'}"
+    build(url, data)
     runner = CliRunner()
     for arguments in (
         ["--all", "--out-dir", str(folder / "all")],
