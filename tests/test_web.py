@@ -381,7 +381,7 @@ def test_error_shape_is_one_for_every_error(client):
             "/download/database?format=csv&table=nope",
             400,
             "parameter 'table': unknown table 'nope'; allowed values: accelerators, values, sources, rules, claims, "
-            "dictionary",
+            "measurements, dictionary",
         ),
         ("/download/database?format=json&x=1", 400, "unknown parameter 'x'; allowed parameters: format, table"),
     ],
@@ -528,7 +528,7 @@ def test_download_the_current_view(client):
 
 def test_download_the_whole_database(client):
     body = client.get("/download/database?format=json").json()
-    assert set(body) == {"ok", "accelerators", "values", "sources", "rules", "claims", "dictionary"}
+    assert set(body) == {"ok", "accelerators", "values", "sources", "rules", "claims", "measurements", "dictionary"}
     assert len(body["values"]) == 13
     rows = list(csv.DictReader(io.StringIO(client.get("/download/database?format=csv&table=values").text)))
     assert len(rows) == 13 and rows[0]["source_url"]
