@@ -62,7 +62,9 @@ def registry() -> pint.UnitRegistry:
 
 def split_value(raw: str) -> tuple[float, str]:
     """'1,979 TFLOPS' → (1979.0, 'TFLOPS'); raises UnitProblem('not-a-number') when no number leads."""
-    text = _THOUSANDS_SEPARATOR.sub("", raw.replace("\u00a0", " "))
+    text = raw.replace("\u00a0", " ")
+    if "," in text:  # most figures have no separator: skip the regular expression (~300,000 values a build)
+        text = _THOUSANDS_SEPARATOR.sub("", text)
     match = _NUMBER_THEN_UNIT.match(text)
     if not match:
         raise UnitProblem("not-a-number", f"{raw!r} is not a number followed by a unit")

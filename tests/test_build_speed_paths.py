@@ -1,0 +1,230 @@
+"""The build's fast paths give exactly what the plain ones give.
+
+YAML built straight from libyaml's nodes against gpudb.loader's reference _LineLoader (values, types and every
+line), rows written as tuples or with COPY against SQLAlchemy's ordinary insert, and the paused cycle collector.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import inspect, select
+
+from gpudb import bulk_write, db, loader
+from gpudb.errors import DatabaseError
+from gpudb.gc_pause import paused_gc
+from gpudb.validate import validate
+
+ROOT = Path(__file__).parent.parent
+YAML_FILES = sorted(p for folder in (ROOT / "data", ROOT / "tests" / "fixtures") for p in folder.rglob("*.y*ml"))
+
+
+def reference(text: str) -> object:
+    return yaml.load(text, Loader=loader._LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+
+
+def outcome(read, text: str) -> object:
+    """What reading `text` gives: the content, or the error's type and message."""
+    try:
+        return read(text)
+    except Exception as error:  # noqa: BLE001 - any error must be the same error
+        return type(error), str(error)
+
+
+def same_tree(fast: object, slow: object) -> bool:
+    """Equal values of equal types, with equal lines for every mapping, key, sequence and item."""
+    if type(fast) is not type(slow):
+        return False
+    if isinstance(slow, loader.LineDict):
+        return (fast.line, fast.key_lines, list(fast)) == (slow.line, slow.key_lines, list(slow)) and all(
+            same_tree(fast[key], slow[key]) for key in slow
+        )
+    if isinstance(slow, loader.LineList):
+        return (fast.line, fast.item_lines, len(fast)) == (slow.line, slow.item_lines, len(slow)) and all(
+            same_tree(a, b) for a, b in zip(fast, slow, strict=True)
+        )
+    return fast == slow
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_data_and_fixture_file_reads_as_the_line_loader_reads_it(path):
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        pytest.skip("not UTF-8: read_document reports it before any YAML is parsed")
+    assert same_tree(outcome(loader._parse, text), outcome(reference, text))
+
+
+UNUSUAL = {
+    "anchor and alias": "a: &x {value: 1 W}\nb: *x\n",
+    "merge key": "base: &b {unit: W}\nvalue:\n  <<: *b\n  value: 3\n",
+    "recursive alias": "a: &x [1, *x]\n",
+    "duplicate key": "a: 1\nb: 2\na: 3\n",
+    "duplicate key deep": "specs:\n  tdp_w:\n    value: 1 W\n    value: 2 W\n",
+    "unknown tag": "a: !vendor x\n",
+    "set": "a: !!set {x, y}\n",
+    "binary": "a: !!binary aGVsbG8=\n",
+    "explicit str tag": "a: !!str 12\n",
+    "non-string keys": "1: one\n2.5: two\ntrue: three\nnull: four\n2024-01-01: five\n",
+    "sequence as key": "? [a, b]\n: c\n",
+    "equals key": "=: x\n",
+    "YAML 1.1 scalars": "a: yes\nb: off\nc: 0x1f\nd: 1_000\ne: .inf\nf: ~\ng: 1e3\nh: 12:30\n",
+    "dates": "a: 2024-03-18\nb: 2024-03-18T10:00:00Z\nc: '2024-03-18'\n",
+    "invalid date": "a: 2024-13-45\n",
+    "empty document": "",
+    "comment only": "# nothing\n",
+    "scalar document": "just text\n",
+    "list document": "- a\n- {b: 1}\n- [c, d]\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "syntax error": "a: [1, 2\nb: 3\n",
+    "tab indentation": "a:\n\tb: 1\n",
+    "deep nesting": "a:\n" + "".join("  " * depth + f"k{depth}:\n" for depth in range(1, 30)) + "  " * 30 + "v\n",
+}
+
+
+@pytest.mark.parametrize("text", UNUSUAL.values(), ids=UNUSUAL.keys())
+def test_unusual_documents_read_as_before(text):
+    assert same_tree(outcome(loader._parse, text), outcome(reference, text))
+
+
+def test_a_problem_found_on_the_fast_path_names_its_exact_line(minimal_data):
+    x1 = minimal_data / "accelerators" / "acme" / "x1.yaml"
+    text = x1.read_text().replace("value: 4800 GB/s", "value: 4800 parsecs")
+    x1.write_text(text)
+    line = text.splitlines().index("    value: 4800 parsecs") + 1
+    problems = [problem for problem in validate(minimal_data).problems if problem.code == "bad-unit"]
+    assert [(problem.file, problem.line, problem.field) for problem in problems] == [
+        ("data/accelerators/acme/x1.yaml", line, "memory_bandwidth_tbs")
+    ]
+
+
+def test_a_duplicate_key_is_reported_by_the_reference_loader_with_its_line(minimal_data):
+    x1 = minimal_data / "accelerators" / "acme" / "x1.yaml"
+    x1.write_text(x1.read_text() + "data_center: false\n")
+    problems = validate(minimal_data).problems
+    assert [(problem.code, problem.line, problem.message) for problem in problems] == [
+        ("duplicate-key", len(x1.read_text().splitlines()), "duplicate key 'data_center'")
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+def contents(url: str) -> dict[str, object]:
+    """Every table's rows in key order, and every table's indexes."""
+    engine = db.create(url)
+    try:
+        with engine.connect() as connection:
+            tables = {
+                table.name: connection.execute(select(table).order_by(*table.primary_key.columns)).all()
+                for table in db.TABLES
+            }
+            inspector = inspect(connection)
+            indexes = {
+                table.name: sorted(
+                    (index["name"], tuple(index["column_names"]), index["unique"])
+                    for index in inspector.get_indexes(table.name)
+                )
+                for table in db.TABLES
+            }
+    finally:
+        engine.dispose()
+    return {"tables": tables, "indexes": indexes}
+
+
+def sqlalchemy_insert(connection, table, rows):
+    """The write path before bulk_write: SQLAlchemy's executemany of dicts."""
+    if rows:
+        connection.execute(table.insert(), rows)
+
+
+def create_all(connection, tables):
+    """The schema as SQLModel creates it: tables with their indexes."""
+    db.SQLModel.metadata.create_all(connection, tables=tables)
+
+
+def ordinary_build(url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build through SQLAlchemy's create_all and insert, the reference for the fast write path."""
+    with monkeypatch.context() as patch:
+        patch.setattr(bulk_write, "insert_rows", sqlalchemy_insert)
+        patch.setattr(
+            bulk_write,
+            "create_tables",
+            lambda connection, tables: db.SQLModel.metadata.create_all(connection, tables=tables),
+        )
+        patch.setattr(bulk_write, "create_indexes", lambda connection, tables: None)
+        db.build(url, data_dir)  # fmt: skip
+
+
+@pytest.fixture
+def synthetic_data(tmp_path: Path) -> Path:
+    """40 synthetic chips from benchmarks/generate.py: 1,120 values, enough for PostgreSQL's COPY path."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return generate(tmp_path / "synthetic", 40)
+
+
+def test_the_fast_write_stores_what_sqlalchemys_insert_stores(database_url, synthetic_data, monkeypatch):
+    db.build(database_url, synthetic_data)
+    fast = contents(database_url)
+    assert len(fast["tables"]["spec_value"]) == 1120 >= bulk_write.COPY_MIN_ROWS
+    ordinary_build(database_url, synthetic_data, monkeypatch)
+    assert contents(database_url) == fast
+    # a rebuild into the current schema (DELETE, then rows into the indexed tables) gives the same again
+    db.build(database_url, synthetic_data)
+    assert contents(database_url) == fast
+
+
+def test_every_column_type_survives_the_fast_write(database_url, tmp_path, monkeypatch):
+    # the real data has dates, JSON lists and objects, booleans and nulls in every table; COPY for every table
+    real = ROOT / "data"
+    monkeypatch.setattr(bulk_write, "COPY_MIN_ROWS", 1)
+    db.build(database_url, real)
+    fast = contents(database_url)
+    assert all(fast["tables"][name] for name in ("source", "accelerator", "spec_value", "rule", "claim"))
+    ordinary_build(database_url, real, monkeypatch)
+    assert contents(database_url) == fast
+
+
+def test_a_driver_error_while_writing_is_an_error_and_keeps_the_old_database(database_url, minimal_data, monkeypatch):
+    db.build(database_url, minimal_data)
+    before = contents(database_url)
+    original_rows = db.rows
+
+    def rows_with_a_repeated_source(dataset, data_dir):
+        table_rows = original_rows(dataset, data_dir)
+        table_rows["source"].append(dict(table_rows["source"][0]))  # the same primary key twice
+        return table_rows
+
+    monkeypatch.setattr(db, "rows", rows_with_a_repeated_source)
+    with pytest.raises(DatabaseError, match=r"(?i)unique|duplicate key"):
+        db.build(database_url, minimal_data)
+    assert contents(database_url) == before
+
+
+# ---------------------------------------------------------------------------------------------- the collector
+
+
+def test_paused_gc_turns_the_collector_back_on_even_after_an_error():
+    assert gc.isenabled()
+    with pytest.raises(ValueError), paused_gc():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+
+
+def test_paused_gc_leaves_a_collector_that_was_off_off():
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
