@@ -1,10 +1,12 @@
 """gpudb's benchmark suite: build, cold CLI and web-table figures at 30, 1,000 and 10,000 accelerators.
 
     make bench                       # or: .venv/bin/python benchmarks/run.py [--sizes 30,1000] [--repeats 3]
+    .venv/bin/python benchmarks/run.py --only build   # the build rows alone, merged into RESULTS.md's table
 
 Prints, for each size, median and spread (min–max) and writes them to benchmarks/RESULTS.md. Each measurement
 runs in a fresh process, as a user would run it. PostgreSQL runs use GPUDB_BENCH_POSTGRES_URL (default: the
-test server's `postgres` database, in which a scratch database is created and dropped).
+test server's `postgres` database, in which a scratch database is created and dropped). --gpudb measures another
+gpudb command (e.g. an older checkout's) with the same harness, for before/after figures; it writes nothing.
 """
 
 from __future__ import annotations
@@ -61,10 +63,19 @@ def pg_scratch(name: str) -> str | None:
     return PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
 
 
-def bench_size(count: int, repeats: int, work: Path) -> dict[str, str]:
+def bench_size(count: int, repeats: int, work: Path, only: str | None = None) -> dict[str, str]:
     data = generate(work / f"n{count}", count)
     env = {**os.environ, "GPUDB_DATA_DIR": str(data)}
     sqlite_url = f"sqlite:///{work / f'n{count}' / 'gpudb.sqlite'}"
+    rows = bench_build(count, repeats, env, sqlite_url)
+    if only == "build":
+        return rows
+    rows.update(bench_cli_and_server(count, repeats, env, sqlite_url))
+    return rows
+
+
+def bench_build(count: int, repeats: int, env: dict[str, str], sqlite_url: str) -> dict[str, str]:
+    """`gpudb build` into SQLite and PostgreSQL, each run a fresh process on the same data."""
     rows: dict[str, str] = {}
     builds = [timed([GPUDB, "build", "--db", sqlite_url], env) for _ in range(repeats)]
     values = _count_values(sqlite_url)
@@ -78,6 +89,12 @@ def bench_size(count: int, repeats: int, work: Path) -> dict[str, str]:
         rows["build PostgreSQL"] = summary([elapsed for elapsed, _ in pg_builds])
     else:
         rows["build PostgreSQL"] = "skipped: no PostgreSQL server answered"
+    return rows
+
+
+def bench_cli_and_server(count: int, repeats: int, env: dict[str, str], sqlite_url: str) -> dict[str, str]:
+    """Cold CLI latency and the web table under load, on the database that bench_build wrote."""
+    rows: dict[str, str] = {}
     first, second = "chip-00000", "chip-00001"
     env_db = {**env, "GPUDB_DATABASE_URL": sqlite_url}
     for label, command in (
@@ -112,16 +129,42 @@ def main() -> None:
     parser.add_argument("--sizes", default="30,1000,10000")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--only", choices=["build"], help="measure the build alone; its rows replace the table's")
+    parser.add_argument("--gpudb", help="the gpudb command to measure (default: this checkout's); writes nothing")
     arguments = parser.parse_args()
+    global GPUDB
+    GPUDB = arguments.gpudb or GPUDB
     sizes = [int(size) for size in arguments.sizes.split(",")]
     results: dict[int, dict[str, str]] = {}
     with tempfile.TemporaryDirectory(prefix="gpudb-bench-") as work:
         for count in sizes:
             print(f"== {count} accelerators", flush=True)
-            results[count] = bench_size(count, arguments.repeats, Path(work))
+            results[count] = bench_size(count, arguments.repeats, Path(work), arguments.only)
             for label, value in results[count].items():
                 print(f"  {label}: {value}", flush=True)
-    write_results(arguments.out, results, arguments)
+    if arguments.gpudb:
+        return
+    if arguments.only:
+        merge_results(arguments.out, results)
+    else:
+        write_results(arguments.out, results, arguments)
+
+
+def merge_results(path: Path, results: dict[int, dict[str, str]]) -> None:
+    """Replace the cells of the measured rows in an existing RESULTS.md table; every other row stays."""
+    lines = path.read_text().splitlines()
+    header = next(index for index, line in enumerate(lines) if line.startswith("| measurement |"))
+    sizes = [int(cell.split()[0].replace(",", "")) for cell in lines[header].strip("| ").split(" | ")[1:]]
+    if set(results) != set(sizes):
+        raise SystemExit(f"--only needs the table's sizes ({','.join(map(str, sizes))}) to merge into {path}")
+    for index in range(header + 2, len(lines)):
+        if not lines[index].startswith("| "):
+            break
+        label = lines[index].strip("| ").split(" | ")[0]
+        if label in results[sizes[0]]:
+            lines[index] = f"| {label} | " + " | ".join(results[size][label] for size in sizes) + " |"
+    path.write_text("\n".join(lines) + "\n")
+    print(f"updated the build rows of {path}")
 
 
 def write_results(path: Path, results: dict[int, dict[str, str]], arguments: argparse.Namespace) -> None:

@@ -7,7 +7,7 @@ processors (booleans, dates, JSON) that an ordinary insert applies, so the store
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
@@ -66,22 +66,9 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
 def _tuples(connection: Connection, table: Table, names: list[str], rows: list[dict[str, Any]]) -> list[tuple]:
     """Each row as a tuple in the order of `names`, through the column types' bind processors."""
     dialect = connection.dialect
-    converters: list[tuple[int, Callable[[Any], Any]]] = []
-    for position, name in enumerate(names):
+    columns: list[Iterator[Any]] = []
+    for name in names:
+        column = map(itemgetter(name), rows)
         processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            converters.append((position, processor))
-    pick = itemgetter(*names)
-    if len(names) == 1:
-        plain = [(pick(row),) for row in rows]
-    else:
-        plain = [pick(row) for row in rows]
-    if not converters:
-        return plain
-    converted = []
-    for row in plain:
-        values = list(row)
-        for position, processor in converters:
-            values[position] = processor(values[position])
-        converted.append(tuple(values))
-    return converted
+        columns.append(map(processor, column) if processor else column)
+    return list(zip(*columns, strict=True))

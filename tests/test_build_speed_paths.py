@@ -73,6 +73,7 @@ UNUSUAL = {
     "sequence as key": "? [a, b]\n: c\n",
     "equals key": "=: x\n",
     "YAML 1.1 scalars": "a: yes\nb: off\nc: 0x1f\nd: 1_000\ne: .inf\nf: ~\ng: 1e3\nh: 12:30\n",
+    "quoted and non-specific": "a: ! 12\nb: '12'\nc: \"yes\"\nd:\ne: !!null ''\nf: '~'\ng: ~\nh: -1\ni: +.5\n",
     "dates": "a: 2024-03-18\nb: 2024-03-18T10:00:00Z\nc: '2024-03-18'\n",
     "invalid date": "a: 2024-13-45\n",
     "empty document": "",
