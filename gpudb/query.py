@@ -33,12 +33,13 @@ def engine_for(url: str | Engine | None) -> Engine:
 def resolve(name: str, url: str | Engine | None = None) -> str:
     """The accelerator id that `name` means: an id, product name or alias, case and spacing ignored."""
     engine = engine_for(url)
-    with engine.connect() as connection:
-        names = connection.execute(select(Alias.name_key, Alias.name, Alias.accelerator_id)).all()
     wanted = name_key(name)
-    for key, _, accelerator_id in names:
-        if key == wanted:
-            return accelerator_id
+    with engine.connect() as connection:
+        # the indexed lookup answers every good name; only a miss reads all names (prefixes, suggestions)
+        exact = connection.execute(select(Alias.accelerator_id).where(Alias.name_key == wanted).limit(1)).scalar()
+        if exact is not None:
+            return exact
+        names = connection.execute(select(Alias.name_key, Alias.name, Alias.accelerator_id)).all()
     starting = sorted({accelerator_id for key, _, accelerator_id in names if wanted and key.startswith(wanted)})
     if len(starting) > 1:
         raise AmbiguousNameError(name, starting)
