@@ -34,9 +34,10 @@ def explain(name: str, metric: str, url: Any = None) -> Explanation:
         raise InvalidArgumentError(f"unknown derived metric {metric!r}; valid: {', '.join(DERIVED_BY_KEY)}")
     engine = query.engine_for(url)
     accelerator = query.get(name, engine)
-    stored = {v.metric: v.value for v in accelerator.values if isinstance(v.value, float)}
+    # only the preferred entry of each metric: where sources disagree, the others must not overwrite it
+    stored = {v.metric: v.value for v in accelerator.values if v.preferred and isinstance(v.value, float)}
     base = query.numeric_values([H100_EQUIVALENT_BASE], engine)[H100_EQUIVALENT_BASE] or None
     derivation = derive(stored, base)[metric]
-    inputs = [v for v in accelerator.values if v.metric in derivation.inputs]
+    inputs = [v for v in accelerator.values if v.preferred and v.metric in derivation.inputs]
     definition = DERIVED_BY_KEY[metric]
     return Explanation(accelerator.id, metric, definition.label, definition.unit, derivation, inputs)
