@@ -30,10 +30,10 @@ def page(template: str, **context) -> HTMLResponse:
 @router.get("/", response_class=HTMLResponse)
 def table_page(request: Request) -> HTMLResponse:
 
-    def draw(view: dict[str, Any]) -> str:
+    def draw(view: dict[str, Any]) -> bytes:
         columns = view["columns"]
         context = {"view": view, "columns": columns, "visible": {c["key"] for c in columns}, "outcomes": OUTCOMES}
-        return render("table.html", Links(), **context, page="table")
+        return render("table.html", Links(), **context, page="table").encode()  # cached and sent as bytes
 
     return HTMLResponse(data.rendered_table(request.app.state.url, params_of(request), "table-html", draw))
 

@@ -4,6 +4,7 @@ sorting and filtering 10,000 chips is pandas on a cached frame, never SQL assemb
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -241,19 +242,40 @@ def build_snapshot(engine: Engine, stamp: Any) -> Snapshot:
 
 
 _CACHE: dict[str, Snapshot] = {}
+_FILES: dict[str, tuple[int, ...]] = {}  # URL → the SQLite file's signature when its snapshot was last confirmed
 _LOCK = threading.Lock()
 
 
+def _file_signature(engine: Engine) -> tuple[int, ...] | None:
+    """(device, inode, size, mtime) of an SQLite database file, or None for other databases. A build writes a new
+    file and renames it over the old one, so while the signature holds, so does the build stamp."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+        return None
+    try:
+        found = os.stat(database)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+
+
 def snapshot(url: str | Engine | None = None) -> Snapshot:
-    """The cached snapshot of the database at `url`, rebuilt when a new build has replaced the data."""
+    """The cached snapshot of the database at `url`, rebuilt when a new build has replaced the data.
+
+    The build stamp is read (a connection and a query) on every call, except for an SQLite file whose signature
+    has not changed since the stamp was last read: then a call costs one stat()."""
     engine = query.engine_for(url)
-    stamp = query.build_stamp(engine)
     key = engine.url.render_as_string(hide_password=False)
+    signature = _file_signature(engine)
     cached = _CACHE.get(key)
-    if cached is not None and cached.stamp == stamp:
+    if cached is not None and signature is not None and _FILES.get(key) == signature:
         return cached
-    with _LOCK:
-        cached = _CACHE.get(key)
-        if cached is None or cached.stamp != stamp:
-            cached = _CACHE[key] = build_snapshot(engine, stamp)
+    stamp = query.build_stamp(engine)  # read after the signature: a build in between only means one more read
+    if cached is None or cached.stamp != stamp:
+        with _LOCK:
+            cached = _CACHE.get(key)
+            if cached is None or cached.stamp != stamp:
+                cached = _CACHE[key] = build_snapshot(engine, stamp)
+    if signature is not None:
+        _FILES[key] = signature
     return cached
