@@ -115,6 +115,7 @@ def test_table_json_twin_shape(client):
         "facets",
         "baseline",
         "rows",
+        "sources",
     ]
     assert (body["total"], body["matched"], body["limit"], body["offset"]) == (2, 2, 100, 0)
     assert [c["key"] for c in body["columns"]] == [
@@ -137,28 +138,50 @@ def test_table_json_twin_shape(client):
     }
     x1 = body["rows"][0]
     assert x1["id"] == "x1" and x1["exports"] == {"test-thresholds": "controlled"}
+    # a cell names its source; the response gives each source it cites once, in full
     assert x1["cells"]["bf16_dense_tflops"] == {
         "value": 989.5,
         "status": "value",
-        "provenance": {
-            "status": "value",
-            "as_published": "1979 TFLOPS",
-            "sparse_in_source": True,
-            "board_gpus": None,
-            "note": None,
-            "source": {
-                "id": "acme-datasheet",
-                "title": "Acme X1 Datasheet",
-                "publisher": "Acme",
-                "published": "2024-03-01",
-                "url": "https://example.com/x1.pdf",
-                "kind": "vendor-datasheet",
-            },
-        },
+        "source": "acme-datasheet",
+        "as_published": "1979 TFLOPS",
+        "sparse_in_source": True,
     }
+    assert x1["cells"]["tdp_w"] == {"value": None, "status": "unknown"}  # no entry in the data: nothing to cite
+    assert body["sources"] == {
+        "acme-datasheet": {
+            "title": "Acme X1 Datasheet",
+            "publisher": "Acme",
+            "published": "2024-03-01",
+            "url": "https://example.com/x1.pdf",
+            "kind": "vendor-datasheet",
+        }
+    }
+    assert {cell.get("source") for row in body["rows"] for cell in row["cells"].values()} - {None} == set(
+        body["sources"]
+    )
     assert x1["cells"]["tpp"]["value"] == 15832
     assert x1["cells"]["tpp"]["working"].startswith("1979 TFLOPS FP8 dense × 8 bits = 15,832")
     assert x1["cells"]["export"] == {"value": "controlled"}
+
+
+def test_table_json_cells_keep_statuses_and_adjustments_with_their_source(client):
+    body = client.get("/api/accelerators?columns=fp4_dense_tflops,fp64_tflops").json()
+    x1, x2 = body["rows"]
+    assert x1["cells"]["fp64_tflops"] == {
+        "value": 33.5,
+        "status": "value",
+        "source": "acme-datasheet",
+        "as_published": "268 TFLOPS",
+        "board_gpus": 8,
+    }
+    assert x2["cells"]["fp4_dense_tflops"] == {
+        "value": None,
+        "status": "not-supported",
+        "source": "acme-datasheet",
+        "note": "The datasheet lists no FP4 rate.",
+    }
+    assert x2["cells"]["fp64_tflops"] == {"value": None, "status": "unknown"}
+    assert list(body["sources"]) == ["acme-datasheet"]
 
 
 def test_sort_puts_missing_values_last_in_both_directions(client):
@@ -272,7 +295,8 @@ TABLE_ERRORS = [
         "named, not-named, inside, outside",
     ),
     ("china=maybe", 400, "china", "parameter 'china': unknown value 'maybe'; allowed values: yes, no"),
-    ("limit=0", 400, "limit", "parameter 'limit': 0 is outside 1..10000"),
+    ("limit=0", 400, "limit", "parameter 'limit': 0 is outside 1..1000"),
+    ("limit=10000", 400, "limit", "parameter 'limit': 10000 is outside 1..1000"),
     ("limit=abc", 400, "limit", "parameter 'limit': 'abc' is not a whole number"),
     ("offset=-1", 400, "offset", "parameter 'offset': -1 is outside 0..1000000000"),
     ("sort=tpp&sort=name", 400, "sort", "parameter 'sort' given 2 times; give it once"),
@@ -514,16 +538,62 @@ def test_download_the_current_view(client):
     response = client.get("/download/table?format=csv&vendor=Acme&columns=tpp,memory_capacity_gb&baseline=x2")
     assert response.headers["content-disposition"] == 'attachment; filename="gpudb-table.csv"'
     header, row = list(csv.reader(io.StringIO(response.text)))
-    assert header == ["id", "name", "memory_capacity_gb", "tpp", "memory_capacity_gb/x2", "tpp/x2"]
-    assert row[:5] == ["x1", "X1 SXM", "141.0", "15832.0", "1.46875"]
-    assert float(row[5]) == pytest.approx(15832 / 2368)  # 6.69×
-    body = client.get("/download/table?format=json&china=yes&columns=export").json()
+    # a downloaded file stands alone: each stored value with its source in full, each derived one with its working
+    assert header == [
+        "id",
+        "name",
+        "memory_capacity_gb",
+        "memory_capacity_gb_source",
+        "tpp",
+        "tpp_working",
+        "memory_capacity_gb/x2",
+        "tpp/x2",
+    ]
+    assert row[:4] == [
+        "x1",
+        "X1 SXM",
+        "141.0",
+        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) https://example.com/x1.pdf",
+    ]
+    assert row[4] == "15832.0" and row[5].startswith("1979 TFLOPS FP8 dense × 8 bits = 15,832")
+    assert row[6] == "1.46875"
+    assert float(row[7]) == pytest.approx(15832 / 2368)  # 6.69×
+    body = client.get("/download/table?format=json&china=yes&columns=export,bf16_dense_tflops").json()
     assert body == {
         "ok": True,
-        "parameters": {"columns": "export", "china": "yes"},
+        "parameters": {"columns": "bf16_dense_tflops,export", "china": "yes"},
         "rule": "test-thresholds",
-        "rows": [{"id": "x2", "name": "X2 PCIe", "export_test-thresholds": "indeterminate"}],
+        "rows": [
+            {
+                "id": "x2",
+                "name": "X2 PCIe",
+                "bf16_dense_tflops": 148.0,
+                "bf16_dense_tflops_source": "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) "
+                "https://example.com/x1.pdf",
+                "export_test-thresholds": "indeterminate",
+            }
+        ],
     }
+    sparse = client.get("/download/table?format=csv&columns=bf16_dense_tflops&q=x1").text
+    assert list(csv.reader(io.StringIO(sparse)))[1] == [
+        "x1",
+        "X1 SXM",
+        "989.5",
+        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) https://example.com/x1.pdf; published as "
+        "1979 TFLOPS with 2:4 sparsity, halved",
+    ]
+
+
+def test_download_streams_every_row_in_pieces(client, monkeypatch):
+    from gpudb.web import data
+
+    monkeypatch.setattr(data, "DOWNLOAD_ROWS", 1)  # two chips: two pieces, one header, one JSON document
+    lines = client.get("/download/table?format=csv&columns=tpp&limit=1").text.splitlines()
+    assert [line.split(",")[0] for line in lines] == ["id", "x1", "x2"]
+    rows = client.get("/download/table?format=json&columns=tpp&offset=1").json()["rows"]
+    assert [row["id"] for row in rows] == ["x1", "x2"]  # limit and offset page the API, never a download
+    assert client.get("/download/table?format=json&q=nothing-like-this").json()["rows"] == []
+    assert client.get("/download/table?format=csv&q=nothing-like-this").text == ""
 
 
 def test_download_the_whole_database(client):
@@ -590,6 +660,16 @@ def test_a_rebuild_while_serving_loses_no_request(web_url, web_data):
     thread.join()
     assert failures == []
     assert answered >= 20
+
+
+def test_a_rebuild_with_new_data_shows_at_once(web_url, web_data):
+    client = TestClient(create_app(web_url))
+    assert client.get("/api/accelerators?columns=tpp").json()["total"] == 2
+    x4 = X2.replace("id: x2", "id: x4").replace("name: X2 PCIe", "name: X4 PCIe").replace("[X2]", "[X4]")
+    (web_data / "accelerators" / "bravo" / "x4.yaml").write_text(x4)
+    db.build(web_url, web_data)  # SQLite: a new file renamed over the old one, which the server notices
+    assert client.get("/api/accelerators?columns=tpp").json()["total"] == 3
+    assert "X4 PCIe" in client.get("/?columns=tpp").text
 
 
 def test_site_command_writes_a_static_site(web_url, tmp_path):

@@ -146,7 +146,12 @@ def test_open_a_source_link(server, watched):
     page = watched.page
     page.goto(server + "/")
     link = page.locator('tr[data-id="h20"] td[data-key="bf16_dense_tflops"] a')
-    assert link.get_attribute("title").startswith("Source: ")
+    # the tooltip cites the source that the JSON twin's cell names by id and gives once in `sources`
+    twin = page.request.get(server + "/api/accelerators?q=h20&columns=bf16_dense_tflops").json()
+    cell = next(row for row in twin["rows"] if row["id"] == "h20")["cells"]["bf16_dense_tflops"]
+    cited = twin["sources"][cell["source"]]
+    title = link.get_attribute("title")
+    assert title.startswith(f"Source: {cited['title']} — {cited['publisher']}, ") and cited["url"] in title
     link.click()
     page.wait_for_url("**/accelerators/h20#m-bf16_dense_tflops")
     row = page.locator("#m-bf16_dense_tflops")

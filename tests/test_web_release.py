@@ -6,6 +6,9 @@ not applicable, bandwidth 4.8 TB/s preferred over a report's 5.0)."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -42,9 +45,21 @@ def test_statuses_in_the_api(client):
 def test_statuses_in_the_csv_download(client):
     response = client.get(f"/download/table?format=csv&columns={COLUMNS}&q=x3")
     assert response.status_code == 200
-    assert response.text.splitlines() == [
-        "id,name,fp8_dense_tflops,fp4_dense_tflops,memory_bandwidth_tbs,pcie_generation",  # catalogue order
-        "x3,X3,not-supported,,4.8,not-applicable",
+    datasheet = "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) https://example.com/x1.pdf"
+    assert list(csv.reader(io.StringIO(response.text))) == [
+        [  # catalogue order, each value beside its source
+            "id",
+            "name",
+            "fp8_dense_tflops",
+            "fp8_dense_tflops_source",
+            "fp4_dense_tflops",
+            "fp4_dense_tflops_source",
+            "memory_bandwidth_tbs",
+            "memory_bandwidth_tbs_source",
+            "pcie_generation",
+            "pcie_generation_source",
+        ],
+        ["x3", "X3", "not-supported", datasheet, "", "", "4.8", datasheet, "not-applicable", ""],
     ]
 
 

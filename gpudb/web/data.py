@@ -7,7 +7,7 @@ import json
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Engine
@@ -86,13 +86,26 @@ def filtered(snap: Snapshot, state: TableState):
     return view.sort_values(column, ascending=ascending, na_position="last", key=key, kind="mergesort")
 
 
-def _cell(snap: Snapshot, chip: str, key: str, value: Any, state: TableState, base: dict | None) -> dict[str, Any]:
+SOURCE_FIELDS = ("title", "publisher", "published", "url", "kind")
+PROVENANCE_IF_SET = ("as_published", "sparse_in_source", "board_gpus", "note")  # left out when empty: bytes per page
+
+
+def _cell(
+    snap: Snapshot, chip: str, key: str, value: Any, base: dict | None, sources: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """One cell: its value and status; a stored entry names its source (added to `sources`, given once per view),
+    with the figure as published, sparse_in_source, board_gpus and note when they have something to say."""
     column = COLUMNS[key]
     cell: dict[str, Any] = {"value": _plain(value)}
     if column.kind in {"number", "text"}:
         stored = snap.cells.get((chip, key))
         cell["status"] = stored["status"] if stored else "unknown"
-        cell["provenance"] = stored
+        if stored:
+            source = stored["source"]
+            cell["source"] = source["id"] if source else None
+            if source and source["id"] not in sources:
+                sources[source["id"]] = {name: source[name] for name in SOURCE_FIELDS}
+            cell |= {name: stored[name] for name in PROVENANCE_IF_SET if stored[name]}
     elif column.kind == "derived":
         cell["status"] = "value" if cell["value"] is not None else "unknown"
         cell["working"] = snap.working.get((chip, key))
@@ -102,6 +115,21 @@ def _cell(snap: Snapshot, chip: str, key: str, value: Any, state: TableState, ba
         cell["ratio"] = ratio
         cell["ratio_class"] = ratio_class(ratio)
     return cell
+
+
+def citation(cell: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str:
+    """'Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) https://…; published as 1979 TFLOPS with 2:4
+    sparsity, halved': everything needed to cite a stored cell, as text; '' when it has no source."""
+    source = sources.get(cell.get("source") or "")
+    if not source:
+        return ""
+    text = f"{source['title']} — {source['publisher']}, {source['published'] or 'undated'}"
+    text += f" ({source['kind']}) {source['url']}"
+    if cell.get("sparse_in_source"):
+        text += f"; published as {cell['as_published']} with 2:4 sparsity, halved"
+    if cell.get("board_gpus"):
+        text += f"; published for a board of {cell['board_gpus']} GPUs, divided"
+    return text
 
 
 VIEWS_CACHED = 128  # table views kept per database build and process: memory stays bounded whatever the traffic
@@ -118,12 +146,12 @@ def table(url: str | Engine | None, params: Params, paged: bool = True, exports:
 
 
 def rendered_table(url: str | Engine | None, params: Params, kind: str, render: Callable[[dict[str, Any]], Any]) -> Any:
-    """One page of the table drawn by `render` (the JSON bytes, the HTML), cached per build beside the view, with
-    one look at the database's build stamp per request."""
+    """One page of the table drawn by `render` (the JSON bytes, the HTML), cached per build by its parameters;
+    the view itself is not kept, so the cache holds only what is sent. Only a valid view is ever drawn, so a cached
+    page needs no checking; a new one checks every parameter (raising the 400s) first."""
     engine = query.engine_for(url)
     snap = snapshot(engine)
-    view = _cached_table(engine, snap, params, True, True)  # validates, and raises the 400s, before the cache
-    return cached(snap, kind, params_key(params), lambda: render(view))
+    return cached(snap, kind, params_key(params), lambda: render(_table(engine, snap, params, True, True)))
 
 
 def _cached_table(engine: Engine, snap: Snapshot, params: Params, paged: bool, exports: bool) -> dict[str, Any]:
@@ -158,9 +186,15 @@ def _table(engine: Engine, snap: Snapshot, params: Params, paged: bool, exports:
     state = table_state(params, snap, resolver(engine))
     view = filtered(snap, state)
     page = view.iloc[state.offset : state.offset + state.limit] if paged else view
+    return _view(snap, state, view, page, paged, exports)
+
+
+def _view(snap: Snapshot, state: TableState, view, page, paged: bool, exports: bool) -> dict[str, Any]:
+    """The view of `page` (some rows of the filtered frame `view`): its rows, and each source they cite once."""
     base = snap.frame.loc[state.baseline].to_dict() if state.baseline else None
     shown = [k for k in state.columns if k != "name"]
     rows = []
+    sources: dict[str, dict[str, Any]] = {}
     for chip, record in zip(page.index, page.to_dict("records"), strict=True):
         row = {key: record[key] for key in ("name", "vendor", "architecture", "form_factor")}
         row = {"id": chip, **row, "china_specific": bool(record["china_specific"]), "text": record["_text"]}
@@ -169,7 +203,7 @@ def _table(engine: Engine, snap: Snapshot, params: Params, paged: bool, exports:
             record["export"] = row["exports"].get(state.rule)
         elif "export" in shown:
             record["export"] = snap.export_column(state.rule)[chip]
-        row["cells"] = {key: _cell(snap, chip, key, record[key], state, base) for key in shown}
+        row["cells"] = {key: _cell(snap, chip, key, record[key], base, sources) for key in shown}
         rows.append(row)
     matched = len(view)
     return {
@@ -187,10 +221,39 @@ def _table(engine: Engine, snap: Snapshot, params: Params, paged: bool, exports:
         "rule": next((r for r in snap.rules if r["id"] == state.rule), None),
         "rules": [{"id": r["id"], "title": r["title"], "status": r["status"]} for r in snap.rules],
         "facets": snap.facets,
-        "chips": [{"id": chip, "name": name} for chip, name in snap.frame["name"].items()],
+        "chips": _chips(snap),
         "baseline": {"id": state.baseline, "name": snap.frame.loc[state.baseline, "name"]} if base else None,
         "rows": rows,
+        "sources": dict(sorted(sources.items())),
     }
+
+
+def _chips(snap: Snapshot) -> list[dict[str, str]]:
+    """Every chip's id and name (the baseline picker), one list per build shared by every view."""
+    if "chips" not in snap.extra:
+        snap.extra["chips"] = [{"id": chip, "name": name} for chip, name in snap.frame["name"].items()]
+    return snap.extra["chips"]
+
+
+DOWNLOAD_ROWS = 1_000  # rows made into dicts at a time while a download streams
+
+
+def table_download(url: str | Engine | None, params: Params) -> Iterator[dict[str, Any]]:
+    """Every row of a table view (limit and offset ignored), as views of DOWNLOAD_ROWS rows each, made one at a time
+    so a download of 10,000 rows streams in bounded memory. Parameters are checked (and errors raised) here, before
+    the first view is asked for."""
+    engine = query.engine_for(url)
+    snap = snapshot(engine)
+    state = table_state(params, snap, resolver(engine))
+    view = filtered(snap, state)
+    if "export" in state.columns and state.rule:
+        snap.export_column(state.rule)  # computed here, so a failure is an error response, not a cut-off file
+
+    def pages() -> Iterator[dict[str, Any]]:
+        for start in range(0, max(len(view), 1), DOWNLOAD_ROWS):
+            yield _view(snap, state, view, view.iloc[start : start + DOWNLOAD_ROWS], False, False)
+
+    return pages()
 
 
 def table_json(view: dict[str, Any]) -> dict[str, Any]:

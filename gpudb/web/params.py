@@ -30,7 +30,7 @@ TABLE_PARAMETERS = (
     "offset",
 )
 DEFAULT_LIMIT = 100
-MAX_LIMIT = 10_000
+MAX_LIMIT = 1_000  # a page; every row of a view is a download (/download/table), which streams
 SORT_KEYS = ("id", *COLUMNS)
 
 

@@ -41,18 +41,13 @@ def json_script(value: Any) -> Markup:
     return Markup(text)  # noqa: S704 - escaped above; HTML escaping would corrupt JSON inside <script>
 
 
-def source_text(provenance: dict | None) -> str:
-    """'Source: title — publisher, 2024-03-01 (vendor-datasheet) https://…' for a cell's tooltip."""
-    if not provenance or not provenance.get("source"):
-        return ""
-    source = provenance["source"]
-    text = f"Source: {source['title']} — {source['publisher']}, {source.get('published') or 'undated'}"
-    text += f" ({source['kind']}) {source['url']}"
-    if provenance.get("sparse_in_source"):
-        text += f"; published as {provenance['as_published']} with 2:4 sparsity, halved"
-    if provenance.get("board_gpus"):
-        text += f"; published for a board of {provenance['board_gpus']} GPUs, divided"
-    return text
+def source_text(cell: dict, sources: dict[str, dict]) -> str:
+    """'Source: title — publisher, 2024-03-01 (vendor-datasheet) https://…' for a cell's tooltip; `sources` is
+    the view's sources by id."""
+    from gpudb.web.data import citation
+
+    text = citation(cell, sources)
+    return f"Source: {text}" if text else ""
 
 
 class Links:
