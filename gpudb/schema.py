@@ -144,7 +144,8 @@ class StatedFigure(_Strict):
 
     ratio: float | int | None = Field(None, gt=0)
     value: float | int | None = None
-    metric: Slug | None = None
+    # a metric key (e.g. memory_bandwidth_tbs); checked against the catalogue's metrics, which lists them
+    metric: Text | None = None
 
 
 class ClaimEntry(_Strict):

@@ -175,6 +175,13 @@ EXPECTED_VERDICTS = {
     "cn-2025-h20-fifth-of-h100": ("not-supported", ""),  # compute 0.15×, 25% below 0.2×; bandwidth 1.19×
     "bernstein-2025-07-h20-tpp": ("supported", "tpp"),  # 2,368 exactly
     "ifp-2025-12-h200-tpp": ("supported", "tpp"),  # 15,832 is 0.05% below 15,840
+    "bernstein-2025-07-910b-tpp": ("not-supported", ""),  # 353 BF16 TFLOPS × 16 = 5,648, 10% above 5,120
+    # 353 / 148 on BF16 and FP16 and TPP; INT8 560 / 296; not on memory 64 / 96 GB or bandwidth 1.6 / 4.0 TB/s
+    "bernstein-2025-07-910b-surpasses-h20": ("supported", "bf16_dense_tflops, fp16_dense_tflops, int8_dense_tops, tpp"),
+    "bernstein-2025-07-siyuan590-tpp": ("not-checkable", ""),  # Cambricon publishes no figure
+    "bernstein-2025-07-siyuan590-surpasses-h20": ("not-checkable", ""),
+    "ifp-2025-12-910c-tpp": ("supported", "tpp"),  # The Register's 752 × 16 = 12,032
+    "ifp-2025-12-910c-bandwidth": ("supported", "memory_bandwidth_tbs"),  # 3.2 TB/s
 }
 
 
@@ -184,6 +191,9 @@ def test_each_published_claim_gets_its_verdict(real_db):
     frame = check_claims(url=real_db).set_index("id")
     assert {claim: (row.verdict, row.metrics) for claim, row in frame.iterrows()} == EXPECTED_VERDICTS
     assert frame.loc["cn-2025-h20-fifth-of-h100", "explanation"].endswith("25% below the stated 0.2×")
+    assert frame.loc["bernstein-2025-07-910b-tpp", "explanation"] == (
+        "not supported: the closest is TPP 5,648, 10% above the stated 5,120"
+    )
 
 
 def test_every_device_name_in_the_table_maps_to_its_accelerator(real_db):
