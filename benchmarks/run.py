@@ -3,6 +3,7 @@
     make bench                       # or: .venv/bin/python benchmarks/run.py [--sizes 30,1000] [--repeats 3]
     .venv/bin/python benchmarks/run.py --only build   # the build rows alone, merged into RESULTS.md's table
     .venv/bin/python benchmarks/run.py --only cli     # the cold-CLI rows alone, likewise
+    .venv/bin/python benchmarks/run.py --only web     # the web-load and server-memory rows alone, likewise
 
 Prints, for each size, median and spread (min–max) and writes them to benchmarks/RESULTS.md. Each measurement
 runs in a fresh process, as a user would run it. PostgreSQL runs use GPUDB_BENCH_POSTGRES_URL (default: the
@@ -68,9 +69,11 @@ def bench_size(count: int, repeats: int, work: Path, only: str | None = None) ->
     data = generate(work / f"n{count}", count)
     env = {**os.environ, "GPUDB_DATA_DIR": str(data)}
     sqlite_url = f"sqlite:///{work / f'n{count}' / 'gpudb.sqlite'}"
-    if only == "cli":
-        timed([GPUDB, "build", "--db", sqlite_url], env)  # the database the commands read; not a figure here
-        return bench_cli(repeats, env, sqlite_url)
+    if only in ("cli", "web"):
+        timed([GPUDB, "build", "--db", sqlite_url], env)  # the database they read; not a figure here
+        if only == "cli":
+            return bench_cli(repeats, env, sqlite_url)
+        return measure_server(sqlite_url, {**env, "GPUDB_DATABASE_URL": sqlite_url})
     rows = bench_build(count, repeats, env, sqlite_url)
     if only == "build":
         return rows
@@ -108,6 +111,10 @@ def bench_cli(repeats: int, env: dict[str, str], sqlite_url: str) -> dict[str, s
     ):
         runs = [timed(command, env_db) for _ in range(max(repeats, 5))]
         rows[label] = summary([elapsed for elapsed, _ in runs])
+    # the floor any command on SQLAlchemy pays, measured alongside: it scales the figures above to the machine's
+    # speed at the time (on shared machines it varies several-fold from day to day)
+    floor = [timed([sys.executable, "-c", "import sqlalchemy"], env_db) for _ in range(max(repeats, 5))]
+    rows["reference: python -c 'import sqlalchemy'"] = summary([elapsed for elapsed, _ in floor])
     return rows
 
 
@@ -134,7 +141,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument(
-        "--only", choices=["build", "cli"], help="measure the build or the cold CLI alone; its rows replace the table's"
+        "--only",
+        choices=["build", "cli", "web"],
+        help="measure the build, the cold CLI or the web server alone; its rows replace the table's",
     )
     parser.add_argument("--gpudb", help="the gpudb command to measure (default: this checkout's); writes nothing")
     arguments = parser.parse_args()
@@ -157,18 +166,25 @@ def main() -> None:
 
 
 def merge_results(path: Path, results: dict[int, dict[str, str]]) -> None:
-    """Replace the cells of the measured rows in an existing RESULTS.md table; every other row stays."""
+    """Replace the cells of the measured rows in an existing RESULTS.md table, and add rows it lacks at its end;
+    every other row stays."""
     lines = path.read_text().splitlines()
     header = next(index for index, line in enumerate(lines) if line.startswith("| measurement |"))
     sizes = [int(cell.split()[0].replace(",", "")) for cell in lines[header].strip("| ").split(" | ")[1:]]
     if set(results) != set(sizes):
         raise SystemExit(f"--only needs the table's sizes ({','.join(map(str, sizes))}) to merge into {path}")
-    for index in range(header + 2, len(lines)):
-        if not lines[index].startswith("| "):
-            break
-        label = lines[index].strip("| ").split(" | ")[0]
+
+    def row(label: str) -> str:
+        return f"| {label} | " + " | ".join(results[size].get(label, "") for size in sizes) + " |"
+
+    end = header + 2
+    while end < len(lines) and lines[end].startswith("| "):
+        label = lines[end].strip("| ").split(" | ")[0]
         if label in results[sizes[0]]:
-            lines[index] = f"| {label} | " + " | ".join(results[size][label] for size in sizes) + " |"
+            lines[end] = row(label)
+        end += 1
+    present = {line.strip("| ").split(" | ")[0] for line in lines[header + 2 : end]}
+    lines[end:end] = [row(label) for label in results[sizes[0]] if label not in present]
     path.write_text("\n".join(lines) + "\n")
     print(f"updated the measured rows of {path}")
 

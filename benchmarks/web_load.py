@@ -22,8 +22,9 @@ import time
 from pathlib import Path
 
 GPUDB = str(Path(sys.executable).parent / "gpudb")
-WORKERS = int(os.environ.get("GPUDB_BENCH_WORKERS", "4"))
-CLIENTS = int(os.environ.get("GPUDB_BENCH_CLIENTS", "16"))
+# as many workers as this machine's two cores, and enough connections to keep them busy (RESULTS.md's figures)
+WORKERS = int(os.environ.get("GPUDB_BENCH_WORKERS", "2"))
+CLIENTS = int(os.environ.get("GPUDB_BENCH_CLIENTS", "8"))
 SECONDS = float(os.environ.get("GPUDB_BENCH_SECONDS", "10"))
 TABLE_API = "/api/accelerators?sort=tpp&order=desc&vendor=Acme&limit=100"
 TABLE_PAGE = "/?sort=tpp&order=desc&vendor=Acme"
@@ -71,10 +72,11 @@ def measure_server(db_url: str, env: dict[str, str]) -> dict[str, str]:
         before = rss_kib(server.pid)
         tool = "wrk" if shutil.which("wrk") else "python"
         for label, path in (("table API", TABLE_API), ("HTML table page", TABLE_PAGE)):
-            _warm(port, path)
+            size_bytes = _warm(port, path)
             figures = run_wrk(port, path) if tool == "wrk" else run_python_load(port, path)
             rows[f"{label} ({WORKERS} workers, {CLIENTS} connections, {tool}): requests/s"] = f"{figures['rps']:,.0f}"
             rows[f"{label}: p50 / p99 latency"] = f"{figures['p50_ms']:.1f} / {figures['p99_ms']:.1f} ms"
+            rows[f"{label}: size of one response"] = f"{size_bytes / 1000:,.0f} KB"
             if figures["errors"]:
                 rows[f"{label}: errors"] = str(figures["errors"])
         after = rss_kib(server.pid)
@@ -90,12 +92,15 @@ def measure_server(db_url: str, env: dict[str, str]) -> dict[str, str]:
         Path(log.name).unlink(missing_ok=True)
 
 
-def _warm(port: int, path: str) -> None:
-    """Ask for the view a few times, so every worker has computed it once before the clock starts."""
+def _warm(port: int, path: str) -> int:
+    """Ask for the view a few times, so every worker has computed it once before the clock starts; its size in
+    bytes."""
+    size = 0
     for _ in range(2 * WORKERS):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         connection.request("GET", path)
-        connection.getresponse().read()
+        size = len(connection.getresponse().read())
+    return size
 
 
 def run_wrk(port: int, path: str) -> dict[str, float]:

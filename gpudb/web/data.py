@@ -132,17 +132,18 @@ def citation(cell: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str:
     return text
 
 
-VIEWS_CACHED = 128  # table views kept per database build and process: memory stays bounded whatever the traffic
+VIEWS_CACHED = 128  # pages kept per kind, database build and process: memory stays bounded whatever the traffic
 
 
 def table(url: str | Engine | None, params: Params, paged: bool = True, exports: bool = True) -> dict[str, Any]:
-    """The table page: the validated state, the columns shown, one page of rows (each cell with provenance).
+    """The table page: the validated state, the columns shown, one page of rows (each cell naming its source) and
+    the sources they cite.
 
-    `exports`: give each row its outcome under every rule (the static site filters on them); downloads skip it.
-    Views are cached per build (the most recent VIEWS_CACHED), so a popular view is computed once, not per request.
+    `exports`: give each row its outcome under every rule (the static site filters on them). Not cached: the server
+    asks rendered_table, which keeps the bytes it sends; the static site asks once.
     """
     engine = query.engine_for(url)
-    return _cached_table(engine, snapshot(engine), params, paged, exports)
+    return _table(engine, snapshot(engine), params, paged, exports)
 
 
 def rendered_table(url: str | Engine | None, params: Params, kind: str, render: Callable[[dict[str, Any]], Any]) -> Any:
@@ -152,11 +153,6 @@ def rendered_table(url: str | Engine | None, params: Params, kind: str, render: 
     engine = query.engine_for(url)
     snap = snapshot(engine)
     return cached(snap, kind, params_key(params), lambda: render(_table(engine, snap, params, True, True)))
-
-
-def _cached_table(engine: Engine, snap: Snapshot, params: Params, paged: bool, exports: bool) -> dict[str, Any]:
-    key = (params_key(params), paged, exports)
-    return cached(snap, "table", key, lambda: _table(engine, snap, params, paged, exports))
 
 
 def params_key(params: Params) -> tuple:
