@@ -1,4 +1,4 @@
-"""The engine factory and the atomic build: data/ (validated) → database."""
+"""The atomic build: data/ (validated) → database. Opening a database for reading is gpudb.engines."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, inspect, select
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from gpudb import bulk_write, settings
 from gpudb.catalogue import METRICS
+from gpudb.engines import create, open_for_reading, shown, sqlite_path
 from gpudb.errors import DatabaseError, DataValidationError
 from gpudb.gc_pause import with_paused_gc
 from gpudb.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
@@ -41,62 +41,6 @@ TABLES = [
         "build_info",
     )
 ]
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file of an SQLite URL, or None for other databases and in-memory SQLite."""
-    parsed = _parse(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database)
-
-
-def _parse(url: str):
-    try:
-        return make_url(url)
-    except ArgumentError as error:
-        raise DatabaseError(f"invalid database URL {url!r}: {error}") from None
-
-
-def create(url: str) -> Engine:
-    """An engine for any SQLAlchemy URL; a missing driver is reported as an error, not a traceback.
-
-    SQLite connections are not pooled: a build replaces the file, and a pooled connection would keep reading the
-    old one.
-    """
-    parsed = _parse(url)
-    options = {"poolclass": NullPool} if parsed.get_backend_name() == "sqlite" else {"pool_pre_ping": True}
-    try:
-        return create_engine(parsed, **options)
-    except (NoSuchModuleError, ModuleNotFoundError) as error:
-        hint = " (install it with: pip install 'gpudb[postgres]')" if "postgres" in url else ""
-        raise DatabaseError(f"no driver for {_parse(url).drivername!r}{hint}: {error}") from None
-
-
-def open_for_reading(url: str | None = None) -> Engine:
-    """An engine on an existing gpudb database; says how to build one when there is none."""
-    url = url or settings.database_url()
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise DatabaseError(f"no database at {path}; run 'gpudb build' first")
-    if url in _READERS:
-        return _READERS[url]
-    engine = create(url)
-    try:
-        with engine.connect() as connection:
-            if not inspect(connection).has_table("spec_value"):
-                raise DatabaseError(f"{_shown(url)} is not a gpudb database; run 'gpudb build --db {_shown(url)}'")
-    except OperationalError as error:
-        raise DatabaseError(f"cannot open {_shown(url)}: {error.orig}") from None
-    _READERS[url] = engine
-    return engine
-
-
-_READERS: dict[str, Engine] = {}  # one engine (and pool) per database URL for the life of the process
-
-
-def _shown(url: str) -> str:
-    return _parse(url).render_as_string(hide_password=True)
 
 
 def data_digest(data_dir: Path) -> str:
@@ -338,13 +282,13 @@ def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
             with engine.begin() as connection:
                 _write(connection, table_rows)
         except SQLAlchemyError as error:
-            raise DatabaseError(f"cannot build into {_shown(url)}: {getattr(error, 'orig', error)}") from None
+            raise DatabaseError(f"cannot build into {shown(url)}: {getattr(error, 'orig', error)}") from None
         finally:
             engine.dispose()
     else:
         _build_sqlite_file(path, table_rows)
     return BuildResult(
-        _shown(url),
+        shown(url),
         *(len(table_rows[table]) for table in ("accelerator", "spec_value", "source", "rule", "claim")),
     )
 

@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
-from gpudb import query
+from gpudb import query, tables
 from gpudb.errors import AmbiguousNameError, GpudbError, InvalidArgumentError, UnknownAcceleratorError
-from gpudb.models import DeviceName, Metric, Source, SpecValue
 from gpudb.names import name_key
+
+# the columns of each table, named as the model classes they stand for (reading needs no ORM and no models)
+DeviceName, Metric = tables.device_name.c, tables.metric.c
+Source, SpecValue = tables.source.c, tables.spec_value.c
 
 # Precision name → the metric holding its dense peak. FP64 has two: vector (fp64) and tensor-core (fp64-tensor).
 PRECISIONS = {
@@ -156,8 +159,8 @@ def peak_flops(accelerator: str, precision: str, url: str | Engine | None = None
                 Source.title,
                 Source.url,
             )
-            .join(Metric, Metric.key == SpecValue.metric_key)
-            .outerjoin(Source, Source.id == SpecValue.source_id)
+            .join(tables.metric, Metric.key == SpecValue.metric_key)
+            .outerjoin(tables.source, Source.id == SpecValue.source_id)
             .where(
                 SpecValue.accelerator_id == accelerator_id,
                 SpecValue.metric_key == metric,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gpudb.metrics import DERIVED_BY_KEY, H100_EQUIVALENT_BASE, Derivation, derive
-from gpudb.models import ValuePublic
+from gpudb.public import ValuePublic
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, and_, select
 
-from gpudb import query
-from gpudb.models import MeasuredValue, Measurement, Metric, Source, SpecValue
+from gpudb import query, tables
+
+# the columns of each table, named as the model classes they stand for (reading needs no ORM and no models)
+MeasuredValue, Measurement, Metric = tables.measured_value.c, tables.measurement.c, tables.metric.c
+Source, SpecValue = tables.source.c, tables.spec_value.c
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,7 +62,7 @@ def measurement_rows(name: str | None = None, url: str | Engine | None = None) -
     published = (
         select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number, SpecValue.status,
                Source.title, Source.url)
-        .outerjoin(Source, Source.id == SpecValue.source_id)
+        .outerjoin(tables.source, Source.id == SpecValue.source_id)
         .where(SpecValue.preferred.is_(True))
         .subquery()
     )  # fmt: skip
@@ -85,8 +88,8 @@ def measurement_rows(name: str | None = None, url: str | Engine | None = None) -
             published.c.title.label("published_source"),
             published.c.url.label("published_url"),
         )
-        .join(MeasuredValue, MeasuredValue.measurement_id == Measurement.id)
-        .join(Metric, Metric.key == MeasuredValue.metric_key)
+        .join(tables.measured_value, MeasuredValue.measurement_id == Measurement.id)
+        .join(tables.metric, Metric.key == MeasuredValue.metric_key)
         .outerjoin(
             published,
             and_(
@@ -112,7 +115,7 @@ def measurement_rows(name: str | None = None, url: str | Engine | None = None) -
 def runs(name: str | None = None, url: str | Engine | None = None) -> list[dict]:
     """The runs (of one chip when `name` is given), newest first, with their full environment and skips."""
     engine = query.engine_for(url)
-    statement = select(Measurement).order_by(
+    statement = select(tables.measurement).order_by(
         Measurement.accelerator_id, Measurement.measured.desc(), Measurement.id.desc()
     )
     if name:

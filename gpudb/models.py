@@ -1,4 +1,4 @@
-"""SQLModel tables of the built database, and the public shapes the API returns."""
+"""SQLModel tables of the built database: the schema of record. The public shapes are in gpudb.public."""
 
 from __future__ import annotations
 
@@ -221,58 +221,3 @@ class BuildInfo(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
-
-
-# ---------------------------------------------------------------------------------------------- public shapes
-
-
-class SourcePublic(SQLModel):
-    """A source as the API returns it."""
-
-    id: str
-    title: str
-    publisher: str
-    url: str
-    published: date | None
-    accessed: date
-    kind: str
-
-
-class ValuePublic(SQLModel):
-    """One value with its unit and provenance (or a status instead of a value), as the API returns it."""
-
-    metric: str
-    label: str
-    category: str
-    value: float | str | None = Field(description="In the canonical unit (numbers), or text / YYYY-MM-DD.")
-    status: str = Field(description="value, or not-supported, not-applicable, unknown (then value is None).")
-    preferred: bool = Field(description="The value used when several sources give this metric.")
-    unit: str
-    as_published: str
-    sparse_in_source: bool
-    board_gpus: int | None
-    note: str | None
-    source: SourcePublic | None
-
-
-class AcceleratorPublic(SQLModel):
-    """An accelerator with every stored value, as `gpudb.get` returns it."""
-
-    id: str
-    vendor: str
-    name: str
-    aliases: list[str]
-    architecture: str
-    form_factor: str
-    data_center: bool
-    china_specific: bool
-    note: str | None
-    values: list[ValuePublic]
-
-    def value(self, metric: str) -> float | str | None:
-        """The preferred value of `metric` in its canonical unit, or None (see `status` for why)."""
-        return next((v.value for v in self.values if v.metric == metric and v.preferred), None)
-
-    def status(self, metric: str) -> str:
-        """'value', 'not-supported', 'not-applicable' or 'unknown' (also when nothing is stored)."""
-        return next((v.status for v in self.values if v.metric == metric and v.preferred), "unknown")

@@ -1,4 +1,4 @@
-"""The one seam where SQL becomes Python objects and pandas frames. Read-only."""
+"""The one seam where SQL becomes Python objects and pandas frames. Read-only, on SQLAlchemy Core alone."""
 
 from __future__ import annotations
 
@@ -7,19 +7,18 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
-from gpudb import db
+from gpudb import engines, tables
 from gpudb.errors import AmbiguousNameError, UnknownAcceleratorError
-from gpudb.models import (
-    Accelerator,
-    AcceleratorPublic,
-    Alias,
-    Metric,
-    Source,
-    SourcePublic,
-    SpecValue,
-    ValuePublic,
-)
 from gpudb.names import name_key
+from gpudb.public import AcceleratorPublic, SourcePublic, ValuePublic
+
+# the columns of each table, named as the model classes they stand for: the Core clauses of gpudb.tables
+# (reading needs no ORM and no models)
+Accelerator = tables.accelerator.c
+Alias = tables.alias.c
+Metric = tables.metric.c
+Source = tables.source.c
+SpecValue = tables.spec_value.c
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 
 def engine_for(url: str | Engine | None) -> Engine:
     """An engine for a URL (or the default database); an engine passed in is used as it is."""
-    return url if isinstance(url, Engine) else db.open_for_reading(url)
+    return url if isinstance(url, Engine) else engines.open_for_reading(url)
 
 
 def resolve(name: str, url: str | Engine | None = None) -> str:
@@ -54,7 +53,7 @@ def get(name: str, url: str | Engine | None = None) -> AcceleratorPublic:
     engine = engine_for(url)
     accelerator_id = resolve(name, engine)
     with engine.connect() as connection:
-        accelerator = connection.execute(select(Accelerator).where(Accelerator.id == accelerator_id)).one()
+        accelerator = connection.execute(select(tables.accelerator).where(Accelerator.id == accelerator_id)).one()
         aliases = connection.scalars(
             select(Alias.name).where(Alias.accelerator_id == accelerator_id, Alias.kind == "alias").order_by(Alias.name)
         ).all()
@@ -93,8 +92,8 @@ def _values_query():
             Source.accessed.label("source_accessed"),
             Source.kind.label("source_kind"),
         )
-        .join(Metric, Metric.key == SpecValue.metric_key)
-        .outerjoin(Source, Source.id == SpecValue.source_id)  # an 'unknown' status may have no source
+        .join(tables.metric, Metric.key == SpecValue.metric_key)
+        .outerjoin(tables.source, Source.id == SpecValue.source_id)  # an 'unknown' status may have no source
         .order_by(SpecValue.accelerator_id, Metric.position, SpecValue.preferred.desc(), SpecValue.id)
     )
 
@@ -132,7 +131,7 @@ def accelerators(url: str | Engine | None = None) -> list[dict]:
     """One dict per accelerator (identity fields and its aliases), ordered by vendor and id."""
     engine = engine_for(url)
     with engine.connect() as connection:
-        rows = connection.execute(select(Accelerator).order_by(Accelerator.vendor, Accelerator.id)).all()
+        rows = connection.execute(select(tables.accelerator).order_by(Accelerator.vendor, Accelerator.id)).all()
         alias_rows = connection.execute(
             select(Alias.accelerator_id, Alias.name).where(Alias.kind == "alias").order_by(Alias.name)
         ).all()
@@ -158,7 +157,7 @@ def metrics(url: str | Engine | None = None) -> list[dict]:
     """The metric catalogue as stored in the database, in catalogue order."""
     engine = engine_for(url)
     with engine.connect() as connection:
-        rows = connection.execute(select(Metric).order_by(Metric.position)).all()
+        rows = connection.execute(select(tables.metric).order_by(Metric.position)).all()
     return [dict(row._mapping) for row in rows]
 
 
@@ -227,7 +226,7 @@ def sources(url: str | Engine | None = None) -> list[dict]:
     """Every source, ordered by id."""
     engine = engine_for(url)
     with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(select(Source).order_by(Source.id))]
+        return [dict(row._mapping) for row in connection.execute(select(tables.source).order_by(Source.id))]
 
 
 def statuses(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, str]]:
@@ -252,23 +251,21 @@ def statuses(accelerator_ids: list[str], url: str | Engine | None = None) -> dic
 
 def rules(url: str | Engine | None = None) -> list[dict]:
     """Every rule version, oldest first, as dicts (paragraphs and named products as lists)."""
-    from gpudb.models import Rule
-
     engine = engine_for(url)
     with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(select(Rule).order_by(Rule.position))]
+        rows = connection.execute(select(tables.rule).order_by(tables.rule.c.position))
+        return [dict(row._mapping) for row in rows]
 
 
 def claims(url: str | Engine | None = None) -> list[dict]:
     """Every published claim with its source title and URL, oldest first."""
-    from gpudb.models import Claim
-
+    claim = tables.claim
     engine = engine_for(url)
     with engine.connect() as connection:
         rows = connection.execute(
-            select(Claim, Source.title.label("source_title"), Source.url.label("source_url"))
-            .join(Source, Source.id == Claim.source_id)
-            .order_by(Claim.date.is_(None), Claim.date, Claim.id)  # undated last on every backend
+            select(claim, Source.title.label("source_title"), Source.url.label("source_url"))
+            .join(tables.source, Source.id == claim.c.source_id)
+            .order_by(claim.c.date.is_(None), claim.c.date, claim.c.id)  # undated last on every backend
         ).all()
     return [dict(row._mapping) for row in rows]
 
@@ -284,7 +281,8 @@ def accelerator_row(accelerator_id: str, url: str | Engine | None = None) -> dic
     """The identity fields of one accelerator."""
     engine = engine_for(url)
     with engine.connect() as connection:
-        return dict(connection.execute(select(Accelerator).where(Accelerator.id == accelerator_id)).one()._mapping)
+        row = connection.execute(select(tables.accelerator).where(Accelerator.id == accelerator_id)).one()
+    return dict(row._mapping)
 
 
 def all_names(url: str | Engine | None = None) -> dict[str, list[str]]:
@@ -300,9 +298,8 @@ def all_names(url: str | Engine | None = None) -> dict[str, list[str]]:
 
 def build_stamp(url: str | Engine | None = None) -> tuple[tuple[str, str], ...]:
     """What the database was built from (schema, package version, data digest) as a hashable key for caches."""
-    from gpudb.models import BuildInfo
-
+    build_info = tables.build_info.c
     engine = engine_for(url)
     with engine.connect() as connection:
-        rows = connection.execute(select(BuildInfo.key, BuildInfo.value).order_by(BuildInfo.key))
+        rows = connection.execute(select(build_info.key, build_info.value).order_by(build_info.key))
         return tuple((key, value) for key, value in rows)

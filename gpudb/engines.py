@@ -1,0 +1,74 @@
+"""Engines: database URLs parsed and checked, and an existing gpudb database opened for reading.
+
+Apart from the build (gpudb.db) so that reading needs only SQLAlchemy Core: no ORM, no models, no schemas.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from gpudb import settings
+from gpudb.errors import DatabaseError
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL, or None for other databases and in-memory SQLite."""
+    parsed = parse(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def parse(url: str):
+    """The URL as SQLAlchemy's URL object; a malformed one is a DatabaseError naming it."""
+    try:
+        return make_url(url)
+    except ArgumentError as error:
+        raise DatabaseError(f"invalid database URL {url!r}: {error}") from None
+
+
+def shown(url: str) -> str:
+    """The URL as it may be printed: without its password."""
+    return parse(url).render_as_string(hide_password=True)
+
+
+def create(url: str) -> Engine:
+    """An engine for any SQLAlchemy URL; a missing driver is reported as an error, not a traceback.
+
+    SQLite connections are not pooled: a build replaces the file, and a pooled connection would keep reading the
+    old one.
+    """
+    parsed = parse(url)
+    options = {"poolclass": NullPool} if parsed.get_backend_name() == "sqlite" else {"pool_pre_ping": True}
+    try:
+        return create_engine(parsed, **options)
+    except (NoSuchModuleError, ModuleNotFoundError) as error:
+        hint = " (install it with: pip install 'gpudb[postgres]')" if "postgres" in url else ""
+        raise DatabaseError(f"no driver for {parsed.drivername!r}{hint}: {error}") from None
+
+
+def open_for_reading(url: str | None = None) -> Engine:
+    """An engine on an existing gpudb database; says how to build one when there is none."""
+    url = url or settings.database_url()
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise DatabaseError(f"no database at {path}; run 'gpudb build' first")
+    if url in _READERS:
+        return _READERS[url]
+    engine = create(url)
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("spec_value"):
+                raise DatabaseError(f"{shown(url)} is not a gpudb database; run 'gpudb build --db {shown(url)}'")
+    except OperationalError as error:
+        raise DatabaseError(f"cannot open {shown(url)}: {error.orig}") from None
+    _READERS[url] = engine
+    return engine
+
+
+_READERS: dict[str, Engine] = {}  # one engine (and pool) per database URL for the life of the process
