@@ -12,40 +12,49 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
+# Click, not Typer: Typer builds a pydantic adapter for every parameter of the command it runs, about a fifth of
+# a cold `gpudb compare` (benchmarks/RESULTS.md); the commands here need nothing Click does not give.
+import click
+from click.exceptions import Exit
 
 from gpudb.errors import GpudbError
 
-app = typer.Typer(
-    name="gpudb",
-    help="Published specs of GPUs and AI accelerators, every number with its source.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+
+def _show_version(context: click.Context, _parameter: click.Parameter, value: bool) -> None:
+    if not value or context.resilient_parsing:
+        return
+    from gpudb.release import version_text
+
+    try:
+        click.echo(version_text())
+    except GpudbError as error:
+        _fail(error)
+    context.exit()
+
+
+class _Command(click.Command):
+    """A command whose line in `gpudb --help` is its whole first sentence, not cut at 45 characters."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.short_help or " ".join((self.help or "").split("\n\n")[0].split())
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(name="gpudb", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the package and data versions and exit.",
 )
-
-
-def _show_version(value: bool) -> None:
-    if value:
-        from gpudb.release import version_text
-
-        try:
-            typer.echo(version_text())
-        except GpudbError as error:
-            _fail(error)
-        raise typer.Exit()
-
-
-@app.callback()
-def _options(
-    version: Annotated[
-        bool,
-        typer.Option("--version", help="Show the package and data versions and exit.", callback=_show_version),
-    ] = False,
-) -> None:
+def app() -> None:
     """Published specs of GPUs and AI accelerators, every number with its source."""
 
 
@@ -62,30 +71,30 @@ class CompareFormat(StrEnum):
     markdown = "markdown"
 
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (SQLAlchemy form). Default: $GPUDB_DATABASE_URL or the embedded SQLite file.",
-        show_default=False,
-    ),
-]
-DataOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data",
-        help="The data/ folder. Default: $GPUDB_DATA_DIR or this checkout's data/.",
-        show_default=False,
-    ),
-]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+db_option = click.option(
+    "--db", help="Database URL (SQLAlchemy form). Default: $GPUDB_DATABASE_URL or the embedded SQLite file."
+)
+data_option = click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    help="The data/ folder. Default: $GPUDB_DATA_DIR or this checkout's data/.",
+)
+format_option = click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(Format),
+    default=Format.table,
+    show_default=True,
+    help="Output format.",
+)
 # How a metric with no value is shown: why it has none.
 STATUS_WORDS = {"unknown": "missing", "not-supported": "not supported", "not-applicable": "n/a"}
 
 
 def _fail(error: GpudbError) -> None:
-    typer.echo(f"Error: {error}", err=True)
-    raise typer.Exit(error.exit_code)
+    click.echo(f"Error: {error}", err=True)
+    raise Exit(error.exit_code)
 
 
 def _emit(
@@ -97,13 +106,13 @@ def _emit(
 ) -> None:
     """Print rows as a Rich table, CSV or JSON (a list of objects)."""
     if output_format is Format.json:
-        typer.echo(json.dumps([{c: row.get(c) for c in columns} for row in rows], indent=2, default=str))
+        click.echo(json.dumps([{c: row.get(c) for c in columns} for row in rows], indent=2, default=str))
     elif output_format is Format.csv:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-        typer.echo(buffer.getvalue(), nl=False)
+        click.echo(buffer.getvalue(), nl=False)
     else:
         from rich.console import Console
         from rich.table import Table
@@ -118,7 +127,9 @@ def _emit(
 
 
 @app.command()
-def check(data: DataOption = None, output_format: FormatOption = Format.table) -> None:
+@data_option
+@format_option
+def check(data: Path | None, output_format: Format) -> None:
     """Validate data/ and report every problem at once; writes nothing.
 
     Example: gpudb check --data data/
@@ -129,7 +140,7 @@ def check(data: DataOption = None, output_format: FormatOption = Format.table) -
     data_dir = data or settings.data_dir()
     dataset = validate(data_dir)
     if output_format is Format.json:
-        typer.echo(
+        click.echo(
             json.dumps({"ok": not dataset.problems, "problems": [p.as_dict() for p in dataset.problems]}, indent=2)
         )
     elif output_format is Format.csv:
@@ -140,21 +151,23 @@ def check(data: DataOption = None, output_format: FormatOption = Format.table) -
         )
     else:
         for problem in dataset.problems:
-            typer.echo(str(problem), err=True)
+            click.echo(str(problem), err=True)
         count = len(dataset.problems)
         if count:
-            typer.echo(f"{count} problem{'s' if count != 1 else ''} in {data_dir}", err=True)
+            click.echo(f"{count} problem{'s' if count != 1 else ''} in {data_dir}", err=True)
         else:
-            typer.echo(
+            click.echo(
                 f"{data_dir}: {len(dataset.accelerators)} accelerators, {len(dataset.specs)} values, "
                 f"{len(dataset.sources)} sources, {len(dataset.rules)} rules, {len(dataset.claims)} claims: all valid"
             )
     if dataset.problems:
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
 @app.command()
-def build(db: DbOption = None, data: DataOption = None) -> None:
+@db_option
+@data_option
+def build(db: str | None, data: Path | None) -> None:
     """Validate data/ and build the database from it; on any problem nothing is written.
 
     Example: gpudb build --db postgresql+psycopg://127.0.0.1/gpudb
@@ -166,18 +179,20 @@ def build(db: DbOption = None, data: DataOption = None) -> None:
         result = database.build(db, data)
     except DataValidationError as error:
         for problem in error.problems:
-            typer.echo(str(problem), err=True)
+            click.echo(str(problem), err=True)
         _fail(error)
     except GpudbError as error:
         _fail(error)
-    typer.echo(
+    click.echo(
         f"built {result.url}: {result.accelerators} accelerators, {result.values} values, {result.sources} sources, "
         f"{result.rules} rules, {result.claims} claims"
     )
 
 
 @app.command("list")
-def list_accelerators(db: DbOption = None, output_format: FormatOption = Format.table) -> None:
+@db_option
+@format_option
+def list_accelerators(db: str | None, output_format: Format) -> None:
     """List the accelerators in the database.
 
     Example: gpudb list --format csv
@@ -204,12 +219,13 @@ def list_accelerators(db: DbOption = None, output_format: FormatOption = Format.
 
 
 @app.command()
-def show(
-    name: Annotated[str, typer.Argument(help="Id, name or alias, e.g. H200.")],
-    db: DbOption = None,
-    output_format: FormatOption = Format.table,
-) -> None:
+@click.argument("name")
+@db_option
+@format_option
+def show(name: str, db: str | None, output_format: Format) -> None:
     """Show every stored value of one accelerator with its unit and source.
+
+    NAME: an id, name or alias.
 
     Example: gpudb show H200
     """
@@ -224,7 +240,7 @@ def show(
 
         shown = accelerator.model_dump(mode="json")
         shown["measurements"] = measured.measurement_rows(accelerator.id, db)
-        typer.echo(json.dumps(shown, indent=2, default=str))
+        click.echo(json.dumps(shown, indent=2, default=str))
         return
     rows = [
         {
@@ -256,7 +272,7 @@ def show(
         + (f"\naliases: {', '.join(accelerator.aliases)}" if accelerator.aliases else "")
         + (f"\nnote: {accelerator.note}" if accelerator.note else "")
     )
-    typer.echo(header)
+    click.echo(header)
     # Sources are numbered like citations, so the value table stays narrow enough to read.
     citation: dict[str, int] = {}
     for value in accelerator.values:
@@ -274,7 +290,7 @@ def show(
     for source_id, number in citation.items():
         source = sources[source_id]
         date = source.published.isoformat() if source.published else "undated"
-        typer.echo(f"[{number}] {source.title}. {source.publisher}, {date} ({source.kind}). {source.url}")
+        click.echo(f"[{number}] {source.title}. {source.publisher}, {date} ({source.kind}). {source.url}")
     _show_measurements(accelerator.id, db)
 
 
@@ -285,16 +301,16 @@ def _show_measurements(accelerator_id: str, db: str | None) -> None:
 
     figures = measured.measurement_rows(accelerator_id, db)
     for run in measured.runs(accelerator_id, db):
-        typer.echo(f"\nMeasured {run['measured']} ({run['mode']} run {run['id']}, {run['tool']})")
-        typer.echo(f"on {report.environment_line(run)}")
+        click.echo(f"\nMeasured {run['measured']} ({run['mode']} run {run['id']}, {run['tool']})")
+        click.echo(f"on {report.environment_line(run)}")
         results = [row for row in figures if row["measurement_id"] == run["id"]]
         published = {row["metric"]: row["published"] for row in results if row["published"]}
         _emit(report.result_rows(results, published), report.RESULT_COLUMNS, Format.table)
         for skipped in run["skipped"]:
-            typer.echo(f"not measured: {skipped['name']}: {skipped['reason']}")
+            click.echo(f"not measured: {skipped['name']}: {skipped['reason']}")
         for row in results:
             if row["limitation"]:
-                typer.echo(f"limitation of {row['name']}: {row['limitation']}")
+                click.echo(f"limitation of {row['name']}: {row['limitation']}")
 
 
 def _number(value: float | str | None) -> float | str | None:
@@ -305,7 +321,8 @@ def _number(value: float | str | None) -> float | str | None:
 
 
 @app.command()
-def metrics(output_format: FormatOption = Format.table) -> None:
+@format_option
+def metrics(output_format: Format) -> None:
     """List the metric catalogue: keys, units and meanings.
 
     Example: gpudb metrics --format json
@@ -343,24 +360,33 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
 
 
 @app.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--baseline", "-b", help="Chip the ratios are taken against (default: the last).")
+@click.option("--metrics", "-m", help="Comma-separated metric keys (default: all with a value).")
+@click.option(
+    "--measured", is_flag=True, help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published)."
+)
+@db_option
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(CompareFormat),
+    default=CompareFormat.table,
+    show_default=True,
+    help="Output format.",
+)
 def compare(
-    names: Annotated[list[str], typer.Argument(help="Chips to compare (ids, names or aliases).", show_default=False)],
-    baseline: Annotated[
-        str | None, typer.Option("--baseline", "-b", help="Chip the ratios are taken against (default: the last).")
-    ] = None,
-    metrics: Annotated[
-        str | None, typer.Option("--metrics", "-m", help="Comma-separated metric keys (default: all with a value).")
-    ] = None,
-    measured: Annotated[
-        bool,
-        typer.Option("--measured", help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published)."),
-    ] = False,
-    db: DbOption = None,
-    output_format: Annotated[
-        CompareFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CompareFormat.table,
+    names: tuple[str, ...],
+    baseline: str | None,
+    metrics: str | None,
+    measured: bool,
+    db: str | None,
+    output_format: CompareFormat,
 ) -> None:
     """Compare chips on every metric, with ratios to a baseline, so a ratio always names its metric.
+
+    NAMES: ids, names or aliases.
 
     Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured
     """
@@ -368,12 +394,12 @@ def compare(
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
     try:
-        comparison = compare_rows(names, baseline=baseline, metrics=keys, url=db, measured=measured)
+        comparison = compare_rows(list(names), baseline=baseline, metrics=keys, url=db, measured=measured)
     except GpudbError as error:
         _fail(error)
     chips, base, ratio_columns = comparison.chips, comparison.baseline, comparison.ratio_columns
     if output_format is CompareFormat.json:
-        typer.echo(json.dumps({"chips": chips, "baseline": base, "rows": comparison.rows}, indent=2, default=str))
+        click.echo(json.dumps({"chips": chips, "baseline": base, "rows": comparison.rows}, indent=2, default=str))
         return
     if output_format is CompareFormat.csv:
         status_columns = [f"{chip} status" for chip in chips]
@@ -400,7 +426,7 @@ def compare(
     if output_format is CompareFormat.markdown:
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
-        typer.echo("\n".join(lines))
+        click.echo("\n".join(lines))
         return
     _emit(rows, columns, Format.table, title=f"Compared with {base}")
 
@@ -417,13 +443,16 @@ def _measured_cells(row: dict[str, Any], chips: list[str]) -> dict[str, str]:
 
 
 @app.command()
-def conflicts(
-    threshold: Annotated[
-        float, typer.Option("--threshold", help="List numbers further apart than this, in percent.", min=0)
-    ] = 2.0,
-    db: DbOption = None,
-    output_format: FormatOption = Format.table,
-) -> None:
+@click.option(
+    "--threshold",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    help="List numbers further apart than this, in percent.",
+)
+@db_option
+@format_option
+def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
     """List the metrics whose sources disagree, every source's value beside the one used.
 
     Example: gpudb conflicts --threshold 5
@@ -451,7 +480,7 @@ def conflicts(
     ]
     columns = ["accelerator", "metric", "spread", "used", "value", "unit", "source", "kind", "published"]
     if output_format is Format.table and not rows:
-        typer.echo(f"No two sources disagree by more than {threshold:g}%.")
+        click.echo(f"No two sources disagree by more than {threshold:g}%.")
         return
     _emit(rows, columns, output_format, title=f"Values whose sources disagree by more than {threshold:g}%")
 
@@ -463,7 +492,9 @@ def _entry_value(entry: dict[str, Any]) -> Any:
 
 
 @app.command()
-def coverage(db: DbOption = None, output_format: FormatOption = Format.table) -> None:
+@db_option
+@format_option
+def coverage(db: str | None, output_format: Format) -> None:
     """Show which metrics each accelerator has, and how well sourced: vendor, third-party, estimate, status.
 
     The table has a row per accelerator and a summary per metric; csv and json give every accelerator-metric cell.
@@ -512,18 +543,17 @@ def coverage(db: DbOption = None, output_format: FormatOption = Format.table) ->
     _emit(chip_rows, [*columns, "core metrics missing"], Format.table, title="Values per accelerator")
     metric_rows = [{"metric": metric, **tally(group)} for metric, group in by_metric.items()]
     _emit(metric_rows, ["metric", *columns[1:]], Format.table, title="Accelerators per metric")
-    typer.echo(f"vendor = from a vendor source ({', '.join(VENDOR_KINDS)}); unknown includes nothing stored.")
+    click.echo(f"vendor = from a vendor source ({', '.join(VENDOR_KINDS)}); unknown includes nothing stored.")
 
 
 @app.command()
-def device(
-    name: Annotated[str, typer.Argument(help="The name a driver reports, e.g. 'NVIDIA H100 80GB HBM3'.")],
-    memory_gb: Annotated[
-        float | None, typer.Option("--memory-gb", help="Total memory the driver reports, in GB.", min=0)
-    ] = None,
-    db: DbOption = None,
-) -> None:
+@click.argument("name")
+@click.option("--memory-gb", type=click.FloatRange(min=0), help="Total memory the driver reports, in GB.")
+@db_option
+def device(name: str, memory_gb: float | None, db: str | None) -> None:
     """Say which accelerator a driver-reported device name means, and how sure that is.
+
+    NAME: as the driver reports it, e.g. 'NVIDIA H100 80GB HBM3'.
 
     Example: gpudb device "NVIDIA H20" --memory-gb 96
     """
@@ -534,22 +564,27 @@ def device(
     except GpudbError as error:
         _fail(error)
     if match.accelerator_id is None:
-        typer.echo(
+        click.echo(
             f"Error: {name!r} is ambiguous: it could be {', '.join(match.candidates)}; give --memory-gb", err=True
         )
-        raise typer.Exit(3)
-    typer.echo(f"{match.accelerator_id} ({match.how})")
+        raise Exit(3)
+    click.echo(f"{match.accelerator_id} ({match.how})")
 
 
 @app.command()
-def peak(
-    name: Annotated[str, typer.Argument(help="Id, name or alias, e.g. H100.")],
-    precision: Annotated[
-        str, typer.Option("--precision", "-p", help="fp64, fp64-tensor, fp32, tf32, bf16, fp16, fp8, int8 or fp4.")
-    ] = "bf16",
-    db: DbOption = None,
-) -> None:
+@click.argument("name")
+@click.option(
+    "--precision",
+    "-p",
+    default="bf16",
+    show_default=True,
+    help="fp64, fp64-tensor, fp32, tf32, bf16, fp16, fp8, int8 or fp4.",
+)
+@db_option
+def peak(name: str, precision: str, db: str | None) -> None:
     """Print a chip's dense peak at one precision in FLOP/s, with its source: the denominator of MFU.
+
+    NAME: an id, name or alias.
 
     Example: gpudb peak H100 --precision bf16
     """
@@ -563,29 +598,39 @@ def peak(
 
     unit = "OP/s" if found.precision == "int8" else "FLOP/s"
     halved = " (published 2:4 sparse, halved)" if found.sparse_in_source else ""
-    typer.echo(
+    click.echo(
         f"{found.accelerator_id} dense {found.precision.upper()}: {found.flops:.4g} {unit} ({_fmt(found.tflops)} T)"
     )
-    typer.echo(f"as published: {found.as_published}{halved}; source: {found.source_title} {found.source_url}")
+    click.echo(f"as published: {found.as_published}{halved}; source: {found.source_title} {found.source_url}")
 
 
 @app.command()
+@click.option("--quick", is_flag=True, help="Two shapes and one buffer size, 5 repetitions.")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Measurement file to write. Default: data/measurements/<id>.yaml.",
+)
+@click.option("--accelerator", "-a", help="Say which chip this is when the match is ambiguous.")
+@click.option(
+    "--gpu",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Which GPU to measure (as PyTorch numbers them).",
+)
+@click.option("--host", help="What kind of host, for the record (default: $GPUDB_HOST_KIND or CPU count).")
+@db_option
+@data_option
 def bench(
-    quick: Annotated[bool, typer.Option("--quick", help="Two shapes and one buffer size, 5 repetitions.")] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Measurement file to write. Default: data/measurements/<id>.yaml."),
-    ] = None,
-    accelerator: Annotated[
-        str | None, typer.Option("--accelerator", "-a", help="Say which chip this is when the match is ambiguous.")
-    ] = None,
-    gpu: Annotated[int, typer.Option("--gpu", help="Which GPU to measure (as PyTorch numbers them).", min=0)] = 0,
-    host: Annotated[
-        str | None,
-        typer.Option("--host", help="What kind of host, for the record (default: $GPUDB_HOST_KIND or CPU count)."),
-    ] = None,
-    db: DbOption = None,
-    data: DataOption = None,
+    quick: bool,
+    out: Path | None,
+    accelerator: str | None,
+    gpu: int,
+    host: str | None,
+    db: str | None,
+    data: Path | None,
 ) -> None:
     """Measure this machine's GPU (matmul per precision, memory bandwidth) and write a measurement file.
 
@@ -603,11 +648,11 @@ def bench(
         torch = import_torch()
         device_info = detect(torch, gpu)
     except NoDevice as missing:
-        typer.echo(f"Error: {missing}", err=True)
-        raise typer.Exit(5) from None
+        click.echo(f"Error: {missing}", err=True)
+        raise Exit(5) from None
 
     def choose(candidates: list[str]) -> str:
-        return typer.prompt(f"Which is this device? ({', '.join(candidates)})", type=typer.Choice(candidates))
+        return click.prompt(f"Which is this device? ({', '.join(candidates)})", type=click.Choice(candidates))
 
     try:
         match = match_accelerator(device_info, db, accelerator, choose if sys.stdin.isatty() else None)
@@ -618,7 +663,7 @@ def bench(
     except GpudbError as error:
         _fail(error)
     host = host or os.environ.get("GPUDB_HOST_KIND") or f"{os.cpu_count()} CPUs"
-    typer.echo(f"Measuring {device_info.name} as {match.accelerator_id} ({match.how})", err=True)
+    click.echo(f"Measuring {device_info.name} as {match.accelerator_id} ({match.how})", err=True)
     document = run(
         torch,
         device_info,
@@ -626,7 +671,7 @@ def bench(
         planned,
         quick=quick,
         host=host,
-        progress=lambda step: typer.echo(f"  {step} …", err=True),
+        progress=lambda step: click.echo(f"  {step} …", err=True),
     )
     data_dir = data or settings.data_dir()
     path = write(document, out or data_dir / "measurements" / f"{document['id']}.yaml")
@@ -637,50 +682,53 @@ def bench(
         title=f"{document['id']} (median of {document['results'][0]['repetitions']} repetitions)",
     )
     for skipped in document.get("skipped", []):
-        typer.echo(f"not measured: {skipped['name']}: {skipped['reason']}")
+        click.echo(f"not measured: {skipped['name']}: {skipped['reason']}")
     for result in document["results"]:
         if result.get("limitation"):
-            typer.echo(f"limitation of {result['name']}: {result['limitation']}")
+            click.echo(f"limitation of {result['name']}: {result['limitation']}")
     if not path.resolve().is_relative_to(data_dir.resolve()):
-        typer.echo(f"wrote {path}; move it under {data_dir / 'measurements'} to load it with `gpudb build`")
+        click.echo(f"wrote {path}; move it under {data_dir / 'measurements'} to load it with `gpudb build`")
         return
     from gpudb.loader import shown_path
     from gpudb.validate import validate
 
     problems = [p for p in validate(data_dir).problems if p.file == shown_path(path, data_dir)]
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        click.echo(str(problem), err=True)
     if problems:
-        typer.echo(f"Error: wrote {path}, but it does not validate; it will not load until fixed", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"wrote {path}; it validates: load it with `gpudb build`")
+        click.echo(f"Error: wrote {path}, but it does not validate; it will not load until fixed", err=True)
+        raise Exit(1)
+    click.echo(f"wrote {path}; it validates: load it with `gpudb build`")
 
 
 @app.command()
+@click.argument("kind", required=False)
+@click.argument("names", nargs=-1)
+@click.option("--baseline", "-b", help="Ratio and profile plots.")
+@click.option(
+    "--metric",
+    "-m",
+    help="Compute metric (roofline, compute-bandwidth, timeline); metric keys, comma-separated (ratio, "
+    "profile); performance_density or memory_bandwidth_gbs (export-map).",
+)
+@click.option("--out", "-o", type=click.Path(path_type=Path), help="FILE.html, FILE.png or FILE.svg.")
+@click.option("--all", "all_figures", is_flag=True, help="Write the standard set with an index page.")
+@click.option("--out-dir", type=click.Path(path_type=Path), help="Folder for --all.")
+@db_option
 def plot(
-    kind: Annotated[
-        str | None,
-        typer.Argument(help="ratio, export-map, roofline, compute-bandwidth, timeline, profile or measured."),
-    ] = None,
-    names: Annotated[
-        list[str] | None, typer.Argument(help="Chips (default: a sensible set).", show_default=False)
-    ] = None,
-    baseline: Annotated[str | None, typer.Option("--baseline", "-b", help="Ratio and profile plots.")] = None,
-    metric: Annotated[
-        str | None,
-        typer.Option(
-            "--metric",
-            "-m",
-            help="Compute metric (roofline, compute-bandwidth, timeline); metric keys, comma-separated (ratio, "
-            "profile); performance_density or memory_bandwidth_gbs (export-map).",
-        ),
-    ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="FILE.html, FILE.png or FILE.svg.")] = None,
-    all_figures: Annotated[bool, typer.Option("--all", help="Write the standard set with an index page.")] = False,
-    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Folder for --all.")] = None,
-    db: DbOption = None,
+    kind: str | None,
+    names: tuple[str, ...],
+    baseline: str | None,
+    metric: str | None,
+    out: Path | None,
+    all_figures: bool,
+    out_dir: Path | None,
+    db: str | None,
 ) -> None:
     """Draw a comparison with plotly: interactive HTML (offline), or PNG/SVG through the system Chromium.
+
+    KIND: ratio, export-map, roofline, compute-bandwidth, timeline, profile or measured. NAMES: the chips
+    (default: a sensible set).
 
     Example: gpudb plot ratio H200 H20 --out h200-vs-h20.html
     """
@@ -696,25 +744,27 @@ def plot(
             written = plot_files.write_standard_set(figures.standard_set(db), out_dir)
         else:
             plot_files.check_output(out)
-            written = [plot_files.write_figure(figures.make_figure(kind, names, baseline, metric, db), out)]
+            chips = list(names) or None
+            written = [plot_files.write_figure(figures.make_figure(kind, chips, baseline, metric, db), out)]
     except GpudbError as error:
         _fail(error)
     for path in written:
-        typer.echo(str(path))
+        click.echo(str(path))
 
 
 def _usage(message: str) -> None:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(2)
+    click.echo(f"Error: {message}", err=True)
+    raise Exit(2)
 
 
 @app.command()
-def explain(
-    name: Annotated[str, typer.Argument(help="Id, name or alias, e.g. H20.")],
-    metric: Annotated[str, typer.Argument(help="A derived metric key, e.g. tpp.")],
-    db: DbOption = None,
-) -> None:
+@click.argument("name")
+@click.argument("metric")
+@db_option
+def explain(name: str, metric: str, db: str | None) -> None:
     """Show how a derived metric of a chip is computed, with the sources of its inputs.
+
+    NAME: an id, name or alias. METRIC: a derived metric key, e.g. tpp.
 
     Example: gpudb explain h20 tpp
     """
@@ -725,24 +775,25 @@ def explain(
     except GpudbError as error:
         _fail(error)
     value = "missing" if explanation.value is None else f"{_cell(explanation.value)} {explanation.unit}".strip()
-    typer.echo(f"{explanation.label} of {explanation.accelerator_id}: {value}")
-    typer.echo(f"  {explanation.derivation.working}")
+    click.echo(f"{explanation.label} of {explanation.accelerator_id}: {value}")
+    click.echo(f"  {explanation.derivation.working}")
     for item in explanation.inputs:
         published = f"{item.as_published}" + (" with 2:4 sparsity, halved" if item.sparse_in_source else "")
-        typer.echo(
+        click.echo(
             f"  {item.label} = {_cell(item.value)} {item.unit} (published: {published}) — "
             f"{item.source.title}, {item.source.publisher}; {item.source.url}"
         )
 
 
 @app.command("export-status")
-def export_status(
-    name: Annotated[str, typer.Argument(help="Id, name or alias, e.g. H20.")],
-    rule: Annotated[str | None, typer.Option("--rule", "-r", help="One rule id (default: every rule).")] = None,
-    db: DbOption = None,
-    output_format: FormatOption = Format.table,
-) -> None:
+@click.argument("name")
+@click.option("--rule", "-r", help="One rule id (default: every rule).")
+@db_option
+@format_option
+def export_status(name: str, rule: str | None, db: str | None, output_format: Format) -> None:
     """Classify a chip under each export-rule version, showing every threshold comparison.
+
+    NAME: an id, name or alias.
 
     Example: gpudb export-status H20 --rule us-2023-10-advanced-computing
     """
@@ -784,17 +835,16 @@ def export_status(
         _emit(rows, columns, output_format)
         return
     for row in rows:
-        typer.echo(f"{row['rule_id']} ({row['citation']}, {row['status']}): {row['summary']}")
+        click.echo(f"{row['rule_id']} ({row['citation']}, {row['status']}): {row['summary']}")
         for line in row["working"]:
-            typer.echo(f"    {line}")
+            click.echo(f"    {line}")
 
 
 @app.command()
-def claims(
-    claim_id: Annotated[list[str] | None, typer.Option("--id", help="Check only this claim (repeatable).")] = None,
-    db: DbOption = None,
-    output_format: FormatOption = Format.table,
-) -> None:
+@click.option("--id", "claim_ids", multiple=True, help="Check only this claim (repeatable).")
+@db_option
+@format_option
+def claims(claim_ids: tuple[str, ...], db: str | None, output_format: Format) -> None:
     """Check every published claim against the data: the ratio on each metric and a verdict.
 
     Example: gpudb claims --id ifp-2025-12-h200-vs-h20
@@ -802,20 +852,20 @@ def claims(
     from gpudb.claims import claims_frame, run_checks
 
     try:
-        checks = run_checks(claim_id, db)
+        checks = run_checks(list(claim_ids) or None, db)
     except GpudbError as error:
         _fail(error)
     if output_format is not Format.table:
         frame = claims_frame(checks)
         if output_format is Format.csv:
-            typer.echo(frame.to_csv(index=False), nl=False)
+            click.echo(frame.to_csv(index=False), nl=False)
         else:
             records = json.loads(frame.to_json(orient="records", date_format="iso"))
             for record, check in zip(records, checks, strict=True):
                 record["candidates"] = [
                     {"metric": c.metric, "figure": c.figure, "matches": c.matches} for c in check.candidates
                 ]
-            typer.echo(json.dumps(records, indent=2))
+            click.echo(json.dumps(records, indent=2))
         return
     from gpudb.claims import stated_text
 
@@ -823,27 +873,33 @@ def claims(
         claim = check.claim
         by = f" (reported by {claim['reported_by']})" if claim["reported_by"] else ""
         when = claim["date"] or "undated"
-        typer.echo(f'{claim["id"]}: {claim["claimant"]}{by}, {when}: "{claim["quote"]}"')
-        typer.echo(
+        click.echo(f'{claim["id"]}: {claim["claimant"]}{by}, {when}: "{claim["quote"]}"')
+        click.echo(
             f"  stated: {claim['subject_id']} {stated_text(claim)} → {check.verdict.upper()}: {check.explanation}"
         )
-        if claim_id:
+        if claim_ids:
             ratio = claim["stated_ratio"] is not None
             for candidate in check.candidates:
                 mark = "✓" if candidate.matches else " "
-                typer.echo(f"    {mark} {candidate.label}: {_cell(candidate.figure, ratio=ratio)}")
-        typer.echo(f"  source: {claim['source_title']}; {claim['source_url']}")
+                click.echo(f"    {mark} {candidate.label}: {_cell(candidate.figure, ratio=ratio)}")
+        click.echo(f"  source: {claim['source_title']}; {claim['source_url']}")
 
 
 @app.command("export")
-def export_dataset(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write into (created if missing).")],
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="csv, json, parquet (needs pyarrow) or sqlite.")
-    ] = "csv",
-    db: DbOption = None,
-) -> None:
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    default="csv",
+    show_default=True,
+    help="csv, json, parquet (needs pyarrow) or sqlite.",
+)
+@db_option
+def export_dataset(out_dir: Path, output_format: str, db: str | None) -> None:
     """Write the whole dataset (wide and long tables, sources, rules, claims, a data dictionary) to a folder.
+
+    OUT_DIR: the folder, created if missing.
 
     Example: gpudb export release/ --format csv
     """
@@ -854,11 +910,12 @@ def export_dataset(
     except GpudbError as error:
         _fail(error)
     for path in written:
-        typer.echo(str(path))
+        click.echo(str(path))
 
 
 @app.command()
-def cite(data: DataOption = None) -> None:
+@data_option
+def cite(data: Path | None) -> None:
     """Print a BibTeX entry for this release of the dataset (see also CITATION.cff).
 
     Example: gpudb cite >> references.bib
@@ -866,7 +923,7 @@ def cite(data: DataOption = None) -> None:
     from gpudb.release import bibtex
 
     try:
-        typer.echo(bibtex(data))
+        click.echo(bibtex(data))
     except GpudbError as error:
         _fail(error)
 
@@ -879,21 +936,24 @@ def _database_ready(db: str | None) -> str:
     url = db or settings.database_url()
     path = database.sqlite_path(url)
     if path is not None and not path.exists():
-        typer.echo(f"no database at {path}; building it from {settings.data_dir()}", err=True)
+        click.echo(f"no database at {path}; building it from {settings.data_dir()}", err=True)
         database.build(url)
     database.open_for_reading(url)
     return url
 
 
 @app.command()
-def serve(
-    db: DbOption = None,
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
-    workers: Annotated[
-        int, typer.Option("--workers", help="Worker processes (each holds its own cached table).", min=1, max=64)
-    ] = 1,
-) -> None:
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes (each holds its own cached table).",
+)
+def serve(db: str | None, host: str, port: int, workers: int) -> None:
     """Serve the web table, detail, compare, claims and plot pages and the JSON API (read-only).
 
     Example: gpudb serve --port 8000   (then open http://127.0.0.1:8000/)
@@ -917,11 +977,12 @@ def serve(
 
 
 @app.command()
-def site(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write the static site into (created if missing).")],
-    db: DbOption = None,
-) -> None:
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@db_option
+def site(out_dir: Path, db: str | None) -> None:
     """Write the pages as a static site that works from any static host and from file:// with no server.
+
+    OUT_DIR: the folder, created if missing.
 
     Example: gpudb site public/
     """
@@ -931,7 +992,7 @@ def site(
         written = write_site(out_dir, _database_ready(db))
     except GpudbError as error:
         _fail(error)
-    typer.echo(f"wrote {len(written)} files to {out_dir}")
+    click.echo(f"wrote {len(written)} files to {out_dir}")
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ from sqlalchemy import Engine, select
 from gpudb import engines, tables
 from gpudb.errors import AmbiguousNameError, UnknownAcceleratorError
 from gpudb.names import name_key
-from gpudb.public import AcceleratorPublic, SourcePublic, ValuePublic
 
 # the columns of each table, named as the model classes they stand for: the Core clauses of gpudb.tables
 # (reading needs no ORM and no models)
@@ -22,6 +21,8 @@ SpecValue = tables.spec_value.c
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from gpudb.public import AcceleratorPublic, ValuePublic
 
 
 def engine_for(url: str | Engine | None) -> Engine:
@@ -50,6 +51,8 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
 
 def get(name: str, url: str | Engine | None = None) -> AcceleratorPublic:
     """Everything stored about one accelerator, each value with its unit and source."""
+    from gpudb.public import AcceleratorPublic  # pydantic: only the commands that return these shapes load it
+
     engine = engine_for(url)
     accelerator_id = resolve(name, engine)
     with engine.connect() as connection:
@@ -99,6 +102,8 @@ def _values_query():
 
 
 def _value_public(row) -> ValuePublic:
+    from gpudb.public import SourcePublic, ValuePublic
+
     source = None
     if row["source_id"] is not None:
         source = SourcePublic(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from gpudb import measured
 from gpudb.bench import runner, timing

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import gpudb
 from gpudb.cli import app

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import gpudb
 from gpudb.cli import app

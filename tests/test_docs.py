@@ -15,8 +15,8 @@ def test_every_problem_code_is_documented():
 
 def test_every_cli_command_is_in_the_readme():
     readme = (ROOT / "README.md").read_text()
-    commands = [command.name or command.callback.__name__ for command in app.registered_commands]
-    assert [name for name in commands if f"gpudb {name}" not in readme] == []
+    assert len(app.commands) >= 19
+    assert [name for name in app.commands if f"gpudb {name}" not in readme] == []
 
 
 def test_the_readme_quick_start_is_the_ci_command():

@@ -15,7 +15,7 @@ import math
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from gpudb import figures, plot_files, plots
 from gpudb.cli import app

@@ -21,9 +21,9 @@ def test_every_table_of_the_schema_has_a_clause():
     assert sorted(clause.name for clause in tables.ALL) == sorted(SQLModel.metadata.tables)
 
 
-def test_the_read_path_imports_neither_the_orm_nor_the_models():
+def test_the_read_path_imports_neither_the_orm_nor_the_models_nor_pydantic():
     # the point of gpudb.tables: a cold `gpudb compare` or `gpudb show` does not pay for them
-    heavy = ("sqlmodel", "sqlalchemy.orm", "gpudb.models", "pandas", "plotly")
+    heavy = ("sqlmodel", "sqlalchemy.orm", "gpudb.models", "pydantic", "pandas", "plotly")
     code = (
         "import sys; import gpudb.cli, gpudb.comparison, gpudb.query, gpudb.measured, gpudb.devices; "
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"

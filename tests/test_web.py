@@ -12,8 +12,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from gpudb import db
 from gpudb.cli import app as cli_app
