@@ -48,11 +48,15 @@ class ClaimCheck:
 
 
 def stated_text(claim: dict[str, Any]) -> str:
-    """'nearly 6× h20' or 'exactly TPP 15,840'."""
+    """'nearly 6× h20', 'exactly TPP 15,840' or 'exactly Memory bandwidth 3.2 TB/s': the metric by its label."""
     qualifier = claim["qualifier"].replace("-", " ")
     if claim["stated_ratio"] is not None:
         return f"{qualifier} {_fmt(claim['stated_ratio'])}× {claim['baseline_id']}"
-    return f"{qualifier} {claim['stated_metric']} {_fmt(claim['stated_value'])}"
+    label, unit = next(
+        ((label, unit) for key, label, unit, *_ in comparable_metrics() if key == claim["stated_metric"]),
+        (claim["stated_metric"], ""),
+    )
+    return f"{qualifier} {label} {_fmt(claim['stated_value'])} {unit}".rstrip()
 
 
 def matches(figure: float, stated: float, qualifier: str, tolerance: float | None) -> bool:

@@ -217,6 +217,6 @@ def test_export_status_and_claims_commands(run):
     assert (bad_rule.exit_code, bad_rule.stderr) == (2, "Error: unknown rule 'nope'; valid rules: test-thresholds\n")
     claims = run("claims", "--id", "test-x1-tpp")
     assert claims.exit_code == 0
-    assert "  stated: x1 exactly tpp 15,832 → SUPPORTED: supported on TPP 15,832" in claims.stdout.splitlines()
+    assert "  stated: x1 exactly TPP 15,832 → SUPPORTED: supported on TPP 15,832" in claims.stdout.splitlines()
     rows = list(csv.DictReader(io.StringIO(run("claims", "-f", "csv").stdout)))
     assert [(row["id"], row["verdict"], row["metrics"]) for row in rows] == [("test-x1-tpp", "supported", "tpp")]
