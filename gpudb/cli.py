@@ -35,7 +35,7 @@ def _show_version(context: click.Context, _parameter: click.Parameter, value: bo
 
 
 class _Command(click.Command):
-    """A command whose line in `gpudb --help` is its whole first sentence, not cut at 45 characters."""
+    """A command whose line in `gpudb --help` is its whole first paragraph, not cut at 45 characters."""
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return self.short_help or " ".join((self.help or "").split("\n\n")[0].split())
