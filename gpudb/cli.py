@@ -79,15 +79,23 @@ data_option = click.option(
     type=click.Path(path_type=Path),
     help="The data/ folder. Default: $GPUDB_DATA_DIR or this checkout's data/.",
 )
-format_option = click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(Format),
-    default=Format.table,
-    show_default=True,
-    help="Output format.",
-)
+
+
+def output_format_option(formats: type[StrEnum]):
+    """`--format/-f` over the members of `formats`, a table by default."""
+    return click.option(
+        "--format",
+        "-f",
+        "output_format",
+        type=click.Choice(formats),
+        default=formats.table,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+format_option = output_format_option(Format)
+
 # How a metric with no value is shown: why it has none.
 STATUS_WORDS = {"unknown": "missing", "not-supported": "not supported", "not-applicable": "n/a"}
 
@@ -367,15 +375,7 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
     "--measured", is_flag=True, help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published)."
 )
 @db_option
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(CompareFormat),
-    default=CompareFormat.table,
-    show_default=True,
-    help="Output format.",
-)
+@output_format_option(CompareFormat)
 def compare(
     names: tuple[str, ...],
     baseline: str | None,
