@@ -236,6 +236,7 @@ STATUS_NEEDS = {
     "not-supported": ("source", "a 'source' that lists the precisions the chip does support"),
     "not-applicable": ("note", "a 'note' saying why the metric does not apply"),
     "unknown": ("note", "a 'note' saying what was searched"),
+    "not-disclosed": ("note", "a 'note' saying where the vendor was looked for and found silent"),
 }
 VALUE_ONLY_FIELDS = ("unit", "sparsity", "board_gpus")
 

@@ -12,7 +12,10 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_le
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000)]
 
-# Kinds of source: vendor documents (most trustworthy first), then law and government, then others.
+# What a source is, most trustworthy first: the vendor's own documents, law and government, reputable press and
+# analysts (publishers on data/reputable-publishers.yaml), trade blogs and retailers and aggregators, community or
+# generated text, and a figure nobody published (an estimate). "third-party-report" is the pre-tier label, kept
+# only until every source is re-labelled.
 SourceKind = Literal[
     "vendor-datasheet",
     "vendor-product-page",
@@ -20,10 +23,21 @@ SourceKind = Literal[
     "vendor-documentation",
     "primary-legal-text",
     "government-announcement",
+    "reputable-press",
+    "analyst-report",
+    "trade-press",
+    "retailer",
+    "aggregator",
+    "community",
     "third-party-report",
     "estimate",
 ]
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
+
+# How the text was read: in the original, in a faithful copy (an archive, a mirror, a reseller's reproduction of
+# the vendor's table; `read_via` names it), or only as a quotation in another text (`read_via` names that text).
+SourceReading = Literal["original", "copy", "quotation"]
+SOURCE_READINGS: tuple[str, ...] = get_args(SourceReading)
 
 
 class _Strict(BaseModel):
@@ -41,13 +55,18 @@ class SourceEntry(_Strict):
     url: Url = Field(description="Where it can be read.")
     published: date | None = Field(description="Date of the document; null when it carries none.")
     accessed: date = Field(description="When the figures were read from it.")
-    kind: SourceKind = Field(description="How trustworthy: vendor datasheet … estimate.")
+    kind: SourceKind = Field(description="What the source is: vendor datasheet … community text, estimate.")
+    read: SourceReading | None = Field(
+        None, description="How it was read: the original, a faithful copy (named in read_via), or a quotation."
+    )
+    read_via: Text | None = Field(None, description="The copy or the quoting text it was read through.")
     note: Text | None = None
 
 
 # What a metric can be instead of a value: the chip lacks the capability, the metric does not apply, or nobody
 # has published it. Kept apart so that "the A100 has no FP8" never reads as "the A100's FP8 is unknown".
-SpecStatus = Literal["not-supported", "not-applicable", "unknown"]
+# "not-disclosed": the vendor has not published it (distinct from "unknown": published somewhere, not found yet).
+SpecStatus = Literal["not-supported", "not-applicable", "unknown", "not-disclosed"]
 SPEC_STATUSES: tuple[str, ...] = get_args(SpecStatus)
 
 
@@ -60,8 +79,10 @@ class SpecEntry(_Strict):
     )
     unit: Text | None = Field(None, description="Unit of a bare-number value.")
     source: Slug | None = Field(None, description="Id of the source the value is taken from.")
-    sparsity: Literal["dense", "sparse"] | None = Field(
-        None, description="For tensor throughput: whether the source figure was dense or with 2:4 sparsity."
+    sparsity: Literal["dense", "sparse", "unstated"] | None = Field(
+        None,
+        description="For tensor throughput: whether the source figure was dense, with 2:4 sparsity, or the source "
+        "does not say (stored as published and kept out of dense-only comparisons).",
     )
     board_gpus: Annotated[int, Field(ge=2, le=256)] | None = Field(
         None, description="The source figure is for a board of this many GPUs; stored divided by it."
@@ -83,6 +104,10 @@ class AcceleratorFile(_Strict):
     form_factor: Text
     data_center: bool = Field(description="Designed or marketed for data centres.")
     china_specific: bool = Field(description="A variant made for the Chinese market under export rules.")
+    availability: Literal["shipping", "announced"] = Field(
+        "shipping", description="Shipping, or announced and not yet shipping (its figures are the announcement's)."
+    )
+    announced: date | None = Field(None, description="When the part was announced (required when 'announced').")
     note: Text | None = None
     sources: list[Slug] = Field(
         default_factory=list, description="Sources for the identity fields (what the part is, who it is made for)."
