@@ -90,6 +90,11 @@ class SpecEntry(_Strict):
     preferred: bool | None = Field(
         None, description="In a list of values from several sources: this one is used (overrides the choice)."
     )
+    inference: Text | None = Field(
+        None,
+        description="The value is inferred, not stated by the source for this part: the reasoning (e.g. 'same "
+        "GH100 die as the H100').",
+    )
     note: Text | None = None
 
 
