@@ -25,7 +25,7 @@ from gpudb.errors import GpudbError
 def _show_version(context: click.Context, _parameter: click.Parameter, value: bool) -> None:
     if not value or context.resilient_parsing:
         return
-    from gpudb.release import version_text
+    from gpudb.validation.release import version_text
 
     try:
         click.echo(version_text())
@@ -143,7 +143,7 @@ def check(data: Path | None, output_format: Format) -> None:
     Example: gpudb check --data data/
     """
     from gpudb import settings
-    from gpudb.validate import validate
+    from gpudb.validation.run import validate
 
     data_dir = data or settings.data_dir()
     dataset = validate(data_dir)
@@ -180,8 +180,8 @@ def build(db: str | None, data: Path | None) -> None:
 
     Example: gpudb build --db postgresql+psycopg://127.0.0.1/gpudb
     """
-    from gpudb import db as database
     from gpudb.errors import DataValidationError
+    from gpudb.storage import build as database
 
     try:
         result = database.build(db, data)
@@ -205,7 +205,7 @@ def list_accelerators(db: str | None, output_format: Format) -> None:
 
     Example: gpudb list --format csv
     """
-    from gpudb import query
+    from gpudb.storage import query
 
     try:
         rows = query.accelerators(db)
@@ -237,14 +237,14 @@ def show(name: str, db: str | None, output_format: Format) -> None:
 
     Example: gpudb show H200
     """
-    from gpudb import query
+    from gpudb.storage import query
 
     try:
         accelerator = query.get(name, db)
     except GpudbError as error:
         _fail(error)
     if output_format is Format.json:
-        from gpudb import measured
+        from gpudb.analysis import measured
 
         shown = accelerator.model_dump(mode="json")
         shown["measurements"] = measured.measurement_rows(accelerator.id, db)
@@ -304,7 +304,7 @@ def show(name: str, db: str | None, output_format: Format) -> None:
 
 def _show_measurements(accelerator_id: str, db: str | None) -> None:
     """Each `gpudb bench` run of the chip, newest first: its environment, then its figures beside the peaks."""
-    from gpudb import measured
+    from gpudb.analysis import measured
     from gpudb.bench import report
 
     figures = measured.measurement_rows(accelerator_id, db)
@@ -335,7 +335,7 @@ def metrics(output_format: Format) -> None:
 
     Example: gpudb metrics --format json
     """
-    from gpudb.catalogue import METRICS
+    from gpudb.metrics.catalogue import METRICS
 
     rows = [
         {
@@ -356,7 +356,7 @@ def _cell(value: Any, ratio: bool = False, status: str = "unknown") -> str:
     """A number as people read it; no value as 'missing', 'not supported' or 'n/a' (never 0)."""
     if value is None or (isinstance(value, float) and value != value):
         return STATUS_WORDS.get(status, "missing")
-    from gpudb.metrics import _fmt
+    from gpudb.metrics.derived import _fmt
 
     return f"{_fmt(value)}×" if ratio else _fmt(value)
 
@@ -390,7 +390,7 @@ def compare(
 
     Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured
     """
-    from gpudb.comparison import compare_rows
+    from gpudb.analysis.comparison import compare_rows
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
     try:
@@ -457,7 +457,7 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
 
     Example: gpudb conflicts --threshold 5
     """
-    from gpudb.coverage import conflicts as find_conflicts
+    from gpudb.analysis.completeness import conflicts as find_conflicts
 
     try:
         found = find_conflicts(threshold / 100, db)
@@ -500,8 +500,8 @@ def coverage(db: str | None, output_format: Format) -> None:
     The table has a row per accelerator and a summary per metric; csv and json give every accelerator-metric cell.
     Example: gpudb coverage --format csv
     """
-    from gpudb.coverage import VENDOR_KINDS, missing_core
-    from gpudb.coverage import coverage as cells_of
+    from gpudb.analysis.completeness import VENDOR_KINDS, missing_core
+    from gpudb.analysis.completeness import coverage as cells_of
 
     try:
         cells = cells_of(db)
@@ -557,7 +557,7 @@ def device(name: str, memory_gb: float | None, db: str | None) -> None:
 
     Example: gpudb device "NVIDIA H20" --memory-gb 96
     """
-    from gpudb.devices import lookup_device
+    from gpudb.analysis.devices import lookup_device
 
     try:
         match = lookup_device(name, memory_gb, db)
@@ -588,13 +588,13 @@ def peak(name: str, precision: str, db: str | None) -> None:
 
     Example: gpudb peak H100 --precision bf16
     """
-    from gpudb.devices import peak_flops
+    from gpudb.analysis.devices import peak_flops
 
     try:
         found = peak_flops(name, precision, db)
     except GpudbError as error:
         _fail(error)
-    from gpudb.metrics import _fmt
+    from gpudb.metrics.derived import _fmt
 
     unit = "OP/s" if found.precision == "int8" else "FLOP/s"
     halved = " (published 2:4 sparse, halved)" if found.sparse_in_source else ""
@@ -657,7 +657,7 @@ def bench(
     try:
         match = match_accelerator(device_info, db, accelerator, choose if sys.stdin.isatty() else None)
         planned = plan(match.accelerator_id, db)
-        from gpudb import query
+        from gpudb.storage import query
 
         published = query.numeric_values([match.accelerator_id], db)[match.accelerator_id]
     except GpudbError as error:
@@ -689,8 +689,8 @@ def bench(
     if not path.resolve().is_relative_to(data_dir.resolve()):
         click.echo(f"wrote {path}; move it under {data_dir / 'measurements'} to load it with `gpudb build`")
         return
-    from gpudb.loader import shown_path
-    from gpudb.validate import validate
+    from gpudb.validation.loader import shown_path
+    from gpudb.validation.run import validate
 
     problems = [p for p in validate(data_dir).problems if p.file == shown_path(path, data_dir)]
     for problem in problems:
@@ -737,7 +737,8 @@ def plot(
             _usage("--all writes the standard set: give --out-dir DIR and no kind, chips or --out")
     elif not kind or not out:
         _usage("give a plot kind and --out FILE (or --all --out-dir DIR)")
-    from gpudb import figures, plot_files
+    from gpudb.plots import files as plot_files
+    from gpudb.plots import frames as figures
 
     try:
         if all_figures:
@@ -768,7 +769,7 @@ def explain(name: str, metric: str, db: str | None) -> None:
 
     Example: gpudb explain h20 tpp
     """
-    from gpudb.explanation import explain as explain_metric
+    from gpudb.analysis.explanation import explain as explain_metric
 
     try:
         explanation = explain_metric(name, metric, db)
@@ -799,8 +800,8 @@ def export_status(name: str, rule: str | None, db: str | None, output_format: Fo
     """
     from dataclasses import asdict
 
-    from gpudb import query
-    from gpudb.export_rules import export_status as classify_chip
+    from gpudb.analysis.export_controls import export_status as classify_chip
+    from gpudb.storage import query
 
     try:
         results = classify_chip(name, rule, db)
@@ -849,7 +850,7 @@ def claims(claim_ids: tuple[str, ...], db: str | None, output_format: Format) ->
 
     Example: gpudb claims --id ifp-2025-12-h200-vs-h20
     """
-    from gpudb.claims import claims_frame, run_checks
+    from gpudb.analysis.claims import claims_frame, run_checks
 
     try:
         checks = run_checks(list(claim_ids) or None, db)
@@ -867,7 +868,7 @@ def claims(claim_ids: tuple[str, ...], db: str | None, output_format: Format) ->
                 ]
             click.echo(json.dumps(records, indent=2))
         return
-    from gpudb.claims import stated_text
+    from gpudb.analysis.claims import stated_text
 
     for check in checks:
         claim = check.claim
@@ -903,7 +904,7 @@ def export_dataset(out_dir: Path, output_format: str, db: str | None) -> None:
 
     Example: gpudb export release/ --format csv
     """
-    from gpudb.export import export
+    from gpudb.dataset_export import export
 
     try:
         written = export(out_dir, output_format, db)
@@ -920,7 +921,7 @@ def cite(data: Path | None) -> None:
 
     Example: gpudb cite >> references.bib
     """
-    from gpudb.release import bibtex
+    from gpudb.validation.release import bibtex
 
     try:
         click.echo(bibtex(data))
@@ -930,8 +931,8 @@ def cite(data: Path | None) -> None:
 
 def _database_ready(db: str | None) -> str:
     """The database URL to serve, built from data/ first when the embedded SQLite file is missing."""
-    from gpudb import db as database
     from gpudb import settings
+    from gpudb.storage import build as database
 
     url = db or settings.database_url()
     path = database.sqlite_path(url)

@@ -36,7 +36,7 @@ def several_data(minimal_data: Path) -> Path:
 @pytest.fixture
 def several_db(several_data: Path, database_url: str) -> str:
     """several_data built into a database on each backend."""
-    from gpudb.db import build
+    from gpudb.storage.build import build
 
     build(database_url, several_data)
     return database_url
@@ -45,7 +45,7 @@ def several_db(several_data: Path, database_url: str) -> str:
 @pytest.fixture(scope="session")
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The real data/ built once per test session into SQLite."""
-    from gpudb.db import build
+    from gpudb.storage.build import build
 
     url = f"sqlite:///{tmp_path_factory.mktemp('real') / 'gpudb.sqlite'}"
     build(url, REAL_DATA)

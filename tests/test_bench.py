@@ -16,13 +16,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from gpudb import measured
+from gpudb.analysis import measured
+from gpudb.analysis.comparison import compare_rows
 from gpudb.bench import runner, timing
 from gpudb.bench.device import DeviceInfo
 from gpudb.cli import app
-from gpudb.comparison import compare_rows
-from gpudb.db import build
-from gpudb.validate import validate
+from gpudb.storage.build import build
+from gpudb.validation.run import validate
 
 torch = pytest.importorskip("torch")  # the test extra installs the CPU build
 
@@ -107,7 +107,7 @@ def test_a_device_with_another_sm_count_is_refused(real_db):
 
 
 def test_an_ambiguous_device_is_refused_without_a_terminal_and_asked_with_one(real_db, monkeypatch):
-    from gpudb.devices import DeviceMatch
+    from gpudb.analysis.devices import DeviceMatch
 
     both = DeviceMatch("NVIDIA H200", None, "ambiguous", ["h200-nvl", "h200-sxm"])
     monkeypatch.setattr(runner, "lookup_device", lambda *args: both)
@@ -329,7 +329,7 @@ def test_no_gpu_is_one_line_and_exit_5(real_db):
 
 
 def test_importing_gpudb_never_imports_torch():
-    modules = "gpudb, gpudb.cli, gpudb.measured, gpudb.comparison, gpudb.bench.runner, gpudb.web.app"
+    modules = "gpudb, gpudb.cli, gpudb.analysis.measured, gpudb.analysis.comparison, gpudb.bench.runner, gpudb.web.app"
     code = f"import sys, {modules}; print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

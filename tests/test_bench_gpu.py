@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from gpudb.cli import app
-from gpudb.validate import validate
+from gpudb.validation.run import validate
 
 torch = pytest.importorskip("torch")
 pytestmark = [
@@ -31,7 +31,7 @@ def test_a_quick_run_measures_the_gpu_it_runs_on(real_db: str, tmp_path: Path):
     figures = {result["name"]: result for result in document["results"]}
     assert {"matmul-bf16", "matmul-fp32", "copy", "read"} <= set(figures)
     # a real run reaches a good share of the datasheet's dense BF16 peak and of the memory bandwidth, never past it
-    from gpudb import query
+    from gpudb.storage import query
 
     published = query.numeric_values([document["accelerator"]], real_db)[document["accelerator"]]
     bf16 = figures["matmul-bf16"]["median"] / published["bf16_dense_tflops"]

@@ -1,7 +1,7 @@
 """The build's fast paths give exactly what the plain ones give.
 
-YAML built straight from libyaml's nodes against gpudb.loader's reference _LineLoader (values, types and every
-line), rows written as tuples or with COPY against SQLAlchemy's ordinary insert, and the paused cycle collector.
+YAML built straight from libyaml's nodes against gpudb.validation.loader's reference _LineLoader (values, types and
+every line), rows written as tuples or with COPY against SQLAlchemy's ordinary insert, and the paused cycle collector.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ import pytest
 import yaml
 from sqlalchemy import inspect, select
 
-from gpudb import bulk_write, db, loader
 from gpudb.errors import DatabaseError
-from gpudb.gc_pause import paused_gc
-from gpudb.validate import validate
+from gpudb.speed import bulk_write
+from gpudb.speed.gc_pause import paused_gc
+from gpudb.storage import build as db
+from gpudb.validation import loader
+from gpudb.validation.run import validate
 
 ROOT = Path(__file__).parent.parent
 YAML_FILES = sorted(p for folder in (ROOT / "data", ROOT / "tests" / "fixtures") for p in folder.rglob("*.y*ml"))

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gpudb.checks import CHECKS
 from gpudb.problems import CODES
-from gpudb.validate import validate
+from gpudb.validation.checks.accelerators import CHECKS
+from gpudb.validation.run import validate
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 X1 = "data/accelerators/acme/x1.yaml"

@@ -7,9 +7,9 @@ import math
 import pytest
 
 import gpudb
-from gpudb import db
+from gpudb.analysis.export_controls import classify
 from gpudb.errors import InvalidArgumentError
-from gpudb.export_rules import classify
+from gpudb.storage import build as db
 
 # A second fictional chip: the H20's published figures, so ratios against x1 (the H200's) are the mission's ratios.
 X2 = """id: x2

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 import gpudb
+from gpudb.analysis.completeness import conflicts, coverage, missing_core
 from gpudb.cli import app
-from gpudb.coverage import conflicts, coverage, missing_core
-from gpudb.db import build
-from gpudb.validate import validate
+from gpudb.storage.build import build
+from gpudb.validation.run import validate
 
 
 @pytest.fixture

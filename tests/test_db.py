@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from gpudb import db, query
 from gpudb.errors import DatabaseError, DataValidationError
-from gpudb.models import SpecValue
+from gpudb.storage import build as db
+from gpudb.storage import query
+from gpudb.storage.models import SpecValue
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 

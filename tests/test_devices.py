@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 import gpudb
+from gpudb.analysis.devices import DeviceMatch, UnknownDeviceError, UnsupportedPrecisionError
 from gpudb.cli import app
-from gpudb.devices import DeviceMatch, UnknownDeviceError, UnsupportedPrecisionError
 from gpudb.errors import InvalidArgumentError
-from gpudb.validate import validate
+from gpudb.validation.run import validate
 
 
 @pytest.fixture

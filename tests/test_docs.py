@@ -29,7 +29,7 @@ def test_the_contributing_worked_example_validates(minimal_data):
     """The source and chip in CONTRIBUTING.md, added to the minimal data, pass every check."""
     import re
 
-    from gpudb.validate import validate
+    from gpudb.validation.run import validate
 
     blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "CONTRIBUTING.md").read_text(), re.DOTALL)
     source, chip = blocks

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import gpudb
 from gpudb.cli import app
-from gpudb.export import export
+from gpudb.dataset_export import export
 
 
 @pytest.fixture

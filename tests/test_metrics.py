@@ -2,7 +2,7 @@
 
 import pytest
 
-from gpudb.metrics import DERIVED, derive, tpp
+from gpudb.metrics.derived import DERIVED, derive, tpp
 
 # NVIDIA's H20 figures as published (dense): FP8 296, BF16/FP16 148, TF32 74, FP32 44, FP64 1 TFLOPS, INT8 296 TOPS,
 # 96 GB at 4.0 TB/s, 400 W; GH100 die 814 mm².
@@ -61,7 +61,7 @@ def test_derived_values_by_hand():
 
 
 def test_h100_equivalents_state_their_base():
-    from gpudb.metrics import h100_equivalents
+    from gpudb.metrics.derived import h100_equivalents
 
     result = h100_equivalents(H20, H100)
     assert result.value == pytest.approx(2368 / 15832)  # 0.1496
@@ -85,7 +85,7 @@ def test_missing_inputs_give_missing_values_with_the_reason():
 
 
 def test_a_card_without_a_chip_to_chip_link_is_judged_on_its_pcie_link():
-    from gpudb.export_rules import rule_inputs
+    from gpudb.analysis.export_controls import rule_inputs
 
     value, working = rule_inputs({"pcie_bandwidth_gbs": 64.0}, {"interconnect_bandwidth_gbs": "not-applicable"})[
         "interconnect_bandwidth_gbs"

@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gpudb import figures, plot_files, plots
 from gpudb.cli import app
-from gpudb.db import build
 from gpudb.errors import DatabaseError, GpudbError, InvalidArgumentError, UnknownAcceleratorError
-from gpudb.plot_style import OKABE_ITO
+from gpudb.plots import figures as plots
+from gpudb.plots import files as plot_files
+from gpudb.plots import frames as figures
+from gpudb.plots.style import OKABE_ITO
+from gpudb.storage.build import build
 
 SEVERAL = Path(__file__).parent / "fixtures" / "several-values"
 REAL_DATA = Path(__file__).parent.parent / "data"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gpudb import figures
 from gpudb.cli import app
+from gpudb.plots import frames as figures
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def written(tmp_path_factory) -> Path:
     gets the hand-written H100 run of tests/fixtures/measurements, so that the `measured` figure is drawn too."""
     import shutil
 
-    from gpudb.db import build
+    from gpudb.storage.build import build
 
     folder = tmp_path_factory.mktemp("figures")
     data = folder / "data"

@@ -7,8 +7,9 @@ import math
 import pytest
 
 import gpudb
-from gpudb import db, query
 from gpudb.errors import AmbiguousNameError, UnknownAcceleratorError
+from gpudb.storage import build as db
+from gpudb.storage import query
 
 X2 = """id: x2
 vendor: Acme

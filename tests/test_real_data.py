@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gpudb import query
-from gpudb.validate import validate
+from gpudb.storage import query
+from gpudb.validation.run import validate
 
 REAL_DATA = Path(__file__).parent.parent / "data"
 
@@ -133,7 +133,7 @@ RULE_ORDER = [
 
 @pytest.mark.parametrize("chip", sorted(EXPECTED_STATUS))
 def test_every_mission_chip_under_every_rule(real_db, chip):
-    from gpudb.export_rules import export_status
+    from gpudb.analysis.export_controls import export_status
 
     results = export_status(chip, url=real_db)
     assert [r.rule_id for r in results] == RULE_ORDER
@@ -144,7 +144,7 @@ def test_every_mission_chip_under_every_rule(real_db, chip):
 
 
 def test_the_h20_working_shows_why_it_escaped_the_2023_rule(real_db):
-    from gpudb.export_rules import export_status
+    from gpudb.analysis.export_controls import export_status
 
     (result,) = export_status("H20", rule="us-2023-10-advanced-computing", url=real_db)
     assert "3A090.b.1: TPP 2,368 >= 2,400? no" in result.working
@@ -152,7 +152,7 @@ def test_the_h20_working_shows_why_it_escaped_the_2023_rule(real_db):
 
 
 def test_h200_vs_h20_names_its_metric(real_db):
-    from gpudb.comparison import compare
+    from gpudb.analysis.comparison import compare
 
     frame = compare(["H200", "H20"], url=real_db).set_index("metric")
     ratio = frame["h200-sxm/h20"]
@@ -186,7 +186,7 @@ EXPECTED_VERDICTS = {
 
 
 def test_each_published_claim_gets_its_verdict(real_db):
-    from gpudb.claims import check_claims
+    from gpudb.analysis.claims import check_claims
 
     frame = check_claims(url=real_db).set_index("id")
     assert {claim: (row.verdict, row.metrics) for claim, row in frame.iterrows()} == EXPECTED_VERDICTS
@@ -199,7 +199,7 @@ def test_each_published_claim_gets_its_verdict(real_db):
 def test_every_device_name_in_the_table_maps_to_its_accelerator(real_db):
     import yaml
 
-    from gpudb.devices import lookup_device
+    from gpudb.analysis.devices import lookup_device
 
     entries = yaml.safe_load((REAL_DATA / "device-names.yaml").read_text())
     assert len(entries) >= 4
@@ -210,7 +210,7 @@ def test_every_device_name_in_the_table_maps_to_its_accelerator(real_db):
 
 
 def test_real_driver_strings_of_the_mission_chips(real_db):
-    from gpudb.devices import lookup_device
+    from gpudb.analysis.devices import lookup_device
 
     assert lookup_device("NVIDIA H100 80GB HBM3", url=real_db).accelerator_id == "h100-sxm"
     assert lookup_device("NVIDIA H200", url=real_db).accelerator_id == "h200-sxm"
@@ -219,7 +219,7 @@ def test_real_driver_strings_of_the_mission_chips(real_db):
 
 
 def test_every_accelerator_has_the_core_metrics_or_says_why_not(real_db):
-    from gpudb.coverage import coverage, missing_core
+    from gpudb.analysis.completeness import coverage, missing_core
 
     assert missing_core(coverage(real_db)) == {}
 
@@ -254,7 +254,7 @@ def test_precisions_a_chip_lacks_are_not_supported_rather_than_unknown(real_db):
 
 
 def test_china_variants_against_the_2022_interconnect_line(real_db):
-    from gpudb.export_rules import export_status
+    from gpudb.analysis.export_controls import export_status
 
     rule = "us-2022-10-advanced-computing"
     # A100: TPP 624 × 8 = 4,992 ≥ 4,800 and NVLink 600 GB/s ≥ 600 → controlled; the A800 (400 GB/s) is not.

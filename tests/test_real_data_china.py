@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from gpudb import query
-from gpudb.coverage import conflicts, coverage, missing_core
+from gpudb.analysis.completeness import conflicts, coverage, missing_core
+from gpudb.storage import query
 
 CHINESE_CHIPS = ("ascend-910b", "ascend-910c", "mlu590")
 
@@ -80,7 +80,7 @@ def test_the_910c_throughput_reports_are_kept_side_by_side(real_db):
 
 
 def test_tpp_of_the_huawei_chips(real_db):
-    from gpudb.explanation import explain
+    from gpudb.analysis.explanation import explain
 
     # 910C: 752 dense FP16/BF16 TFLOPS × 16 = 12,032, the figure the Institute for Progress gives (Reuters).
     assert explain("ascend-910c", "tpp", real_db).value == 12032
@@ -90,7 +90,7 @@ def test_tpp_of_the_huawei_chips(real_db):
 
 
 def test_the_910b_under_the_2023_rule(real_db):
-    from gpudb.export_rules import export_status
+    from gpudb.analysis.export_controls import export_status
 
     (result,) = export_status("ascend-910b", "us-2023-10-advanced-computing", real_db)
     # TPP 5,648 ≥ 4,800 → 3A090.a.1; performance density 5,648 / 665.61 mm² = 8.49

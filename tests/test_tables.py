@@ -1,12 +1,12 @@
-"""The read path's Core clauses (gpudb.tables) match the schema of record (gpudb.models) exactly."""
+"""The read path's Core clauses (gpudb.storage.tables) match the schema of record (gpudb.storage.models) exactly."""
 
 import subprocess
 import sys
 
 import pytest
 
-from gpudb import tables
-from gpudb.models import SQLModel
+from gpudb.storage import tables
+from gpudb.storage.models import SQLModel
 
 
 @pytest.mark.parametrize("clause", tables.ALL, ids=lambda clause: clause.name)
@@ -22,10 +22,11 @@ def test_every_table_of_the_schema_has_a_clause():
 
 
 def test_the_read_path_imports_neither_the_orm_nor_the_models_nor_pydantic():
-    # the point of gpudb.tables: a cold `gpudb compare` or `gpudb show` does not pay for them
-    heavy = ("sqlmodel", "sqlalchemy.orm", "gpudb.models", "pydantic", "pandas", "plotly")
+    # the point of gpudb.storage.tables: a cold `gpudb compare` or `gpudb show` does not pay for them
+    heavy = ("sqlmodel", "sqlalchemy.orm", "gpudb.storage.models", "pydantic", "pandas", "plotly")
     code = (
-        "import sys; import gpudb.cli, gpudb.comparison, gpudb.query, gpudb.measured, gpudb.devices; "
+        "import sys; import gpudb.cli, gpudb.analysis.comparison, gpudb.storage.query, gpudb.analysis.measured, "
+        "gpudb.analysis.devices; "
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

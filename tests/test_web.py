@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from gpudb import db
 from gpudb.cli import app as cli_app
+from gpudb.storage import build as db
 from gpudb.web import create_app
 
 # A second fictional chip beside the fixture's x1: its figures mirror the H20 (TPP 2,368), so x1 ÷ x2 = 6.69× as

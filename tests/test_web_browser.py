@@ -220,8 +220,8 @@ def test_static_site_from_file(database, tmp_path, watched):
 
 def test_a_plot_file_opens_offline_with_a_rendered_plot(database, tmp_path, watched):
     """`gpudb plot` HTML: plotly.js embedded, drawn from file:// with nothing fetched from the network."""
-    from gpudb.figures import make_figure
-    from gpudb.plot_files import write_figure
+    from gpudb.plots.files import write_figure
+    from gpudb.plots.frames import make_figure
 
     path = write_figure(make_figure("export-map", url=database), tmp_path / "export-map.html")
     watched.page.goto(path.as_uri())

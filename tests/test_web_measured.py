@@ -13,9 +13,9 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from gpudb.db import build
 from gpudb.errors import InvalidArgumentError
-from gpudb.figures import make_figure, standard_set
+from gpudb.plots.frames import make_figure, standard_set
+from gpudb.storage.build import build
 from gpudb.web import create_app
 
 ROOT = Path(__file__).parent.parent

@@ -12,7 +12,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from gpudb.release import read_release
+from gpudb.validation.release import read_release
 from gpudb.web.app import create_app
 
 COLUMNS = "fp8_dense_tflops,fp4_dense_tflops,pcie_generation,memory_bandwidth_tbs"

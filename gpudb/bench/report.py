@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gpudb.catalogue import METRICS_BY_KEY
+from gpudb.metrics.catalogue import METRICS_BY_KEY
 
 
 def percent(fraction: float | None) -> str:
@@ -16,7 +16,7 @@ def figure(value: float | None) -> str:
     """A measured or published figure as people read it (4 significant digits, no '.0')."""
     if value is None:
         return ""
-    from gpudb.metrics import _fmt
+    from gpudb.metrics.derived import _fmt
 
     return _fmt(float(f"{value:.4g}"))
 

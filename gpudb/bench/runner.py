@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Engine
 
-from gpudb import query
+from gpudb.analysis.devices import PRECISIONS, lookup_device
 from gpudb.bench.device import DeviceInfo, environment
 from gpudb.bench.kernels import (
     FULL_SHAPES,
@@ -27,9 +27,9 @@ from gpudb.bench.kernels import (
     measure_matmul,
 )
 from gpudb.bench.timing import FULL, QUICK, Settings
-from gpudb.catalogue import METRICS_BY_KEY
-from gpudb.devices import PRECISIONS, lookup_device
 from gpudb.errors import GpudbError
+from gpudb.metrics.catalogue import METRICS_BY_KEY
+from gpudb.storage import query
 
 # Precisions measured, in order; FP64 is set against the tensor-core peak where the chip has one (cuBLAS DGEMM
 # runs on FP64 tensor cores from the A100 on), else against the vector peak.

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from gpudb import query
+from gpudb.storage import query
 from gpudb.web import data
 from gpudb.web.errors import ParameterError, not_allowed
 from gpudb.web.pages import params_of
@@ -240,7 +240,7 @@ def download_table(
 
 def database_tables(url: Any) -> dict[str, list[dict[str, Any]]]:
     """Every table of the database as records (cached per build), as `gpudb export` writes them."""
-    from gpudb.export import tables
+    from gpudb.dataset_export import tables
 
     engine = query.engine_for(url)
     snap = snapshot(engine)

@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from gpudb import query
 from gpudb.errors import InvalidArgumentError
-from gpudb.metrics import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.storage import query
 from gpudb.web import figures_bridge, measured_view
 from gpudb.web.errors import ParameterError
 from gpudb.web.params import Params, TableState, check_names, single, table_state, values
@@ -264,8 +264,8 @@ def _jsonable(value: Any) -> Any:
 def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     """The detail page: identity, every value with its source, derived metrics with their working and inputs,
     export status under every rule with the working, the claims that mention the chip, and its plots."""
-    from gpudb.claims import run_checks
-    from gpudb.export_rules import export_status
+    from gpudb.analysis.claims import run_checks
+    from gpudb.analysis.export_controls import export_status
 
     engine = query.engine_for(url)
     chip = query.get(name, engine)
@@ -332,7 +332,7 @@ def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
 
 
 def _claim(check) -> dict[str, Any]:
-    from gpudb.claims import stated_text
+    from gpudb.analysis.claims import stated_text
 
     c = check.claim
     return {
@@ -359,7 +359,7 @@ def _claim(check) -> dict[str, Any]:
 
 def claims(url: str | Engine | None, params: Params | None = None) -> dict[str, Any]:
     """Every published claim with its verdict and the metric(s) it rests on."""
-    from gpudb.claims import run_checks
+    from gpudb.analysis.claims import run_checks
 
     check_names(params or {}, ("verdict",))
     verdict = single(params or {}, "verdict")
@@ -377,7 +377,7 @@ COMPARE_PARAMETERS = ("ids", "baseline", "metrics")
 
 def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
     """The compare page: chips (by id, name or alias), the baseline, one row per metric, and the ratio plot."""
-    from gpudb.comparison import compare_rows
+    from gpudb.analysis.comparison import compare_rows
 
     engine = query.engine_for(url)
     check_names(params, COMPARE_PARAMETERS)
@@ -432,9 +432,9 @@ def chip_ids(url: str | Engine | None) -> list[str]:
 
 def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str, Any]:
     """What each chip has and how well sourced (a row per chip, a cell per metric), and where sources disagree."""
-    from gpudb.catalogue import METRICS
-    from gpudb.coverage import VENDOR_KINDS, conflicts, missing_core
-    from gpudb.coverage import coverage as cells_of
+    from gpudb.analysis.completeness import VENDOR_KINDS, conflicts, missing_core
+    from gpudb.analysis.completeness import coverage as cells_of
+    from gpudb.metrics.catalogue import METRICS
 
     check_names(params or {}, ())
     engine = query.engine_for(url)

@@ -1,4 +1,4 @@
-"""The figures of gpudb.figures as JSON for the pages: each {slug, title, figure} (figure: plotly's JSON, or None
+"""The figures of gpudb.plots.frames as JSON for the pages: each {slug, title, figure} (figure: plotly's JSON, or None
 with a reason when the figure cannot be drawn). The web never draws figures itself."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from gpudb.errors import GpudbError
 
 def _load():
     try:
-        from gpudb import figures
+        from gpudb.plots import frames as figures
     except ImportError:
         return None
     return figures

@@ -1,5 +1,5 @@
 """The detail page's measured section: each `gpudb bench` run of a chip, its environment and its figures beside
-the published peaks (gpudb.measured), as JSON-ready dicts."""
+the published peaks (gpudb.analysis.measured), as JSON-ready dicts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from gpudb import measured
+from gpudb.analysis import measured
 
 FIGURE_KEYS = ["name", "metric", "label", "precision", "unit", "median", "best", "spread_pct", "repetitions"]
 FIGURE_KEYS += ["shape", "size_bytes", "method", "limitation", "published", "published_source", "published_url"]

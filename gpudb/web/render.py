@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from markupsafe import Markup
 
-from gpudb.metrics import _fmt
+from gpudb.metrics.derived import _fmt
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -112,7 +112,7 @@ def release() -> dict[str, str]:
     """The data release shown in every page's footer: version, date, licence (data/dataset.yaml)."""
     from gpudb import __version__
     from gpudb.errors import GpudbError
-    from gpudb.release import read_release
+    from gpudb.validation.release import read_release
 
     try:
         found = read_release()

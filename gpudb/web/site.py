@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from gpudb import query
 from gpudb.errors import GpudbError
+from gpudb.storage import query
 from gpudb.web import api, data
 from gpudb.web.render import STATIC, StaticLinks, render
 from gpudb.web.snapshot import COLUMNS, OUTCOMES

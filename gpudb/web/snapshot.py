@@ -9,10 +9,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gpudb import query
-from gpudb.catalogue import METRICS
-from gpudb.export_rules import classify
-from gpudb.metrics import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.analysis.export_controls import classify
+from gpudb.metrics.catalogue import METRICS
+from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.storage import query
 
 if TYPE_CHECKING:
     import pandas as pd

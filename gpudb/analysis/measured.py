@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, and_, select
 
-from gpudb import query, tables
+from gpudb.storage import query, tables
 
 # the columns of each table, named as the model classes they stand for (reading needs no ORM and no models)
 MeasuredValue, Measurement, Metric = tables.measured_value.c, tables.measurement.c, tables.metric.c

@@ -1,6 +1,6 @@
 """How gpudb's figures look and what they say on hover: the vendor colours (Okabe–Ito), labels and units, number
 formats, hover text with sources, the notes naming chips left out, and the shared scatter and 1×-line helpers.
-gpudb.plots draws the figures with these; nothing here reads the database or writes files."""
+gpudb.plots.figures draws the figures with these; nothing here reads the database or writes files."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from gpudb.catalogue import METRICS_BY_KEY
-from gpudb.metrics import DERIVED_BY_KEY
+from gpudb.metrics.catalogue import METRICS_BY_KEY
+from gpudb.metrics.derived import DERIVED_BY_KEY
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")

@@ -1,6 +1,6 @@
 """Checks of accelerator and source files: their shape, every value in its canonical unit, and the registered checks.
 
-Every problem is collected (none stops the others); gpudb.validate runs it all.
+Every problem is collected (none stops the others); gpudb.validation.run runs it all.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from gpudb.catalogue import METRICS_BY_KEY, Metric, closest_metric
-from gpudb.loader import Document, LineDict, LineList, line_of, lines_of
+from gpudb.metrics.catalogue import METRICS_BY_KEY, Metric, closest_metric
 from gpudb.names import name_key
 from gpudb.problems import Problem
-from gpudb.schema import AcceleratorFile, ClaimEntry, DeviceNameEntry, RuleFile, SourceEntry, SpecEntry
 from gpudb.units import UnitProblem, to_canonical
+from gpudb.validation.loader import Document, LineDict, LineList, line_of, lines_of
+from gpudb.validation.schema import AcceleratorFile, ClaimEntry, DeviceNameEntry, RuleFile, SourceEntry, SpecEntry
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -91,8 +91,8 @@ class Dataset:
     rules: list[Located[RuleFile]] = field(default_factory=list)
     claims: list[Located[ClaimEntry]] = field(default_factory=list)
     device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
-    measurements: list[Any] = field(default_factory=list)  # gpudb.checks_measurements.MeasurementRecord
-    # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.preference
+    measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
+    # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
     # ids named by accelerator file names, read or not: a broken chip file must not make every claim on it fail too
     accelerator_file_ids: set[str] = field(default_factory=set)

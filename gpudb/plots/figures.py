@@ -1,5 +1,5 @@
-"""Figures: a frame in, a plotly Figure out. No SQL and no files here (gpudb.figures builds the frames,
-gpudb.plot_files writes them).
+"""Figures: a frame in, a plotly Figure out. No SQL and no files here (gpudb.plots.frames builds the frames,
+gpudb.plots.files writes them).
 
 Frames:
 - *points*: one row per chip (index: id) with `name`, `vendor`, `china_specific`, metric columns in canonical units
@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from gpudb.plot_style import (
+from gpudb.plots.style import (
     DASHES,
     OVERLAY_FILL,
     OVERLAY_LINE,
@@ -220,7 +220,8 @@ def export_map(
     colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """TPP (log axis) against `y` — performance density (TPP per mm²) or memory bandwidth (GB/s) — with the
-    regions of `rule` (a rule version from gpudb.query.rules) shaded at its numbers, and optionally the regions of
+    regions of `rule` (a rule version from gpudb.storage.query.rules) shaded at its numbers, and optionally
+    the regions of
     a second rule (`overlay`, e.g. the January 2026 case-by-case box) outlined in blue. Each chip a labelled point."""
     shown, notes = complete(points, ["tpp", y])
     regions = rule_regions(rule["paragraphs"], "tpp", y)
@@ -353,7 +354,7 @@ def measured_vs_published(
     measured: pd.DataFrame, points: pd.DataFrame | None = None, colours: Mapping[str, str] | None = None
 ) -> go.Figure:
     """Each chip's newest `gpudb bench` figures as a share of the published peak (100% = the datasheet), one bar
-    per measurement, labelled "measured / published unit". `measured`: rows of gpudb.measured.measurement_rows
+    per measurement, labelled "measured / published unit". `measured`: rows of gpudb.analysis.measured.measurement_rows
     (one run per chip), with a published value; a figure without one is named in a note."""
     chips = list(dict.fromkeys(measured["accelerator_id"]))
     styles = chip_styles(chips, points, colours)

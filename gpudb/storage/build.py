@@ -1,4 +1,4 @@
-"""The atomic build: data/ (validated) → database. Opening a database for reading is gpudb.engines."""
+"""The atomic build: data/ (validated) → database. Opening a database for reading is gpudb.storage.engines."""
 
 from __future__ import annotations
 
@@ -15,15 +15,16 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
-from gpudb import bulk_write, settings
-from gpudb.catalogue import METRICS
-from gpudb.engines import create, open_for_reading, shown, sqlite_path
+from gpudb import settings
 from gpudb.errors import DatabaseError, DataValidationError
-from gpudb.gc_pause import with_paused_gc
-from gpudb.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
+from gpudb.metrics.catalogue import METRICS
+from gpudb.speed import bulk_write
+from gpudb.speed.gc_pause import with_paused_gc
+from gpudb.storage.engines import create, open_for_reading, shown, sqlite_path
+from gpudb.storage.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
 
 if TYPE_CHECKING:
-    from gpudb.checks import Dataset
+    from gpudb.validation.checks.accelerators import Dataset
 
 TABLES = [
     SQLModel.metadata.tables[name]
@@ -216,7 +217,7 @@ def _data_version(data_dir: Path) -> str:
     """The dataset version from data/dataset.yaml, or 'unversioned' when the folder has none."""
     if not (data_dir / "dataset.yaml").exists():
         return "unversioned"
-    from gpudb.release import read_release
+    from gpudb.validation.release import read_release
 
     return read_release(data_dir).version
 
@@ -260,7 +261,7 @@ class BuildResult:
     claims: int
 
 
-@with_paused_gc  # a build makes millions of long-lived objects and no garbage: see gpudb.gc_pause
+@with_paused_gc  # a build makes millions of long-lived objects and no garbage: see gpudb.speed.gc_pause
 def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
     """Validate data/ and write the database atomically; on any problem nothing is written.
 
@@ -269,7 +270,7 @@ def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
     """
     url = url or settings.database_url()
     data_dir = data_dir or settings.data_dir()
-    from gpudb.validate import validate  # only a build validates: readers never import pint or the schemas
+    from gpudb.validation.run import validate  # only a build validates: readers never import pint or the schemas
 
     dataset = validate(data_dir)
     if dataset.problems:

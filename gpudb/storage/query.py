@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
-from gpudb import engines, tables
 from gpudb.errors import AmbiguousNameError, UnknownAcceleratorError
 from gpudb.names import name_key
+from gpudb.storage import engines, tables
 
-# the columns of each table, named as the model classes they stand for: the Core clauses of gpudb.tables
+# the columns of each table, named as the model classes they stand for: the Core clauses of gpudb.storage.tables
 # (reading needs no ORM and no models)
 Accelerator = tables.accelerator.c
 Alias = tables.alias.c
@@ -22,7 +22,7 @@ SpecValue = tables.spec_value.c
 if TYPE_CHECKING:
     import pandas as pd
 
-    from gpudb.public import AcceleratorPublic, ValuePublic
+    from gpudb.storage.public import AcceleratorPublic, ValuePublic
 
 
 def engine_for(url: str | Engine | None) -> Engine:
@@ -51,7 +51,7 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
 
 def get(name: str, url: str | Engine | None = None) -> AcceleratorPublic:
     """Everything stored about one accelerator, each value with its unit and source."""
-    from gpudb.public import AcceleratorPublic  # pydantic: only the commands that return these shapes load it
+    from gpudb.storage.public import AcceleratorPublic  # pydantic: only the commands that return these shapes load it
 
     engine = engine_for(url)
     accelerator_id = resolve(name, engine)
@@ -102,7 +102,7 @@ def _values_query():
 
 
 def _value_public(row) -> ValuePublic:
-    from gpudb.public import SourcePublic, ValuePublic
+    from gpudb.storage.public import SourcePublic, ValuePublic
 
     source = None
     if row["source_id"] is not None:

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from gpudb.checks import Dataset, Located, check, duplicate_id_problem, read_list, repeated_ids
-from gpudb.loader import Document, LineDict, LineList, load_folder, read_document
-from gpudb.metrics import comparable_metric_keys
+from gpudb.metrics.derived import comparable_metric_keys
 from gpudb.problems import Problem
-from gpudb.schema import ClaimEntry, RuleFile
+from gpudb.validation.checks.accelerators import Dataset, Located, check, duplicate_id_problem, read_list, repeated_ids
+from gpudb.validation.loader import Document, LineDict, LineList, load_folder, read_document
+from gpudb.validation.schema import ClaimEntry, RuleFile
 
 
 def read_policy(data_dir: Path, dataset: Dataset) -> None:

@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from gpudb.checks import SpecRecord
-from gpudb.schema import SOURCE_KINDS, SourceEntry
+from gpudb.validation.checks.accelerators import SpecRecord
+from gpudb.validation.schema import SOURCE_KINDS, SourceEntry
 
 KIND_RANK = {kind: rank for rank, kind in enumerate(SOURCE_KINDS)}
 CONFLICT_THRESHOLD = 0.02  # values further apart than 2% of the smaller one are listed as a disagreement

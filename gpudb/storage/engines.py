@@ -1,6 +1,6 @@
 """Engines: database URLs parsed and checked, and an existing gpudb database opened for reading.
 
-Apart from the build (gpudb.db) so that reading needs only SQLAlchemy Core: no ORM, no models, no schemas.
+Apart from the build (gpudb.storage.build) so that reading needs only SQLAlchemy Core: no ORM, no models, no schemas.
 """
 
 from __future__ import annotations

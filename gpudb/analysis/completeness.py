@@ -1,6 +1,6 @@
 """What the data holds and where its sources disagree: coverage per accelerator and metric, and conflicts.
 
-Both read every stored entry (all sources, statuses included) through gpudb.query; no pandas.
+Both read every stored entry (all sources, statuses included) through gpudb.storage.query; no pandas.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from gpudb import query
-from gpudb.catalogue import METRICS
-from gpudb.preference import CONFLICT_THRESHOLD, disagreement
+from gpudb.metrics.catalogue import METRICS
+from gpudb.storage import query
+from gpudb.validation.preference import CONFLICT_THRESHOLD, disagreement
 
 # What every accelerator must have (or carry a status saying why not): compute (dense BF16 or, for chips quoted
 # in FP16 only, dense FP16), memory capacity, memory bandwidth and power.

@@ -7,7 +7,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from gpudb.metrics import _fmt, derive
+from gpudb.metrics.derived import _fmt, derive
 
 OPERATORS = {">=": operator.ge, ">": operator.gt, "<": operator.lt, "<=": operator.le}
 INPUT_LABELS = {
@@ -164,8 +164,8 @@ def classify(
 
 def export_status(name: str, rule: str | None = None, url: Any = None) -> list[Classification]:
     """Classify one chip under every rule version (or the one named by id)."""
-    from gpudb import query
     from gpudb.errors import InvalidArgumentError
+    from gpudb.storage import query
 
     engine = query.engine_for(url)
     chip = query.resolve(name, engine)

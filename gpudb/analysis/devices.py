@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
-from gpudb import query, tables
 from gpudb.errors import AmbiguousNameError, GpudbError, InvalidArgumentError, UnknownAcceleratorError
 from gpudb.names import name_key
+from gpudb.storage import query, tables
 
 # the columns of each table, named as the model classes they stand for (reading needs no ORM and no models)
 DeviceName, Metric = tables.device_name.c, tables.metric.c

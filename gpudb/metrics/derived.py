@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from gpudb.catalogue import METRICS, METRICS_BY_KEY
+from gpudb.metrics.catalogue import METRICS, METRICS_BY_KEY
 
 Values = Mapping[str, float | None]
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gpudb import checks_devices, checks_measurements, checks_policy
-from gpudb.checks import CHECKS, Dataset, read_accelerators, read_list, read_specs
-from gpudb.gc_pause import with_paused_gc
-from gpudb.loader import load_folder, yaml_files
-from gpudb.preference import choose_preferred
 from gpudb.problems import Problem
-from gpudb.schema import SourceEntry
+from gpudb.speed.gc_pause import with_paused_gc
+from gpudb.validation.checks import devices as checks_devices
+from gpudb.validation.checks import measurements as checks_measurements
+from gpudb.validation.checks import policy as checks_policy
+from gpudb.validation.checks.accelerators import CHECKS, Dataset, read_accelerators, read_list, read_specs
+from gpudb.validation.loader import load_folder, yaml_files
+from gpudb.validation.preference import choose_preferred
+from gpudb.validation.schema import SourceEntry
 
 
-@with_paused_gc  # millions of long-lived objects and no garbage: see gpudb.gc_pause
+@with_paused_gc  # millions of long-lived objects and no garbage: see gpudb.speed.gc_pause
 def validate(data_dir: Path) -> Dataset:
     """Read and check all of data/; the dataset carries every problem found (an empty list means valid)."""
     dataset = Dataset()

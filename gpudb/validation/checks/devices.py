@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from gpudb.checks import Dataset, check, read_list
-from gpudb.loader import read_document
 from gpudb.names import name_key
 from gpudb.problems import Problem
-from gpudb.schema import DeviceNameEntry
+from gpudb.validation.checks.accelerators import Dataset, check, read_list
+from gpudb.validation.loader import read_document
+from gpudb.validation.schema import DeviceNameEntry
 
 
 def read_device_names(data_dir: Path, dataset: Dataset) -> None:

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gpudb.catalogue import METRICS
-from gpudb.metrics import _fmt, comparable_metrics
+from gpudb.metrics.catalogue import METRICS
+from gpudb.metrics.derived import _fmt, comparable_metrics
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,9 +123,9 @@ def check_claim(claim: dict[str, Any], values: dict[str, dict[str, float | None]
 
 def run_checks(ids: list[str] | None = None, url: Any = None) -> list[ClaimCheck]:
     """Check every claim in the database (or those named)."""
-    from gpudb import query
-    from gpudb.comparison import chip_values
+    from gpudb.analysis.comparison import chip_values
     from gpudb.errors import InvalidArgumentError
+    from gpudb.storage import query
 
     engine = query.engine_for(url)
     claims = query.claims(engine)

@@ -1,10 +1,10 @@
 """The built database's tables as the read path sees them: SQLAlchemy Core clauses, no ORM.
 
-gpudb.models (SQLModel) is the schema of record: the build creates the tables from it. Reading through these
+gpudb.storage.models (SQLModel) is the schema of record: the build creates the tables from it. Reading through these
 lightweight clauses instead spares every read-only command the import of the ORM, SQLModel and the model classes
 (about 40% of a cold `gpudb compare`; benchmarks/RESULTS.md). Each clause names every column of its table with
 the type that converts what the driver returns (SQLite's 0/1 to bool, its date text to dates, JSON text to lists).
-tests/test_tables.py checks that they match gpudb.models column for column, type for type.
+tests/test_tables.py checks that they match gpudb.storage.models column for column, type for type.
 """
 
 from __future__ import annotations

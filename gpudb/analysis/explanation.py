@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gpudb.metrics import DERIVED_BY_KEY, H100_EQUIVALENT_BASE, Derivation, derive
-from gpudb.public import ValuePublic
+from gpudb.metrics.derived import DERIVED_BY_KEY, H100_EQUIVALENT_BASE, Derivation, derive
+from gpudb.storage.public import ValuePublic
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,8 @@ class Explanation:
 
 def explain(name: str, metric: str, url: Any = None) -> Explanation:
     """How `metric` (a derived metric key) of the named chip is computed, from which stored values and sources."""
-    from gpudb import query
     from gpudb.errors import InvalidArgumentError
+    from gpudb.storage import query
 
     if metric not in DERIVED_BY_KEY:
         raise InvalidArgumentError(f"unknown derived metric {metric!r}; valid: {', '.join(DERIVED_BY_KEY)}")

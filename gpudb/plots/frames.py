@@ -1,4 +1,4 @@
-"""The seam between the database and the figures: builds the frames gpudb.plots draws and checks plot arguments.
+"""The seam between the database and the figures: builds the frames gpudb.plots.figures draws and checks plot arguments.
 
 make_figure("export-map")                                   # every chip on the Oct 2023 rule's TPP–PD plane
 make_figure("export-map", metric="memory_bandwidth_gbs")    # TPP–bandwidth, with the Jan 2026 case-by-case box
@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from gpudb import plots, query
-from gpudb.catalogue import METRICS, METRICS_BY_KEY
-from gpudb.comparison import compare
+from gpudb.analysis.comparison import compare
 from gpudb.errors import DatabaseError, GpudbError, InvalidArgumentError
-from gpudb.metrics import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.metrics.catalogue import METRICS, METRICS_BY_KEY
+from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.plots import figures as plots
+from gpudb.storage import query
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -198,7 +199,7 @@ def _measured(ids: list[str] | None, engine: Engine) -> pd.DataFrame:
     """The newest run's figures of each chip named (default: every chip that has one), as a frame."""
     import pandas as pd
 
-    from gpudb.measured import COLUMNS, measurement_rows
+    from gpudb.analysis.measured import COLUMNS, measurement_rows
 
     rows = measurement_rows(url=engine)
     wanted = (
@@ -228,14 +229,15 @@ def make_figure(
     metric: str | None = None,
     url: str | Engine | None = None,
 ) -> go.Figure:
-    """The figure of one kind (gpudb.plots.KINDS) for the chips named (ids, names or aliases; default: every chip
+    """The figure of one kind (gpudb.plots.figures.KINDS) for the chips named (ids, names or aliases; default:
+    every chip
     for export-map / compute-bandwidth / timeline, H200 SXM and H20 for ratio, H20 / H100 / H200 / B200 for
     roofline and profile). `metric`: the compute metric of roofline / compute-bandwidth / timeline (default
     bf16_dense_tflops), comma-separated metric keys for ratio / profile, or the export map's y axis
     (performance_density, or memory_bandwidth_gbs with the case-by-case box). `baseline`: ratio and profile only.
 
     Raises InvalidArgumentError (naming the valid values) for a bad kind, metric or baseline use, and what
-    gpudb.query.resolve raises for an unknown chip.
+    gpudb.storage.query.resolve raises for an unknown chip.
     """
     if kind not in plots.KINDS:
         raise InvalidArgumentError(f"unknown plot kind {kind!r}; valid kinds: {', '.join(plots.KINDS)}")

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from gpudb.catalogue import METRICS_BY_KEY, closest_metric
-from gpudb.checks import Dataset, SpecRecord, _field_problems, check
-from gpudb.loader import line_of, load_folder
+from gpudb.metrics.catalogue import METRICS_BY_KEY, closest_metric
 from gpudb.problems import Problem
-from gpudb.schema import MeasurementFile
+from gpudb.validation.checks.accelerators import Dataset, SpecRecord, _field_problems, check
+from gpudb.validation.loader import line_of, load_folder
+from gpudb.validation.schema import MeasurementFile
 
 # A measured rate can beat the published peak only by clock noise (boost above the quoted clock); past this
 # factor the pairing is wrong (a sparse peak, another SKU) or the timing is.
@@ -63,7 +63,7 @@ def read_measurements(data_dir: Path, dataset: Dataset) -> None:
 
 def _preferred_values(dataset: Dataset) -> dict[tuple[str, str], SpecRecord]:
     """The value each (accelerator, metric) is compared by; checks run before the build stores that choice."""
-    from gpudb.preference import choose_preferred
+    from gpudb.validation.preference import choose_preferred
 
     chosen = dataset.preferred or choose_preferred(
         dataset.specs, {source.entry.id: source.entry for source in dataset.sources}

@@ -1,4 +1,4 @@
-"""SQLModel tables of the built database: the schema of record. The public shapes are in gpudb.public."""
+"""SQLModel tables of the built database: the schema of record. The public shapes are in gpudb.storage.public."""
 
 from __future__ import annotations
 

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from gpudb import db, measured, query
-from gpudb.catalogue import METRICS
-from gpudb.comparison import chip_values
+from gpudb.analysis import measured
+from gpudb.analysis.comparison import chip_values
 from gpudb.errors import GpudbError, InvalidArgumentError
-from gpudb.metrics import DERIVED
+from gpudb.metrics.catalogue import METRICS
+from gpudb.metrics.derived import DERIVED
+from gpudb.storage import build as db
+from gpudb.storage import query
 
 if TYPE_CHECKING:
     import pandas as pd

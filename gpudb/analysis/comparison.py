@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from gpudb import query
-from gpudb.catalogue import closest_metric
+from gpudb.analysis.measured import latest_by_metric
 from gpudb.errors import InvalidArgumentError
-from gpudb.measured import latest_by_metric
-from gpudb.metrics import H100_EQUIVALENT_BASE, comparable_metrics, derive
+from gpudb.metrics.catalogue import closest_metric
+from gpudb.metrics.derived import H100_EQUIVALENT_BASE, comparable_metrics, derive
+from gpudb.storage import query
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,0 +1,1 @@
+"""Analysis: comparisons, claims, export controls, explanations, completeness, devices, measurements."""

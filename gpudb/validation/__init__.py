@@ -1,0 +1,1 @@
+"""Validation: data/ files → records → problems. The one place that knows data/'s folders (run.py)."""
