@@ -356,9 +356,9 @@ def _cell(value: Any, ratio: bool = False, status: str = "unknown") -> str:
     """A number as people read it; no value as 'missing', 'not supported' or 'n/a' (never 0)."""
     if value is None or (isinstance(value, float) and value != value):
         return STATUS_WORDS.get(status, "missing")
-    from gpudb.metrics.derived import _fmt
+    from gpudb.formatting import format_number
 
-    return f"{_fmt(value)}×" if ratio else _fmt(value)
+    return f"{format_number(value)}×" if ratio else format_number(value)
 
 
 def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
@@ -594,12 +594,13 @@ def peak(name: str, precision: str, db: str | None) -> None:
         found = peak_flops(name, precision, db)
     except GpudbError as error:
         _fail(error)
-    from gpudb.metrics.derived import _fmt
+    from gpudb.formatting import format_number
 
     unit = "OP/s" if found.precision == "int8" else "FLOP/s"
     halved = " (published 2:4 sparse, halved)" if found.sparse_in_source else ""
     click.echo(
-        f"{found.accelerator_id} dense {found.precision.upper()}: {found.flops:.4g} {unit} ({_fmt(found.tflops)} T)"
+        f"{found.accelerator_id} dense {found.precision.upper()}: {found.flops:.4g} {unit} "
+        f"({format_number(found.tflops)} T)"
     )
     click.echo(f"as published: {found.as_published}{halved}; source: {found.source_title} {found.source_url}")
 

@@ -6,8 +6,9 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from gpudb.formatting import format_number
 from gpudb.metrics.catalogue import METRICS
-from gpudb.metrics.derived import _fmt, comparable_metrics
+from gpudb.metrics.derived import comparable_metrics
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,12 +52,12 @@ def stated_text(claim: dict[str, Any]) -> str:
     """'nearly 6× h20', 'exactly TPP 15,840' or 'exactly Memory bandwidth 3.2 TB/s': the metric by its label."""
     qualifier = claim["qualifier"].replace("-", " ")
     if claim["stated_ratio"] is not None:
-        return f"{qualifier} {_fmt(claim['stated_ratio'])}× {claim['baseline_id']}"
+        return f"{qualifier} {format_number(claim['stated_ratio'])}× {claim['baseline_id']}"
     label, unit = next(
         ((label, unit) for key, label, unit, *_ in comparable_metrics() if key == claim["stated_metric"]),
         (claim["stated_metric"], ""),
     )
-    return f"{qualifier} {label} {_fmt(claim['stated_value'])} {unit}".rstrip()
+    return f"{qualifier} {label} {format_number(claim['stated_value'])} {unit}".rstrip()
 
 
 def matches(figure: float, stated: float, qualifier: str, tolerance: float | None) -> bool:
@@ -104,9 +105,9 @@ def check_claim(claim: dict[str, Any], values: dict[str, dict[str, float | None]
         return ClaimCheck(claim, "not-checkable", "no stored metric has figures for the chips named", candidates)
     matching = [c for c in known if c.matches]
     if matching:
-        shown = ", ".join(f"{c.label} {_fmt(c.figure)}{unit}" for c in matching)
+        shown = ", ".join(f"{c.label} {format_number(c.figure)}{unit}" for c in matching)
         # the metrics it does not rest on, so a compute ratio is never mistaken for a bandwidth one
-        others = ", ".join(f"{c.label} {_fmt(c.figure)}{unit}" for c in known if not c.matches)
+        others = ", ".join(f"{c.label} {format_number(c.figure)}{unit}" for c in known if not c.matches)
         return ClaimCheck(
             claim, "supported", f"supported on {shown}" + (f"; not on {others}" if others else ""), candidates
         )
@@ -115,8 +116,8 @@ def check_claim(claim: dict[str, Any], values: dict[str, dict[str, float | None]
     return ClaimCheck(
         claim,
         "not-supported",
-        f"not supported: the closest is {closest.label} {_fmt(closest.figure)}"
-        f"{unit}, {abs(closest.deviation) * 100:.0f}% {direction} the stated {_fmt(stated)}{unit}",
+        f"not supported: the closest is {closest.label} {format_number(closest.figure)}"
+        f"{unit}, {abs(closest.deviation) * 100:.0f}% {direction} the stated {format_number(stated)}{unit}",
         candidates,
     )
 

@@ -7,7 +7,8 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from gpudb.metrics.derived import _fmt, derive
+from gpudb.formatting import format_number
+from gpudb.metrics.derived import derive
 
 OPERATORS = {">=": operator.ge, ">": operator.gt, "<": operator.lt, "<=": operator.le}
 INPUT_LABELS = {
@@ -116,7 +117,7 @@ def classify(
         for condition in paragraph["conditions"]:
             value = inputs[condition["metric"]][0]
             label, unit = INPUT_LABELS[condition["metric"]]
-            threshold = f"{_fmt(condition['value'])}{unit}"
+            threshold = f"{format_number(condition['value'])}{unit}"
             if value is None:
                 verdicts.append(None)
                 missing.append(label)
@@ -125,7 +126,7 @@ def classify(
             holds = OPERATORS[condition["op"]](value, condition["value"])
             verdicts.append(holds)
             working.append(
-                f"{paragraph['id']}: {label} {_fmt(value)}{unit} {condition['op']} {threshold}? "
+                f"{paragraph['id']}: {label} {format_number(value)}{unit} {condition['op']} {threshold}? "
                 f"{'yes' if holds else 'no'}"
             )
         if all(verdict is True for verdict in verdicts):

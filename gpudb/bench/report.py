@@ -16,9 +16,9 @@ def figure(value: float | None) -> str:
     """A measured or published figure as people read it (4 significant digits, no '.0')."""
     if value is None:
         return ""
-    from gpudb.metrics.derived import _fmt
+    from gpudb.formatting import format_number
 
-    return _fmt(float(f"{value:.4g}"))
+    return format_number(float(f"{value:.4g}"))
 
 
 def where(result: dict[str, Any]) -> str:

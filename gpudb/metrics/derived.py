@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from gpudb.formatting import format_number
 from gpudb.metrics.catalogue import METRICS, METRICS_BY_KEY
 
 Values = Mapping[str, float | None]
@@ -40,13 +41,6 @@ class DerivedMetric:
     higher_is_better: bool | None = True
     category: str = "derived"
     uses_base: bool = False  # computed against the base chip's values (H100-equivalents)
-
-
-def _fmt(number: float) -> str:
-    """2,368 / 6.69 / 0.0337: thousands separators, about three significant digits below 100."""
-    if abs(number) >= 100:
-        return f"{number:,.0f}" if abs(number - round(number)) < 0.05 else f"{number:,.1f}"
-    return f"{number:.3g}"
 
 
 def _stored(values: Values, key: str) -> str:
@@ -87,9 +81,10 @@ def tpp(values: Values) -> Derivation:
     key = min(tied, key=lambda k: TPP_PREFERENCE.index(METRICS_BY_KEY[k].precision or "fp64"))
     metric = METRICS_BY_KEY[key]
     value = values[key] * metric.bits
-    others = ", ".join(f"{METRICS_BY_KEY[k].precision.upper()} {_fmt(v)}" for v, k in candidates if k != key)
+    others = ", ".join(f"{METRICS_BY_KEY[k].precision.upper()} {format_number(v)}" for v, k in candidates if k != key)
     working = (
-        f"{values[key]:g} {metric.unit_label} {metric.precision.upper()} dense × {metric.bits} bits = {_fmt(value)}"
+        f"{values[key]:g} {metric.unit_label} {metric.precision.upper()} dense × {metric.bits} bits = "
+        f"{format_number(value)}"
     )
     if others:
         working += f" (the maximum; other precisions: {others})"
@@ -106,7 +101,7 @@ def performance_density(values: Values) -> Derivation:
     value = total.value / values["die_area_mm2"]
     return Derivation(
         value,
-        f"TPP {_fmt(total.value)} ÷ {values['die_area_mm2']:g} mm² die area = {_fmt(value)}",
+        f"TPP {format_number(total.value)} ÷ {values['die_area_mm2']:g} mm² die area = {format_number(value)}",
         (*total.inputs, "die_area_mm2"),
     )
 
@@ -116,7 +111,7 @@ def bf16_gflops_per_w(values: Values) -> Derivation:
     if missing := _missing("BF16 per watt", values, "bf16_dense_tflops", "tdp_w"):
         return missing
     value = values["bf16_dense_tflops"] * 1000 / values["tdp_w"]
-    working = f"{_stored(values, 'bf16_dense_tflops')} × 1000 ÷ {values['tdp_w']:g} W = {_fmt(value)} GFLOPS/W"
+    working = f"{_stored(values, 'bf16_dense_tflops')} × 1000 ÷ {values['tdp_w']:g} W = {format_number(value)} GFLOPS/W"
     return Derivation(value, working, ("bf16_dense_tflops", "tdp_w"))
 
 
@@ -127,7 +122,7 @@ def bf16_tflops_per_kusd(values: Values) -> Derivation:
     value = values["bf16_dense_tflops"] / (values["launch_price_usd"] / 1000)
     working = (
         f"{_stored(values, 'bf16_dense_tflops')} ÷ {values['launch_price_usd']:,.0f} USD × 1000 = "
-        f"{_fmt(value)} TFLOPS per 1000 USD"
+        f"{format_number(value)} TFLOPS per 1000 USD"
     )
     return Derivation(value, working, ("bf16_dense_tflops", "launch_price_usd"))
 
@@ -138,7 +133,8 @@ def ridge_point_bf16(values: Values) -> Derivation:
         return missing
     value = values["bf16_dense_tflops"] / values["memory_bandwidth_tbs"]  # both ×10¹²: the prefixes cancel
     working = (
-        f"{_stored(values, 'bf16_dense_tflops')} ÷ {values['memory_bandwidth_tbs']:g} TB/s = {_fmt(value)} FLOP/byte"
+        f"{_stored(values, 'bf16_dense_tflops')} ÷ {values['memory_bandwidth_tbs']:g} TB/s = "
+        f"{format_number(value)} FLOP/byte"
     )
     return Derivation(value, working, ("bf16_dense_tflops", "memory_bandwidth_tbs"))
 
@@ -160,7 +156,10 @@ def memory_sweep_ms(values: Values) -> Derivation:
     if missing := _missing("memory sweep time", values, "memory_capacity_gb", "memory_bandwidth_tbs"):
         return missing
     value = values["memory_capacity_gb"] / (values["memory_bandwidth_tbs"] * 1000) * 1000
-    working = f"{values['memory_capacity_gb']:g} GB ÷ {values['memory_bandwidth_tbs'] * 1000:g} GB/s = {_fmt(value)} ms"
+    working = (
+        f"{values['memory_capacity_gb']:g} GB ÷ {values['memory_bandwidth_tbs'] * 1000:g} GB/s = "
+        f"{format_number(value)} ms"
+    )
     return Derivation(value, working, ("memory_capacity_gb", "memory_bandwidth_tbs"))
 
 
@@ -176,8 +175,8 @@ def h100_equivalents(values: Values, base: Values | None) -> Derivation:
         return Derivation(None, f"H100-equivalents unknown: no TPP for the base {H100_EQUIVALENT_BASE}", chip.inputs)
     value = chip.value / reference.value
     working = (
-        f"TPP {_fmt(chip.value)} ÷ TPP {_fmt(reference.value)} of the base {H100_EQUIVALENT_BASE} = {value:.3g} "
-        "H100-equivalents"
+        f"TPP {format_number(chip.value)} ÷ TPP {format_number(reference.value)} of the base {H100_EQUIVALENT_BASE} = "
+        f"{value:.3g} H100-equivalents"
     )
     return Derivation(value, working, chip.inputs, chip.precision)
 

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from markupsafe import Markup
 
-from gpudb.metrics.derived import _fmt
+from gpudb.formatting import format_number
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -26,12 +26,12 @@ def fmt(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
-        return _fmt(float(value))
+        return format_number(float(value))
     return str(value)
 
 
 def ratio(value: float | None) -> str:
-    return f"{_fmt(float(value))}×" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+    return f"{format_number(float(value))}×" if isinstance(value, int | float) and not isinstance(value, bool) else ""
 
 
 def json_script(value: Any) -> Markup:

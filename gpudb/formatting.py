@@ -1,0 +1,10 @@
+"""How gpudb writes a number for people: one function, used by every layer that prints or explains."""
+
+from __future__ import annotations
+
+
+def format_number(number: float) -> str:
+    """2,368 / 6.69 / 0.0337: thousands separators, about three significant digits below 100."""
+    if abs(number) >= 100:
+        return f"{number:,.0f}" if abs(number - round(number)) < 0.05 else f"{number:,.1f}"
+    return f"{number:.3g}"
