@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gpudb.problems import CODES
-from gpudb.validation.checks.accelerators import CHECKS
+from gpudb.validation.checks import CHECKS
 from gpudb.validation.run import validate
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"

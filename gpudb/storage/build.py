@@ -24,7 +24,7 @@ from gpudb.storage.engines import create, open_for_reading, shown, sqlite_path
 from gpudb.storage.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
 
 if TYPE_CHECKING:
-    from gpudb.validation.checks.accelerators import Dataset
+    from gpudb.validation.records import Dataset
 
 TABLES = [
     SQLModel.metadata.tables[name]

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from gpudb.validation.checks.accelerators import SpecRecord
+from gpudb.validation.records import SpecRecord
 from gpudb.validation.schema import SOURCE_KINDS, SourceEntry
 
 KIND_RANK = {kind: rank for rank, kind in enumerate(SOURCE_KINDS)}

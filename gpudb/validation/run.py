@@ -6,13 +6,18 @@ from pathlib import Path
 
 from gpudb.problems import Problem
 from gpudb.speed.gc_pause import with_paused_gc
+
+# importing a checks module registers its checks; the order of the imports is the order they run in
+from gpudb.validation.checks import CHECKS, accelerators  # noqa: F401
 from gpudb.validation.checks import devices as checks_devices
 from gpudb.validation.checks import measurements as checks_measurements
 from gpudb.validation.checks import policy as checks_policy
-from gpudb.validation.checks.accelerators import CHECKS, Dataset, read_accelerators, read_list, read_specs
 from gpudb.validation.loader import load_folder, yaml_files
 from gpudb.validation.preference import choose_preferred
+from gpudb.validation.records import Dataset
 from gpudb.validation.schema import SourceEntry
+from gpudb.validation.shape import read_accelerators, read_list
+from gpudb.validation.values import read_specs
 
 
 @with_paused_gc  # millions of long-lived objects and no garbage: see gpudb.speed.gc_pause

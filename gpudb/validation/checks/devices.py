@@ -7,9 +7,11 @@ from pathlib import Path
 
 from gpudb.names import name_key
 from gpudb.problems import Problem
-from gpudb.validation.checks.accelerators import Dataset, check, read_list
+from gpudb.validation.checks import check
 from gpudb.validation.loader import read_document
+from gpudb.validation.records import Dataset
 from gpudb.validation.schema import DeviceNameEntry
+from gpudb.validation.shape import read_list
 
 
 def read_device_names(data_dir: Path, dataset: Dataset) -> None:

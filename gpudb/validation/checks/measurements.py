@@ -15,9 +15,11 @@ from pydantic import ValidationError
 
 from gpudb.metrics.catalogue import METRICS_BY_KEY, closest_metric
 from gpudb.problems import Problem
-from gpudb.validation.checks.accelerators import Dataset, SpecRecord, _field_problems, check
+from gpudb.validation.checks import check
 from gpudb.validation.loader import line_of, load_folder
+from gpudb.validation.records import Dataset, SpecRecord
 from gpudb.validation.schema import MeasurementFile
+from gpudb.validation.shape import _field_problems
 
 # A measured rate can beat the published peak only by clock noise (boost above the quoted clock); past this
 # factor the pairing is wrong (a sparse peak, another SKU) or the timing is.

@@ -8,9 +8,12 @@ from pathlib import Path
 
 from gpudb.metrics.derived import comparable_metric_keys
 from gpudb.problems import Problem
-from gpudb.validation.checks.accelerators import Dataset, Located, check, duplicate_id_problem, read_list, repeated_ids
+from gpudb.validation.checks import check
+from gpudb.validation.checks.accelerators import duplicate_id_problem, repeated_ids
 from gpudb.validation.loader import Document, LineDict, LineList, load_folder, read_document
+from gpudb.validation.records import Dataset, Located
 from gpudb.validation.schema import ClaimEntry, RuleFile
+from gpudb.validation.shape import read_list
 
 
 def read_policy(data_dir: Path, dataset: Dataset) -> None:

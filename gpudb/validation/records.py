@@ -1,0 +1,90 @@
+"""What validation produces: entries with their place in the file, spec values in canonical units, the dataset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from gpudb.metrics.catalogue import Metric
+from gpudb.problems import Problem
+from gpudb.validation.loader import LineDict, line_of
+from gpudb.validation.schema import AcceleratorFile, ClaimEntry, DeviceNameEntry, RuleFile, SourceEntry, SpecEntry
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Located(Generic[M]):
+    """A validated entry and where it is written."""
+
+    entry: M
+    file: str
+    line: int | None
+
+
+SourceRecord = Located[SourceEntry]
+
+
+@dataclass(frozen=True)
+class SpecRecord:
+    """A validated spec value in its canonical unit (or a status instead of one), with how it was derived."""
+
+    accelerator_id: str
+    metric: Metric
+    entry: SpecEntry
+    value_number: float | None  # canonical unit; None for text and date metrics and for statuses
+    value_text: str | None  # text metrics, and dates as YYYY-MM-DD
+    as_published: str  # the figure exactly as the data file gives it ('' for a status)
+    file: str
+    line: int | None
+    source_line: int | None
+    position: int | None = None  # index in the metric's list of values; None when the metric has one entry
+
+    @property
+    def sparse_in_source(self) -> bool:
+        return self.entry.sparsity == "sparse"
+
+    @property
+    def status(self) -> str:
+        """'value', or the status the entry gives instead: not-supported, not-applicable, unknown."""
+        return self.entry.status or "value"
+
+    @property
+    def key(self) -> tuple[str, str, int | None]:
+        """(accelerator, metric, position): unique over the dataset."""
+        return self.accelerator_id, self.metric.key, self.position
+
+
+@dataclass(frozen=True)
+class AcceleratorRecord:
+    """A validated accelerator file and where it is."""
+
+    entry: AcceleratorFile
+    file: str
+    path: Path
+    content: LineDict
+
+    def line(self, *location: Any) -> int | None:
+        return line_of(self.content, location)
+
+
+@dataclass
+class Dataset:
+    """Everything read from data/, and every problem found on the way."""
+
+    sources: list[SourceRecord] = field(default_factory=list)
+    accelerators: list[AcceleratorRecord] = field(default_factory=list)
+    specs: list[SpecRecord] = field(default_factory=list)
+    rules: list[Located[RuleFile]] = field(default_factory=list)
+    claims: list[Located[ClaimEntry]] = field(default_factory=list)
+    device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
+    measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
+    # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference
+    preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
+    # ids named by accelerator file names, read or not: a broken chip file must not make every claim on it fail too
+    accelerator_file_ids: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+    files_read: int = 0
