@@ -585,9 +585,9 @@ def test_download_the_current_view(client):
 
 
 def test_download_streams_every_row_in_pieces(client, monkeypatch):
-    from gpudb.web import data
+    from gpudb.web import table_view
 
-    monkeypatch.setattr(data, "DOWNLOAD_ROWS", 1)  # two chips: two pieces, one header, one JSON document
+    monkeypatch.setattr(table_view, "DOWNLOAD_ROWS", 1)  # two chips: two pieces, one header, one JSON document
     lines = client.get("/download/table?format=csv&columns=tpp&limit=1").text.splitlines()
     assert [line.split(",")[0] for line in lines] == ["id", "x1", "x2"]
     rows = client.get("/download/table?format=json&columns=tpp&offset=1").json()["rows"]

@@ -1,5 +1,5 @@
 """The web app (gpudb serve) and the static site (gpudb site): the table, detail, compare, claims and plot pages,
-each with a JSON twin under /api built from the same data function (gpudb.web.data)."""
+each with a JSON twin under /api built from the same data function (gpudb.web.page_data, gpudb.web.table_view)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from gpudb.storage import query
-from gpudb.web import data
+from gpudb.web import page_data, table_view
 from gpudb.web.errors import ParameterError, not_allowed
 from gpudb.web.pages import params_of
 from gpudb.web.params import check_names, choice, single
@@ -56,18 +56,18 @@ def api_table(
 ) -> Response:
 
     def encode(view: dict[str, Any]) -> bytes:
-        table = data.table_json(view)
+        table = table_view.table_json(view)
         return json.dumps(table, default=str, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
     # the page's bytes are made once per view and build, and sent as they are (gzip measured: no gain on loopback)
-    body = data.rendered_table(request.app.state.url, params_of(request), "table-json", encode)
+    body = table_view.rendered_table(request.app.state.url, params_of(request), "table-json", encode)
     return Response(body, media_type="application/json")
 
 
 @router.get("/api/accelerators/{name}", summary="One accelerator: values with sources, derived metrics, export status")
 def api_accelerator(request: Request, name: Id) -> dict[str, Any]:
     check_names(params_of(request), ())
-    return data.accelerator(request.app.state.url, name)
+    return page_data.accelerator(request.app.state.url, name)
 
 
 @router.get("/api/accelerators/{name}/values", summary="Every stored value of one accelerator with its provenance")
@@ -87,7 +87,7 @@ def api_export_status(
     check_names(params, ("rule",))
     engine = query.engine_for(request.app.state.url)
     chosen = choice(params, "rule", [r["id"] for r in query.rules(engine)], what="rule")
-    view = data.accelerator(engine, name)
+    view = page_data.accelerator(engine, name)
     found = [c for c in view["export_status"] if chosen is None or c["rule_id"] == chosen]
     return {"ok": True, "accelerator": view["accelerator"]["id"], "export_status": found}
 
@@ -108,13 +108,13 @@ def api_compare(
     params = params_of(request)
     if not params.get("ids") or not any(v.strip() for v in params["ids"]):
         raise ParameterError("ids", "parameter 'ids' is required: the chips to compare, e.g. ids=h200,h20")
-    view = data.comparison(request.app.state.url, params)
+    view = page_data.comparison(request.app.state.url, params)
     return {k: v for k, v in view.items() if k != "all_chips"}
 
 
 @router.get("/api/coverage", summary="What each chip has, how well sourced, and where sources disagree")
 def api_coverage(request: Request) -> dict[str, Any]:
-    return data.coverage(request.app.state.url, params_of(request))
+    return page_data.coverage(request.app.state.url, params_of(request))
 
 
 @router.get("/api/claims", summary="Every published claim with its verdict and the metrics it rests on")
@@ -122,13 +122,13 @@ def api_claims(
     request: Request,
     verdict: Annotated[str | None, Query(description="supported, not-supported or not-checkable.")] = None,
 ) -> dict[str, Any]:
-    return data.claims(request.app.state.url, params_of(request))
+    return page_data.claims(request.app.state.url, params_of(request))
 
 
 @router.get("/api/plots", summary="The standard figures as plotly JSON")
 def api_plots(request: Request) -> dict[str, Any]:
     check_names(params_of(request), ())
-    return data.plots(request.app.state.url)
+    return page_data.plots(request.app.state.url)
 
 
 @router.get("/api/metrics", summary="Every column of the table: key, label, unit, description and kind")
@@ -182,7 +182,7 @@ def table_records(view: dict[str, Any]) -> list[dict[str, Any]]:
             status = cell.get("status", "value")
             record[key] = cell["value"] if status in ("value", "unknown") else status
             if column["kind"] in ("number", "text"):
-                record[f"{key}_source"] = data.citation(cell, view["sources"])
+                record[f"{key}_source"] = table_view.citation(cell, view["sources"])
             elif column["kind"] == "derived":
                 record[f"{key}_working"] = cell["working"] or ""
         if base:
@@ -231,7 +231,7 @@ def download_table(
     params = params_of(request)
     fmt = _format(params)
     params.pop("format")
-    pages = data.table_download(request.app.state.url, params)  # checks the parameters before anything is sent
+    pages = table_view.table_download(request.app.state.url, params)  # checks the parameters before anything is sent
     lines = _csv_lines(pages) if fmt == "csv" else _json_lines(pages)
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     disposition = f'attachment; filename="gpudb-table.{fmt}"'

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from gpudb.web import data
+from gpudb.web import page_data, table_view
 from gpudb.web.params import values
 from gpudb.web.render import Links, render
 from gpudb.web.snapshot import OUTCOMES
@@ -35,19 +35,19 @@ def table_page(request: Request) -> HTMLResponse:
         context = {"view": view, "columns": columns, "visible": {c["key"] for c in columns}, "outcomes": OUTCOMES}
         return render("table.html", Links(), **context, page="table").encode()  # cached and sent as bytes
 
-    return HTMLResponse(data.rendered_table(request.app.state.url, params_of(request), "table-html", draw))
+    return HTMLResponse(table_view.rendered_table(request.app.state.url, params_of(request), "table-html", draw))
 
 
 @router.get("/accelerators/{name}", response_class=HTMLResponse)
 def accelerator_page(request: Request, name: str) -> HTMLResponse:
-    view = data.accelerator(request.app.state.url, name)
+    view = page_data.accelerator(request.app.state.url, name)
     return page("accelerator.html", view=view, page="accelerator", has_plots=any(p["figure"] for p in view["plots"]))
 
 
 @router.get("/compare", response_class=HTMLResponse)
 def compare_page(request: Request) -> HTMLResponse:
     params = params_of(request)
-    view = data.comparison(request.app.state.url, params)
+    view = page_data.comparison(request.app.state.url, params)
     return page(
         "compare.html",
         view=view,
@@ -59,17 +59,17 @@ def compare_page(request: Request) -> HTMLResponse:
 
 @router.get("/claims", response_class=HTMLResponse)
 def claims_page(request: Request) -> HTMLResponse:
-    return page("claims.html", view=data.claims(request.app.state.url, params_of(request)), page="claims")
+    return page("claims.html", view=page_data.claims(request.app.state.url, params_of(request)), page="claims")
 
 
 @router.get("/coverage", response_class=HTMLResponse)
 def coverage_page(request: Request) -> HTMLResponse:
-    return page("coverage.html", view=data.coverage(request.app.state.url, params_of(request)), page="coverage")
+    return page("coverage.html", view=page_data.coverage(request.app.state.url, params_of(request)), page="coverage")
 
 
 @router.get("/plots", response_class=HTMLResponse)
 def plots_page(request: Request) -> HTMLResponse:
-    view = data.plots(request.app.state.url)
+    view = page_data.plots(request.app.state.url)
     return page("plots.html", view=view, page="plots", has_plots=any(p["figure"] for p in view["plots"]))
 
 

@@ -44,7 +44,7 @@ def json_script(value: Any) -> Markup:
 def source_text(cell: dict, sources: dict[str, dict]) -> str:
     """'Source: title — publisher, 2024-03-01 (vendor-datasheet) https://…' for a cell's tooltip; `sources` is
     the view's sources by id."""
-    from gpudb.web.data import citation
+    from gpudb.web.table_view import citation
 
     text = citation(cell, sources)
     return f"Source: {text}" if text else ""

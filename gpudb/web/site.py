@@ -10,7 +10,7 @@ from typing import Any
 
 from gpudb.errors import GpudbError
 from gpudb.storage import query
-from gpudb.web import api, data
+from gpudb.web import api, page_data, table_view
 from gpudb.web.render import STATIC, StaticLinks, render
 from gpudb.web.snapshot import COLUMNS, OUTCOMES
 
@@ -33,8 +33,8 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
     except OSError as error:
         raise GpudbError(f"cannot create {out_dir}: {error.strerror}") from None
     every_column = ",".join(key for key in COLUMNS if key != "name")
-    view = data.table(engine, {"columns": [every_column]}, paged=False)
-    default = data.table(engine, {"limit": ["1"]})
+    view = table_view.table(engine, {"columns": [every_column]}, paged=False)
+    default = table_view.table(engine, {"limit": ["1"]})
     visible = {c["key"] for c in default["columns"]}
     view["all_columns"] = default["all_columns"]
     view["state"] = default["state"]  # the form and links show the default view; app.js applies the #fragment
@@ -48,15 +48,15 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
         page="table",
     )
     _write(out_dir / "index.html", page, written)
-    for chip in data.chip_ids(engine):
-        detail = data.accelerator(engine, chip)
+    for chip in page_data.chip_ids(engine):
+        detail = page_data.accelerator(engine, chip)
         has_plots = any(p["figure"] for p in detail["plots"])
         html = render("accelerator.html", StaticLinks(1), view=detail, page="accelerator", has_plots=has_plots)
         _write(out_dir / "accelerators" / f"{chip}.html", html, written)
-    known = set(data.chip_ids(engine))
-    pairs = [pair for pair in data.NAMED_COMPARISONS if set(pair) <= known]
+    known = set(page_data.chip_ids(engine))
+    pairs = [pair for pair in table_view.NAMED_COMPARISONS if set(pair) <= known]
     for pair in pairs:
-        view_ = data.comparison(engine, {"ids": [",".join(pair)]})
+        view_ = page_data.comparison(engine, {"ids": [",".join(pair)]})
         has_plots = any(p["figure"] for p in view_["plots"])
         html = render(
             "compare.html",
@@ -68,15 +68,17 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
             has_plots=has_plots,
         )
         _write(out_dir / "compare" / f"{'-vs-'.join(pair)}.html", html, written)
-    empty = data.comparison(engine, {})
+    empty = page_data.comparison(engine, {})
     html = render("compare.html", StaticLinks(1), view=empty, chosen=[], named=pairs, page="compare")
     _write(out_dir / "compare" / "index.html", html, written)
-    coverage = render("coverage.html", StaticLinks(0), view=data.coverage(engine), page="coverage")
+    coverage = render("coverage.html", StaticLinks(0), view=page_data.coverage(engine), page="coverage")
     _write(out_dir / "coverage.html", coverage, written)
     _write(
-        out_dir / "claims.html", render("claims.html", StaticLinks(0), view=data.claims(engine), page="claims"), written
+        out_dir / "claims.html",
+        render("claims.html", StaticLinks(0), view=page_data.claims(engine), page="claims"),
+        written,
     )
-    plots = data.plots(engine)
+    plots = page_data.plots(engine)
     html = render("plots.html", StaticLinks(0), view=plots, page="plots", has_plots=bool(plots["plots"]))
     _write(out_dir / "plots.html", html, written)
     for asset in sorted(STATIC.iterdir()):
@@ -86,7 +88,7 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
             shutil.copyfile(asset, target)
             written.append(target)
     _write(out_dir / "static" / "plotly.min.js", plotly_js(), written)
-    records = api.table_records(data.table(engine, {}, paged=False))
+    records = api.table_records(table_view.table(engine, {}, paged=False))
     _write(out_dir / "download" / "table.csv", api.to_csv(records), written)
     _write(out_dir / "download" / "table.json", json.dumps({"ok": True, "rows": records}, indent=1), written)
     tables = api.database_tables(engine)

@@ -1,0 +1,242 @@
+"""The data functions behind the detail, compare, claims, plots and coverage pages: plain JSON-ready dicts that the
+HTML template, its JSON twin under /api and the static site (gpudb site) all use, so the three can never disagree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from gpudb.errors import InvalidArgumentError
+from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.storage import query
+from gpudb.web import figures_bridge, measured_view
+from gpudb.web.errors import ParameterError
+from gpudb.web.params import Params, check_names, single, values
+from gpudb.web.snapshot import snapshot
+from gpudb.web.table_view import (
+    _jsonable,
+    ratio_class,
+    resolver,
+)
+
+
+def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
+    """The detail page: identity, every value with its source, derived metrics with their working and inputs,
+    export status under every rule with the working, the claims that mention the chip, and its plots."""
+    from gpudb.analysis.claims import run_checks
+    from gpudb.analysis.export_controls import export_status
+
+    engine = query.engine_for(url)
+    chip = query.get(name, engine)
+    values_ = [v.model_dump(mode="json") for v in chip.values]
+    stored = {
+        v.metric: float(v.value)
+        for v in chip.values
+        if v.preferred and v.status == "value" and isinstance(v.value, int | float)
+    }
+    base = query.numeric_values([H100_EQUIVALENT_BASE], engine)[H100_EQUIVALENT_BASE] or None
+    derivations = derive(stored, base)
+    derived = [
+        {
+            "key": d.key,
+            "label": d.label,
+            "unit": d.unit,
+            "description": d.description,
+            "value": derivations[d.key].value,
+            "working": derivations[d.key].working,
+            "inputs": [v["metric"] for v in values_ if v["preferred"] and v["metric"] in derivations[d.key].inputs],
+        }
+        for d in DERIVED
+    ]
+    rules = {r["id"]: r for r in query.rules(engine)}
+    export = [
+        {
+            "rule_id": c.rule_id,
+            "title": rules[c.rule_id]["title"],
+            "citation": rules[c.rule_id]["citation"],
+            "rule_status": rules[c.rule_id]["status"],
+            "effective": rules[c.rule_id]["effective"],
+            "outcome": c.outcome,
+            "paragraph": c.paragraph,
+            "summary": c.summary,
+            "working": c.working,
+            "missing": c.missing,
+        }
+        for c in export_status(chip.id, url=engine)
+    ]
+    claims_ = [
+        _claim(check)
+        for check in run_checks(url=engine)
+        if chip.id in {check.claim["subject_id"], check.claim["baseline_id"]}
+    ]
+    identity = chip.model_dump(mode="json", exclude={"values"})
+    runs = measured_view.runs(chip.id, engine)
+    wanted_plots = [("profile", "Profile", {"ids": [chip.id]})]
+    if runs:
+        wanted_plots.append(
+            ("measured", "Measured by gpudb bench, as a share of the published peak", {"ids": [chip.id]})
+        )
+    return _jsonable(
+        {
+            "ok": True,
+            "accelerator": identity,
+            "values": values_,
+            "derived": derived,
+            "export_status": export,
+            "claims": claims_,
+            "measurements": runs,
+            "plots": figures_bridge.figures(wanted_plots, engine),
+        }
+    )
+
+
+def _claim(check) -> dict[str, Any]:
+    from gpudb.analysis.claims import stated_text
+
+    c = check.claim
+    return {
+        "id": c["id"],
+        "claimant": c["claimant"],
+        "reported_by": c["reported_by"],
+        "date": c["date"],
+        "quote": c["quote"],
+        "subject": c["subject_id"],
+        "baseline": c["baseline_id"],
+        "stated": stated_text(c),
+        "scope": c["scope"],
+        "verdict": check.verdict,
+        "explanation": check.explanation,
+        "metrics": [{"metric": m.metric, "label": m.label, "figure": m.figure} for m in check.matching],
+        "candidates": [
+            {"metric": m.metric, "label": m.label, "figure": m.figure, "matches": m.matches} for m in check.candidates
+        ],
+        "note": c["note"],
+        "source_title": c["source_title"],
+        "source_url": c["source_url"],
+    }
+
+
+def claims(url: str | Engine | None, params: Params | None = None) -> dict[str, Any]:
+    """Every published claim with its verdict and the metric(s) it rests on."""
+    from gpudb.analysis.claims import run_checks
+
+    check_names(params or {}, ("verdict",))
+    verdict = single(params or {}, "verdict")
+    allowed = ("supported", "not-supported", "not-checkable")
+    if verdict is not None and verdict not in allowed:
+        raise ParameterError(
+            "verdict", f"parameter 'verdict': unknown value {verdict!r}; allowed values: " + ", ".join(allowed), allowed
+        )
+    checks = [_claim(check) for check in run_checks(url=query.engine_for(url))]
+    return _jsonable({"ok": True, "claims": [c for c in checks if verdict is None or c["verdict"] == verdict]})
+
+
+COMPARE_PARAMETERS = ("ids", "baseline", "metrics")
+
+
+def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
+    """The compare page: chips (by id, name or alias), the baseline, one row per metric, and the ratio plot."""
+    from gpudb.analysis.comparison import compare_rows
+
+    engine = query.engine_for(url)
+    check_names(params, COMPARE_PARAMETERS)
+    resolve = resolver(engine)
+    ids = list(dict.fromkeys(resolve("ids", name) for name in values(params, "ids")))
+    chips = [{"id": chip, "name": name} for chip, name in snapshot(engine).frame["name"].items()]
+    if not ids:
+        return {"ok": True, "chips": [], "baseline": None, "rows": [], "all_chips": chips, "plots": []}
+    baseline = single(params, "baseline")
+    base = resolve("baseline", baseline) if baseline else ids[-1]
+    if base not in ids:
+        raise ParameterError(
+            "baseline",
+            f"parameter 'baseline': {base!r} is not among the chips compared; allowed values: {', '.join(ids)}",
+            ids,
+        )
+    metrics = values(params, "metrics") or None
+    try:
+        result = compare_rows(ids, base, metrics, engine)
+    except InvalidArgumentError as error:
+        raise ParameterError("metrics", f"parameter 'metrics': {error}") from None
+    names = dict(snapshot(engine).frame["name"].items())
+    plots = figures_bridge.figures([("ratio", "Ratio to the baseline", {"ids": ids, "baseline": base})], engine)
+    for row in result.rows:
+        row["ratio_classes"] = {c: ratio_class(row.get(f"{c}/{base}")) for c in ids if c != base}
+    return _jsonable(
+        {
+            "ok": True,
+            "chips": [{"id": chip, "name": names.get(chip, chip)} for chip in result.chips],
+            "baseline": result.baseline,
+            "ratio_columns": result.ratio_columns,
+            "rows": result.rows,
+            "all_chips": chips,
+            "plots": plots,
+        }
+    )
+
+
+def plots(url: str | Engine | None) -> dict[str, Any]:
+    """The standard figures (cached per database build)."""
+    engine = query.engine_for(url)
+    snap = snapshot(engine)
+    if "standard" not in snap.extra:
+        snap.extra["standard"] = figures_bridge.standard(engine)
+    return {"ok": True, "plots": snap.extra["standard"]}
+
+
+def chip_ids(url: str | Engine | None) -> list[str]:
+    """Every accelerator id, in table order."""
+    return list(snapshot(query.engine_for(url)).frame.index)
+
+
+def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str, Any]:
+    """What each chip has and how well sourced (a row per chip, a cell per metric), and where sources disagree."""
+    from gpudb.analysis.completeness import VENDOR_KINDS, conflicts, missing_core
+    from gpudb.analysis.completeness import coverage as cells_of
+    from gpudb.metrics.catalogue import METRICS
+
+    check_names(params or {}, ())
+    engine = query.engine_for(url)
+    cells = cells_of(engine)
+    rows: dict[str, dict[str, Any]] = {}
+    for cell in cells:
+        grade = "vendor" if cell.vendor_sourced else (cell.source_kind or "") if cell.status == "value" else cell.status
+        rows.setdefault(cell.accelerator_id, {"id": cell.accelerator_id, "cells": {}})["cells"][cell.metric] = {
+            "status": cell.status,
+            "grade": grade,
+            "source_kind": cell.source_kind,
+            "sources": cell.entries,
+        }
+    gaps = missing_core(cells)
+    for chip, row in rows.items():
+        row["core_missing"] = gaps.get(chip, [])
+    disagreements = [
+        {
+            "accelerator": conflict.accelerator_id,
+            "metric": conflict.metric,
+            "spread": conflict.spread,
+            "entries": [
+                {
+                    "value": entry["value_number"] if entry["value_number"] is not None else entry["value_text"],
+                    "status": entry["status"],
+                    "preferred": entry["preferred"],
+                    "unit": entry["unit"],
+                    "source": entry["source_id"],
+                    "source_title": entry["source_title"],
+                    "source_kind": entry["source_kind"],
+                }
+                for entry in conflict.entries
+            ],
+        }
+        for conflict in conflicts(url=engine)
+    ]
+    return _jsonable(
+        {
+            "ok": True,
+            "vendor_kinds": list(VENDOR_KINDS),
+            "metrics": [{"key": m.key, "label": m.label} for m in METRICS],
+            "accelerators": list(rows.values()),
+            "conflicts": disagreements,
+        }
+    )
