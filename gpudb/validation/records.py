@@ -11,7 +11,15 @@ from pydantic import BaseModel
 from gpudb.metrics.catalogue import Metric
 from gpudb.problems import Problem
 from gpudb.validation.loader import LineDict, line_of
-from gpudb.validation.schema import AcceleratorFile, ClaimEntry, DeviceNameEntry, RuleFile, SourceEntry, SpecEntry
+from gpudb.validation.schema import (
+    AcceleratorFile,
+    ClaimEntry,
+    DeviceNameEntry,
+    PolicyEvent,
+    RuleFile,
+    SourceEntry,
+    SpecEntry,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -80,6 +88,7 @@ class Dataset:
     specs: list[SpecRecord] = field(default_factory=list)
     rules: list[Located[RuleFile]] = field(default_factory=list)
     claims: list[Located[ClaimEntry]] = field(default_factory=list)
+    policy_events: list[Located[PolicyEvent]] = field(default_factory=list)
     device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
     measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference

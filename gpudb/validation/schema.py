@@ -163,7 +163,27 @@ class RuleFile(_Strict):
     named_products: list[Text] = Field(default_factory=list)
     outcome_inside: Text | None = Field(None, description="What a chip that meets a paragraph is, in words.")
     outcome_outside: Text | None = Field(None, description="What a chip that meets none is, in words.")
-    verification: Text | None = None
+    verification: Text | None = Field(
+        None, description="What was read to verify the rule, where, and how (primary text, quotation, summary)."
+    )
+    verified_by: list[Slug] = Field(
+        default_factory=list, description="Sources read to verify the rule besides its own text (ids)."
+    )
+
+
+class PolicyEvent(_Strict):
+    """An export-policy event that is not a Federal Register rule: a licence letter, a revenue share, a decision."""
+
+    id: Slug
+    date: dt.date
+    title: Text
+    kind: Literal["licence-letter", "revenue-share", "licence-policy", "enforcement-policy"] = Field(
+        description="What kind of event: a letter to named firms, a licence condition, an announced policy."
+    )
+    products: list[Slug] = Field(default_factory=list, description="Accelerator ids the event names.")
+    summary: Text
+    sources: list[Slug] = Field(min_length=1)
+    note: Text | None = None
 
 
 # ---------------------------------------------------------------------------------------------- claims

@@ -1,4 +1,5 @@
-"""Checks of the policy files: export-rule versions (data/rules/*.yaml) and published claims (data/claims.yaml)."""
+"""Checks of the policy files: export-rule versions (data/rules/*.yaml), policy events (data/policy-events.yaml)
+and published claims (data/claims.yaml)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from gpudb.validation.checks import check
 from gpudb.validation.checks.accelerators import duplicate_id_problem, repeated_ids
 from gpudb.validation.loader import Document, LineDict, LineList, load_folder, read_document
 from gpudb.validation.records import Dataset, Located
-from gpudb.validation.schema import ClaimEntry, RuleFile
+from gpudb.validation.schema import ClaimEntry, PolicyEvent, RuleFile
 from gpudb.validation.shape import read_list
 
 
@@ -35,6 +36,13 @@ def read_policy(data_dir: Path, dataset: Dataset) -> None:
             dataset.problems.append(problem)
         if document:
             dataset.claims = read_list([document], ClaimEntry, "claims", dataset)
+    events_path = data_dir / "policy-events.yaml"
+    if events_path.exists():
+        document, problem = read_document(events_path, data_dir)
+        if problem:
+            dataset.problems.append(problem)
+        if document:
+            dataset.policy_events = read_list([document], PolicyEvent, "policy events", dataset)
 
 
 def _as_list(document: Document) -> Document:
@@ -48,26 +56,55 @@ def _source_ids(dataset: Dataset) -> set[str]:
     return {source.entry.id for source in dataset.sources}
 
 
+def _cited(record: Located) -> Iterator[tuple[str, str]]:
+    """(field, source id) for every source a rule, claim or policy event names."""
+    entry = record.entry
+    if isinstance(entry, PolicyEvent):
+        yield from (("sources", source) for source in entry.sources)
+        return
+    yield "source", entry.source
+    if isinstance(entry, RuleFile):
+        yield from (("verified_by", source) for source in entry.verified_by)
+
+
 @check
 def policy_sources_exist(dataset: Dataset) -> Iterator[Problem]:
     known = _source_ids(dataset)
-    records: list[Located] = [*dataset.rules, *dataset.claims]
+    records: list[Located] = [*dataset.rules, *dataset.claims, *dataset.policy_events]
     for record in records:
-        if record.entry.source not in known:
-            yield Problem(
-                "unknown-source",
-                f"source {record.entry.source!r} is not defined; define it in data/sources/",
-                record.file,
-                record.line,
-                None,
-                f"{record.entry.id}.source",
-                record.entry.source,
-            )
+        for field, source in _cited(record):
+            if source not in known:
+                yield Problem(
+                    "unknown-source",
+                    f"source {source!r} is not defined; define it in data/sources/",
+                    record.file,
+                    record.line,
+                    None,
+                    f"{record.entry.id}.{field}",
+                    source,
+                )
+
+
+@check
+def policy_events_name_known_chips(dataset: Dataset) -> Iterator[Problem]:
+    chips = {accelerator.entry.id for accelerator in dataset.accelerators} | dataset.accelerator_file_ids
+    for record in dataset.policy_events:
+        for chip in record.entry.products:
+            if chip not in chips:
+                yield Problem(
+                    "unknown-accelerator",
+                    f"product {chip!r} is not an accelerator id in data/accelerators/",
+                    record.file,
+                    record.line,
+                    None,
+                    f"{record.entry.id}.products",
+                    chip,
+                )
 
 
 @check
 def policy_ids_are_unique(dataset: Dataset) -> Iterator[Problem]:
-    for kind, records in (("rule", dataset.rules), ("claim", dataset.claims)):
+    for kind, records in (("rule", dataset.rules), ("claim", dataset.claims), ("policy event", dataset.policy_events)):
         for record, earlier in repeated_ids(records):
             yield duplicate_id_problem(kind, record, earlier, record.line, earlier.line)
 
