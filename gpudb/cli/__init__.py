@@ -1,0 +1,65 @@
+"""The command line: the `gpudb` group and its entry point. Errors become one line on stderr and an exit code.
+
+Exit codes: 0 success; 1 data/ has problems; 2 bad command-line usage; 3 unknown or ambiguous accelerator;
+4 database missing, unreachable or not a gpudb database; 5 nothing to measure (no PyTorch or no GPU).
+"""
+
+from __future__ import annotations
+
+import sys
+
+# Click, not Typer: Typer builds a pydantic adapter for every parameter of the command it runs, about a fifth of
+# a cold `gpudb compare` (benchmarks/RESULTS.md); the commands here need nothing Click does not give.
+import click
+
+from gpudb.errors import GpudbError
+
+
+def _show_version(context: click.Context, _parameter: click.Parameter, value: bool) -> None:
+    if not value or context.resilient_parsing:
+        return
+    from gpudb.validation.release import version_text
+
+    try:
+        click.echo(version_text())
+    except GpudbError as error:
+        from gpudb.cli.common import fail
+
+        fail(error)
+    context.exit()
+
+
+class _Command(click.Command):
+    """A command whose line in `gpudb --help` is its whole first paragraph, not cut at 45 characters."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.short_help or " ".join((self.help or "").split("\n\n")[0].split())
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(name="gpudb", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the package and data versions and exit.",
+)
+def app() -> None:
+    """Published specs of GPUs and AI accelerators, every number with its source."""
+
+
+# Importing a command module registers its commands on `app`; they import `app` from here, so this comes last.
+from gpudb.cli import analysis, bench, browse, data, plot, serve  # noqa: E402, F401
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except BrokenPipeError:  # `gpudb list | head`
+        sys.stderr.close()

@@ -1,0 +1,271 @@
+"""Commands that read the database back: list, show, metrics, coverage, conflicts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from gpudb.cli import app
+from gpudb.cli.common import STATUS_WORDS, Format, db_option, fail, format_option, print_rows
+from gpudb.errors import GpudbError
+
+
+@app.command("list")
+@db_option
+@format_option
+def list_accelerators(db: str | None, output_format: Format) -> None:
+    """List the accelerators in the database.
+
+    Example: gpudb list --format csv
+    """
+    from gpudb.storage import query
+
+    try:
+        rows = query.accelerators(db)
+    except GpudbError as error:
+        fail(error)
+    columns = [
+        "id",
+        "vendor",
+        "name",
+        "architecture",
+        "form_factor",
+        "data_center",
+        "china_specific",
+        "aliases",
+    ]
+    if output_format is Format.table:  # the terminal view leaves out a flag that is true for nearly every chip
+        columns.remove("data_center")
+    print_rows(rows, columns, output_format, title="Accelerators")
+
+
+@app.command()
+@click.argument("name")
+@db_option
+@format_option
+def show(name: str, db: str | None, output_format: Format) -> None:
+    """Show every stored value of one accelerator with its unit and source.
+
+    NAME: an id, name or alias.
+
+    Example: gpudb show H200
+    """
+    from gpudb.storage import query
+
+    try:
+        accelerator = query.get(name, db)
+    except GpudbError as error:
+        fail(error)
+    if output_format is Format.json:
+        from gpudb.analysis import measured
+
+        shown = accelerator.model_dump(mode="json")
+        shown["measurements"] = measured.measurement_rows(accelerator.id, db)
+        click.echo(json.dumps(shown, indent=2, default=str))
+        return
+    rows = [
+        {
+            "metric": v.metric,
+            "label": v.label if v.preferred else f"  (other source) {v.label}",
+            "value": _number(v.value) if v.status == "value" else STATUS_WORDS[v.status],
+            "status": v.status,
+            "preferred": v.preferred,
+            "unit": v.unit if v.status == "value" else "",
+            "as_published": v.as_published
+            + (" (2:4 sparse, halved)" if v.sparse_in_source else "")
+            + (f" (board of {v.board_gpus}, divided)" if v.board_gpus else ""),
+            "source": v.source.title if v.source else "",
+            "publisher": v.source.publisher if v.source else "",
+            "published": v.source.published.isoformat() if v.source and v.source.published else "",
+            "kind": v.source.kind if v.source else "",
+            "url": v.source.url if v.source else "",
+            "note": v.note or "",
+        }
+        for v in accelerator.values
+    ]
+    if output_format is Format.csv:
+        print_rows(rows, list(rows[0]) if rows else ["metric"], Format.csv)
+        return
+    header = (
+        f"{accelerator.name} ({accelerator.id}) · {accelerator.vendor} {accelerator.architecture} · "
+        f"{accelerator.form_factor}"
+        + (" · China-specific" if accelerator.china_specific else "")
+        + (f"\naliases: {', '.join(accelerator.aliases)}" if accelerator.aliases else "")
+        + (f"\nnote: {accelerator.note}" if accelerator.note else "")
+    )
+    click.echo(header)
+    # Sources are numbered like citations, so the value table stays narrow enough to read.
+    citation: dict[str, int] = {}
+    for value in accelerator.values:
+        if value.source:
+            citation.setdefault(value.source.id, len(citation) + 1)
+    for row, value in zip(rows, accelerator.values, strict=True):
+        row["cited"] = f"[{citation[value.source.id]}]" if value.source else ""
+    print_rows(
+        rows,
+        ["label", "value", "unit", "as_published", "cited", "note"],
+        Format.table,
+        headers={"label": "metric", "as_published": "as published", "cited": "source"},
+    )
+    sources = {value.source.id: value.source for value in accelerator.values if value.source}
+    for source_id, number in citation.items():
+        source = sources[source_id]
+        date = source.published.isoformat() if source.published else "undated"
+        click.echo(f"[{number}] {source.title}. {source.publisher}, {date} ({source.kind}). {source.url}")
+    _show_measurements(accelerator.id, db)
+
+
+def _show_measurements(accelerator_id: str, db: str | None) -> None:
+    """Each `gpudb bench` run of the chip, newest first: its environment, then its figures beside the peaks."""
+    from gpudb.analysis import measured
+    from gpudb.bench import report
+
+    figures = measured.measurement_rows(accelerator_id, db)
+    for run in measured.runs(accelerator_id, db):
+        click.echo(f"\nMeasured {run['measured']} ({run['mode']} run {run['id']}, {run['tool']})")
+        click.echo(f"on {report.environment_line(run)}")
+        results = [row for row in figures if row["measurement_id"] == run["id"]]
+        published = {row["metric"]: row["published"] for row in results if row["published"]}
+        print_rows(report.result_rows(results, published), report.RESULT_COLUMNS, Format.table)
+        for skipped in run["skipped"]:
+            click.echo(f"not measured: {skipped['name']}: {skipped['reason']}")
+        for row in results:
+            if row["limitation"]:
+                click.echo(f"limitation of {row['name']}: {row['limitation']}")
+
+
+def _number(value: float | str | None) -> float | str | None:
+    """Whole numbers without '.0' (80 GB, not 80.0 GB)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@app.command()
+@format_option
+def metrics(output_format: Format) -> None:
+    """List the metric catalogue: keys, units and meanings.
+
+    Example: gpudb metrics --format json
+    """
+    from gpudb.metrics.catalogue import METRICS
+
+    rows = [
+        {
+            "key": m.key,
+            "label": m.label,
+            "unit": m.unit_label,
+            "category": m.category,
+            "kind": m.kind,
+            "sparsity_applies": m.sparsity_applies,
+            "description": m.description,
+        }
+        for m in METRICS
+    ]
+    print_rows(rows, list(rows[0]), output_format, title="Metrics")
+
+
+@app.command()
+@click.option(
+    "--threshold",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    help="List numbers further apart than this, in percent.",
+)
+@db_option
+@format_option
+def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
+    """List the metrics whose sources disagree, every source's value beside the one used.
+
+    Example: gpudb conflicts --threshold 5
+    """
+    from gpudb.analysis.completeness import conflicts as find_conflicts
+
+    try:
+        found = find_conflicts(threshold / 100, db)
+    except GpudbError as error:
+        fail(error)
+    rows = [
+        {
+            "accelerator": conflict.accelerator_id,
+            "metric": conflict.metric,
+            "spread": "" if conflict.spread is None else f"{conflict.spread * 100:.1f}%",
+            "used": "yes" if entry["preferred"] else "",
+            "value": _entry_value(entry),
+            "unit": entry["unit"] if entry["status"] == "value" else "",
+            "source": entry["source_id"] or "",
+            "kind": entry["source_kind"] or "",
+            "published": entry["source_published"].isoformat() if entry["source_published"] else "",
+        }
+        for conflict in found
+        for entry in conflict.entries
+    ]
+    columns = ["accelerator", "metric", "spread", "used", "value", "unit", "source", "kind", "published"]
+    if output_format is Format.table and not rows:
+        click.echo(f"No two sources disagree by more than {threshold:g}%.")
+        return
+    print_rows(rows, columns, output_format, title=f"Values whose sources disagree by more than {threshold:g}%")
+
+
+def _entry_value(entry: dict[str, Any]) -> Any:
+    if entry["status"] != "value":
+        return STATUS_WORDS[entry["status"]]
+    return _number(entry["value_number"]) if entry["value_number"] is not None else entry["value_text"]
+
+
+@app.command()
+@db_option
+@format_option
+def coverage(db: str | None, output_format: Format) -> None:
+    """Show which metrics each accelerator has, and how well sourced: vendor, third-party, estimate, status.
+
+    The table has a row per accelerator and a summary per metric; csv and json give every accelerator-metric cell.
+    Example: gpudb coverage --format csv
+    """
+    from gpudb.analysis.completeness import VENDOR_KINDS, missing_core
+    from gpudb.analysis.completeness import coverage as cells_of
+
+    try:
+        cells = cells_of(db)
+    except GpudbError as error:
+        fail(error)
+    if output_format is not Format.table:
+        rows = [
+            {"accelerator": c.accelerator_id, "metric": c.metric, "status": c.status, "source_kind": c.source_kind}
+            | {"sources": c.entries}
+            for c in cells
+        ]
+        print_rows(rows, ["accelerator", "metric", "status", "source_kind", "sources"], output_format)
+        return
+    gaps = missing_core(cells)
+
+    def count(group: list, test) -> int:
+        return sum(1 for cell in group if test(cell))
+
+    def tally(group: list) -> dict[str, int]:
+        return {
+            "vendor": count(group, lambda c: c.vendor_sourced),
+            "third-party": count(group, lambda c: c.source_kind == "third-party-report" and c.status == "value"),
+            "estimate": count(group, lambda c: c.source_kind == "estimate" and c.status == "value"),
+            "not supported": count(group, lambda c: c.status == "not-supported"),
+            "n/a": count(group, lambda c: c.status == "not-applicable"),
+            "unknown": count(group, lambda c: c.status in ("unknown", "missing")),
+        }
+
+    by_chip: dict[str, list] = {}
+    by_metric: dict[str, list] = {}
+    for cell in cells:
+        by_chip.setdefault(cell.accelerator_id, []).append(cell)
+        by_metric.setdefault(cell.metric, []).append(cell)
+    chip_rows = [
+        {"accelerator": chip, **tally(group), "core metrics missing": ", ".join(gaps.get(chip, [])) or "none"}
+        for chip, group in by_chip.items()
+    ]
+    columns = ["accelerator", "vendor", "third-party", "estimate", "not supported", "n/a", "unknown"]
+    print_rows(chip_rows, [*columns, "core metrics missing"], Format.table, title="Values per accelerator")
+    metric_rows = [{"metric": metric, **tally(group)} for metric, group in by_metric.items()]
+    print_rows(metric_rows, ["metric", *columns[1:]], Format.table, title="Accelerators per metric")
+    click.echo(f"vendor = from a vendor source ({', '.join(VENDOR_KINDS)}); unknown includes nothing stored.")

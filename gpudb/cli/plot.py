@@ -1,0 +1,69 @@
+"""The plot command: one figure, or the standard set, written as HTML, PNG or SVG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from click.exceptions import Exit
+
+from gpudb.cli import app
+from gpudb.cli.common import db_option, fail
+from gpudb.errors import GpudbError
+
+
+@app.command()
+@click.argument("kind", required=False)
+@click.argument("names", nargs=-1)
+@click.option("--baseline", "-b", help="Ratio and profile plots.")
+@click.option(
+    "--metric",
+    "-m",
+    help="Compute metric (roofline, compute-bandwidth, timeline); metric keys, comma-separated (ratio, "
+    "profile); performance_density or memory_bandwidth_gbs (export-map).",
+)
+@click.option("--out", "-o", type=click.Path(path_type=Path), help="FILE.html, FILE.png or FILE.svg.")
+@click.option("--all", "all_figures", is_flag=True, help="Write the standard set with an index page.")
+@click.option("--out-dir", type=click.Path(path_type=Path), help="Folder for --all.")
+@db_option
+def plot(
+    kind: str | None,
+    names: tuple[str, ...],
+    baseline: str | None,
+    metric: str | None,
+    out: Path | None,
+    all_figures: bool,
+    out_dir: Path | None,
+    db: str | None,
+) -> None:
+    """Draw a comparison with plotly: interactive HTML (offline), or PNG/SVG through the system Chromium.
+
+    KIND: ratio, export-map, roofline, compute-bandwidth, timeline, profile or measured. NAMES: the chips
+    (default: a sensible set).
+
+    Example: gpudb plot ratio H200 H20 --out h200-vs-h20.html
+    """
+    if all_figures:
+        if kind or names or out or not out_dir:
+            _usage("--all writes the standard set: give --out-dir DIR and no kind, chips or --out")
+    elif not kind or not out:
+        _usage("give a plot kind and --out FILE (or --all --out-dir DIR)")
+    from gpudb.plots import files as plot_files
+    from gpudb.plots import frames as figures
+
+    try:
+        if all_figures:
+            written = plot_files.write_standard_set(figures.standard_set(db), out_dir)
+        else:
+            plot_files.check_output(out)
+            chips = list(names) or None
+            written = [plot_files.write_figure(figures.make_figure(kind, chips, baseline, metric, db), out)]
+    except GpudbError as error:
+        fail(error)
+    for path in written:
+        click.echo(str(path))
+
+
+def _usage(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    raise Exit(2)
