@@ -137,6 +137,7 @@ def test_checks_are_registered_once():
         "device_names_are_known_and_distinct",
         "measurements_are_consistent",
         "policy_sources_exist",
+        "policy_events_name_known_chips",
         "policy_ids_are_unique",
         "rules_are_consistent",
         "claims_name_known_chips_and_metrics",
@@ -166,3 +167,24 @@ def test_sparse_and_board_figures_are_stored_dense_and_per_gpu(minimal_data, met
     assert dataset.problems == []
     (spec,) = dataset.specs
     assert spec.value_number == stored
+
+
+def test_policy_events_are_read_and_their_chips_and_sources_checked(minimal_data):
+    """data/policy-events.yaml: an event naming a chip or a source that does not exist is refused, located."""
+    (minimal_data / "policy-events.yaml").write_text(
+        "- id: letter-1\n"
+        "  date: 2025-04-09\n"
+        "  title: A licence letter\n"
+        "  kind: licence-letter\n"
+        "  products: [x1, nope]\n"
+        "  summary: A letter to the vendor.\n"
+        "  sources: [missing-source]\n"
+    )
+    dataset = validate(minimal_data)
+    assert [event.entry.id for event in dataset.policy_events] == ["letter-1"]
+    assert [str(problem) for problem in dataset.problems] == [
+        "data/policy-events.yaml:1 letter-1.products: product 'nope' is not an accelerator id in data/accelerators/ "
+        "[unknown-accelerator]",
+        "data/policy-events.yaml:1 letter-1.sources: source 'missing-source' is not defined; define it in "
+        "data/sources/ [unknown-source]",
+    ]

@@ -56,6 +56,11 @@ class SpecRecord:
         return self.entry.sparsity == "sparse"
 
     @property
+    def convention_unstated(self) -> bool:
+        """The source does not say whether this tensor figure is dense or with sparsity."""
+        return self.entry.sparsity == "unstated"
+
+    @property
     def status(self) -> str:
         """'value', or the status the entry gives instead: not-supported, not-applicable, unknown."""
         return self.entry.status or "value"
