@@ -188,3 +188,14 @@ def test_policy_events_are_read_and_their_chips_and_sources_checked(minimal_data
         "data/policy-events.yaml:1 letter-1.sources: source 'missing-source' is not defined; define it in "
         "data/sources/ [unknown-source]",
     ]
+
+
+def test_a_misspelt_key_in_a_source_is_reported_once_not_at_every_value_citing_it(minimal_data):
+    """One typo in a source entry: its own problem, and no unknown-source echo at each value that cites it."""
+    path = next((minimal_data / "sources").glob("*.yaml"))
+    text = path.read_text()
+    assert "\n  publisher:" in text
+    path.write_text(text.replace("\n  publisher:", "\n  publsher:", 1))
+    problems = validate(minimal_data).problems
+    assert sorted(problem.code for problem in problems) == ["missing-field", "unknown-field"]
+    assert all(problem.file == f"data/sources/{path.name}" for problem in problems)
