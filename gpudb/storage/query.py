@@ -152,6 +152,8 @@ def accelerators(url: str | Engine | None = None) -> list[dict]:
             "form_factor": r.form_factor,
             "data_center": r.data_center,
             "china_specific": r.china_specific,
+            "availability": r.availability,
+            "announced": r.announced,
             "aliases": ", ".join(aliases.get(r.id, [])),
         }
         for r in rows
