@@ -8,8 +8,7 @@ from typing import Any
 import click
 
 from gpudb.cli import app
-from gpudb.cli.common import STATUS_WORDS, Format, db_option, fail, format_option, print_rows
-from gpudb.errors import GpudbError
+from gpudb.cli.common import STATUS_WORDS, Format, db_option, format_option, print_rows
 
 
 @app.command("list")
@@ -22,10 +21,7 @@ def list_accelerators(db: str | None, output_format: Format) -> None:
     """
     from gpudb.storage import query
 
-    try:
-        rows = query.accelerators(db)
-    except GpudbError as error:
-        fail(error)
+    rows = query.accelerators(db)
     columns = [
         "id",
         "vendor",
@@ -54,10 +50,7 @@ def show(name: str, db: str | None, output_format: Format) -> None:
     """
     from gpudb.storage import query
 
-    try:
-        accelerator = query.get(name, db)
-    except GpudbError as error:
-        fail(error)
+    accelerator = query.get(name, db)
     if output_format is Format.json:
         from gpudb.analysis import measured
 
@@ -184,10 +177,7 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
     """
     from gpudb.analysis.completeness import conflicts as find_conflicts
 
-    try:
-        found = find_conflicts(threshold / 100, db)
-    except GpudbError as error:
-        fail(error)
+    found = find_conflicts(threshold / 100, db)
     rows = [
         {
             "accelerator": conflict.accelerator_id,
@@ -228,10 +218,7 @@ def coverage(db: str | None, output_format: Format) -> None:
     from gpudb.analysis.completeness import VENDOR_KINDS, missing_core
     from gpudb.analysis.completeness import coverage as cells_of
 
-    try:
-        cells = cells_of(db)
-    except GpudbError as error:
-        fail(error)
+    cells = cells_of(db)
     if output_format is not Format.table:
         rows = [
             {"accelerator": c.accelerator_id, "metric": c.metric, "status": c.status, "source_kind": c.source_kind}

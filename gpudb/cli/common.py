@@ -10,9 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from click.exceptions import Exit
-
-from gpudb.errors import GpudbError
 
 
 class Format(StrEnum):
@@ -59,12 +56,6 @@ format_option = output_format_option(Format)
 
 # How a metric with no value is shown: why it has none.
 STATUS_WORDS = {"unknown": "missing", "not-supported": "not supported", "not-applicable": "n/a"}
-
-
-def fail(error: GpudbError) -> None:
-    """Print the error as one line on stderr and exit with its code."""
-    click.echo(f"Error: {error}", err=True)
-    raise Exit(error.exit_code)
 
 
 def print_rows(
