@@ -62,7 +62,7 @@ def show(name: str, db: str | None, output_format: Format) -> None:
         {
             "metric": v.metric,
             "label": v.label if v.preferred else f"  (other source) {v.label}",
-            "value": _number(v.value) if v.status == "value" else STATUS_WORDS[v.status],
+            "value": _without_point_zero(v.value) if v.status == "value" else STATUS_WORDS[v.status],
             "status": v.status,
             "preferred": v.preferred,
             "unit": v.unit if v.status == "value" else "",
@@ -129,7 +129,7 @@ def _show_measurements(accelerator_id: str, db: str | None) -> None:
                 click.echo(f"limitation of {row['name']}: {row['limitation']}")
 
 
-def _number(value: float | str | None) -> float | str | None:
+def _without_point_zero(value: float | str | None) -> float | str | None:
     """Whole numbers without '.0' (80 GB, not 80.0 GB)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -201,9 +201,10 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
 
 
 def _entry_value(entry: dict[str, Any]) -> Any:
+    """A conflict entry's value as shown: the number without .0, its text, or why it has none."""
     if entry["status"] != "value":
         return STATUS_WORDS[entry["status"]]
-    return _number(entry["value_number"]) if entry["value_number"] is not None else entry["value_text"]
+    return _without_point_zero(entry["value_number"]) if entry["value_number"] is not None else entry["value_text"]
 
 
 @app.command()
