@@ -35,6 +35,8 @@ CODES: dict[str, str] = {
     "bad-list": "a list of values with fewer than two entries, a source twice, or more than one preferred",
     "sparse-as-dense": "a figure marked dense that looks like a 2:4-sparsity figure (twice what its precision allows)",
     "inconsistent-measurement": "a measurement at odds with itself or its chip (best below median, SMs, past peak)",
+    "wrong-measured-unit": "a published measured figure in a unit other than its metric's (TFLOPS, TOPS or TB/s)",
+    "bad-measured-value": "a published measured figure that is not a finite number above zero",
 }
 
 

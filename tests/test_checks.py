@@ -67,6 +67,10 @@ EXPECTED = {
     "at line 20; one entry per source [bad-list]",
     "inconsistent-measurement": "data/measurements/x1-2026-11-20-120000.yaml:29 x1-2026-11-20-120000.results[0].best: "
     "best 650 is below the median 700; best is the fastest repetition [inconsistent-measurement]",
+    "wrong-measured-unit": "data/measurements/published/matmul.yaml:11 x1-test-lab-matmul.results[0].unit: "
+    "bf16_dense_tflops is in TFLOPS, not GFLOPS [wrong-measured-unit]",
+    "bad-measured-value": "data/measurements/published/matmul.yaml:12 x1-test-lab-matmul.results[0].value: "
+    "measured value 0 is not a finite number above zero [bad-measured-value]",
     "sparse-as-dense": f"{X1}:15 x1.fp8_dense_tflops: 3,958 TFLOPS looks like a sparse figure (4× the BF16 "
     "dense value 989.5, where dense figures are at most 2×); mark it 'sparsity: sparse' or halve it "
     "[sparse-as-dense]",
@@ -136,6 +140,7 @@ def test_checks_are_registered_once():
         "dense_figures_are_dense",
         "device_names_are_known_and_distinct",
         "measurements_are_consistent",
+        "published_measurements_are_consistent",
         "policy_sources_exist",
         "policy_events_name_known_chips",
         "policy_ids_are_unique",

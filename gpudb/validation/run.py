@@ -37,7 +37,9 @@ def validate(data_dir: Path) -> Dataset:
     read_specs(dataset)
     checks_policy.read_policy(data_dir, dataset)
     checks_devices.read_device_names(data_dir, dataset)
-    checks_measurements.read_measurements(data_dir, dataset)
+    # runs of gpudb bench, one per file; measurements others published: lists, one file per topic, in published/
+    measurements = data_dir / "measurements"
+    checks_measurements.read_measurements(measurements, measurements / "published", data_dir, dataset)
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
     dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})

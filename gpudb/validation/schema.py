@@ -301,3 +301,30 @@ class MeasurementFile(_Strict):
     results: list[MeasuredResult] = Field(min_length=1)
     skipped: list[SkippedMeasurement] = Field(default_factory=list)
     note: Text | None = None
+
+
+class PublishedResult(_Strict):
+    """One figure someone else measured and published: a rate at one precision, or a memory bandwidth."""
+
+    name: Slug = Field(description="What was measured, e.g. matmul-bf16, copy.")
+    metric: Text = Field(description="The published metric it is set against, e.g. bf16_dense_tflops.")
+    precision: Slug | None = Field(None, description="The number format, for matrix multiplies.")
+    unit: Text = Field(description="The metric's unit as gpudb writes it: TFLOPS, TOPS or TB/s.")
+    value: float = Field(description="The figure as published, in `unit` (finite and above zero).")
+    shape: list[Annotated[int, Field(gt=0)]] | None = Field(None, description="m, n, k, where the source states it.")
+    note: Text | None = None
+
+
+class PublishedMeasurement(_Strict):
+    """A measurement someone else made and published (an entry of data/measurements/published/<topic>.yaml)."""
+
+    id: Slug = Field(description="Stable id, unique among all measurements.")
+    accelerator: Slug = Field(description="The accelerator id the measured device is.")
+    measured_by: Text = Field(description="Who measured: the person or organisation, as the source names them.")
+    published: date = Field(description="Day of publication (or of the version of the page read).")
+    measured: date | None = Field(None, description="Day of the measurement, where the source states one.")
+    method: Text = Field(description="How it was measured, as the source states it.")
+    software: Text | None = Field(None, description="Software and versions, as the source states them.")
+    results: list[PublishedResult] = Field(min_length=1)
+    source: Slug = Field(description="A source id in data/sources/ (tiered like any source).")
+    note: Text | None = None
