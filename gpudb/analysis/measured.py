@@ -189,6 +189,18 @@ def published_by_metric(accelerator_ids: list[str], url: str | Engine | None = N
     return found
 
 
+def others_text(rows: list[dict]) -> str:
+    """Published figures side by side, never averaged: '794.5 (80.3%, Stas Bekman, 2025-08-10); …' ('' if none)."""
+    from gpudb.formatting import format_number
+
+    shown = []
+    for row in rows:
+        share = "" if row["efficiency"] is None else f"{row['efficiency'] * 100:.1f}%, "
+        value = format_number(float(f"{row['value']:.4g}"))
+        shown.append(f"{value} ({share}{row['measured_by']}, {row['measured']})")
+    return "; ".join(shown)
+
+
 def measurements(name: str | None = None, url: str | Engine | None = None) -> pd.DataFrame:
     """measurement_rows as a pandas DataFrame (one row per measured figure; no rows when nothing is measured)."""
     import pandas as pd

@@ -33,7 +33,9 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
 @click.option("--baseline", "-b", help="Chip the ratios are taken against (default: the last).")
 @click.option("--metrics", "-m", help="Comma-separated metric keys (default: all with a value).")
 @click.option(
-    "--measured", is_flag=True, help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published)."
+    "--measured",
+    is_flag=True,
+    help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published), and what others measured.",
 )
 @click.option(
     "--include-unstated",
@@ -57,7 +59,7 @@ def compare(
 
     Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured
     """
-    from gpudb.analysis.comparison import compare_rows
+    from gpudb.analysis.comparison import OTHERS, compare_rows
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
     comparison = compare_rows(
@@ -88,7 +90,7 @@ def compare(
     ]
     columns = ["metric", "unit", *chips, *ratio_columns]
     if measured:
-        columns += [f"{chip} {what}" for chip in chips for what in ("measured", "efficiency")]
+        columns += [f"{chip} {what}" for chip in chips for what in ("measured", "efficiency", OTHERS)]
     if output_format is CompareFormat.markdown:
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
@@ -99,12 +101,14 @@ def compare(
 
 def _measured_cells(row: dict[str, Any], chips: list[str]) -> dict[str, str]:
     """A chip's newest measured median and its efficiency as table cells ('' where nothing was measured)."""
+    from gpudb.analysis.comparison import OTHERS
     from gpudb.bench.report import figure, percent
 
     cells = {}
     for chip in chips:
         cells[f"{chip} measured"] = figure(row[f"{chip} measured"])
         cells[f"{chip} efficiency"] = percent(row[f"{chip} efficiency"])
+        cells[f"{chip} {OTHERS}"] = row[f"{chip} {OTHERS}"]
     return cells
 
 

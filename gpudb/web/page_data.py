@@ -75,7 +75,11 @@ def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     wanted_plots = [("profile", "Profile", {"ids": [chip.id]})]
     if runs:
         wanted_plots.append(
-            ("measured", "Measured by gpudb bench, as a share of the published peak", {"ids": [chip.id]})
+            (
+                "measured",
+                "Measured (by gpudb bench and by others), as a share of the published peak",
+                {"ids": [chip.id]},
+            )
         )
     return _jsonable(
         {
