@@ -43,7 +43,7 @@ def real_data(tmp_path: Path) -> Path:
 @pytest.fixture
 def measured_db(real_data: Path, database_url: str) -> str:
     """The real data plus the hand-written H100 measurement, built on each backend."""
-    (real_data / "measurements").mkdir()
+    (real_data / "measurements").mkdir(exist_ok=True)
     shutil.copy(FIXTURE, real_data / "measurements")
     build(database_url, real_data)
     return database_url
@@ -261,7 +261,7 @@ def test_show_lists_each_run_with_its_environment(measured_db):
 def test_a_bad_measurement_file_is_a_validation_error(real_data, change, expected):
     document = yaml.safe_load(FIXTURE.read_text())
     change(document)
-    (real_data / "measurements").mkdir()
+    (real_data / "measurements").mkdir(exist_ok=True)
     runner.write(document, real_data / "measurements" / FIXTURE.name)
     assert [str(problem) for problem in validate(real_data).problems] == [expected]
 
