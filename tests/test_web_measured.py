@@ -42,14 +42,24 @@ def test_the_detail_page_shows_each_run_beside_the_published_peaks(measured_url)
     assert page.status_code == 200
     text = page.text
     assert '<h2 id="measured">Measured beside published</h2>' in text
-    assert "2026-11-20 · quick run" in text and "driver 570.86.15" in text and "PyTorch 2.13.0+cu128" in text
+    assert (
+        "Measured by gpudb bench · 2026-11-20 · quick run" in text
+        and "driver 570.86.15" in text
+        and "PyTorch 2.13.0+cu128" in text
+    )
     assert "75.3%" in text and "91.0%" in text and "50.0%" in text  # 745 ÷ 989.5, 3.05 ÷ 3.35, 990 ÷ 1,979
     assert "<strong>Limitation:</strong> torch._int_mm stays below the INT8 tensor-core peak; a lower bound" in text
     assert "Not measured: matmul-fp8 (not run in this illustration)" in text
     assert HOSTILE_HOST not in text and "&lt;script&gt;alert(&#34;host&#34;)&lt;/script&gt; rack 7" in text
     assert 'id="plot-measured"' in text
     twin = client.get("/api/accelerators/h100-sxm").json()
-    (run,) = twin["measurements"]
+    run, mamf = twin["measurements"]  # the bench run (newest), then the MAMF table's H100 SXM row
+    assert (mamf["kind"], mamf["measured_by"], mamf["source_id"]) == (
+        "published",
+        "Stas Bekman",
+        "ml-engineering-mamf-table",
+    )
+    assert "Measured by Stas Bekman · 2025-01-05" in text and "80.3%" in text  # 794.5 ÷ 989.5
     bf16 = next(f for f in run["figures"] if f["name"] == "matmul-bf16")
     assert (bf16["median"], bf16["published"]) == (745.0, 989.5)
     assert bf16["efficiency"] == pytest.approx(745.0 / 989.5)
