@@ -34,6 +34,9 @@ CODES: dict[str, str] = {
     "incomplete-status": "a status without what it needs: a source for not-supported, a note for the others",
     "bad-list": "a list of values with fewer than two entries, a source twice, or more than one preferred",
     "sparse-as-dense": "a figure marked dense that looks like a 2:4-sparsity figure (twice what its precision allows)",
+    "bad-currency": "a price's currency that is not an ISO 4217 code (USD, CNY, EUR…)",
+    "future-date": "a price dated after today",
+    "inconsistent-price": "a price lacking what its kind needs (a cloud rate's provider, unit…) or with another's",
     "inconsistent-measurement": "a measurement at odds with itself or its chip (best below median, SMs, past peak)",
 }
 

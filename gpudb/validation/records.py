@@ -16,6 +16,7 @@ from gpudb.validation.schema import (
     ClaimEntry,
     DeviceNameEntry,
     PolicyEvent,
+    PriceEntry,
     RuleFile,
     SourceEntry,
     SpecEntry,
@@ -31,6 +32,11 @@ class Located(Generic[M]):
     entry: M
     file: str
     line: int | None
+    content: Any = field(default=None, compare=False, repr=False)  # the item as read, for its fields' lines
+
+    def field_line(self, *location: Any) -> int | None:
+        """The line of a field of the entry (the entry's own line when the field is not written)."""
+        return line_of(self.content, location) if self.content is not None else self.line
 
 
 SourceRecord = Located[SourceEntry]
@@ -95,6 +101,7 @@ class Dataset:
     claims: list[Located[ClaimEntry]] = field(default_factory=list)
     policy_events: list[Located[PolicyEvent]] = field(default_factory=list)
     device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
+    prices: list[Located[PriceEntry]] = field(default_factory=list)
     measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)

@@ -12,10 +12,11 @@ from gpudb.validation.checks import CHECKS, accelerators  # noqa: F401
 from gpudb.validation.checks import devices as checks_devices
 from gpudb.validation.checks import measurements as checks_measurements
 from gpudb.validation.checks import policy as checks_policy
+from gpudb.validation.checks import prices as checks_prices  # noqa: F401
 from gpudb.validation.loader import load_folder, yaml_files
 from gpudb.validation.preference import choose_preferred
 from gpudb.validation.records import Dataset
-from gpudb.validation.schema import SourceEntry
+from gpudb.validation.schema import PriceEntry, SourceEntry
 from gpudb.validation.shape import read_accelerators, read_list
 from gpudb.validation.values import read_specs
 
@@ -38,6 +39,9 @@ def validate(data_dir: Path) -> Dataset:
     checks_policy.read_policy(data_dir, dataset)
     checks_devices.read_device_names(data_dir, dataset)
     checks_measurements.read_measurements(data_dir, dataset)
+    price_documents, problems = load_folder(data_dir / "prices", data_dir)
+    dataset.problems.extend(problems)
+    dataset.prices = read_list(price_documents, PriceEntry, "prices", dataset)
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
     dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})
