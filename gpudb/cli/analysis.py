@@ -42,6 +42,9 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
     is_flag=True,
     help="Also use tensor figures whose source does not say dense or sparse (as published, marked).",
 )
+@click.option("--cost", is_flag=True, help="Show TFLOPS and memory per dollar of each chip's dated prices instead.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="With --cost: prices on this day.")
+@click.option("--precision", default="bf16", show_default=True, help="With --cost: the dense precision.")
 @db_option
 @output_format_option(CompareFormat)
 def compare(
@@ -50,6 +53,9 @@ def compare(
     metrics: str | None,
     measured: bool,
     include_unstated: bool,
+    cost: bool,
+    as_of: Any,
+    precision: str,
     db: str | None,
     output_format: CompareFormat,
 ) -> None:
@@ -57,8 +63,13 @@ def compare(
 
     NAMES: ids, names or aliases.
 
-    Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured
+    Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured;
+    gpudb compare H100 H200 B200 MI300X --cost --as-of 2025-06-30
     """
+    if cost:
+        from gpudb.cli.prices import print_cost_comparison
+
+        return print_cost_comparison(list(names), db, output_format, as_of.date() if as_of else None, precision)
     from gpudb.analysis.comparison import compare_rows
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None

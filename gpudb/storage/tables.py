@@ -171,6 +171,31 @@ measured_value = table(
     column("position", Integer),
 )
 
+price = table(
+    "price",
+    column("id", Integer),
+    column("accelerator_id", String),
+    column("kind", String),
+    column("amount", Float),
+    column("amount_high", Float),
+    column("currency", String),
+    column("as_published", String),
+    column("date", Date),
+    column("date_to", Date),
+    column("period", Boolean),
+    column("unit", String),
+    column("gpus_per_instance", Integer),
+    column("market", String),
+    column("provider", String),
+    column("instance", String),
+    column("region", String),
+    column("term", String),
+    column("source_id", String),
+    column("note", String),
+    column("file", String),
+    column("line", Integer),
+)
+
 build_info = table(
     "build_info",
     column("key", String),
@@ -188,5 +213,6 @@ ALL = (
     device_name,
     measurement,
     measured_value,
+    price,
     build_info,
 )
