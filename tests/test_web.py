@@ -451,7 +451,9 @@ def test_accelerator_page_shows_every_value_with_its_source(client):
 
 def test_accelerator_json_twin(client):
     body = client.get("/api/accelerators/x1").json()
-    assert list(body) == ["ok", "accelerator", "values", "derived", "export_status", "claims", "measurements", "plots"]
+    assert list(body) == [
+        "ok", "accelerator", "values", "derived", "export_status", "claims", "measurements", "prices", "plots"
+    ]
     assert body["accelerator"]["id"] == "x1" and body["accelerator"]["aliases"] == ["Acme X1", "X1"]
     bf16 = next(v for v in body["values"] if v["metric"] == "bf16_dense_tflops")
     assert bf16["value"] == 989.5 and bf16["sparse_in_source"] is True
