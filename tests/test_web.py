@@ -452,7 +452,15 @@ def test_accelerator_page_shows_every_value_with_its_source(client):
 def test_accelerator_json_twin(client):
     body = client.get("/api/accelerators/x1").json()
     assert list(body) == [
-        "ok", "accelerator", "values", "derived", "export_status", "claims", "measurements", "prices", "plots"
+        "ok",
+        "accelerator",
+        "values",
+        "derived",
+        "export_status",
+        "claims",
+        "measurements",
+        "prices",
+        "plots",
     ]
     assert body["accelerator"]["id"] == "x1" and body["accelerator"]["aliases"] == ["Acme X1", "X1"]
     bf16 = next(v for v in body["values"] if v["metric"] == "bf16_dense_tflops")
@@ -600,7 +608,17 @@ def test_download_streams_every_row_in_pieces(client, monkeypatch):
 
 def test_download_the_whole_database(client):
     body = client.get("/download/database?format=json").json()
-    assert set(body) == {"ok", "accelerators", "values", "sources", "rules", "claims", "measurements", "dictionary"}
+    assert set(body) == {
+        "ok",
+        "accelerators",
+        "values",
+        "sources",
+        "rules",
+        "claims",
+        "measurements",
+        "prices",
+        "dictionary",
+    }
     assert len(body["values"]) == 13
     rows = list(csv.DictReader(io.StringIO(client.get("/download/database?format=csv&table=values").text)))
     assert len(rows) == 13 and rows[0]["source_url"]
