@@ -8,8 +8,7 @@ import json
 import click
 
 from gpudb.cli import app
-from gpudb.cli.common import CompareFormat, Format, cell_text, db_option, fail, format_option, print_rows
-from gpudb.errors import GpudbError
+from gpudb.cli.common import CompareFormat, Format, cell_text, db_option, format_option, print_rows
 
 PRICE_COLUMNS = ["date", "kind", "amount", "currency", "unit", "as_published", "where", "source"]
 KIND_CHOICE = click.Choice(["launch-list", "reported-purchase", "reported-street", "cloud-on-demand", "cloud-reserved"])
@@ -42,11 +41,8 @@ def prices(name: str, kinds: tuple[str, ...], db: str | None, output_format: For
     """
     from gpudb.storage import query
 
-    try:
-        accelerator_id = query.resolve(name, db)
-        rows = [price for price in query.prices([accelerator_id], db) if not kinds or price["kind"] in kinds]
-    except GpudbError as error:
-        fail(error)
+    accelerator_id = query.resolve(name, db)
+    rows = [price for price in query.prices([accelerator_id], db) if not kinds or price["kind"] in kinds]
     shown = [
         {**price, "date": _dated(price), "where": _where(price), "source": price["source_id"]}
         | ({"amount": cell_text(price["amount"])} if output_format is Format.table else {})
@@ -67,10 +63,7 @@ def print_cost_comparison(
     """`gpudb compare … --cost`: each chip's cost metrics, each with its price's date, kind and source."""
     from gpudb.analysis.costs import cost_metrics
 
-    try:
-        metrics = cost_metrics(names, on=on, precision=precision, url=db)
-    except GpudbError as error:
-        fail(error)
+    metrics = cost_metrics(names, on=on, precision=precision, url=db)
     rows = [metric.as_dict() for metric in metrics]
     if output_format is CompareFormat.json:
         click.echo(json.dumps(rows, indent=2, default=str))
