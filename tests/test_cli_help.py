@@ -27,6 +27,7 @@ COMMANDS = [
     "metrics",
     "peak",
     "plot",
+    "prices",
     "serve",
     "show",
     "site",

@@ -277,7 +277,7 @@ def test_the_plot_command_writes_the_standard_set(built, tmp_path):
         "index.html",
     ]
     index = (tmp_path / "figures" / "index.html").read_text()
-    assert index.count("<li><a href=") == 7 and '<a href="roofline.html">' in index
+    assert index.count("<li><a href=") == 8 and '<a href="roofline.html">' in index
 
 
 # ---------------------------------------------------------------------------------------------- images

@@ -406,7 +406,7 @@ def test_error_shape_is_one_for_every_error(client):
             "/download/database?format=csv&table=nope",
             400,
             "parameter 'table': unknown table 'nope'; allowed values: accelerators, values, sources, rules, claims, "
-            "measurements, dictionary",
+            "measurements, prices, dictionary",
         ),
         ("/download/database?format=json&x=1", 400, "unknown parameter 'x'; allowed parameters: format, table"),
     ],
