@@ -177,9 +177,14 @@ def test_compare_formats_and_errors(run):
         "|---|---|---|",
         "| TPP |  | 15,832 |",
         "| Memory bandwidth | TB/s | 4.8 |",
+        "",
+        "Published claims about these chips:",  # the fixture's one claim, about x1 alone
+        "",
+        "- test-x1-tpp: x1 exactly TPP 15,832; closest TPP 15,832, 0.0% → matches",
     ]
     data = json.loads(run("compare", "x1", "-m", "tpp", "-f", "json").stdout)
     assert data["baseline"] == "x1" and data["rows"][0]["x1"] == 15832
+    assert [(c["id"], c["verdict"]) for c in data["claims"]] == [("test-x1-tpp", "matches")]
     unknown = run("compare", "x1", "-m", "speed")
     assert unknown.exit_code == 2 and unknown.stderr.startswith("Error: unknown metric 'speed'; valid metrics: ")
     foreign = run("compare", "x1", "--baseline", "x9")
@@ -217,6 +222,8 @@ def test_export_status_and_claims_commands(run):
     assert (bad_rule.exit_code, bad_rule.stderr) == (2, "Error: unknown rule 'nope'; valid rules: test-thresholds\n")
     claims = run("claims", "--id", "test-x1-tpp")
     assert claims.exit_code == 0
-    assert "  stated: x1 exactly TPP 15,832 → SUPPORTED: supported on TPP 15,832" in claims.stdout.splitlines()
+    assert "  verdict: x1 exactly TPP 15,832; closest TPP 15,832, 0.0% → matches" in claims.stdout.splitlines()
     rows = list(csv.DictReader(io.StringIO(run("claims", "-f", "csv").stdout)))
-    assert [(row["id"], row["verdict"], row["metrics"]) for row in rows] == [("test-x1-tpp", "supported", "tpp")]
+    assert [(row["id"], row["verdict"], row["metrics"], row["gap_pct"]) for row in rows] == [
+        ("test-x1-tpp", "matches", "tpp", "0.0")
+    ]
