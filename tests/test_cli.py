@@ -179,9 +179,14 @@ def test_compare_formats_and_errors(run):
         "|---|---|---|",
         "| TPP |  | 15,832 |",
         "| Memory bandwidth | TB/s | 4.8 |",
+        "",
+        "Published claims about these chips:",  # the fixture's one claim, about x1 alone
+        "",
+        "- test-x1-tpp: x1 exactly TPP 15,832; closest TPP 15,832, 0.0% → matches",
     ]
     data = json.loads(run("compare", "x1", "-m", "tpp", "-f", "json").stdout)
     assert data["baseline"] == "x1" and data["rows"][0]["x1"] == 15832
+    assert [(c["id"], c["verdict"]) for c in data["claims"]] == [("test-x1-tpp", "matches")]
     unknown = run("compare", "x1", "-m", "speed")
     assert unknown.exit_code == 2 and unknown.stderr.startswith("Error: unknown metric 'speed'; valid metrics: ")
     foreign = run("compare", "x1", "--baseline", "x9")
@@ -219,9 +224,11 @@ def test_export_status_and_claims_commands(run):
     assert (bad_rule.exit_code, bad_rule.stderr) == (2, "Error: unknown rule 'nope'; valid rules: test-thresholds\n")
     claims = run("claims", "--id", "test-x1-tpp")
     assert claims.exit_code == 0
-    assert "  stated: x1 exactly TPP 15,832 → SUPPORTED: supported on TPP 15,832" in claims.stdout.splitlines()
+    assert "  verdict: x1 exactly TPP 15,832; closest TPP 15,832, 0.0% → matches" in claims.stdout.splitlines()
     rows = list(csv.DictReader(io.StringIO(run("claims", "-f", "csv").stdout)))
-    assert [(row["id"], row["verdict"], row["metrics"]) for row in rows] == [("test-x1-tpp", "supported", "tpp")]
+    assert [(row["id"], row["verdict"], row["metrics"], row["gap_pct"]) for row in rows] == [
+        ("test-x1-tpp", "matches", "tpp", "0.0")
+    ]
 
 
 def table_rows(output: str) -> list[list[str]]:
@@ -286,10 +293,14 @@ def test_claims_table_of_one_claim_lists_every_metric_it_was_checked_on(real_db)
         "ifp-2025-12-h200-vs-h20: Institute for Progress (reported by Reuters), 2025-12-09: "
         '"the H200 delivers nearly six times the performance of the H20"'
     )
-    assert lines[1].startswith("  stated: h200-sxm nearly 6× h20 → SUPPORTED: supported on ")
-    assert "    ✓ FP8 dense: 6.69×" in lines
-    assert "    ✓ TPP: 6.69×" in lines
-    assert "      Memory bandwidth: 1.2×" in lines  # checked, and not nearly 6×
+    assert lines[1:3] == [
+        "  note: the quoted sentence is not in the stored copy of the source",
+        "  verdict: h200-sxm nearly 6× h20; closest TPP 6.69×, +11.4% → roughly",  # 15,832 ÷ 2,368 ÷ 6 = 1.1143
+    ]
+    assert lines[3].startswith("  why: TPP 6.69× is +11.4% from the stated 6×: outside the band")
+    assert "    ~ FP8 dense: 6.69× (+11.4%)" in lines  # roughly: above 'nearly 6'
+    assert "    ~ TPP: 6.69× (+11.4%)" in lines
+    assert "      Memory bandwidth: 1.2× (−80.0%)" in lines  # 4.8 ÷ 4.0 = 1.2, checked, and not nearly 6×
     assert "      FP4 dense: missing" in lines  # no FP4 figure for the pair: "missing", never 0
     assert lines[-1].startswith(
         "  source: How Nvidia's H200 stacks up against Chinese AI chips and Blackwell; https://"

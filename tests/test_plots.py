@@ -113,9 +113,10 @@ def test_ratio_bars_carry_the_comparison_and_name_what_is_missing(built):
     assert ratios["memory_bandwidth_tbs"] == 1.0  # 4.8 ÷ 4.8
     assert "fp8_dense_tflops" not in ratios and "tdp_w" not in ratios  # never a bar at 0
     assert _notes(figure) == [
-        "Left out, X3 has no FP64 (unknown)",
+        # in the order of the metrics: the headline ones first, FP64 last
         "Left out, X3 has no FP8 dense (not supported)",  # the status stored in the data says why
         "Left out, X1 SXM has no TDP, BF16 per watt (unknown)",
+        "Left out, X3 has no FP64 (unknown)",
     ]
     assert figure.layout.xaxis.type == "log"
     assert [(shape.x0, shape.x1) for shape in figure.layout.shapes] == [(1, 1)]  # the 1× line
@@ -274,6 +275,7 @@ def test_the_plot_command_writes_the_standard_set(built, tmp_path):
         "timeline.html",
         "profile.html",
         "price-performance.html",  # the fixture's x1 has a list and a street price
+        "plotly.min.js",  # one copy beside the files, not 4.8 MB inside each
         "index.html",
     ]
     index = (tmp_path / "figures" / "index.html").read_text()

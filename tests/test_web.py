@@ -392,7 +392,8 @@ def test_error_shape_is_one_for_every_error(client):
         (
             "/api/claims?verdict=maybe",
             400,
-            "parameter 'verdict': unknown value 'maybe'; allowed values: supported, not-supported, not-checkable",
+            "parameter 'verdict': unknown value 'maybe'; allowed values: matches, roughly, does-not-match, "
+            "not-checkable",
         ),
         ("/api/accelerators/x1?foo=1", 400, "unknown parameter 'foo'; this page takes no parameters"),
         (
@@ -472,7 +473,7 @@ def test_accelerator_json_twin(client):
     [status] = body["export_status"]
     assert (status["rule_id"], status["outcome"], status["paragraph"]) == ("test-thresholds", "controlled", "T.a.1")
     assert [c["id"] for c in body["claims"]] == ["test-x1-tpp"]
-    assert body["claims"][0]["verdict"] == "supported"
+    assert body["claims"][0]["verdict"] == "matches"
     values = client.get("/api/accelerators/X1/values").json()
     assert values["accelerator"] == "x1" and len(values["values"]) == 8
     export = client.get("/api/accelerators/x2/export-status?rule=test-thresholds").json()
@@ -490,7 +491,8 @@ def test_text_from_data_is_escaped(client):
 
 def test_compare_page_and_twin(client):
     body = client.get("/api/compare?ids=x1,x2").json()
-    assert list(body) == ["ok", "chips", "baseline", "ratio_columns", "rows", "plots"]
+    assert list(body) == ["ok", "chips", "baseline", "ratio_columns", "rows", "plots", "claims"]
+    assert [c["id"] for c in body["claims"]] == ["test-x1-tpp"]  # a value claim about x1, one of the chips
     assert body["chips"] == [{"id": "x1", "name": "X1 SXM"}, {"id": "x2", "name": "X2 PCIe"}]
     assert body["baseline"] == "x2" and body["ratio_columns"] == ["x1/x2"]
     tpp = next(row for row in body["rows"] if row["metric"] == "tpp")
@@ -509,11 +511,13 @@ def test_compare_page_and_twin(client):
 def test_claims_page_and_twin(client):
     body = client.get("/api/claims").json()
     [claim] = body["claims"]
-    assert claim["id"] == "test-x1-tpp" and claim["verdict"] == "supported"
+    assert claim["id"] == "test-x1-tpp" and claim["verdict"] == "matches"
     assert claim["metrics"] == [{"metric": "tpp", "label": "TPP", "figure": 15832.0}]
-    assert client.get("/api/claims?verdict=not-supported").json()["claims"] == []
+    assert claim["closest"] == {"metric": "tpp", "label": "TPP", "figure": 15832.0, "gap": 0.0}
+    assert claim["verdict_line"] == "x1 exactly TPP 15,832; closest TPP 15,832, 0.0% → matches"
+    assert client.get("/api/claims?verdict=does-not-match").json()["claims"] == []
     html = client.get("/claims").text
-    assert '<span class="verdict verdict-supported">supported</span>' in html and "TPP (15,832)" in html
+    assert '<span class="verdict verdict-matches">matches</span>' in html and "<td>TPP 15,832</td>" in html
 
 
 def test_plots_page_and_twin(client):

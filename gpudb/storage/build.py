@@ -131,6 +131,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
                 "date": c.date,
                 "source_id": c.source,
                 "quote": c.quote,
+                "quote_found": c.quote_found,
                 "subject_id": c.subject,
                 "baseline_id": c.baseline,
                 "stated_ratio": c.stated.ratio,

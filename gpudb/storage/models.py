@@ -152,6 +152,7 @@ class Claim(SQLModel, table=True):
     date: dt.date | None = Field(default=None)  # dt.: the field's name shadows the type here
     source_id: str = Field(foreign_key="source.id")
     quote: str
+    quote_found: bool | None = Field(default=None, description="false where the stored source lacks the quote.")
     subject_id: str = Field(foreign_key="accelerator.id", index=True)
     baseline_id: str | None = Field(default=None, foreign_key="accelerator.id")
     stated_ratio: float | None = Field(default=None)

@@ -110,6 +110,7 @@ claim = table(
     column("date", Date),
     column("source_id", String),
     column("quote", String),
+    column("quote_found", Boolean),
     column("subject_id", String),
     column("baseline_id", String),
     column("stated_ratio", Float),

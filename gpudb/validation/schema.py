@@ -212,6 +212,11 @@ class ClaimEntry(_Strict):
     date: dt.date | None = Field(description="When the claim was published; null when the source is undated.")
     source: Slug
     quote: Text
+    quote_found: bool | None = Field(
+        None,
+        description="false where the stored copy of the source lacks the quoted sentence (say in note where the "
+        "wording comes from); null where no one has looked.",
+    )
     subject: Slug = Field(description="The accelerator id the claim is about.")
     baseline: Slug | None = Field(None, description="The accelerator id it is compared with (ratio claims).")
     stated: StatedFigure

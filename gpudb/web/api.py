@@ -117,10 +117,10 @@ def api_coverage(request: Request) -> dict[str, Any]:
     return page_data.coverage(request.app.state.url, params_of(request))
 
 
-@router.get("/api/claims", summary="Every published claim with its verdict and the metrics it rests on")
+@router.get("/api/claims", summary="Every published claim with its verdict line: stated figure, closest, gap, grade")
 def api_claims(
     request: Request,
-    verdict: Annotated[str | None, Query(description="supported, not-supported or not-checkable.")] = None,
+    verdict: Annotated[str | None, Query(description="matches, roughly, does-not-match or not-checkable.")] = None,
 ) -> dict[str, Any]:
     return page_data.claims(request.app.state.url, params_of(request))
 
