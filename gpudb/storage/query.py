@@ -201,7 +201,8 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
         "data_center",
         "china_specific",
     ]
-    identity = pd.DataFrame(accelerators(engine), columns=[*identity_columns, "aliases", "availability", "announced"]).set_index("id")
+    columns = [*identity_columns, "aliases", "availability", "announced"]
+    identity = pd.DataFrame(accelerators(engine), columns=columns).set_index("id")
     keys = [m["key"] for m in catalogue]
     used = long_frame[long_frame["preferred"].astype(bool) & (long_frame["status"] == "value")]
     wide = used.pivot(index="accelerator_id", columns="metric", values="value")
