@@ -59,6 +59,15 @@ class InvalidArgumentError(GpudbError, ValueError):
     exit_code = 2
 
 
+class EmptyDataError(InvalidArgumentError):
+    """A --data folder that holds no accelerators: almost always the wrong folder, never a dataset to build."""
+
+    def __init__(self, data_dir: object):
+        super().__init__(
+            f"{data_dir} holds no accelerators (no accelerators/<vendor>/<id>.yaml); is --data the right folder?"
+        )
+
+
 class DatabaseError(GpudbError):
     """The database is missing, unreachable or not a gpudb database."""
 

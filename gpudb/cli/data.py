@@ -26,6 +26,10 @@ def check(data: Path | None, output_format: Format) -> None:
 
     data_dir = data or settings.data_dir()
     dataset = validate(data_dir)
+    if not dataset.problems and not dataset.accelerators:
+        from gpudb.errors import EmptyDataError
+
+        fail(EmptyDataError(data_dir))
     if output_format is Format.json:
         click.echo(
             json.dumps({"ok": not dataset.problems, "problems": [p.as_dict() for p in dataset.problems]}, indent=2)

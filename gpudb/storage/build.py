@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from gpudb import settings
-from gpudb.errors import DatabaseError, DataValidationError
+from gpudb.errors import DatabaseError, DataValidationError, EmptyDataError
 from gpudb.metrics.catalogue import METRICS
 from gpudb.speed import bulk_write
 from gpudb.speed.gc_pause import with_paused_gc
@@ -275,6 +275,8 @@ def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
     dataset = validate(data_dir)
     if dataset.problems:
         raise DataValidationError(dataset.problems)
+    if not dataset.accelerators:
+        raise EmptyDataError(data_dir)
     table_rows = rows(dataset, data_dir)
     path = sqlite_path(url)
     if path is None:

@@ -9,7 +9,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from gpudb.problems import Problem
-from gpudb.validation.loader import Document, LineDict, LineList, line_of
+from gpudb.validation.loader import Document, LineDict, LineList, line_of, quoted
 from gpudb.validation.records import AcceleratorRecord, Dataset, Located, M
 from gpudb.validation.schema import AcceleratorFile
 
@@ -65,8 +65,8 @@ def _field_problems(
                 )
         else:
             yield Problem(
-                "bad-type",
-                f"{value!r}: {detail['msg'][0].lower()}{detail['msg'][1:]}",
+                "not-finite" if detail["type"] == "finite_number" else "bad-type",
+                f"{quoted(value)}: {detail['msg'][0].lower()}{detail['msg'][1:]}",
                 shown_path,
                 line,
                 accelerator,

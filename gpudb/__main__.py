@@ -1,0 +1,5 @@
+"""python -m gpudb: the command line."""
+
+from gpudb.cli import main
+
+main()
