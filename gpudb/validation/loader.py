@@ -97,7 +97,7 @@ def _check_tree(node: yaml.Node, depth: int, sizes: dict[int, tuple[int, int]], 
         height = max(height, sizes.get(id(child), (0, 0))[0] + 1)
         if size > MAX_NODES:
             raise _Refused(
-                "too-large", f"the document holds more than {MAX_NODES:,} values once aliases are expanded", node.start_mark
+                "too-large", f"the document holds more than {MAX_NODES:,} values once its aliases are expanded (an alias bomb)", node.start_mark
             )
     open_nodes.discard(id(node))
     sizes[id(node)] = (height, size)
