@@ -58,7 +58,8 @@ def check(data: Path | None, output_format: Format) -> None:
 @app.command()
 @db_option
 @data_option
-def build(db: str | None, data: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace an SQLite file even when it is not a gpudb database.")
+def build(db: str | None, data: Path | None, force: bool) -> None:
     """Validate data/ and build the database from it; on any problem nothing is written.
 
     Example: gpudb build --db postgresql+psycopg://127.0.0.1/gpudb
@@ -67,7 +68,7 @@ def build(db: str | None, data: Path | None) -> None:
     from gpudb.storage import build as database
 
     try:
-        result = database.build(db, data)
+        result = database.build(db, data, force=force)
     except DataValidationError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -80,8 +81,14 @@ def build(db: str | None, data: Path | None) -> None:
     )
 
 
+def _folder_named(_context: click.Context, _parameter: click.Parameter, value: str) -> Path:
+    if not value.strip():
+        raise click.BadParameter("is empty; name a folder, e.g. release/")
+    return Path(value)
+
+
 @app.command("export")
-@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.argument("out_dir", callback=_folder_named)
 @click.option(
     "--format",
     "-f",

@@ -40,11 +40,14 @@ def write_figure(figure: go.Figure, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise GpudbError(f"cannot create {path.parent}: {error.strerror}") from None
-    if suffix == ".html":
-        # plotly.js embedded, never a CDN link: the file opens with no network
-        figure.write_html(path, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
-        return path
-    path.write_bytes(render_image(figure, suffix[1:]))
+    try:
+        if suffix == ".html":
+            # plotly.js embedded, never a CDN link: the file opens with no network
+            figure.write_html(path, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+        else:
+            path.write_bytes(render_image(figure, suffix[1:]))
+    except OSError as error:
+        raise GpudbError(f"cannot write {path}: {error.strerror}") from None
     return path
 
 

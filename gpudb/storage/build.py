@@ -262,11 +262,12 @@ class BuildResult:
 
 
 @with_paused_gc  # a build makes millions of long-lived objects and no garbage: see gpudb.speed.gc_pause
-def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
+def build(url: str | None = None, data_dir: Path | None = None, force: bool = False) -> BuildResult:
     """Validate data/ and write the database atomically; on any problem nothing is written.
 
     SQLite: built into a new file beside the target and renamed over it (readers see the old file or the
-    new one). Other databases: dropped, created and filled in one transaction.
+    new one). Other databases: dropped, created and filled in one transaction. An existing file that is not a
+    gpudb database is never replaced unless `force`.
     """
     url = url or settings.database_url()
     data_dir = data_dir or settings.data_dir()
@@ -277,8 +278,10 @@ def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
         raise DataValidationError(dataset.problems)
     if not dataset.accelerators:
         raise EmptyDataError(data_dir)
-    table_rows = rows(dataset, data_dir)
     path = sqlite_path(url)
+    if path is not None and not force:
+        refuse_foreign_file(path)
+    table_rows = rows(dataset, data_dir)
     if path is None:
         engine = create(url)
         try:
@@ -301,6 +304,7 @@ def _build_sqlite_file(path: Path, table_rows: dict[str, list[dict]]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseError(f"cannot create the folder {path.parent}: {error.strerror}") from None
+    remove_stale_builds(path)
     temporary = path.with_name(f".{path.name}.building-{os.getpid()}")
     temporary.unlink(missing_ok=True)
     engine = create(f"sqlite:///{temporary}")
@@ -315,6 +319,48 @@ def _build_sqlite_file(path: Path, table_rows: dict[str, list[dict]]) -> None:
         engine.dispose()
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
+
+
+def refuse_foreign_file(path: Path) -> None:
+    """Raise DatabaseError when `path` exists and is not a gpudb database: a build must not overwrite a stranger."""
+    try:
+        if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+            return
+        with path.open("rb") as file:
+            header = file.read(16)
+    except OSError as error:
+        raise DatabaseError(f"cannot read {path}: {error.strerror}") from None
+    if header == b"SQLite format 3\x00":
+        import sqlite3
+
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+                tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.Error:
+            tables = set()
+        if {"build_info", "spec_value"} <= tables:
+            return
+    raise DatabaseError(f"{path} exists and is not a gpudb database; move it away or pass --force to replace it")
+
+
+def remove_stale_builds(path: Path) -> None:
+    """Remove what killed builds left beside `path` (.NAME.building-PID and its journal) whose process is gone."""
+    for leftover in path.parent.glob(f".{path.name}.building-*"):
+        pid_text = leftover.name.removesuffix("-journal").rsplit("-", 1)[-1]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or a number no process can have: leave the file alone
+    return True
 
 
 def copy_to_sqlite(source: Engine, path: Path) -> None:

@@ -27,9 +27,12 @@ def sqlite_path(url: str) -> Path | None:
 def parse(url: str):
     """The URL as SQLAlchemy's URL object; a malformed one is a DatabaseError naming it."""
     try:
-        return make_url(url)
+        parsed = make_url(url)
     except ArgumentError as error:
         raise DatabaseError(f"invalid database URL {url!r}: {error}") from None
+    if "\x00" in (parsed.database or ""):
+        raise DatabaseError(f"invalid database URL {url!r}: a file name cannot hold a NUL byte")
+    return parsed
 
 
 def shown(url: str) -> str:
