@@ -9,7 +9,7 @@ from typing import Any
 CODES: dict[str, str] = {
     "not-utf8": "the file is not valid UTF-8 text",
     "yaml-syntax": "the file is not valid YAML",
-    "bad-scalar": "a value its YAML tag cannot hold: an impossible date (2023-02-30), !!bool maybe, a 5,000-digit number",
+    "bad-scalar": "a value its YAML tag cannot hold: an impossible date, !!bool maybe, a 5,000-digit number",
     "forbidden-tag": "a YAML tag that builds objects (!!python/…): refused, data files hold plain values",
     "complex-key": "a mapping key that is a list or a mapping (`? [a, b]`)",
     "too-deep": "values nested more than 64 levels deep",

@@ -95,7 +95,9 @@ def _factor(unit: str, canonical_unit: str) -> float:
         raise UnitProblem("bad-unit", f"unknown unit {_quoted(unit)}") from error
     if "FLOP" in canonical_unit and "FLOP" not in unit.upper() and quantity.dimensionality:
         # pint counts a FLOP as an operation, so TOPS would convert; an integer-operations rate is not a FLOP rate
-        raise UnitProblem("bad-unit", f"{_quoted(unit)} counts operations, not floating-point operations ({canonical_unit})")
+        raise UnitProblem(
+            "bad-unit", f"{_quoted(unit)} counts operations, not floating-point operations ({canonical_unit})"
+        )
     try:
         factor = float(quantity.to(canonical_unit).magnitude)
     except pint.errors.DimensionalityError as error:

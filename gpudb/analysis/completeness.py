@@ -6,7 +6,6 @@ Both read every stored entry (all sources, statuses included) through gpudb.stor
 from __future__ import annotations
 
 import math
-
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any

@@ -21,6 +21,7 @@ from gpudb.metrics.catalogue import METRICS
 from gpudb.speed import bulk_write
 from gpudb.speed.gc_pause import with_paused_gc
 from gpudb.storage.engines import create, open_for_reading, shown, sqlite_path
+from gpudb.storage.guards import holds_accelerators, refuse_foreign_file, remove_stale_builds
 from gpudb.storage.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
 
 if TYPE_CHECKING:
@@ -267,7 +268,7 @@ def build(url: str | None = None, data_dir: Path | None = None, force: bool = Fa
 
     SQLite: built into a new file beside the target and renamed over it (readers see the old file or the
     new one). Other databases: dropped, created and filled in one transaction. An existing file that is not a
-    gpudb database is never replaced unless `force`.
+    gpudb database is never replaced unless `force`, and a database never by one with no accelerators.
     """
     url = url or settings.database_url()
     data_dir = data_dir or settings.data_dir()
@@ -276,9 +277,9 @@ def build(url: str | None = None, data_dir: Path | None = None, force: bool = Fa
     dataset = validate(data_dir)
     if dataset.problems:
         raise DataValidationError(dataset.problems)
-    if not dataset.accelerators:
-        raise EmptyDataError(data_dir)
     path = sqlite_path(url)
+    if not dataset.accelerators and holds_accelerators(url, path):
+        raise EmptyDataError(data_dir, kept=shown(url))
     if path is not None and not force:
         refuse_foreign_file(path)
     table_rows = rows(dataset, data_dir)
@@ -319,48 +320,6 @@ def _build_sqlite_file(path: Path, table_rows: dict[str, list[dict]]) -> None:
         engine.dispose()
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
-
-
-def refuse_foreign_file(path: Path) -> None:
-    """Raise DatabaseError when `path` exists and is not a gpudb database: a build must not overwrite a stranger."""
-    try:
-        if not path.exists() or (path.is_file() and path.stat().st_size == 0):
-            return
-        with path.open("rb") as file:
-            header = file.read(16)
-    except OSError as error:
-        raise DatabaseError(f"cannot read {path}: {error.strerror}") from None
-    if header == b"SQLite format 3\x00":
-        import sqlite3
-
-        try:
-            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
-                tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        except sqlite3.Error:
-            tables = set()
-        if {"build_info", "spec_value"} <= tables:
-            return
-    raise DatabaseError(f"{path} exists and is not a gpudb database; move it away or pass --force to replace it")
-
-
-def remove_stale_builds(path: Path) -> None:
-    """Remove what killed builds left beside `path` (.NAME.building-PID and its journal) whose process is gone."""
-    for leftover in path.parent.glob(f".{path.name}.building-*"):
-        pid_text = leftover.name.removesuffix("-journal").rsplit("-", 1)[-1]
-        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _alive(int(pid_text)):
-            continue
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # another user's process, or a number no process can have: leave the file alone
-    return True
 
 
 def copy_to_sqlite(source: Engine, path: Path) -> None:

@@ -83,9 +83,9 @@ def check_usable(engine: Engine, url: str) -> None:
                     raise DatabaseError(f"{shown(url)} is truncated; rebuild it with 'gpudb build --db {shown(url)}'")
             connection.exec_driver_sql("SELECT count(*) FROM spec_value").scalar_one()
     except SQLAlchemyError as error:
-        raise DatabaseError(f"cannot read {shown(url)}: {getattr(error, 'orig', None) or error}") from None
+        raise DatabaseError(f"cannot open {shown(url)}: {getattr(error, 'orig', None) or error}") from None
     except (OSError, ValueError) as error:
-        raise DatabaseError(f"cannot read {shown(url)}: {error}") from None
+        raise DatabaseError(f"cannot open {shown(url)}: {error}") from None
 
 
 _READERS: dict[str, Engine] = {}  # one engine (and pool) per database URL for the life of the process

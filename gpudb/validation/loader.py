@@ -31,11 +31,12 @@ class _DuplicateKey(yaml.MarkedYAMLError):
 
 
 class _Refused(yaml.MarkedYAMLError):
-    """A document refused before or while it is built; `code` is its problem code."""
+    """A document refused before or while it is built; `code` is its problem code, `field` the dotted key path."""
 
-    def __init__(self, code: str, message: str, mark: Any):
+    def __init__(self, code: str, message: str, mark: Any, field: str | None = None):
         super().__init__(None, None, message, mark)
         self.code = code
+        self.field = field
 
 
 MAX_DEPTH = 64  # real files nest 7 levels; 1,000 would exhaust Python's stack while building
@@ -50,58 +51,84 @@ def quoted(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
-def _scalar_problem(node: yaml.ScalarNode, error: Exception) -> _Refused:
+def _scalar_problem(node: yaml.ScalarNode, error: Exception, field: str | None = None) -> _Refused:
     """The located problem of a scalar its tag's constructor cannot build (2023-02-30, !!bool maybe, !!int 12x)."""
     kind = node.tag.rsplit(":", 1)[-1]
-    value = node.value
-    if kind == "int" and sum(c.isdigit() for c in value) > 4300:
-        message = f"a number of {sum(c.isdigit() for c in value):,} digits is too long to read"
+    digits = sum(character.isdigit() for character in node.value)
+    if kind == "int" and digits > 4300:
+        message = f"a number of {digits:,} digits is too long to read"
     elif kind == "timestamp":
-        message = f"{quoted(value)} is not a real date or time ({error})"
+        message = f"{quoted(node.value)} is not a real date or time ({error})"
     else:
-        message = f"{quoted(value)} is not a valid !!{kind}"
-    return _Refused("bad-scalar", message, node.start_mark)
+        message = f"{quoted(node.value)} is not a valid !!{kind}"
+    return _Refused("bad-scalar", message, node.start_mark, field)
 
 
-def _check_tree(node: yaml.Node, depth: int, sizes: dict[int, tuple[int, int]], open_nodes: set[int]) -> int:
-    """Refuse what would crash or swamp the builder: deep nesting, alias bombs, complex keys, python tags.
+def _dotted(path: tuple[str, ...], most: int = 6) -> str | None:
+    """('specs', 'tdp_w', '[0]', 'value') → 'specs.tdp_w[0].value', cut after `most` steps."""
+    text = "".join(step if step.startswith("[") else f".{step}" for step in path[:most]).removeprefix(".")
+    return (text + ("…" if len(path) > most else "")) or None
 
-    Returns the subtree's height; `sizes` memoises (height, expanded size) per node, so shared (aliased) nodes
-    are visited once and the walk stays linear in the file.
+
+class _TreeCheck:
+    """Refuses, before anything is built, what would crash or swamp the builder: nesting past MAX_DEPTH, alias
+    bombs, complex keys, python tags and scalars their tag cannot build, each with its line and key path.
+
+    (height, expanded size) is memoised per node, so shared (aliased) nodes are walked once: linear in the file.
     """
-    if depth > MAX_DEPTH:
-        raise _Refused("too-deep", f"values nest more than {MAX_DEPTH} levels deep", node.start_mark)
-    if node.tag.startswith("tag:yaml.org,2002:python/"):
-        shown = "!!" + node.tag.removeprefix("tag:yaml.org,2002:")
-        raise _Refused("forbidden-tag", f"the tag {quoted(shown)} is refused: data files hold plain values", node.start_mark)
-    if isinstance(node, yaml.ScalarNode):
-        sizes.setdefault(id(node), (0, 1))
-        return 1
-    known = sizes.get(id(node))
-    if known is not None:
-        if depth + known[0] > MAX_DEPTH:
-            raise _Refused("too-deep", f"values nest more than {MAX_DEPTH} levels deep", node.start_mark)
-        return known[1]
-    if id(node) in open_nodes:
-        return 1  # a recursive alias: the constructor refuses it
-    open_nodes.add(id(node))
-    height, size = 0, 1
-    children = node.value if isinstance(node, yaml.SequenceNode) else [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _value in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                message = "a mapping key must be a plain value, not a list or a mapping"
-                raise _Refused("complex-key", message, key_node.start_mark)
-    for child in children:
-        size += _check_tree(child, depth + 1, sizes, open_nodes)
-        height = max(height, sizes.get(id(child), (0, 0))[0] + 1)
-        if size > MAX_NODES:
-            raise _Refused(
-                "too-large", f"the document holds more than {MAX_NODES:,} values once its aliases are expanded (an alias bomb)", node.start_mark
-            )
-    open_nodes.discard(id(node))
-    sizes[id(node)] = (height, size)
-    return size
+
+    def __init__(self, loader: Any):
+        self.loader = loader
+        self.sizes: dict[int, tuple[int, int]] = {}
+        self.open_nodes: set[int] = set()
+
+    def refuse(self, code: str, message: str, node: yaml.Node, path: tuple[str, ...]) -> _Refused:
+        return _Refused(code, message, node.start_mark, _dotted(path))
+
+    def size(self, node: yaml.Node, path: tuple[str, ...]) -> int:
+        if len(path) > MAX_DEPTH:
+            raise self.refuse("too-deep", f"values nest more than {MAX_DEPTH} levels deep", node, path)
+        if node.tag.startswith("tag:yaml.org,2002:python/"):
+            shown = "!!" + node.tag.removeprefix("tag:yaml.org,2002:")
+            message = f"the tag {quoted(shown)} is refused: data files hold plain values"
+            raise self.refuse("forbidden-tag", message, node, path)
+        if isinstance(node, yaml.ScalarNode):
+            builder = _SCALAR_BUILDERS.get(node.tag)
+            if builder is not None and id(node) not in self.sizes:
+                try:
+                    builder(self.loader, node)
+                except (ValueError, KeyError, OverflowError) as error:
+                    raise _scalar_problem(node, error, _dotted(path)) from None
+            self.sizes[id(node)] = (0, 1)
+            return 1
+        known = self.sizes.get(id(node))
+        if known is not None:
+            if len(path) + known[0] > MAX_DEPTH:
+                raise self.refuse("too-deep", f"values nest more than {MAX_DEPTH} levels deep", node, path)
+            return known[1]
+        if id(node) in self.open_nodes:
+            return 1  # a recursive alias: the constructor refuses it
+        self.open_nodes.add(id(node))
+        height, size = 0, 1
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _value in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    message = "a mapping key must be a plain value, not a list or a mapping"
+                    raise self.refuse("complex-key", message, key_node, path)
+            children = [(child, (*path, key.value)) for key, value in node.value for child in (key, value)]
+        else:
+            children = [(child, (*path, f"[{index}]")) for index, child in enumerate(node.value)]
+        for child, child_path in children:
+            size += self.size(child, child_path)
+            height = max(height, self.sizes.get(id(child), (0, 0))[0] + 1)
+            if size > MAX_NODES:
+                message = (
+                    f"the document holds more than {MAX_NODES:,} values once its aliases are expanded (an alias bomb)"
+                )
+                raise self.refuse("too-large", message, node, path)
+        self.open_nodes.discard(id(node))
+        self.sizes[id(node)] = (height, size)
+        return size
 
 
 # libyaml's parser when PyYAML was built with it: about ten times faster on a large catalogue.
@@ -113,9 +140,9 @@ class _LineLoader(_SafeLoader):
     alias-bomb documents, complex keys, python tags and scalars its tags cannot build, each with its line."""
 
     def construct_document(self, node: yaml.Node) -> Any:
-        sizes: dict[int, tuple[int, int]] = {}
-        expanded = _check_tree(node, 0, sizes, set())
-        if expanded - len(sizes) > MAX_ALIAS_VALUES :
+        check = _TreeCheck(self)
+        expanded = check.size(node, ())
+        if expanded - len(check.sizes) > MAX_ALIAS_VALUES:
             message = f"aliases expand the document by more than {MAX_ALIAS_VALUES:,} values (an alias bomb)"
             raise _Refused("too-large", message, node.start_mark)
         return super().construct_document(node)
@@ -318,7 +345,7 @@ def read_document(path: Path, data_dir: Path) -> tuple[Document | None, Problem 
         content = _parse(text)
     except _Refused as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
-        return None, Problem(error.code, error.problem, file=shown, line=line)
+        return None, Problem(error.code, error.problem, file=shown, line=line, field=error.field)
     except RecursionError:
         message = f"values nest more than {MAX_DEPTH} levels deep"
         return None, Problem("too-deep", message, file=shown, line=1)
