@@ -352,6 +352,10 @@ def read_document(path: Path, data_dir: Path) -> tuple[Document | None, Problem 
     except _DuplicateKey as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         return None, Problem("duplicate-key", error.problem or "duplicate key", file=shown, line=line)
+    except yaml.reader.ReaderError as error:  # a control character: PyYAML says where as an offset, not a mark
+        line = text[: error.position].count("\n") + 1
+        message = f"invalid YAML: character #x{error.character:04x} is a control character, not allowed in YAML"
+        return None, Problem("yaml-syntax", message, file=shown, line=line)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
