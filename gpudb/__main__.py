@@ -1,5 +1,6 @@
-"""python -m gpudb: the command line."""
+"""`python -m gpudb`: the same command line as the `gpudb` console script."""
 
 from gpudb.cli import main
 
-main()
+if __name__ == "__main__":
+    main()
