@@ -28,7 +28,7 @@ def check(data: Path | None, output_format: Format) -> None:
     if not dataset.problems and not dataset.accelerators:
         from gpudb.errors import EmptyDataError
 
-        fail(EmptyDataError(data_dir))
+        raise EmptyDataError(data_dir)  # the group turns it into its one line and exit 2
     if output_format is Format.json:
         click.echo(
             json.dumps({"ok": not dataset.problems, "problems": [p.as_dict() for p in dataset.problems]}, indent=2)
