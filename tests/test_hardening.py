@@ -314,6 +314,8 @@ def test_an_empty_data_folder_is_a_usage_error_and_never_replaces_a_database(iso
     assert (checked.exit_code, checked.output) == (2, message + "\n")
     assert (built.exit_code, built.output) == (2, f"{message} {target} is left as it was\n")
     assert (isolated_env / "x.db").read_bytes() == before
+    forced = runner.invoke(app, ["build", "--data", str(empty), "--db", target, "--force"])
+    assert forced.output == f"built {target}: 0 accelerators, 0 values, 0 sources, 0 rules, 0 claims\n"
 
 
 # --------------------------------------------------------------------------------------------- database files

@@ -57,7 +57,11 @@ def check(data: Path | None, output_format: Format) -> None:
 @app.command()
 @db_option
 @data_option
-@click.option("--force", is_flag=True, help="Replace an SQLite file even when it is not a gpudb database.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an SQLite file that is not a gpudb database, or a database with an empty dataset.",
+)
 def build(db: str | None, data: Path | None, force: bool) -> None:
     """Validate data/ and build the database from it; on any problem nothing is written.
 

@@ -270,7 +270,7 @@ def build(url: str | None = None, data_dir: Path | None = None, force: bool = Fa
 
     SQLite: built into a new file beside the target and renamed over it (readers see the old file or the
     new one). Other databases: dropped, created and filled in one transaction. An existing file that is not a
-    gpudb database is never replaced unless `force`, and a database never by one with no accelerators.
+    gpudb database is never replaced, nor a database by one with no accelerators, unless `force`.
     """
     url = url or settings.database_url()
     data_dir = data_dir or settings.data_dir()
@@ -280,7 +280,7 @@ def build(url: str | None = None, data_dir: Path | None = None, force: bool = Fa
     if dataset.problems:
         raise DataValidationError(dataset.problems)
     path = sqlite_path(url)
-    if not dataset.accelerators and holds_accelerators(url, path):
+    if not dataset.accelerators and not force and holds_accelerators(url, path):
         raise EmptyDataError(data_dir, kept=shown(url))
     if path is not None and not force:
         refuse_foreign_file(path)
