@@ -15,6 +15,7 @@ from gpudb.validation.checks import policy as checks_policy
 from gpudb.validation.loader import load_folder, yaml_files
 from gpudb.validation.preference import choose_preferred
 from gpudb.validation.records import Dataset
+from gpudb.validation.release import release_problems
 from gpudb.validation.schema import SourceEntry
 from gpudb.validation.shape import read_accelerators, read_list
 from gpudb.validation.values import read_specs
@@ -38,6 +39,8 @@ def validate(data_dir: Path) -> Dataset:
     checks_policy.read_policy(data_dir, dataset)
     checks_devices.read_device_names(data_dir, dataset)
     checks_measurements.read_measurements(data_dir, dataset)
+    if (data_dir / "dataset.yaml").exists():
+        dataset.problems.extend(release_problems(data_dir)[1])
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
     dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})
