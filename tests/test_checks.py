@@ -23,6 +23,16 @@ EXPECTED = {
     "not-utf8": f"{X1}:4 byte 0xe9 at offset 105 is not UTF-8; save the file as UTF-8 [not-utf8]",
     "yaml-syntax": f"{X1}:6 invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at "
     "line 5) [yaml-syntax]",  # libyaml's wording (PyYAML's C parser)
+    "bad-scalar": f"{X1}:34 specs.launch_date.value: '2024-02-30' is not a real date or time (day is out of range "
+    "for month) [bad-scalar]",
+    "forbidden-tag": f"{X1}:4 name: the tag '!!python/name:os.system' is refused: data files hold plain values "
+    "[forbidden-tag]",
+    "complex-key": f"{X1}:2 a mapping key must be a plain value, not a list or a mapping [complex-key]",
+    "too-deep": f"{X1}:10 note[0][0][0][0][0]…: values nest more than 64 levels deep [too-deep]",
+    # 9⁶ = 531,441 copies of l0 under l6, and as many again under vendor: past the million
+    "too-large": f"{X1}:2 the document holds more than 1,000,000 values once its aliases are expanded (an alias "
+    "bomb) [too-large]",
+    "not-finite": f"{X1}:23 x1.memory_capacity_gb: inf is not a finite number [not-finite]",
     "duplicate-key": f"{X1}:33 duplicate key 'pcie_generation' [duplicate-key]",
     "bad-shape": "data/accelerators/acme/x2.yaml:2 an accelerator file must be a YAML mapping [bad-shape]",
     "unknown-field": f"{X1}:15 x1.bf16_dense_tflops.notes: unknown field 'notes'; did you mean 'note'? allowed: "

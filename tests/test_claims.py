@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -22,7 +23,8 @@ from gpudb.analysis.claims import (
 from gpudb.cli import app
 from gpudb.storage.build import build
 from gpudb.web.app import create_app
-from tests.conftest import FIXTURES
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.mark.parametrize(

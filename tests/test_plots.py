@@ -140,7 +140,7 @@ def test_an_empty_database_has_no_figures(tmp_path, database_url):
     for folder in ("accelerators", "sources", "rules"):
         (data / folder).mkdir(parents=True)
     (data / "claims.yaml").write_text("[]\n", encoding="utf-8")
-    build(database_url, data)
+    build(database_url, data, force=True)  # force: the PostgreSQL test database may hold an earlier test's chips
     assert figures.standard_set(database_url) == []
     with pytest.raises(DatabaseError) as error:
         figures.make_figure("timeline", url=database_url)

@@ -5,12 +5,14 @@ Both read every stored entry (all sources, statuses included) through gpudb.stor
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
 
+from gpudb.errors import InvalidArgumentError
 from gpudb.metrics.catalogue import METRICS
 from gpudb.storage import query
 from gpudb.validation.preference import CONFLICT_THRESHOLD, disagreement
@@ -88,6 +90,8 @@ class Conflict:
 def conflicts(threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = None) -> list[Conflict]:
     """Every metric with several entries that differ: numbers more than `threshold` apart (0.02 = 2%), different
     texts, or a value beside a status (one source gives FP8, another says it is not supported)."""
+    if not math.isfinite(threshold) or threshold < 0:
+        raise InvalidArgumentError(f"threshold {threshold * 100:g}% must be a finite number of 0% or more")
     found = []
     for (accelerator_id, metric), entries in sorted(_entries_by_chip_and_metric(query.engine_for(url)).items()):
         if len(entries) < 2:

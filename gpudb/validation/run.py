@@ -16,6 +16,7 @@ from gpudb.validation.checks import prices as checks_prices  # noqa: F401
 from gpudb.validation.loader import load_folder, yaml_files
 from gpudb.validation.preference import choose_preferred
 from gpudb.validation.records import Dataset
+from gpudb.validation.release import release_problems
 from gpudb.validation.schema import PriceEntry, SourceEntry
 from gpudb.validation.shape import read_accelerators, read_list
 from gpudb.validation.values import read_specs
@@ -42,6 +43,8 @@ def validate(data_dir: Path) -> Dataset:
     price_documents, problems = load_folder(data_dir / "prices", data_dir)
     dataset.problems.extend(problems)
     dataset.prices = read_list(price_documents, PriceEntry, "prices", dataset)
+    if (data_dir / "dataset.yaml").exists():
+        dataset.problems.extend(release_problems(data_dir)[1])
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
     dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})

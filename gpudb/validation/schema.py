@@ -132,12 +132,17 @@ class AcceleratorFile(_Strict):
 ConditionMetric = Literal["tpp", "performance_density", "interconnect_bandwidth_gbs", "memory_bandwidth_gbs"]
 
 
+# A threshold, ratio or memory figure: finite (no .nan, no .inf) and below 10¹² (1e300 is a slip, not a rule).
+Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
+Positive = Annotated[float, Field(allow_inf_nan=False, gt=0, le=1e12)]
+
+
 class Condition(_Strict):
     """One threshold comparison, e.g. TPP >= 4800."""
 
     metric: ConditionMetric
     op: Literal[">=", ">", "<", "<="]
-    value: float | int
+    value: Annotated[float, Field(allow_inf_nan=False, ge=0, le=1e12)]
 
 
 class RuleParagraph(_Strict):
@@ -197,8 +202,8 @@ class PolicyEvent(_Strict):
 class StatedFigure(_Strict):
     """What a claim states: a ratio of subject to baseline, or a value of one metric."""
 
-    ratio: float | int | None = Field(None, gt=0)
-    value: float | int | None = None
+    ratio: Positive | None = None
+    value: Finite | None = None
     # a metric key (e.g. memory_bandwidth_tbs); checked against the catalogue's metrics, which lists them
     metric: Text | None = None
 
@@ -234,7 +239,7 @@ class DeviceNameEntry(_Strict):
 
     name: Text = Field(description="Exactly as reported, e.g. 'NVIDIA H100 80GB HBM3' (matched ignoring case).")
     accelerator: Slug = Field(description="The accelerator id the name means.")
-    memory_gb: Annotated[float, Field(gt=0)] | int | None = Field(
+    memory_gb: Annotated[float, Field(allow_inf_nan=False, gt=0, le=100_000)] | None = Field(
         None, description="When one name covers several SKUs: the memory (GB) that tells this one apart."
     )
     reported_by: list[Literal["torch", "nvidia-smi", "rocm-smi", "other"]] = Field(

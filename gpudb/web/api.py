@@ -273,5 +273,11 @@ def download_database(
 
 
 @router.get("/api/health", include_in_schema=False)
-def health() -> JSONResponse:
+def health(request: Request) -> JSONResponse:
+    """200 when the database can be read now (not only when it could at start-up), else 503 with why."""
+    from gpudb import settings
+    from gpudb.storage.engines import check_usable, open_for_reading
+
+    url = request.app.state.url or settings.database_url()
+    check_usable(open_for_reading(url), url)  # a DatabaseError becomes the one 503 error shape
     return JSONResponse({"ok": True})
