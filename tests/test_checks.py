@@ -273,5 +273,5 @@ def test_malformed_prices_are_each_reported_at_their_field(minimal_data):
         "data/prices/more.yaml:21 x1.price.region: 'region' is for cloud rates; a reported-street price is per "
         "chip [inconsistent-price]",
         "data/prices/more.yaml:25 amount: -5: input should be greater than 0 [bad-type]",
-        "data/prices/more.yaml:31 amount: inf: input should be a finite number [bad-type]",
+        "data/prices/more.yaml:31 amount: inf: input should be a finite number [not-finite]",
     ]
