@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
 # Each kind of source belongs to one tier, 1 the most trustworthy. A value from a lower tier (a larger number)
 # never outranks one from a higher tier (see gpudb.validation.preference and docs/data-format.md).
 TIER_KINDS: dict[int, tuple[str, ...]] = {
@@ -53,3 +56,9 @@ def reading_label(read: str | None, read_via: str | None) -> str:
 def inference_label(inference: str | None) -> str:
     """'inference: <reasoning>' for an inferred value, '' for a stated one."""
     return f"inference: {inference}" if inference else ""
+
+
+def denied_host(url: str, hosts: Iterable[str]) -> str | None:
+    """The listed host covering the URL's host (the host itself or a domain above it), if any."""
+    host = (urlsplit(url).hostname or "").lower()
+    return next((listed for listed in hosts if host == listed or host.endswith("." + listed)), None)

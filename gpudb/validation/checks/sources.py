@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from gpudb.problems import Problem
-from gpudb.tiers import LISTED_PUBLISHER_KINDS, TIER_NAMES, tier_of
+from gpudb.tiers import LISTED_PUBLISHER_KINDS, TIER_NAMES, denied_host, tier_of
 from gpudb.validation.checks import check
 from gpudb.validation.records import Dataset, SourceRecord, SpecRecord
-from gpudb.validation.schema import DenylistedHost
 
 
 @check
@@ -48,21 +46,15 @@ def reputable_publishers_are_listed(dataset: Dataset) -> Iterator[Problem]:
             )
 
 
-def denylisted_host(url: str, hosts: list[DenylistedHost]) -> DenylistedHost | None:
-    """The denylist entry covering the URL's host (the host itself or a domain above it), if any."""
-    host = (urlsplit(url).hostname or "").lower()
-    return next((entry for entry in hosts if host == entry.host or host.endswith("." + entry.host)), None)
-
-
 @check
 def denylisted_sources_are_not_alone(dataset: Dataset) -> Iterator[Problem]:
-    hosts = [record.entry for record in dataset.denylisted_hosts]
+    hosts = [record.entry.host for record in dataset.denylisted_hosts]
     if not hosts:
         return
     denied = {
-        record.entry.id: entry
+        record.entry.id: host
         for record in dataset.sources
-        if (entry := denylisted_host(record.entry.url, hosts)) is not None
+        if (host := denied_host(record.entry.url, hosts)) is not None
     }
     for values in _spec_groups(dataset).values():
         cited = [spec for spec in values if spec.entry.source]
@@ -78,11 +70,10 @@ def denylisted_sources_are_not_alone(dataset: Dataset) -> Iterator[Problem]:
 
 
 def _denied_problem(
-    source_id: str, denied: dict[str, DenylistedHost], file: str, line: int | None, accelerator: str, field: str
+    source_id: str, denied: dict[str, str], file: str, line: int | None, accelerator: str, field: str
 ) -> Problem:
-    entry = denied[source_id]
     message = (
-        f"the only source, {source_id!r}, is on {entry.host}, a denylisted host (data/source-denylist.yaml); "
+        f"the only source, {source_id!r}, is on {denied[source_id]}, a denylisted host (data/source-denylist.yaml); "
         "cite another source or give 'status: unknown' with a note"
     )
     return Problem("denylisted-only-source", message, file, line, accelerator, field, source_id)
