@@ -23,9 +23,11 @@ from gpudb.errors import GpudbError
 
 
 def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
-    """Why a ratio is missing: not supported (by either chip) outranks not applicable outranks unknown."""
+    """Why a ratio is missing: not supported (by either chip) outranks not applicable, a figure of unstated
+    convention, not disclosed and unknown, in that order."""
     found = {row["status"][chip], row["status"][base]}
-    return next((status for status in ("not-supported", "not-applicable") if status in found), "unknown")
+    reasons = ("not-supported", "not-applicable", "convention-unstated", "not-disclosed")
+    return next((status for status in reasons if status in found), "unknown")
 
 
 @app.command()
@@ -35,6 +37,11 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
 @click.option(
     "--measured", is_flag=True, help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published)."
 )
+@click.option(
+    "--include-unstated",
+    is_flag=True,
+    help="Also use tensor figures whose source does not say dense or sparse (as published, marked).",
+)
 @db_option
 @output_format_option(CompareFormat)
 def compare(
@@ -42,6 +49,7 @@ def compare(
     baseline: str | None,
     metrics: str | None,
     measured: bool,
+    include_unstated: bool,
     db: str | None,
     output_format: CompareFormat,
 ) -> None:
@@ -55,7 +63,9 @@ def compare(
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
     try:
-        comparison = compare_rows(list(names), baseline=baseline, metrics=keys, url=db, measured=measured)
+        comparison = compare_rows(
+            list(names), baseline=baseline, metrics=keys, url=db, measured=measured, include_unstated=include_unstated
+        )
     except GpudbError as error:
         fail(error)
     chips, base, ratio_columns = comparison.chips, comparison.baseline, comparison.ratio_columns

@@ -58,7 +58,13 @@ def output_format_option(formats: type[StrEnum]):
 format_option = output_format_option(Format)
 
 # How a metric with no value is shown: why it has none.
-STATUS_WORDS = {"unknown": "missing", "not-supported": "not supported", "not-applicable": "n/a"}
+STATUS_WORDS = {
+    "unknown": "missing",
+    "not-supported": "not supported",
+    "not-applicable": "n/a",
+    "not-disclosed": "not disclosed",
+    "convention-unstated": "dense/sparse unstated",
+}
 
 
 def fail(error: GpudbError) -> None:
@@ -109,4 +115,5 @@ def cell_text(value: Any, ratio: bool = False, status: str = "unknown") -> str:
         return STATUS_WORDS.get(status, "missing")
     from gpudb.formatting import format_number
 
-    return f"{format_number(value)}×" if ratio else format_number(value)
+    text = f"{format_number(value)}×" if ratio else format_number(value)
+    return f"{text} (dense/sparse unstated)" if status == "convention-unstated" else text

@@ -72,6 +72,7 @@ spec_value = table(
     column("unit", String),
     column("as_published", String),
     column("sparse_in_source", Boolean),
+    column("unstated_number", Float),
     column("board_gpus", Integer),
     column("source_id", String),
     column("note", String),

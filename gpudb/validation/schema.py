@@ -106,6 +106,11 @@ class SpecEntry(_Strict):
     preferred: bool | None = Field(
         None, description="In a list of values from several sources: this one is used (overrides the choice)."
     )
+    dense_ratio_note: Text | None = Field(
+        None,
+        description="A dense figure far above another precision's rate on purpose (the MI100's FP16 at twice its "
+        "BF16): where the vendor says so. Without it the sparse-as-dense check refuses the figure.",
+    )
     inference: Text | None = Field(
         None,
         description="The value is inferred, not stated by the source for this part: the reasoning (e.g. 'same "
