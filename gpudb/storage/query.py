@@ -269,6 +269,23 @@ def statuses(accelerator_ids: list[str], url: str | Engine | None = None) -> dic
     return found
 
 
+def inferences(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, str]]:
+    """Preferred values that are inferred, not stated by their source: id → {metric key → the reasoning}."""
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.inference).where(
+                SpecValue.accelerator_id.in_(accelerator_ids),
+                SpecValue.preferred.is_(True),
+                SpecValue.inference.is_not(None),
+            )
+        ).all()
+    found: dict[str, dict[str, str]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
+    for accelerator_id, key, reasoning in rows:
+        found[accelerator_id][key] = reasoning
+    return found
+
+
 def rules(url: str | Engine | None = None) -> list[dict]:
     """Every rule version, oldest first, as dicts (paragraphs and named products as lists)."""
     engine = engine_for(url)
