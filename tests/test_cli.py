@@ -96,7 +96,7 @@ def test_build_then_list_and_show(run, isolated_env):
     assert "1979 TFLOPS (2:4 sparse, halved)" in shown.stdout
     assert "268 TFLOPS (board of 8, divided)" in shown.stdout
     assert shown.stdout.rstrip().endswith(
-        "[1] Acme X1 Datasheet. Acme, 2024-03-01 (vendor-datasheet). https://example.com/x1.pdf"
+        "[1] Acme X1 Datasheet. Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor). https://example.com/x1.pdf"
     )
 
 
@@ -196,7 +196,7 @@ def test_explain_prints_the_working_and_sources(run):
     assert result.stdout.splitlines() == [
         "TPP of x1: 15,832",
         "  1979 TFLOPS FP8 dense × 8 bits = 15,832 (the maximum; other precisions: FP64 2,144, BF16 15,832)",
-        "  FP8 dense = 1,979 TFLOPS (published: 1,979 TFLOPS) — Acme X1 Datasheet, Acme; https://example.com/x1.pdf",
+        "  FP8 dense = 1,979 TFLOPS (published: 1,979 TFLOPS) — Acme X1 Datasheet, Acme (tier 1 vendor); https://example.com/x1.pdf",
     ]
     missing = run("explain", "x1", "performance_density")
     assert missing.stdout.splitlines()[:2] == [
