@@ -582,7 +582,8 @@ def test_download_the_current_view(client):
         "x1",
         "X1 SXM",
         "989.5",
-        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor) https://example.com/x1.pdf; published as "
+        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor) https://example.com/x1.pdf; "
+        "published as "
         "1979 TFLOPS with 2:4 sparsity, halved",
     ]
 
