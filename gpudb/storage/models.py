@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from gpudb.identity import describe
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: source tier, read, read_via; spec_value inference
 
 
 class Source(SQLModel, table=True):
