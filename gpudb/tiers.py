@@ -17,7 +17,7 @@ TIER_KINDS: dict[int, tuple[str, ...]] = {
 }
 TIER_NAMES: dict[int, str] = {1: "vendor", 2: "regulator", 3: "reputable", 4: "trade", 5: "community", 6: "estimate"}
 KIND_TIER: dict[str, int] = {kind: tier for tier, kinds in TIER_KINDS.items() for kind in kinds}
-VENDOR_KINDS: frozenset[str] = frozenset(TIER_KINDS[1])
+VENDOR_KINDS: tuple[str, ...] = TIER_KINDS[1]
 # Kinds whose publisher must be on data/reputable-publishers.yaml.
 LISTED_PUBLISHER_KINDS: frozenset[str] = frozenset(TIER_KINDS[3])
 

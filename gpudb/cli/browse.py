@@ -275,7 +275,7 @@ def coverage(db: str | None, output_format: Format) -> None:
     metric_rows = [{"metric": metric, **tally(group)} for metric, group in by_metric.items()]
     print_rows(metric_rows, ["metric", *columns[1:]], Format.table, title="Accelerators per metric")
     click.echo(
-        f"vendor = from a vendor source ({', '.join(sorted(VENDOR_KINDS))}) read in the original; vendor via copy = "
+        f"vendor = from a vendor source ({', '.join(VENDOR_KINDS)}) read in the original; vendor via copy = "
         "read only through a copy or a quotation; the other columns are the lower tiers (gpudb/tiers.py); unknown "
         "includes nothing stored."
     )
