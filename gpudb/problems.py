@@ -40,6 +40,12 @@ CODES: dict[str, str] = {
     "incomplete-status": "a status without what it needs: a source for not-supported, a note for the others",
     "bad-list": "a list of values with fewer than two entries, a source twice, or more than one preferred",
     "sparse-as-dense": "a figure marked dense that looks like a 2:4-sparsity figure (twice what its precision allows)",
+    "retired-kind": "a source kind that is no longer accepted (third-party-report): say what the source is",
+    "missing-read-via": "a source read through a copy or a quotation that does not name it in read_via",
+    "unlisted-publisher": "a reputable-press or analyst-report source whose publisher is not on "
+    "data/reputable-publishers.yaml",
+    "denylisted-only-source": "a value whose only source is on a host in data/source-denylist.yaml",
+    "preferred-lower-tier": "a value marked preferred over one from a more trustworthy tier, without a note saying why",
     "inconsistent-measurement": "a measurement at odds with itself or its chip (best below median, SMs, past peak)",
 }
 

@@ -16,8 +16,8 @@ Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=
 
 # What a source is, most trustworthy first: the vendor's own documents, law and government, reputable press and
 # analysts (publishers on data/reputable-publishers.yaml), trade blogs and retailers and aggregators, community or
-# generated text, and a figure nobody published (an estimate). "third-party-report" is the pre-tier label, kept
-# only until every source is re-labelled.
+# generated text, and a figure nobody published (an estimate). gpudb.tiers gives each kind its tier (1 vendor …
+# 6 estimate); the retired "third-party-report" is refused with a hint (gpudb.tiers.RETIRED_KINDS).
 SourceKind = Literal[
     "vendor-datasheet",
     "vendor-product-page",
@@ -31,7 +31,6 @@ SourceKind = Literal[
     "retailer",
     "aggregator",
     "community",
-    "third-party-report",
     "estimate",
 ]
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
@@ -58,11 +57,28 @@ class SourceEntry(_Strict):
     published: date | None = Field(description="Date of the document; null when it carries none.")
     accessed: date = Field(description="When the figures were read from it.")
     kind: SourceKind = Field(description="What the source is: vendor datasheet … community text, estimate.")
-    read: SourceReading | None = Field(
-        None, description="How it was read: the original, a faithful copy (named in read_via), or a quotation."
+    read: SourceReading = Field(
+        description="How it was read: the original, a faithful copy (named in read_via), or a quotation."
     )
-    read_via: Text | None = Field(None, description="The copy or the quoting text it was read through.")
+    read_via: Text | None = Field(
+        None, description="The copy or the quoting text it was read through (required unless read is original)."
+    )
     note: Text | None = None
+
+
+class ReputablePublisher(_Strict):
+    """A publisher whose sources may be reputable-press or analyst-report (data/reputable-publishers.yaml)."""
+
+    publisher: Text = Field(description="Exactly as sources' `publisher` spells it.")
+    kind: Literal["reputable-press", "analyst-report"]
+    note: Text = Field(description="Why it is reputable.")
+
+
+class DenylistedHost(_Strict):
+    """A host that is not a source: none of its pages may be the only source of a value (data/source-denylist.yaml)."""
+
+    host: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*\.[a-z]+$", max_length=253)]
+    reason: Text
 
 
 # What a metric can be instead of a value: the chip lacks the capability, the metric does not apply, or nobody

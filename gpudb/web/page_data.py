@@ -179,11 +179,12 @@ def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str
     cells = cells_of(engine)
     rows: dict[str, dict[str, Any]] = {}
     for cell in cells:
-        grade = "vendor" if cell.vendor_sourced else (cell.source_kind or "") if cell.status == "value" else cell.status
         rows.setdefault(cell.accelerator_id, {"id": cell.accelerator_id, "cells": {}})["cells"][cell.metric] = {
             "status": cell.status,
-            "grade": grade,
+            "grade": cell.grade.replace(" ", "-"),  # vendor, vendor-via-copy, regulator … estimate, or the status
             "source_kind": cell.source_kind,
+            "source_tier": cell.source_tier,
+            "source_read": cell.source_read,
             "sources": cell.entries,
         }
     gaps = missing_core(cells)
@@ -203,6 +204,9 @@ def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str
                     "source": entry["source_id"],
                     "source_title": entry["source_title"],
                     "source_kind": entry["source_kind"],
+                    "source_tier": entry["source_tier"],
+                    "source_read": entry["source_read"],
+                    "inference": entry["inference"],
                 }
                 for entry in conflict.entries
             ],
