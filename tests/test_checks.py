@@ -67,6 +67,8 @@ EXPECTED = {
     "at line 20; one entry per source [bad-list]",
     "inconsistent-measurement": "data/measurements/x1-2026-11-20-120000.yaml:29 x1-2026-11-20-120000.results[0].best: "
     "best 650 is below the median 700; best is the fastest repetition [inconsistent-measurement]",
+    "peer-unit-mismatch": "data/peers/acme.yaml:16 acme.entries[1].unit: bf16 is given in OP/s or FLOP/s, not byte/s "
+    "[peer-unit-mismatch]",
     "sparse-as-dense": f"{X1}:15 x1.fp8_dense_tflops: 3,958 TFLOPS looks like a sparse figure (4× the BF16 "
     "dense value 989.5, where dense figures are at most 2×); mark it 'sparsity: sparse' or halve it "
     "[sparse-as-dense]",
@@ -136,7 +138,9 @@ def test_checks_are_registered_once():
         "dense_figures_are_dense",
         "device_names_are_known_and_distinct",
         "measurements_are_consistent",
+        "peer_rows_are_numbers_in_known_units",
         "policy_sources_exist",
+        "policy_events_name_known_chips",
         "policy_ids_are_unique",
         "rules_are_consistent",
         "claims_name_known_chips_and_metrics",

@@ -91,6 +91,7 @@ class Dataset:
     policy_events: list[Located[PolicyEvent]] = field(default_factory=list)
     device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
     measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
+    peers: list[Any] = field(default_factory=list)  # gpudb.validation.checks.peers.PeerRecord
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
     # ids named by accelerator file names, read or not: a broken chip file must not make every claim on it fail too

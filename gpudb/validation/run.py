@@ -11,6 +11,7 @@ from gpudb.speed.gc_pause import with_paused_gc
 from gpudb.validation.checks import CHECKS, accelerators  # noqa: F401
 from gpudb.validation.checks import devices as checks_devices
 from gpudb.validation.checks import measurements as checks_measurements
+from gpudb.validation.checks import peers as checks_peers
 from gpudb.validation.checks import policy as checks_policy
 from gpudb.validation.loader import load_folder, yaml_files
 from gpudb.validation.preference import choose_preferred
@@ -38,8 +39,18 @@ def validate(data_dir: Path) -> Dataset:
     checks_policy.read_policy(data_dir, dataset)
     checks_devices.read_device_names(data_dir, dataset)
     checks_measurements.read_measurements(data_dir, dataset)
+    checks_peers.read_peers(data_dir, dataset)
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
     dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})
+    dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
+    return dataset
+
+
+def peer_tables(data_dir: Path) -> Dataset:
+    """Only data/peers/ read and checked (for `gpudb crosscheck`, which needs no other file): peers and problems."""
+    dataset = Dataset()
+    checks_peers.read_peers(data_dir, dataset)
+    dataset.problems.extend(checks_peers.peer_rows_are_numbers_in_known_units(dataset))
     dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
     return dataset
