@@ -129,10 +129,20 @@ def test_cli_epoch_csv_and_errors(peer_db, peer_data):
     assert (missing.exit_code, missing.output) == (2, "Error: the epoch table is a CSV you downloaded: give its path\n")
 
 
-def test_web_page_api_and_downloads(peer_db, peer_data, monkeypatch):
+@pytest.fixture
+def peer_env(peer_data: Path, monkeypatch):
+    """GPUDB_DATA_DIR on the fixture data; the footer's release, cached per process, is forgotten either side."""
+    from gpudb.web.render import release
+
+    release.cache_clear()
+    monkeypatch.setenv("GPUDB_DATA_DIR", str(peer_data))
+    yield peer_data
+    release.cache_clear()
+
+
+def test_web_page_api_and_downloads(peer_db, peer_env):
     from gpudb.web import create_app
 
-    monkeypatch.setenv("GPUDB_DATA_DIR", str(peer_data))
     client = TestClient(create_app(peer_db))
     page = client.get("/crosscheck?peer=handmade")
     assert page.status_code == 200
