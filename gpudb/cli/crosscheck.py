@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from gpudb.cli import app
-from gpudb.cli.common import Format, data_option, db_option, fail, format_option, print_rows
-from gpudb.errors import GpudbError, InvalidArgumentError
+from gpudb.cli.common import Format, data_option, db_option, format_option, print_rows
+from gpudb.errors import InvalidArgumentError
 
 SHOWN = ["key", "precision", "verdict", "peer_converted", "gpudb_value", "gpudb_unit", "accelerator_id", "matched",
          "source_title"]  # fmt: skip
@@ -33,14 +33,11 @@ def crosscheck(
     """
     from gpudb.analysis.crosscheck import COLUMNS, crosscheck_rows, summary, summary_line
 
-    try:
-        if every == (name is not None):
-            raise InvalidArgumentError("give one peer table NAME or --all")
-        if file is not None and name != "epoch":
-            raise InvalidArgumentError("only the epoch table takes a FILE")
-        rows = crosscheck_rows(None if every else name, file, url=db, data_dir=data)
-    except GpudbError as error:
-        fail(error)
+    if every == (name is not None):
+        raise InvalidArgumentError("give one peer table NAME or --all")
+    if file is not None and name != "epoch":
+        raise InvalidArgumentError("only the epoch table takes a FILE")
+    rows = crosscheck_rows(None if every else name, file, url=db, data_dir=data)
     if output_format is Format.json:
         click.echo(json.dumps([{c: row[c] for c in COLUMNS} for row in rows], indent=2, default=str))
         return

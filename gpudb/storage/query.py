@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from gpudb.errors import AmbiguousNameError, UnknownAcceleratorError
 from gpudb.names import name_key
@@ -152,6 +152,8 @@ def accelerators(url: str | Engine | None = None) -> list[dict]:
             "form_factor": r.form_factor,
             "data_center": r.data_center,
             "china_specific": r.china_specific,
+            "availability": r.availability,
+            "announced": r.announced,
             "aliases": ", ".join(aliases.get(r.id, [])),
         }
         for r in rows
@@ -190,7 +192,17 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
     )
     if long:
         return long_frame.drop(columns=["value_number", "value_text"]).reset_index(drop=True)
-    identity_columns = ["id", "vendor", "name", "architecture", "form_factor", "data_center", "china_specific"]
+    identity_columns = [
+        "id",
+        "vendor",
+        "name",
+        "architecture",
+        "form_factor",
+        "data_center",
+        "china_specific",
+        "availability",
+        "announced",
+    ]
     identity = pd.DataFrame(accelerators(engine), columns=[*identity_columns, "aliases"]).set_index("id")
     keys = [m["key"] for m in catalogue]
     used = long_frame[long_frame["preferred"].astype(bool) & (long_frame["status"] == "value")]
@@ -203,15 +215,22 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
     return identity.join(wide)
 
 
-def numeric_values(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, float]]:
-    """The numeric stored values of the given accelerators: id → {metric key → value in canonical unit}."""
+def numeric_values(
+    accelerator_ids: list[str], url: str | Engine | None = None, include_unstated: bool = False
+) -> dict[str, dict[str, float]]:
+    """The numeric stored values of the given accelerators: id → {metric key → value in canonical unit}.
+
+    Figures whose dense/sparse convention the source does not state are left out unless `include_unstated`.
+    """
     engine = engine_for(url)
+    number = func.coalesce(SpecValue.value_number, SpecValue.unstated_number) if include_unstated else None
+    column = SpecValue.value_number if number is None else number
     with engine.connect() as connection:
         rows = connection.execute(
-            select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number).where(
+            select(SpecValue.accelerator_id, SpecValue.metric_key, column).where(
                 SpecValue.accelerator_id.in_(accelerator_ids),
                 SpecValue.preferred.is_(True),
-                SpecValue.value_number.is_not(None),
+                column.is_not(None),
             )
         ).all()
     values: dict[str, dict[str, float]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
