@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 TOLERANCE = 0.02  # two figures agree within 2% (rounding: 989 vs 989.5, 1.3 vs 1.3074 PFLOPS)
 BOARD_SIZES = (2, 4, 8, 16, 72)  # a peer quoting a whole board or rack: HGX 4/8, DGX 16, NVL72
-UNIT_SLIPS = {1000: "×1000", 1024: "×1024", 8: "×8 (bits for bytes)", 1.024: "×1.024 (1000 for 1024)"}
+UNIT_SLIPS = {1000: "×1000", 1024: "×1024", 8: "×8 (bits for bytes)"}
 VERDICTS = ("agrees", "superseded", "sparse-as-dense", "board", "unit-slip", "other-sku", "unexplained", "not-in-gpudb")
 SUMMARY_WORDS = {"agrees": "agree", "not-in-gpudb": "not in gpudb"}
 METRICS = {**PRECISIONS, "memory-bandwidth": "memory_bandwidth_tbs"}
