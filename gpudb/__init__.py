@@ -30,6 +30,7 @@ _EXPORTS = {
     "peak_flops": "gpudb.analysis.devices",
     "measurements": "gpudb.analysis.measured",
     "cost_metrics": "gpudb.analysis.costs",
+    "crosscheck": "gpudb.analysis.crosscheck",
     "accelerators": "gpudb.storage.query",
     "validate": "gpudb.validation.run",
     "METRICS": "gpudb.metrics.catalogue",

@@ -43,6 +43,13 @@ CODES: dict[str, str] = {
     "bad-currency": "a price's currency that is not an ISO 4217 code (USD, CNY, EUR…)",
     "future-date": "a price dated after today",
     "inconsistent-price": "a price lacking what its kind needs (a cloud rate's provider, unit…) or with another's",
+    "retired-kind": "a source kind that is no longer accepted (third-party-report): say what the source is",
+    "missing-read-via": "a source read through a copy or a quotation that does not name it in read_via",
+    "unlisted-publisher": "a reputable-press or analyst-report source whose publisher is not on "
+    "data/reputable-publishers.yaml",
+    "denylisted-only-source": "a value whose only source is on a host in data/source-denylist.yaml",
+    "preferred-lower-tier": "a value marked preferred over one from a more trustworthy tier, without a note saying why",
+    "peer-unit-mismatch": "a peer-table row whose unit does not fit its precision (byte/s on a BF16 row)",
     "inconsistent-measurement": "a measurement at odds with itself or its chip (best below median, SMs, past peak)",
 }
 

@@ -83,6 +83,21 @@ EXPECTED = {
     "published or quoted [future-date]",
     "inconsistent-price": "data/prices/acme.yaml:8 x1.price.unit: an instance-hour rate needs 'gpus_per_instance' "
     "(it is stored divided by it) [inconsistent-price]",
+    "retired-kind": "data/sources/more.yaml:8 kind: kind 'third-party-report' is retired; say what the source is: "
+    "reputable-press or analyst-report (publisher on data/reputable-publishers.yaml), trade-press, retailer, "
+    "aggregator or community [retired-kind]",
+    "missing-read-via": "data/sources/more.yaml:2 acme-mirror: read: copy needs 'read_via' naming the copy it was "
+    "read through [missing-read-via]",
+    "unlisted-publisher": "data/sources/more.yaml:2 herald-news: reputable-press from 'Test Herald', which is not on "
+    "data/reputable-publishers.yaml; add the publisher there with a note saying why, or use kind trade-press "
+    "[unlisted-publisher]",
+    "denylisted-only-source": "data/accelerators/acme/x2.yaml:10 x2.tdp_w: the only source, 'farm-page', is on "
+    "farm.example, a denylisted host (data/source-denylist.yaml); cite another source or give 'status: unknown' "
+    "with a note [denylisted-only-source]",
+    "preferred-lower-tier": "data/accelerators/acme/x2.yaml:13 x2.tdp_w: preferred value is from a tier 4 (trade) "
+    "source over a tier 1 (vendor) one; add a 'note' saying why, or drop 'preferred' [preferred-lower-tier]",
+    "peer-unit-mismatch": "data/peers/acme.yaml:16 acme.entries[1].unit: bf16 is given in OP/s or FLOP/s, not byte/s "
+    "[peer-unit-mismatch]",
     "sparse-as-dense": f"{X1}:15 x1.fp8_dense_tflops: 3,958 TFLOPS looks like a sparse figure (4× the BF16 "
     "dense value 989.5, where dense figures are at most 2×); mark it 'sparsity: sparse' or halve it "
     "[sparse-as-dense]",
@@ -152,6 +167,7 @@ def test_checks_are_registered_once():
         "dense_figures_are_dense",
         "device_names_are_known_and_distinct",
         "measurements_are_consistent",
+        "peer_rows_are_numbers_in_known_units",
         "policy_sources_exist",
         "policy_events_name_known_chips",
         "policy_ids_are_unique",
@@ -159,6 +175,10 @@ def test_checks_are_registered_once():
         "claims_name_known_chips_and_metrics",
         "claims_are_consistent",
         "prices_are_well_formed",
+        "readings_name_their_copy",
+        "reputable_publishers_are_listed",
+        "denylisted_sources_are_not_alone",
+        "preferred_respects_tiers",
     ]
 
 

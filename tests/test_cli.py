@@ -98,7 +98,7 @@ def test_build_then_list_and_show(run, isolated_env):
     assert "1979 TFLOPS (2:4 sparse, halved)" in shown.stdout
     assert "268 TFLOPS (board of 8, divided)" in shown.stdout
     assert shown.stdout.rstrip().endswith(
-        "[1] Acme X1 Datasheet. Acme, 2024-03-01 (vendor-datasheet). https://example.com/x1.pdf"
+        "[1] Acme X1 Datasheet. Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor). https://example.com/x1.pdf"
     )
 
 
@@ -203,7 +203,7 @@ def test_explain_prints_the_working_and_sources(run):
     assert result.stdout.splitlines() == [
         "TPP of x1: 15,832",
         "  1979 TFLOPS FP8 dense × 8 bits = 15,832 (the maximum; other precisions: FP64 2,144, BF16 15,832)",
-        "  FP8 dense = 1,979 TFLOPS (published: 1,979 TFLOPS) — Acme X1 Datasheet, Acme; https://example.com/x1.pdf",
+        "  FP8 dense = 1,979 TFLOPS (published: 1,979 TFLOPS) — Acme X1 Datasheet, Acme (tier 1 vendor); https://example.com/x1.pdf",
     ]
     missing = run("explain", "x1", "performance_density")
     assert missing.stdout.splitlines()[:2] == [
@@ -239,29 +239,31 @@ def table_rows(output: str) -> list[list[str]]:
 def test_coverage_table_counts_each_chip_and_each_metric(several_data, tmp_path):
     # x1: 8 values, all from the Acme datasheet, so 23 - 8 = 15 metrics unknown, and no TDP among them;
     # x3: bandwidth, capacity and BF16 from the datasheet, TDP preferred from the news report, FP8 not supported,
-    # PCIe generation not applicable: 3 + 1 + 1 + 1, and 23 - 6 = 17 unknown
+    # PCIe generation not applicable: 3 + 1 + 1 + 1, and 23 - 6 = 17 unknown. Columns: the grades (vendor, vendor via
+    # copy, regulator, reputable, trade, community, estimate), then not supported, n/a, unknown
     url = f"sqlite:///{tmp_path / 'several.sqlite'}"
     build(url, several_data)
-    result = CliRunner().invoke(app, ["coverage", "--db", url])
+    result = CliRunner().invoke(app, ["coverage", "--db", url], env={"COLUMNS": "200"})  # ten count columns: no wrap
     assert result.exit_code == 0
     lines = [line.strip() for line in result.stdout.splitlines()]
     assert lines[0] == "Values per accelerator"
     assert "Accelerators per metric" in lines
     assert lines[-1] == (
         "vendor = from a vendor source (vendor-datasheet, vendor-product-page, vendor-announcement, "
-        "vendor-documentation); unknown includes nothing stored."
+        "vendor-documentation) read in the original; vendor via copy = read only through a copy or a quotation; the "
+        "other columns are the lower tiers (gpudb/tiers.py); unknown includes nothing stored."
     )
     rows = table_rows(result.stdout)
     assert rows[:2] == [
-        ["x1", "8", "0", "0", "0", "0", "15", "tdp_w"],
-        ["x3", "3", "1", "0", "1", "1", "17", "none"],
+        ["x1", "8", "0", "0", "0", "0", "0", "0", "0", "0", "15", "tdp_w"],
+        ["x3", "3", "0", "0", "0", "1", "0", "0", "1", "1", "17", "none"],
     ]
     by_metric = {row[0]: row[1:] for row in rows[2:]}
     assert len(by_metric) == 23
-    assert by_metric["bf16_dense_tflops"] == ["2", "0", "0", "0", "0", "0"]
-    assert by_metric["tdp_w"] == ["0", "1", "0", "0", "0", "1"]
-    assert by_metric["fp8_dense_tflops"] == ["1", "0", "0", "1", "0", "0"]
-    assert by_metric["pcie_generation"] == ["1", "0", "0", "0", "1", "0"]
+    assert by_metric["bf16_dense_tflops"] == ["2", "0", "0", "0", "0", "0", "0", "0", "0", "0"]
+    assert by_metric["tdp_w"] == ["0", "0", "0", "0", "1", "0", "0", "0", "0", "1"]  # x3 trade, x1 unknown
+    assert by_metric["fp8_dense_tflops"] == ["1", "0", "0", "0", "0", "0", "0", "1", "0", "0"]
+    assert by_metric["pcie_generation"] == ["1", "0", "0", "0", "0", "0", "0", "0", "1", "0"]
 
 
 def test_export_status_table_of_the_h20_shows_each_threshold(real_db):
@@ -274,7 +276,11 @@ def test_export_status_table_of_the_h20_shows_each_threshold(real_db):
     assert "    3A090.a.1: TPP 2,368 >= 4,800? no" in lines
     assert "    3A090.b.1: TPP 2,368 >= 2,400? no" in lines
     assert "    3A090: TPP 2,368 >= 4,800? no" in lines  # the 2022 rule
-    assert "    performance density: TPP 2,368 ÷ 814 mm² die area = 2.91" in lines
+    # the H20's die area is GH100's, inferred: the working says so
+    density = next(line for line in lines if line.startswith("    performance density: "))
+    assert density.startswith(
+        "    performance density: TPP 2,368 ÷ 814 mm² die area = 2.91 (die area inferred: GH100's"
+    )
     assert any(
         line.startswith("us-2025-04-h20-licence-letter (") and line.endswith("named in the rule (H20)")
         for line in lines

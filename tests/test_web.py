@@ -154,6 +154,9 @@ def test_table_json_twin_shape(client):
             "published": "2024-03-01",
             "url": "https://example.com/x1.pdf",
             "kind": "vendor-datasheet",
+            "tier": 1,
+            "read": "original",
+            "read_via": None,
         }
     }
     assert {cell.get("source") for row in body["rows"] for cell in row["cells"].values()} - {None} == set(
@@ -568,7 +571,7 @@ def test_download_the_current_view(client):
         "x1",
         "X1 SXM",
         "141.0",
-        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) https://example.com/x1.pdf",
+        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor) https://example.com/x1.pdf",
     ]
     assert row[4] == "15832.0" and row[5].startswith("1979 TFLOPS FP8 dense × 8 bits = 15,832")
     assert row[6] == "1.46875"
@@ -583,7 +586,7 @@ def test_download_the_current_view(client):
                 "id": "x2",
                 "name": "X2 PCIe",
                 "bf16_dense_tflops": 148.0,
-                "bf16_dense_tflops_source": "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) "
+                "bf16_dense_tflops_source": "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor) "
                 "https://example.com/x1.pdf",
                 "export_test-thresholds": "indeterminate",
             }
@@ -594,7 +597,8 @@ def test_download_the_current_view(client):
         "x1",
         "X1 SXM",
         "989.5",
-        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) https://example.com/x1.pdf; published as "
+        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor) https://example.com/x1.pdf; "
+        "published as "
         "1979 TFLOPS with 2:4 sparsity, halved",
     ]
 

@@ -143,6 +143,7 @@ def explain(name: str, metric: str, db: str | None) -> None:
     Example: gpudb explain h20 tpp
     """
     from gpudb.analysis.explanation import explain as explain_metric
+    from gpudb.tiers import inference_label, tier_label
 
     explanation = explain_metric(name, metric, db)
     value = "missing" if explanation.value is None else f"{cell_text(explanation.value)} {explanation.unit}".strip()
@@ -152,7 +153,8 @@ def explain(name: str, metric: str, db: str | None) -> None:
         published = f"{item.as_published}" + (" with 2:4 sparsity, halved" if item.sparse_in_source else "")
         click.echo(
             f"  {item.label} = {cell_text(item.value)} {item.unit} (published: {published}) — "
-            f"{item.source.title}, {item.source.publisher}; {item.source.url}"
+            f"{item.source.title}, {item.source.publisher} ({tier_label(item.source.kind)}); {item.source.url}"
+            + (f"; {inference_label(item.inference)}" if item.inference else "")
         )
 
 

@@ -55,6 +55,9 @@ def write_figure(
         raise InvalidArgumentError(f"unknown size {size!r}; valid: {', '.join(SIZES)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise GpudbError(f"cannot create {path.parent}: {error.strerror}") from None
+    try:
         if suffix == ".html":
             # plotly.js embedded or beside the file ("directory"), never a CDN link: the file opens with no network
             plotly_js = "directory" if shared_plotly_js else True

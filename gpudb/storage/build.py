@@ -58,6 +58,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
     """The dataset as rows per table, in a stable order (same data in, same database out)."""
     from gpudb import __version__
     from gpudb.names import name_key
+    from gpudb.tiers import tier_of
 
     sources = sorted(dataset.sources, key=lambda s: s.entry.id)
     accelerators = sorted(dataset.accelerators, key=lambda a: a.entry.id)
@@ -71,7 +72,9 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             )
     specs = sorted(dataset.specs, key=lambda s: (s.accelerator_id, s.metric.key, s.position or 0))
     return {
-        "source": [record.entry.model_dump(exclude_none=False) for record in sources],
+        "source": [
+            {**record.entry.model_dump(exclude_none=False), "tier": tier_of(record.entry.kind)} for record in sources
+        ],
         "accelerator": [
             {**record.entry.model_dump(exclude={"aliases", "specs"}), "file": record.file} for record in accelerators
         ],
@@ -108,6 +111,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
                 "unstated_number": s.value_number if s.convention_unstated else None,
                 "board_gpus": s.entry.board_gpus,
                 "source_id": s.entry.source,
+                "inference": s.entry.inference,
                 "note": s.entry.note,
                 "file": s.file,
                 "line": s.line,

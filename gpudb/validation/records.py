@@ -14,9 +14,11 @@ from gpudb.validation.loader import LineDict, line_of
 from gpudb.validation.schema import (
     AcceleratorFile,
     ClaimEntry,
+    DenylistedHost,
     DeviceNameEntry,
     PolicyEvent,
     PriceEntry,
+    ReputablePublisher,
     RuleFile,
     SourceEntry,
     SpecEntry,
@@ -102,7 +104,10 @@ class Dataset:
     policy_events: list[Located[PolicyEvent]] = field(default_factory=list)
     device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
     prices: list[Located[PriceEntry]] = field(default_factory=list)
+    reputable_publishers: list[Located[ReputablePublisher]] = field(default_factory=list)
+    denylisted_hosts: list[Located[DenylistedHost]] = field(default_factory=list)
     measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
+    peers: list[Any] = field(default_factory=list)  # gpudb.validation.checks.peers.PeerRecord
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
     # ids named by accelerator file names, read or not: a broken chip file must not make every claim on it fail too

@@ -9,6 +9,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from gpudb.problems import Problem
+from gpudb.tiers import RETIRED_KINDS
 from gpudb.validation.loader import Document, LineDict, LineList, line_of, quoted
 from gpudb.validation.records import AcceleratorRecord, Dataset, Located, M
 from gpudb.validation.schema import AcceleratorFile
@@ -65,6 +66,8 @@ def _field_problems(
                     accelerator,
                     field_name,
                 )
+        elif names[-1:] == ["kind"] and isinstance(value, str) and value in RETIRED_KINDS:
+            yield Problem("retired-kind", RETIRED_KINDS[value], shown_path, line, accelerator, field_name, value)
         else:
             yield Problem(
                 "not-finite" if detail["type"] == "finite_number" else "bad-type",

@@ -12,7 +12,7 @@ from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
 from gpudb.storage import query
 from gpudb.web import figures_bridge, measured_view
 from gpudb.web.errors import ParameterError
-from gpudb.web.params import Params, check_names, single, values
+from gpudb.web.params import Params, check_names, choice, single, values
 from gpudb.web.snapshot import snapshot
 from gpudb.web.table_view import (
     _jsonable,
@@ -182,11 +182,12 @@ def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str
     cells = cells_of(engine)
     rows: dict[str, dict[str, Any]] = {}
     for cell in cells:
-        grade = "vendor" if cell.vendor_sourced else (cell.source_kind or "") if cell.status == "value" else cell.status
         rows.setdefault(cell.accelerator_id, {"id": cell.accelerator_id, "cells": {}})["cells"][cell.metric] = {
             "status": cell.status,
-            "grade": grade,
+            "grade": cell.grade.replace(" ", "-"),  # vendor, vendor-via-copy, regulator … estimate, or the status
             "source_kind": cell.source_kind,
+            "source_tier": cell.source_tier,
+            "source_read": cell.source_read,
             "sources": cell.entries,
         }
     gaps = missing_core(cells)
@@ -206,6 +207,9 @@ def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str
                     "source": entry["source_id"],
                     "source_title": entry["source_title"],
                     "source_kind": entry["source_kind"],
+                    "source_tier": entry["source_tier"],
+                    "source_read": entry["source_read"],
+                    "inference": entry["inference"],
                 }
                 for entry in conflict.entries
             ],
@@ -220,4 +224,29 @@ def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str
             "accelerators": list(rows.values()),
             "conflicts": disagreements,
         }
+    )
+
+
+def crosscheck(url: str | Engine | None, params: Params | None = None) -> dict[str, Any]:
+    """The peak tables of data/peers/ against gpudb: a summary line per peer and every entry with its verdict."""
+    from gpudb.analysis.crosscheck import VERDICTS, crosscheck_rows, peer_names, summary, summary_line
+
+    params = params or {}
+    check_names(params, ("peer", "verdict"))
+    peers = peer_names()
+    peer = choice(params, "peer", peers, None, "peer table")
+    verdict = choice(params, "verdict", VERDICTS, None, "verdict")
+    rows = crosscheck_rows(peer, url=query.engine_for(url))
+    lines = [{"peer": name, "line": summary_line(name, counts), **counts} for name, counts in summary(rows).items()]
+    shown = [row for row in rows if verdict is None or row["verdict"] == verdict]
+    return _jsonable(
+        {
+            "ok": True,
+            "peer": peer,
+            "verdict": verdict,
+            "peers": peers,
+            "verdicts": list(VERDICTS),
+            "summary": lines,
+            "rows": shown,
+        }  # fmt: skip
     )
