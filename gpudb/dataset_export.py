@@ -59,6 +59,7 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
     claims = pd.DataFrame(query.claims(engine))
     measurements = measured.measurements(url=engine)  # gpudb bench runs, beside (never among) the published values
     measurements["shape"] = measurements["shape"].map(lambda shape: json.dumps(shape) if shape else None)
+    prices = pd.DataFrame(query.prices(None, engine), columns=list(PRICE_COLUMNS))[list(PRICE_COLUMNS)]
     return {
         "accelerators": wide,
         "values": values,
@@ -66,12 +67,14 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
         "rules": rules,
         "claims": claims,
         "measurements": measurements,
-        "dictionary": dictionary(wide, values),
+        "prices": prices,
+        "dictionary": dictionary(wide, values, sources),
     }
 
 
-def dictionary(wide: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
-    """One row per column of the accelerators and values tables: table, column, unit, description."""
+def dictionary(wide: pd.DataFrame, values: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per column of the accelerators and values tables (and the sources table's provenance columns):
+    table, column, unit, description."""
     import pandas as pd
 
     described = {m.key: (m.unit_label, m.description) for m in METRICS}
@@ -86,7 +89,38 @@ def dictionary(wide: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
         {"table": "values", "column": column, "unit": "", "description": VALUE_COLUMNS.get(column, "")}
         for column in values.columns
     ]
+    rows += [
+        {"table": "prices", "column": column, "unit": "", "description": description}
+        for column, description in PRICE_COLUMNS.items()
+    ]
+    rows += [
+        {"table": "sources", "column": column, "unit": "", "description": SOURCE_COLUMNS[column]}
+        for column in (sources.columns if sources is not None else ())
+        if column in SOURCE_COLUMNS
+    ]
     return pd.DataFrame(rows)
+
+
+PRICE_COLUMNS = {
+    "accelerator_id": "The accelerator.",
+    "kind": "launch-list, reported-purchase, reported-street, cloud-on-demand or cloud-reserved.",
+    "amount": "Per chip, or per GPU-hour for a cloud rate (an instance's rate divided by gpus_per_instance).",
+    "amount_high": "A reported range's upper end, same unit as amount.",
+    "currency": "ISO 4217 code, as published; never converted.",
+    "unit": "chip, or gpu-hour.",
+    "as_published": "The figure as the source gives it.",
+    "date": "The day the price was quoted, or the first day of its period.",
+    "date_to": "The last day of its period, when it has one.",
+    "gpus_per_instance": "The GPUs an instance-hour rate was divided by.",
+    "market": "Where a street price was asked.",
+    "provider": "The cloud of a cloud rate.",
+    "instance": "The instance type or offer.",
+    "region": "The cloud region.",
+    "term": "A reserved rate's commitment.",
+    "source_id": "The source (see the sources table).",
+    "source_kind": "vendor-datasheet … estimate.",
+    "note": "Notes on the price: what it covers, how it was dated.",
+}
 
 
 VALUE_COLUMNS = {
@@ -100,6 +134,18 @@ VALUE_COLUMNS = {
     "sparse_in_source": "The source figure was with 2:4 sparsity; value is half of it.",
     "board_gpus": "The source figure was for a board of this many GPUs; value is divided by it.",
     "source_kind": "vendor-datasheet … estimate.",
+    "source_tier": "How far to trust the source, from its kind: 1 vendor, 2 regulator, 3 reputable press or analyst, "
+    "4 trade, 5 community, 6 estimate.",
+    "source_read": "How the source was read: original, copy (a faithful copy) or quotation (quoted in another text).",
+    "source_read_via": "The copy or quoting text the source was read through (empty for an original).",
+    "inference": "The value is inferred, not stated by its source for this part: the reasoning (empty when stated).",
+}
+SOURCE_COLUMNS = {
+    "id": "Stable source id.",
+    "kind": "What the source is: vendor-datasheet … estimate.",
+    "tier": VALUE_COLUMNS["source_tier"],
+    "read": VALUE_COLUMNS["source_read"],
+    "read_via": VALUE_COLUMNS["source_read_via"],
 }
 
 

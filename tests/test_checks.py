@@ -23,6 +23,16 @@ EXPECTED = {
     "not-utf8": f"{X1}:4 byte 0xe9 at offset 105 is not UTF-8; save the file as UTF-8 [not-utf8]",
     "yaml-syntax": f"{X1}:6 invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at "
     "line 5) [yaml-syntax]",  # libyaml's wording (PyYAML's C parser)
+    "bad-scalar": f"{X1}:34 specs.launch_date.value: '2024-02-30' is not a real date or time (day is out of range "
+    "for month) [bad-scalar]",
+    "forbidden-tag": f"{X1}:4 name: the tag '!!python/name:os.system' is refused: data files hold plain values "
+    "[forbidden-tag]",
+    "complex-key": f"{X1}:2 a mapping key must be a plain value, not a list or a mapping [complex-key]",
+    "too-deep": f"{X1}:10 note[0][0][0][0][0]…: values nest more than 64 levels deep [too-deep]",
+    # 9⁶ = 531,441 copies of l0 under l6, and as many again under vendor: past the million
+    "too-large": f"{X1}:2 the document holds more than 1,000,000 values once its aliases are expanded (an alias "
+    "bomb) [too-large]",
+    "not-finite": f"{X1}:23 x1.memory_capacity_gb: inf is not a finite number [not-finite]",
     "duplicate-key": f"{X1}:33 duplicate key 'pcie_generation' [duplicate-key]",
     "bad-shape": "data/accelerators/acme/x2.yaml:2 an accelerator file must be a YAML mapping [bad-shape]",
     "unknown-field": f"{X1}:15 x1.bf16_dense_tflops.notes: unknown field 'notes'; did you mean 'note'? allowed: "
@@ -71,6 +81,27 @@ EXPECTED = {
     "bf16_dense_tflops is in TFLOPS, not GFLOPS [wrong-measured-unit]",
     "bad-measured-value": "data/measurements/published/matmul.yaml:12 x1-test-lab-matmul.results[0].value: "
     "measured value 0 is not a finite number above zero [bad-measured-value]",
+    "bad-currency": "data/prices/acme.yaml:5 x1.price.currency: 'usd' is not an ISO 4217 currency code; did you mean "
+    "'USD'? [bad-currency]",
+    "future-date": "data/prices/acme.yaml:6 x1.price.date: 2999-03-18 is in the future; a price is dated when it was "
+    "published or quoted [future-date]",
+    "inconsistent-price": "data/prices/acme.yaml:8 x1.price.unit: an instance-hour rate needs 'gpus_per_instance' "
+    "(it is stored divided by it) [inconsistent-price]",
+    "retired-kind": "data/sources/more.yaml:8 kind: kind 'third-party-report' is retired; say what the source is: "
+    "reputable-press or analyst-report (publisher on data/reputable-publishers.yaml), trade-press, retailer, "
+    "aggregator or community [retired-kind]",
+    "missing-read-via": "data/sources/more.yaml:2 acme-mirror: read: copy needs 'read_via' naming the copy it was "
+    "read through [missing-read-via]",
+    "unlisted-publisher": "data/sources/more.yaml:2 herald-news: reputable-press from 'Test Herald', which is not on "
+    "data/reputable-publishers.yaml; add the publisher there with a note saying why, or use kind trade-press "
+    "[unlisted-publisher]",
+    "denylisted-only-source": "data/accelerators/acme/x2.yaml:10 x2.tdp_w: the only source, 'farm-page', is on "
+    "farm.example, a denylisted host (data/source-denylist.yaml); cite another source or give 'status: unknown' "
+    "with a note [denylisted-only-source]",
+    "preferred-lower-tier": "data/accelerators/acme/x2.yaml:13 x2.tdp_w: preferred value is from a tier 4 (trade) "
+    "source over a tier 1 (vendor) one; add a 'note' saying why, or drop 'preferred' [preferred-lower-tier]",
+    "peer-unit-mismatch": "data/peers/acme.yaml:16 acme.entries[1].unit: bf16 is given in OP/s or FLOP/s, not byte/s "
+    "[peer-unit-mismatch]",
     "sparse-as-dense": f"{X1}:15 x1.fp8_dense_tflops: 3,958 TFLOPS looks like a sparse figure (4× the BF16 "
     "dense value 989.5, where dense figures are at most 2×); mark it 'sparsity: sparse' or halve it "
     "[sparse-as-dense]",
@@ -88,7 +119,7 @@ def test_the_minimal_fixture_is_valid(minimal_data):
     dataset = validate(minimal_data)
     assert dataset.problems == []
     assert (len(dataset.accelerators), len(dataset.specs), len(dataset.sources)) == (1, 8, 3)
-    assert (len(dataset.rules), len(dataset.claims)) == (1, 1)
+    assert (len(dataset.rules), len(dataset.claims), len(dataset.prices)) == (1, 1, 3)
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
@@ -141,12 +172,18 @@ def test_checks_are_registered_once():
         "device_names_are_known_and_distinct",
         "measurements_are_consistent",
         "published_measurements_are_consistent",
+        "peer_rows_are_numbers_in_known_units",
         "policy_sources_exist",
         "policy_events_name_known_chips",
         "policy_ids_are_unique",
         "rules_are_consistent",
         "claims_name_known_chips_and_metrics",
         "claims_are_consistent",
+        "prices_are_well_formed",
+        "readings_name_their_copy",
+        "reputable_publishers_are_listed",
+        "denylisted_sources_are_not_alone",
+        "preferred_respects_tiers",
     ]
 
 
@@ -204,3 +241,62 @@ def test_a_misspelt_key_in_a_source_is_reported_once_not_at_every_value_citing_i
     problems = validate(minimal_data).problems
     assert sorted(problem.code for problem in problems) == ["missing-field", "unknown-field"]
     assert all(problem.file == f"data/sources/{path.name}" for problem in problems)
+
+
+def test_malformed_prices_are_each_reported_at_their_field(minimal_data):
+    """Every price problem at once, located at the field: chip, source, amount, kinds' fields, dating."""
+    (minimal_data / "prices" / "more.yaml").write_text(
+        "- accelerator: x7\n"  # 1
+        "  kind: launch-list\n"
+        "  amount: 30000\n"
+        "  currency: USD\n"
+        "  date: 2024-03-18\n"
+        "  source: acme-datasheat\n"  # 6
+        "- accelerator: x1\n"  # 7
+        "  kind: cloud-reserved\n"
+        "  amount: 2.5\n"
+        "  currency: USD\n"
+        "  date: 2025-01-01\n"
+        "  period_from: 2025-01-01\n"  # 12
+        "  unit: gpu-hour\n"
+        "  gpus_per_instance: 8\n"  # 14
+        "  source: test-news\n"
+        "- accelerator: x1\n"  # 16
+        "  kind: reported-street\n"
+        "  amount: 20000\n"
+        "  currency: USD\n"
+        "  date: 2025-01-01\n"
+        "  region: us-east-1\n"  # 21
+        "  source: test-news\n"
+        "- accelerator: x1\n"  # 23
+        "  kind: launch-list\n"
+        "  amount: -5\n"  # 25
+        "  currency: USD\n"
+        "  date: 2025-01-01\n"
+        "  source: test-news\n"
+        "- accelerator: x1\n"  # 29
+        "  kind: launch-list\n"
+        "  amount: .inf\n"  # 31
+        "  currency: USD\n"
+        "  date: 2025-01-01\n"
+        "  source: test-news\n"
+    )
+    problems = [str(problem) for problem in validate(minimal_data).problems]
+    assert problems == [
+        "data/prices/more.yaml:1 x7.price.accelerator: accelerator 'x7' is not an accelerator id in "
+        "data/accelerators/ [unknown-accelerator]",
+        "data/prices/more.yaml:6 x7.price.source: source 'acme-datasheat' is not defined; did you mean "
+        "'acme-datasheet'? [unknown-source]",
+        "data/prices/more.yaml:8 x1.price.kind: a cloud-reserved rate needs 'provider' [inconsistent-price]",
+        "data/prices/more.yaml:8 x1.price.kind: a cloud-reserved rate needs 'term' [inconsistent-price]",
+        "data/prices/more.yaml:11 x1.price.date: give either 'date' or 'period_from' (with an optional "
+        "'period_to'), not both or neither [inconsistent-price]",
+        "data/prices/more.yaml:14 x1.price.gpus_per_instance: a gpu-hour rate is already per GPU; remove "
+        "'gpus_per_instance' [inconsistent-price]",
+        "data/prices/more.yaml:17 x1.price.kind: a reported-street price needs 'market' (where it was asked, e.g. "
+        "'China grey market') [inconsistent-price]",
+        "data/prices/more.yaml:21 x1.price.region: 'region' is for cloud rates; a reported-street price is per "
+        "chip [inconsistent-price]",
+        "data/prices/more.yaml:25 amount: -5: input should be greater than 0 [bad-type]",
+        "data/prices/more.yaml:31 amount: inf: input should be a finite number [not-finite]",
+    ]

@@ -30,20 +30,22 @@ THRESHOLD_RULE = "us-2023-10-advanced-computing"  # the 3A090 regions; else the 
 CASE_BY_CASE_RULE = "us-2026-01-case-by-case"  # the box on the bandwidth view; else the newest `case-by-case`
 EXPORT_MAP_AXES = ("performance_density", "memory_bandwidth_gbs")
 COMPUTE_METRICS = tuple(m.key for m in METRICS if m.category == "compute" and m.precision)
+# The headline metrics lead (the ones news ratios rest on); FP64 and FP32, often a single third-party figure and
+# the extreme of the comparison, come last so that they never lead the picture.
 RATIO_METRICS = (
-    "fp64_tflops",
-    "fp32_tflops",
+    "tpp",
     "bf16_dense_tflops",
     "fp8_dense_tflops",
     "int8_dense_tops",
     "fp4_dense_tflops",
-    "tpp",
     "memory_capacity_gb",
     "memory_bandwidth_tbs",
     "interconnect_bandwidth_gbs",
     "tdp_w",
     "bf16_gflops_per_w",
     "ridge_point_bf16",
+    "fp32_tflops",
+    "fp64_tflops",
 )
 PROFILE_METRICS = (
     "bf16_dense_tflops",
@@ -179,6 +181,8 @@ def _draw(
         raise InvalidArgumentError(f"--baseline applies to the ratio and profile plots, not to {kind!r}")
     if kind == "measured":
         return plots.measured_vs_published(_measured(ids, engine), every, colours)
+    if kind == "price-performance":
+        return _price_performance(ids, metric, engine)
     chosen = every.loc[_chips(ids, engine, every, MISSION_CHIPS if kind == "roofline" else None)]
     if kind == "export-map":
         axis = metric or "performance_density"
@@ -227,6 +231,34 @@ def _measured(ids: list[str] | None, engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(kept, columns=COLUMNS)
 
 
+def _price_performance(ids: list[str] | None, precision: str | None, engine: Engine) -> go.Figure:
+    """TFLOPS per 1,000 of each purchase price by its date (gpudb.analysis.costs), of the chips named or all."""
+    import pandas as pd
+
+    from gpudb.analysis.costs import price_performance_rows
+    from gpudb.plots.prices import price_performance
+
+    rows = price_performance_rows(precision or "bf16", engine)
+    if ids:
+        wanted = {query.resolve(name, engine) for name in ids}
+        rows = [row for row in rows if row["accelerator_id"] in wanted]
+    if not rows:
+        raise InvalidArgumentError("no purchase prices of these chips in the database (data/prices/)")
+    return price_performance(pd.DataFrame(rows), precision or "bf16")
+
+
+def price_history(accelerator_id: str, engine: Engine) -> go.Figure:
+    """One chip's dated prices as a figure (gpudb.plots.prices.price_history); an error when it has none."""
+    import pandas as pd
+
+    from gpudb.plots.prices import price_history as draw
+
+    prices = query.prices([accelerator_id], engine)
+    if not prices:
+        raise InvalidArgumentError(f"no prices of {accelerator_id} in the database (data/prices/)")
+    return draw(pd.DataFrame(prices), query.accelerator_row(accelerator_id, engine)["name"])
+
+
 def make_figure(
     kind: str,
     ids: list[str] | None = None,
@@ -266,6 +298,7 @@ STANDARD = (
     ("timeline", "BF16 compute by launch date", "timeline", None),
     ("profile", "Spec profile against the H20", "profile", None),
     ("measured", "Measured (by gpudb bench and by others) against the published peaks", "measured", None),
+    ("price-performance", "BF16 TFLOPS per 1,000 of purchase price, by date", "price-performance", None),
 )
 
 
@@ -283,3 +316,19 @@ def standard_set(url: str | Engine | None = None) -> list[tuple[str, str, go.Fig
         except GpudbError:
             continue
     return drawn
+
+
+def credit_line(url: str | Engine | None = None) -> str:
+    """The source line under a static graphic: the data release, that tensor figures are dense peaks, and where
+    each figure comes from (every value names its source in gpudb)."""
+    from gpudb.validation.release import read_release
+
+    try:
+        found = read_release()
+        release = f"gpudb data {found.version} ({found.released}, {found.license})"
+    except GpudbError:
+        release = "gpudb data (unversioned)"
+    return (
+        f"Source: {release}; vendors' datasheets and the reports cited for each value. "
+        "Tensor throughput is the dense peak (2:4-sparsity figures halved)."
+    )

@@ -16,13 +16,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from gpudb import settings
-from gpudb.errors import DatabaseError, DataValidationError
+from gpudb.errors import DatabaseError, DataValidationError, EmptyDataError
 from gpudb.metrics.catalogue import METRICS
 from gpudb.speed import bulk_write
 from gpudb.speed.gc_pause import with_paused_gc
 from gpudb.storage.engines import create, open_for_reading, shown, sqlite_path
+from gpudb.storage.guards import holds_accelerators, refuse_foreign_file, remove_stale_builds
+from gpudb.storage.measurement_rows import measurement_rows
 from gpudb.storage.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
-from gpudb.storage.tables import BENCH_KIND, PUBLISHED_KIND
 
 if TYPE_CHECKING:
     from gpudb.validation.records import Dataset
@@ -40,6 +41,7 @@ TABLES = [
         "device_name",
         "measurement",
         "measured_value",
+        "price",
         "build_info",
     )
 ]
@@ -57,6 +59,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
     """The dataset as rows per table, in a stable order (same data in, same database out)."""
     from gpudb import __version__
     from gpudb.names import name_key
+    from gpudb.tiers import tier_of
 
     sources = sorted(dataset.sources, key=lambda s: s.entry.id)
     accelerators = sorted(dataset.accelerators, key=lambda a: a.entry.id)
@@ -70,7 +73,9 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             )
     specs = sorted(dataset.specs, key=lambda s: (s.accelerator_id, s.metric.key, s.position or 0))
     return {
-        "source": [record.entry.model_dump(exclude_none=False) for record in sources],
+        "source": [
+            {**record.entry.model_dump(exclude_none=False), "tier": tier_of(record.entry.kind)} for record in sources
+        ],
         "accelerator": [
             {**record.entry.model_dump(exclude={"aliases", "specs"}), "file": record.file} for record in accelerators
         ],
@@ -107,6 +112,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
                 "unstated_number": s.value_number if s.convention_unstated else None,
                 "board_gpus": s.entry.board_gpus,
                 "source_id": s.entry.source,
+                "inference": s.entry.inference,
                 "note": s.entry.note,
                 "file": s.file,
                 "line": s.line,
@@ -131,6 +137,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
                 "date": c.date,
                 "source_id": c.source,
                 "quote": c.quote,
+                "quote_found": c.quote_found,
                 "subject_id": c.subject,
                 "baseline_id": c.baseline,
                 "stated_ratio": c.stated.ratio,
@@ -154,7 +161,8 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             }
             for number, record in enumerate(dataset.device_names, start=1)
         ],
-        **_measurement_rows(dataset),
+        **measurement_rows(dataset),
+        "price": _price_rows(dataset),
         "build_info": [
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "gpudb_version", "value": __version__},
@@ -164,77 +172,43 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
     }
 
 
-def _measurement_rows(dataset: Dataset) -> dict[str, list[dict]]:
-    """Runs of `gpudb bench` and measurements others published, with their figures: tables of their own, never
-    spec values."""
-    measurement, measured_value = [], []
-    for record in sorted(dataset.measurements, key=lambda record: record.entry.id):
-        run, environment = record.entry, record.entry.environment
-        measurement.append(
+def _price_rows(dataset: Dataset) -> list[dict]:
+    """Dated prices, per chip or per GPU-hour: an instance-hour rate divided by its GPUs, as published beside it."""
+    rows = []
+    ordered = sorted(dataset.prices, key=lambda r: (r.entry.accelerator, r.entry.date or r.entry.period_from, r.file))
+    for record in ordered:
+        price = record.entry
+        divisor = price.gpus_per_instance or 1
+        published = f"{price.amount:,g}" + (f"–{price.amount_high:,g}" if price.amount_high else "")
+        published += f" {price.currency}" + (f" per {price.unit}" if price.unit else "")
+        if price.gpus_per_instance:
+            published += f" ({price.gpus_per_instance} GPUs)"
+        rows.append(
             {
-                "id": run.id,
-                "accelerator_id": run.accelerator,
-                "kind": BENCH_KIND,
-                "measured_by": BENCH_KIND,
-                "measured": run.measured,
-                "tool": run.tool,
-                "mode": run.mode,
-                "device_name": environment.device_name,
-                "memory_gb": environment.memory_gb,
-                "sm_count": environment.sm_count,
-                "backend": environment.backend,
-                "driver_version": environment.driver_version,
-                "cuda_version": environment.cuda_version,
-                "torch_version": environment.torch_version,
-                "power_limit_w": environment.power_limit_w,
-                "sm_clock_max_mhz": environment.sm_clock_max_mhz,
-                "host": environment.host,
-                "environment": environment.model_dump(mode="json"),
-                "skipped": [skipped.model_dump(mode="json") for skipped in run.skipped],
-                "note": run.note,
+                "id": len(rows) + 1,
+                "accelerator_id": price.accelerator,
+                "kind": price.kind,
+                "amount": price.amount / divisor,
+                "amount_high": price.amount_high / divisor if price.amount_high else None,
+                "currency": price.currency,
+                "as_published": published,
+                "date": price.date or price.period_from,
+                "date_to": price.period_to,
+                "period": price.date is None,
+                "unit": "gpu-hour" if price.unit else "chip",
+                "gpus_per_instance": price.gpus_per_instance,
+                "market": price.market,
+                "provider": price.provider,
+                "instance": price.instance,
+                "region": price.region,
+                "term": price.term,
+                "source_id": price.source,
+                "note": price.note,
                 "file": record.file,
+                "line": record.line,
             }
         )
-        for position, result in enumerate(run.results):
-            figure = result.model_dump(exclude={"metric", "shapes_tried"})
-            measured_value.append(
-                {**figure, "id": len(measured_value) + 1, "measurement_id": run.id, "metric_key": result.metric,
-                 "value": result.median, "position": position}
-            )  # fmt: skip
-    for published in sorted(dataset.published_measurements, key=lambda record: record.entry.id):
-        entry = published.entry
-        measurement.append(
-            {
-                "id": entry.id,
-                "accelerator_id": entry.accelerator,
-                "kind": PUBLISHED_KIND,
-                "measured_by": entry.measured_by,
-                "measured": entry.measured or entry.published,
-                "published": entry.published,
-                "source_id": entry.source,
-                "tool": entry.software,
-                "environment": {},
-                "skipped": [],
-                "note": entry.note,
-                "file": published.file,
-            }
-        )
-        for position, result in enumerate(entry.results):
-            figure = result.model_dump(exclude={"metric"})
-            measured_value.append(
-                {**figure, "id": len(measured_value) + 1, "measurement_id": entry.id, "metric_key": result.metric,
-                 "method": entry.method, "position": position}
-            )  # fmt: skip
-    return {
-        name: _every_column(name, rows)
-        for name, rows in (("measurement", measurement), ("measured_value", measured_value))
-    }
-
-
-def _every_column(table_name: str, rows: list[dict]) -> list[dict]:
-    """Rows with one key per column (None where a kind of measurement has no such field), as inserts need."""
-    columns = [column.name for column in SQLModel.metadata.tables[table_name].columns]
-    return [{column: row.get(column) for column in columns} for row in rows]
+    return rows
 
 
 def _data_version(data_dir: Path) -> str:
@@ -286,11 +260,12 @@ class BuildResult:
 
 
 @with_paused_gc  # a build makes millions of long-lived objects and no garbage: see gpudb.speed.gc_pause
-def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
+def build(url: str | None = None, data_dir: Path | None = None, force: bool = False) -> BuildResult:
     """Validate data/ and write the database atomically; on any problem nothing is written.
 
     SQLite: built into a new file beside the target and renamed over it (readers see the old file or the
-    new one). Other databases: dropped, created and filled in one transaction.
+    new one). Other databases: dropped, created and filled in one transaction. An existing file that is not a
+    gpudb database is never replaced, nor a database by one with no accelerators, unless `force`.
     """
     url = url or settings.database_url()
     data_dir = data_dir or settings.data_dir()
@@ -299,8 +274,12 @@ def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
     dataset = validate(data_dir)
     if dataset.problems:
         raise DataValidationError(dataset.problems)
-    table_rows = rows(dataset, data_dir)
     path = sqlite_path(url)
+    if not dataset.accelerators and not force and holds_accelerators(url, path):
+        raise EmptyDataError(data_dir, kept=shown(url))
+    if path is not None and not force:
+        refuse_foreign_file(path)
+    table_rows = rows(dataset, data_dir)
     if path is None:
         engine = create(url)
         try:
@@ -323,6 +302,7 @@ def _build_sqlite_file(path: Path, table_rows: dict[str, list[dict]]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseError(f"cannot create the folder {path.parent}: {error.strerror}") from None
+    remove_stale_builds(path)
     temporary = path.with_name(f".{path.name}.building-{os.getpid()}")
     temporary.unlink(missing_ok=True)
     engine = create(f"sqlite:///{temporary}")

@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from gpudb.identity import describe
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8  # 6: source tier, read, read_via; spec_value inference; 7: price; 8: published measurements
 
 
 class Source(SQLModel, table=True):
@@ -25,6 +25,12 @@ class Source(SQLModel, table=True):
     published: date | None = Field(default=None, description="Date of the document, if it carries one.")
     accessed: date = Field(description="When the figures were read from it.")
     kind: str = Field(index=True, description="vendor-datasheet, vendor-product-page, … estimate.")
+    tier: int = Field(
+        description="How far to trust it, from its kind: 1 vendor, 2 regulator, 3 reputable press or "
+        "analyst, 4 trade, 5 community, 6 estimate (gpudb.tiers)."
+    )
+    read: str = Field(description="How it was read: original, copy (a faithful copy) or quotation (quoted elsewhere).")
+    read_via: str | None = Field(default=None, description="The copy or quoting text it was read through.")
     note: str | None = Field(default=None)
 
 
@@ -113,6 +119,9 @@ class SpecValue(SQLModel, table=True):
     )
     board_gpus: int | None = Field(default=None, description="The source figure was for this many GPUs; divided.")
     source_id: str | None = Field(default=None, foreign_key="source.id", index=True)
+    inference: str | None = Field(
+        default=None, description="The value is inferred, not stated by its source for this part: the reasoning."
+    )
     note: str | None = Field(default=None)
     file: str
     line: int | None = Field(default=None)
@@ -152,6 +161,7 @@ class Claim(SQLModel, table=True):
     date: dt.date | None = Field(default=None)  # dt.: the field's name shadows the type here
     source_id: str = Field(foreign_key="source.id")
     quote: str
+    quote_found: bool | None = Field(default=None, description="false where the stored source lacks the quote.")
     subject_id: str = Field(foreign_key="accelerator.id", index=True)
     baseline_id: str | None = Field(default=None, foreign_key="accelerator.id")
     stated_ratio: float | None = Field(default=None)
@@ -232,6 +242,37 @@ class MeasuredValue(SQLModel, table=True):
     limitation: str | None = Field(default=None)
     note: str | None = Field(default=None)
     position: int = Field(description="Order in the measurement file (or entry).")
+
+
+class Price(SQLModel, table=True):
+    """One dated price of one accelerator: a list, purchase or street price per chip, or a cloud rate per GPU-hour.
+
+    Many per chip over time, none of them "the" price. An instance-hour rate is stored divided by its GPUs.
+    """
+
+    __tablename__ = "price"
+
+    id: int | None = Field(default=None, primary_key=True)
+    accelerator_id: str = Field(foreign_key="accelerator.id", index=True)
+    kind: str = Field(description="launch-list, reported-purchase, reported-street, cloud-on-demand, cloud-reserved.")
+    amount: float = Field(description="Per chip, or per GPU-hour for a cloud rate (an instance's rate divided).")
+    amount_high: float | None = Field(default=None, description="A reported range's upper end, same unit.")
+    currency: str = Field(description="ISO 4217 code, as published; never converted.")
+    as_published: str = Field(description="The figure as the source gives it, e.g. '98.32 USD per instance-hour'.")
+    date: dt.date = Field(description="The day it was quoted, or the first day of its period.")
+    date_to: dt.date | None = Field(default=None, description="The last day of its period, when it has one.")
+    period: bool = Field(description="Dated by a period (date … date_to) rather than a day.")
+    unit: str = Field(description="chip, or gpu-hour for a cloud rate.")
+    gpus_per_instance: int | None = Field(default=None, description="An instance-hour rate was divided by these.")
+    market: str | None = Field(default=None)
+    provider: str | None = Field(default=None)
+    instance: str | None = Field(default=None)
+    region: str | None = Field(default=None)
+    term: str | None = Field(default=None)
+    source_id: str = Field(foreign_key="source.id", index=True)
+    note: str | None = Field(default=None)
+    file: str
+    line: int | None = Field(default=None)
 
 
 class BuildInfo(SQLModel, table=True):

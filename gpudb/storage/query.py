@@ -87,6 +87,7 @@ def _values_query():
             SpecValue.sparse_in_source,
             SpecValue.board_gpus,
             SpecValue.note,
+            SpecValue.inference,
             SpecValue.source_id,
             Source.title.label("source_title"),
             Source.publisher.label("source_publisher"),
@@ -94,6 +95,9 @@ def _values_query():
             Source.published.label("source_published"),
             Source.accessed.label("source_accessed"),
             Source.kind.label("source_kind"),
+            Source.tier.label("source_tier"),
+            Source.read.label("source_read"),
+            Source.read_via.label("source_read_via"),
         )
         .join(tables.metric, Metric.key == SpecValue.metric_key)
         .outerjoin(tables.source, Source.id == SpecValue.source_id)  # an 'unknown' status may have no source
@@ -114,6 +118,9 @@ def _value_public(row) -> ValuePublic:
             published=row["source_published"],
             accessed=row["source_accessed"],
             kind=row["source_kind"],
+            tier=row["source_tier"],
+            read=row["source_read"],
+            read_via=row["source_read_via"],
         )
     value = row["value_number"] if row["value_number"] is not None else row["value_text"]
     return ValuePublic(
@@ -128,6 +135,7 @@ def _value_public(row) -> ValuePublic:
         sparse_in_source=row["sparse_in_source"],
         board_gpus=row["board_gpus"],
         note=row["note"],
+        inference=row["inference"],
         source=source,
     )
 
@@ -200,10 +208,9 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
         "form_factor",
         "data_center",
         "china_specific",
-        "availability",
-        "announced",
     ]
-    identity = pd.DataFrame(accelerators(engine), columns=[*identity_columns, "aliases"]).set_index("id")
+    columns = [*identity_columns, "aliases", "availability", "announced"]
+    identity = pd.DataFrame(accelerators(engine), columns=columns).set_index("id")
     keys = [m["key"] for m in catalogue]
     used = long_frame[long_frame["preferred"].astype(bool) & (long_frame["status"] == "value")]
     wide = used.pivot(index="accelerator_id", columns="metric", values="value")
@@ -273,6 +280,23 @@ def statuses(accelerator_ids: list[str], url: str | Engine | None = None) -> dic
     return found
 
 
+def inferences(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, str]]:
+    """Preferred values that are inferred, not stated by their source: id → {metric key → the reasoning}."""
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.inference).where(
+                SpecValue.accelerator_id.in_(accelerator_ids),
+                SpecValue.preferred.is_(True),
+                SpecValue.inference.is_not(None),
+            )
+        ).all()
+    found: dict[str, dict[str, str]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
+    for accelerator_id, key, reasoning in rows:
+        found[accelerator_id][key] = reasoning
+    return found
+
+
 def rules(url: str | Engine | None = None) -> list[dict]:
     """Every rule version, oldest first, as dicts (paragraphs and named products as lists)."""
     engine = engine_for(url)
@@ -327,3 +351,25 @@ def build_stamp(url: str | Engine | None = None) -> tuple[tuple[str, str], ...]:
     with engine.connect() as connection:
         rows = connection.execute(select(build_info.key, build_info.value).order_by(build_info.key))
         return tuple((key, value) for key, value in rows)
+
+
+def prices(accelerator_ids: list[str] | None = None, url: str | Engine | None = None) -> list[dict]:
+    """Dated prices (of the given accelerators, or all), oldest first, each with its source's title, publisher,
+    url and kind (as source_title, source_publisher, source_url, source_kind)."""
+    price = tables.price.c
+    engine = engine_for(url)
+    statement = (
+        select(
+            tables.price,
+            Source.title.label("source_title"),
+            Source.publisher.label("source_publisher"),
+            Source.url.label("source_url"),
+            Source.kind.label("source_kind"),
+        )
+        .join(tables.source, Source.id == price.source_id)
+        .order_by(price.accelerator_id, price.date, price.id)
+    )
+    if accelerator_ids is not None:
+        statement = statement.where(price.accelerator_id.in_(accelerator_ids))
+    with engine.connect() as connection:
+        return [dict(row) for row in connection.execute(statement).mappings()]

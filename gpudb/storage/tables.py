@@ -20,6 +20,9 @@ source = table(
     column("published", Date),
     column("accessed", Date),
     column("kind", String),
+    column("tier", Integer),
+    column("read", String),
+    column("read_via", String),
     column("note", String),
 )
 
@@ -77,6 +80,7 @@ spec_value = table(
     column("unstated_number", Float),
     column("board_gpus", Integer),
     column("source_id", String),
+    column("inference", String),
     column("note", String),
     column("file", String),
     column("line", Integer),
@@ -110,6 +114,7 @@ claim = table(
     column("date", Date),
     column("source_id", String),
     column("quote", String),
+    column("quote_found", Boolean),
     column("subject_id", String),
     column("baseline_id", String),
     column("stated_ratio", Float),
@@ -182,6 +187,31 @@ measured_value = table(
     column("position", Integer),
 )
 
+price = table(
+    "price",
+    column("id", Integer),
+    column("accelerator_id", String),
+    column("kind", String),
+    column("amount", Float),
+    column("amount_high", Float),
+    column("currency", String),
+    column("as_published", String),
+    column("date", Date),
+    column("date_to", Date),
+    column("period", Boolean),
+    column("unit", String),
+    column("gpus_per_instance", Integer),
+    column("market", String),
+    column("provider", String),
+    column("instance", String),
+    column("region", String),
+    column("term", String),
+    column("source_id", String),
+    column("note", String),
+    column("file", String),
+    column("line", Integer),
+)
+
 build_info = table(
     "build_info",
     column("key", String),
@@ -199,5 +229,6 @@ ALL = (
     device_name,
     measurement,
     measured_value,
+    price,
     build_info,
 )

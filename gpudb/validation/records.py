@@ -14,8 +14,11 @@ from gpudb.validation.loader import LineDict, line_of
 from gpudb.validation.schema import (
     AcceleratorFile,
     ClaimEntry,
+    DenylistedHost,
     DeviceNameEntry,
     PolicyEvent,
+    PriceEntry,
+    ReputablePublisher,
     RuleFile,
     SourceEntry,
     SpecEntry,
@@ -31,6 +34,11 @@ class Located(Generic[M]):
     entry: M
     file: str
     line: int | None
+    content: Any = field(default=None, compare=False, repr=False)  # the item as read, for its fields' lines
+
+    def field_line(self, *location: Any) -> int | None:
+        """The line of a field of the entry (the entry's own line when the field is not written)."""
+        return line_of(self.content, location) if self.content is not None else self.line
 
 
 SourceRecord = Located[SourceEntry]
@@ -95,8 +103,12 @@ class Dataset:
     claims: list[Located[ClaimEntry]] = field(default_factory=list)
     policy_events: list[Located[PolicyEvent]] = field(default_factory=list)
     device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
+    prices: list[Located[PriceEntry]] = field(default_factory=list)
+    reputable_publishers: list[Located[ReputablePublisher]] = field(default_factory=list)
+    denylisted_hosts: list[Located[DenylistedHost]] = field(default_factory=list)
     measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
     published_measurements: list[Any] = field(default_factory=list)  # …checks.measurements.PublishedRecord
+    peers: list[Any] = field(default_factory=list)  # gpudb.validation.checks.peers.PeerRecord
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
     # ids named by accelerator file names, read or not: a broken chip file must not make every claim on it fail too

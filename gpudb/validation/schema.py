@@ -16,8 +16,8 @@ Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=
 
 # What a source is, most trustworthy first: the vendor's own documents, law and government, reputable press and
 # analysts (publishers on data/reputable-publishers.yaml), trade blogs and retailers and aggregators, community or
-# generated text, and a figure nobody published (an estimate). "third-party-report" is the pre-tier label, kept
-# only until every source is re-labelled.
+# generated text, and a figure nobody published (an estimate). gpudb.tiers gives each kind its tier (1 vendor …
+# 6 estimate); the retired "third-party-report" is refused with a hint (gpudb.tiers.RETIRED_KINDS).
 SourceKind = Literal[
     "vendor-datasheet",
     "vendor-product-page",
@@ -31,7 +31,6 @@ SourceKind = Literal[
     "retailer",
     "aggregator",
     "community",
-    "third-party-report",
     "estimate",
 ]
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
@@ -58,11 +57,28 @@ class SourceEntry(_Strict):
     published: date | None = Field(description="Date of the document; null when it carries none.")
     accessed: date = Field(description="When the figures were read from it.")
     kind: SourceKind = Field(description="What the source is: vendor datasheet … community text, estimate.")
-    read: SourceReading | None = Field(
-        None, description="How it was read: the original, a faithful copy (named in read_via), or a quotation."
+    read: SourceReading = Field(
+        description="How it was read: the original, a faithful copy (named in read_via), or a quotation."
     )
-    read_via: Text | None = Field(None, description="The copy or the quoting text it was read through.")
+    read_via: Text | None = Field(
+        None, description="The copy or the quoting text it was read through (required unless read is original)."
+    )
     note: Text | None = None
+
+
+class ReputablePublisher(_Strict):
+    """A publisher whose sources may be reputable-press or analyst-report (data/reputable-publishers.yaml)."""
+
+    publisher: Text = Field(description="Exactly as sources' `publisher` spells it.")
+    kind: Literal["reputable-press", "analyst-report"]
+    note: Text = Field(description="Why it is reputable.")
+
+
+class DenylistedHost(_Strict):
+    """A host that is not a source: none of its pages may be the only source of a value (data/source-denylist.yaml)."""
+
+    host: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*\.[a-z]+$", max_length=253)]
+    reason: Text
 
 
 # What a metric can be instead of a value: the chip lacks the capability, the metric does not apply, or nobody
@@ -132,12 +148,17 @@ class AcceleratorFile(_Strict):
 ConditionMetric = Literal["tpp", "performance_density", "interconnect_bandwidth_gbs", "memory_bandwidth_gbs"]
 
 
+# A threshold, ratio or memory figure: finite (no .nan, no .inf) and below 10¹² (1e300 is a slip, not a rule).
+Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
+Positive = Annotated[float, Field(allow_inf_nan=False, gt=0, le=1e12)]
+
+
 class Condition(_Strict):
     """One threshold comparison, e.g. TPP >= 4800."""
 
     metric: ConditionMetric
     op: Literal[">=", ">", "<", "<="]
-    value: float | int
+    value: Annotated[float, Field(allow_inf_nan=False, ge=0, le=1e12)]
 
 
 class RuleParagraph(_Strict):
@@ -197,8 +218,8 @@ class PolicyEvent(_Strict):
 class StatedFigure(_Strict):
     """What a claim states: a ratio of subject to baseline, or a value of one metric."""
 
-    ratio: float | int | None = Field(None, gt=0)
-    value: float | int | None = None
+    ratio: Positive | None = None
+    value: Finite | None = None
     # a metric key (e.g. memory_bandwidth_tbs); checked against the catalogue's metrics, which lists them
     metric: Text | None = None
 
@@ -212,6 +233,11 @@ class ClaimEntry(_Strict):
     date: dt.date | None = Field(description="When the claim was published; null when the source is undated.")
     source: Slug
     quote: Text
+    quote_found: bool | None = Field(
+        None,
+        description="false where the stored copy of the source lacks the quoted sentence (say in note where the "
+        "wording comes from); null where no one has looked.",
+    )
     subject: Slug = Field(description="The accelerator id the claim is about.")
     baseline: Slug | None = Field(None, description="The accelerator id it is compared with (ratio claims).")
     stated: StatedFigure
@@ -229,7 +255,7 @@ class DeviceNameEntry(_Strict):
 
     name: Text = Field(description="Exactly as reported, e.g. 'NVIDIA H100 80GB HBM3' (matched ignoring case).")
     accelerator: Slug = Field(description="The accelerator id the name means.")
-    memory_gb: Annotated[float, Field(gt=0)] | int | None = Field(
+    memory_gb: Annotated[float, Field(allow_inf_nan=False, gt=0, le=100_000)] | None = Field(
         None, description="When one name covers several SKUs: the memory (GB) that tells this one apart."
     )
     reported_by: list[Literal["torch", "nvidia-smi", "rocm-smi", "other"]] = Field(
@@ -238,93 +264,71 @@ class DeviceNameEntry(_Strict):
     note: Text | None = None
 
 
-# ---------------------------------------------------------------------------------------------- measurements
+# ---------------------------------------------------------------------------------------------- prices
 
-MeasuredUnit = Literal["TFLOPS", "TOPS", "TB/s"]
-
-
-class MeasuredEnvironment(_Strict):
-    """Where a measurement was taken: the device as its driver reports it, the software, clocks and host."""
-
-    device_name: Text = Field(description="As torch.cuda.get_device_name() reports it.")
-    memory_gb: Annotated[float, Field(gt=0)] = Field(description="Total device memory as reported, in GB (10⁹ B).")
-    sm_count: Annotated[int, Field(gt=0)] = Field(description="Streaming multiprocessors (compute units) reported.")
-    compute_capability: Text | None = Field(description="e.g. '9.0'; null off CUDA.")
-    backend: Literal["cuda", "rocm", "cpu"] = Field(description="What PyTorch ran on.")
-    driver_version: Text | None = Field(description="GPU driver version; null when it could not be read.")
-    cuda_version: Text | None = Field(description="CUDA (or HIP) runtime PyTorch was built with; null off GPU.")
-    torch_version: Text
-    python_version: Text
-    sm_clock_max_mhz: Annotated[int, Field(gt=0)] | None = Field(description="Max SM clock; null when unreadable.")
-    memory_clock_max_mhz: Annotated[int, Field(gt=0)] | None = Field(description="Max memory clock, or null.")
-    power_limit_w: Annotated[float, Field(gt=0)] | None = Field(description="Enforced power limit, or null.")
-    host: Text = Field(description="What kind of host: e.g. 'cloud VM, 16 vCPU', 'DGX H100 node'.")
-    os: Text = Field(description="Operating system and kernel, as platform.platform() gives it.")
+# What a price is: the vendor's list price at launch, a price reported as paid (a purchase) or asked in a market
+# (street, with the market named), or a cloud rate, on demand or reserved for a term. None is "the" price.
+PriceKind = Literal["launch-list", "reported-purchase", "reported-street", "cloud-on-demand", "cloud-reserved"]
+PRICE_KINDS: tuple[str, ...] = get_args(PriceKind)
+Amount = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
-class MeasuredResult(_Strict):
-    """One measured figure: a rate at one precision, or a memory bandwidth, with its method and spread."""
+class PriceEntry(_Strict):
+    """One dated price of one accelerator, as its source gives it (data/prices/*.yaml, lists of these)."""
 
-    name: Slug = Field(description="What was measured, e.g. matmul-bf16, copy, read.")
-    metric: Text = Field(description="The published metric it is set against, e.g. bf16_dense_tflops.")
-    precision: Slug | None = Field(None, description="The number format, for matrix multiplies.")
-    method: Text = Field(description="How: the call or kernel, and how it was timed.")
-    unit: MeasuredUnit
-    median: Annotated[float, Field(gt=0)] = Field(description="Median over the repetitions at the chosen shape.")
-    best: Annotated[float, Field(gt=0)] = Field(description="Best repetition at that shape.")
-    spread_pct: Annotated[float, Field(ge=0)] = Field(description="(best − worst) ÷ median × 100 at that shape.")
-    repetitions: Annotated[int, Field(ge=1)]
-    shape: list[Annotated[int, Field(gt=0)]] | None = Field(
-        None, description="m, n, k of the matrix multiply that gave the best median."
+    accelerator: Slug = Field(description="The accelerator id the price is for.")
+    kind: PriceKind = Field(description="launch-list, reported-purchase, reported-street, cloud-on-demand, …")
+    amount: Amount = Field(description="The figure as published, in `currency`: per chip, or per `unit` hour.")
+    amount_high: Amount | None = Field(
+        None, description="For a reported range: its upper end (`amount` is the lower); metrics use the midpoint."
     )
-    size_bytes: Annotated[int, Field(gt=0)] | None = Field(None, description="Buffer size of a bandwidth test.")
-    shapes_tried: list[list[Annotated[int, Field(gt=0)]]] = Field(default_factory=list)
-    limitation: Text | None = Field(None, description="Why this figure may understate what the hardware can do.")
-
-
-class SkippedMeasurement(_Strict):
-    """A precision the chip supports that this run did not measure, and why."""
-
-    name: Slug
-    reason: Text
-
-
-class MeasurementFile(_Strict):
-    """One run of `gpudb bench` on one device (data/measurements/<id>.yaml)."""
-
-    id: Slug = Field(description="Stable id; equals the file name.")
-    accelerator: Slug = Field(description="The accelerator id the device is.")
-    measured: date = Field(description="The day of the run (UTC).")
-    tool: Text = Field(description="What produced it, with its version, e.g. 'gpudb bench 0.1.0'.")
-    mode: Literal["quick", "full"]
-    environment: MeasuredEnvironment
-    results: list[MeasuredResult] = Field(min_length=1)
-    skipped: list[SkippedMeasurement] = Field(default_factory=list)
+    currency: Text = Field(description="ISO 4217 code, e.g. USD, CNY.")
+    date: dt.date | None = Field(None, description="The day the price was published or quoted.")
+    period_from: dt.date | None = Field(None, description="Instead of a date: the first day of the period.")
+    period_to: dt.date | None = Field(None, description="The last day of the period (open when absent).")
+    market: Text | None = Field(None, description="Where a street price was asked, e.g. 'China grey market'.")
+    provider: Text | None = Field(None, description="The cloud that rents it, e.g. AWS, Lambda.")
+    instance: Text | None = Field(None, description="The instance type or offer, e.g. p5.48xlarge.")
+    region: Text | None = Field(None, description="The cloud region the rate is for, e.g. us-east-1.")
+    term: Text | None = Field(None, description="A reserved rate's commitment, e.g. '1 year'.")
+    unit: Literal["gpu-hour", "instance-hour"] | None = Field(
+        None, description="A cloud rate's unit: per GPU-hour, or per instance-hour (with gpus_per_instance)."
+    )
+    gpus_per_instance: Annotated[int, Field(ge=1, le=256)] | None = Field(
+        None, description="GPUs in the instance an instance-hour rate is for; stored divided by it."
+    )
+    source: Slug = Field(description="Id of the source the price is taken from.")
     note: Text | None = None
 
 
-class PublishedResult(_Strict):
-    """One figure someone else measured and published: a rate at one precision, or a memory bandwidth."""
+# ---------------------------------------------------------------------------------------------- peer tables
 
-    name: Slug = Field(description="What was measured, e.g. matmul-bf16, copy.")
-    metric: Text = Field(description="The published metric it is set against, e.g. bf16_dense_tflops.")
-    precision: Slug | None = Field(None, description="The number format, for matrix multiplies.")
-    unit: Text = Field(description="The metric's unit as gpudb writes it: TFLOPS, TOPS or TB/s.")
-    value: float = Field(description="The figure as published, in `unit` (finite and above zero).")
-    shape: list[Annotated[int, Field(gt=0)]] | None = Field(None, description="m, n, k, where the source states it.")
+# What a peer entry can be: a precision of gpudb.analysis.devices.PRECISIONS, or the memory bandwidth.
+PeerPrecision = Literal["fp64", "fp64-tensor", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4", "memory-bandwidth"]
+PEER_PRECISIONS: tuple[str, ...] = get_args(PeerPrecision)
+# The units a peer table may give, in SI base units as the frameworks and Epoch AI write them.
+PEER_UNITS: tuple[str, ...] = ("FLOP/s", "OP/s", "byte/s")
+
+
+class PeerFile(_Strict):
+    """A table of peak figures hard-coded in another project (data/peers/<name>.yaml); entries are checked apart."""
+
+    name: Slug = Field(description="Stable name; equals the file name.")
+    title: Text = Field(description="What the table is, e.g. 'torchtitan get_peak_flops (BF16)'.")
+    repository: Annotated[str, StringConstraints(pattern=r"^[\w.-]+/[\w.-]+$")] = Field(description="owner/name.")
+    path: Text = Field(description="The file in the repository that holds the table.")
+    commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}$")] = Field(description="The commit read.")
+    read: date = Field(description="When the table was transcribed.")
     note: Text | None = None
+    entries: list[Any] = Field(min_length=1, description="One row per device key and precision (see PeerEntry).")
 
 
-class PublishedMeasurement(_Strict):
-    """A measurement someone else made and published (an entry of data/measurements/published/<topic>.yaml)."""
+class PeerEntry(_Strict):
+    """One figure of a peer table: the device as the project spells it, the precision, the value and its unit."""
 
-    id: Slug = Field(description="Stable id, unique among all measurements.")
-    accelerator: Slug = Field(description="The accelerator id the measured device is.")
-    measured_by: Text = Field(description="Who measured: the person or organisation, as the source names them.")
-    published: date = Field(description="Day of publication (or of the version of the page read).")
-    measured: date | None = Field(None, description="Day of the measurement, where the source states one.")
-    method: Text = Field(description="How it was measured, as the source states it.")
-    software: Text | None = Field(None, description="Software and versions, as the source states them.")
-    results: list[PublishedResult] = Field(min_length=1)
-    source: Slug = Field(description="A source id in data/sources/ (tiered like any source).")
+    key: Text = Field(description="The device name or substring as the project writes it, e.g. 'h100 sxm'.")
+    precision: PeerPrecision = Field(description="A precision name (bf16, fp8, …) or memory-bandwidth.")
+    value: Any = Field(description="The number, in `unit`.")
+    unit: Text = Field(description="FLOP/s, OP/s (integer formats) or byte/s (memory bandwidth).")
+    written: Text | None = Field(None, description="The expression exactly as the code writes it, e.g. '1.979e15 / 2'.")
     note: Text | None = None
