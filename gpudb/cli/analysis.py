@@ -125,10 +125,9 @@ def explain(name: str, metric: str, db: str | None) -> None:
     click.echo(f"  {explanation.derivation.working}")
     for item in explanation.inputs:
         published = f"{item.as_published}" + (" with 2:4 sparsity, halved" if item.sparse_in_source else "")
-        click.echo(
-            f"  {item.label} = {cell_text(item.value)} {item.unit} (published: {published}) — "
-            f"{item.source.title}, {item.source.publisher}; {item.source.url}"
-        )
+        source = item.source
+        cited = f"{source.title}, {source.publisher}; {source.url}" if source else "no source"  # validation forbids
+        click.echo(f"  {item.label} = {cell_text(item.value)} {item.unit} (published: {published}) — {cited}")
 
 
 @app.command("export-status")

@@ -7,7 +7,7 @@ import io
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from click.exceptions import Exit
@@ -49,7 +49,7 @@ def output_format_option(formats: type[StrEnum]):
         "-f",
         "output_format",
         type=click.Choice(formats),
-        default=formats.table,
+        default=formats["table"],  # every format enum has a table member
         show_default=True,
         help="Output format.",
     )
@@ -61,7 +61,7 @@ format_option = output_format_option(Format)
 STATUS_WORDS = {"unknown": "missing", "not-supported": "not supported", "not-applicable": "n/a"}
 
 
-def fail(error: GpudbError) -> None:
+def fail(error: GpudbError) -> NoReturn:
     """Print the error as one line on stderr and exit with its code."""
     click.echo(f"Error: {error}", err=True)
     raise Exit(error.exit_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from click.exceptions import Exit
@@ -51,10 +52,11 @@ def plot(
     from gpudb.plots import files as plot_files
     from gpudb.plots import frames as figures
 
-    try:
-        if all_figures:
+    written: list[Path] = []
+    try:  # the checks above make one of these two hold
+        if all_figures and out_dir:
             written = plot_files.write_standard_set(figures.standard_set(db), out_dir)
-        else:
+        elif kind and out:
             plot_files.check_output(out)
             chips = list(names) or None
             written = [plot_files.write_figure(figures.make_figure(kind, chips, baseline, metric, db), out)]
@@ -64,6 +66,6 @@ def plot(
         click.echo(str(path))
 
 
-def _usage(message: str) -> None:
+def _usage(message: str) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     raise Exit(2)
