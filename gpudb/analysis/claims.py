@@ -93,6 +93,7 @@ def check_claim(claim: dict[str, Any], values: dict[str, dict[str, float | None]
         candidates.append(Candidate(key, labels[key], figure, ok, figure / stated - 1))
     unit = "×" if is_ratio else ""
     known = [c for c in candidates if c.figure is not None]
+    figures = {c.metric: c.figure for c in candidates if c.figure is not None}  # the same, typed as numbers
     if claim["scope"] == "system-level":
         return ClaimCheck(
             claim,
@@ -105,19 +106,20 @@ def check_claim(claim: dict[str, Any], values: dict[str, dict[str, float | None]
         return ClaimCheck(claim, "not-checkable", "no stored metric has figures for the chips named", candidates)
     matching = [c for c in known if c.matches]
     if matching:
-        shown = ", ".join(f"{c.label} {format_number(c.figure)}{unit}" for c in matching)
+        shown = ", ".join(f"{c.label} {format_number(figures[c.metric])}{unit}" for c in matching)
         # the metrics it does not rest on, so a compute ratio is never mistaken for a bandwidth one
-        others = ", ".join(f"{c.label} {format_number(c.figure)}{unit}" for c in known if not c.matches)
+        others = ", ".join(f"{c.label} {format_number(figures[c.metric])}{unit}" for c in known if not c.matches)
         return ClaimCheck(
             claim, "supported", f"supported on {shown}" + (f"; not on {others}" if others else ""), candidates
         )
-    closest = min(known, key=lambda c: abs(math.log(c.figure / stated)))
-    direction = "above" if closest.deviation > 0 else "below"
+    closest = min(known, key=lambda c: abs(math.log(figures[c.metric] / stated)))
+    deviation = figures[closest.metric] / stated - 1
+    direction = "above" if deviation > 0 else "below"
     return ClaimCheck(
         claim,
         "not-supported",
-        f"not supported: the closest is {closest.label} {format_number(closest.figure)}"
-        f"{unit}, {abs(closest.deviation) * 100:.0f}% {direction} the stated {format_number(stated)}{unit}",
+        f"not supported: the closest is {closest.label} {format_number(figures[closest.metric])}"
+        f"{unit}, {abs(deviation) * 100:.0f}% {direction} the stated {format_number(stated)}{unit}",
         candidates,
     )
 
