@@ -26,7 +26,7 @@ EXPECTED = {
     "duplicate-key": f"{X1}:33 duplicate key 'pcie_generation' [duplicate-key]",
     "bad-shape": "data/accelerators/acme/x2.yaml:2 an accelerator file must be a YAML mapping [bad-shape]",
     "unknown-field": f"{X1}:15 x1.bf16_dense_tflops.notes: unknown field 'notes'; did you mean 'note'? allowed: "
-    "value, status, unit, source, sparsity, board_gpus, preferred, inference, note [unknown-field]",
+    "value, status, unit, source, sparsity, board_gpus, preferred, dense_ratio_note, inference, note [unknown-field]",
     "missing-field": f"{X1}:2 x1.form_factor: required field 'form_factor' is missing [missing-field]",
     "bad-type": f"{X1}:8 x1.data_center: 'yes please': input should be a valid boolean [bad-type]",
     "id-mismatch": f"{X1}:2 x9.id: id 'x9' differs from the file name 'x1.yaml'; rename one [id-mismatch]",
@@ -137,6 +137,7 @@ def test_checks_are_registered_once():
         "device_names_are_known_and_distinct",
         "measurements_are_consistent",
         "policy_sources_exist",
+        "policy_events_name_known_chips",
         "policy_ids_are_unique",
         "rules_are_consistent",
         "claims_name_known_chips_and_metrics",
@@ -166,3 +167,35 @@ def test_sparse_and_board_figures_are_stored_dense_and_per_gpu(minimal_data, met
     assert dataset.problems == []
     (spec,) = dataset.specs
     assert spec.value_number == stored
+
+
+def test_policy_events_are_read_and_their_chips_and_sources_checked(minimal_data):
+    """data/policy-events.yaml: an event naming a chip or a source that does not exist is refused, located."""
+    (minimal_data / "policy-events.yaml").write_text(
+        "- id: letter-1\n"
+        "  date: 2025-04-09\n"
+        "  title: A licence letter\n"
+        "  kind: licence-letter\n"
+        "  products: [x1, nope]\n"
+        "  summary: A letter to the vendor.\n"
+        "  sources: [missing-source]\n"
+    )
+    dataset = validate(minimal_data)
+    assert [event.entry.id for event in dataset.policy_events] == ["letter-1"]
+    assert [str(problem) for problem in dataset.problems] == [
+        "data/policy-events.yaml:1 letter-1.products: product 'nope' is not an accelerator id in data/accelerators/ "
+        "[unknown-accelerator]",
+        "data/policy-events.yaml:1 letter-1.sources: source 'missing-source' is not defined; define it in "
+        "data/sources/ [unknown-source]",
+    ]
+
+
+def test_a_misspelt_key_in_a_source_is_reported_once_not_at_every_value_citing_it(minimal_data):
+    """One typo in a source entry: its own problem, and no unknown-source echo at each value that cites it."""
+    path = next((minimal_data / "sources").glob("*.yaml"))
+    text = path.read_text()
+    assert "\n  publisher:" in text
+    path.write_text(text.replace("\n  publisher:", "\n  publsher:", 1))
+    problems = validate(minimal_data).problems
+    assert sorted(problem.code for problem in problems) == ["missing-field", "unknown-field"]
+    assert all(problem.file == f"data/sources/{path.name}" for problem in problems)

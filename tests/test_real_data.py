@@ -51,6 +51,8 @@ def test_every_source_is_cited():
     cited = {spec.entry.source for spec in dataset.specs}
     cited |= {source for accelerator in dataset.accelerators for source in accelerator.entry.sources}
     cited |= {rule.entry.source for rule in dataset.rules} | {claim.entry.source for claim in dataset.claims}
+    cited |= {source for rule in dataset.rules for source in rule.entry.verified_by}  # texts that verified a rule
+    cited |= {source for event in dataset.policy_events for source in event.entry.sources}
     assert sorted(source.entry.id for source in dataset.sources if source.entry.id not in cited) == []
 
 

@@ -62,7 +62,7 @@ def test_unpublished_figures_stay_unknown_rather_than_guessed(real_db):
 def test_the_910b_prefers_huaweis_documentation_over_a_providers_figure(real_db):
     entries = [v for v in query.get("ascend-910b", real_db).values if v.metric == "fp16_dense_tflops"]
     assert sorted((v.value, v.source.kind, v.preferred) for v in entries) == [
-        (280.0, "third-party-report", False),  # Gitee AI: "FP16 280 TFLOPS", no 910B model named
+        (280.0, "retailer", False),  # Gitee AI (a cloud provider): "FP16 280 TFLOPS", no 910B model named
         (353.0, "vendor-documentation", True),
     ]
 

@@ -28,9 +28,14 @@ def check_metric_keys(keys: list[str]) -> None:
             raise InvalidArgumentError(f"unknown metric {key!r}; {hint}valid metrics: {', '.join(valid)}")
 
 
-def chip_values(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, float | None]]:
-    """Stored numeric values and derived metrics of each chip, in canonical units."""
-    stored = query.numeric_values([*accelerator_ids, H100_EQUIVALENT_BASE], url)
+def chip_values(
+    accelerator_ids: list[str], url: str | Engine | None = None, include_unstated: bool = False
+) -> dict[str, dict[str, float | None]]:
+    """Stored numeric values and derived metrics of each chip, in canonical units.
+
+    Figures of unstated dense/sparse convention enter (stored and derived) only with `include_unstated`.
+    """
+    stored = query.numeric_values([*accelerator_ids, H100_EQUIVALENT_BASE], url, include_unstated)
     base = stored[H100_EQUIVALENT_BASE] or None  # None when the base chip is not in the database
     values: dict[str, dict[str, float | None]] = {}
     for accelerator_id in accelerator_ids:
@@ -79,11 +84,14 @@ def compare_rows(
     metrics: list[str] | None = None,
     url: str | Engine | None = None,
     measured: bool = False,
+    include_unstated: bool = False,
 ) -> Comparison:
     """The comparison behind `compare`, as rows; the CLI uses it so that a table needs no pandas.
 
     With measured=True each row also has, per chip, "<chip> measured" (the newest `gpudb bench` run's median,
     same unit) and "<chip> efficiency" (measured ÷ published), and "measured": {chip: details or None}.
+    Figures whose source does not say dense or sparse are left out (status convention-unstated) unless
+    include_unstated=True; then they are used as published and their status still says so.
     """
     if not names:
         raise InvalidArgumentError("name at least one accelerator to compare")
@@ -96,7 +104,7 @@ def compare_rows(
         )
     if metrics:
         check_metric_keys(metrics)
-    values = chip_values(ids, engine)
+    values = chip_values(ids, engine, include_unstated)
     marked = query.statuses(ids, engine)
     runs = latest_by_metric(ids, engine) if measured else {}
     rows = []
@@ -117,15 +125,20 @@ def compare_rows(
         for chip in ids:
             if chip != base_id:
                 row[f"{chip}/{base_id}"] = ratio(values[chip].get(key), values[base_id].get(key))
-        row["status"] = {
-            chip: "value" if values[chip].get(key) is not None else marked[chip].get(key, "unknown") for chip in ids
-        }
+        row["status"] = {chip: _status(values[chip].get(key), marked[chip].get(key)) for chip in ids}
         if measured:
             _add_measured(row, ids, runs)
         rows.append(row)
     if metrics:
         rows.sort(key=lambda row: metrics.index(row["metric"]))
     return Comparison(ids, base_id, rows, measured)
+
+
+def _status(value: float | None, marked: str | None) -> str:
+    """value, or why there is none; a figure of unstated convention used on request keeps saying so."""
+    if marked == "convention-unstated":
+        return marked
+    return "value" if value is not None else marked or "unknown"
 
 
 def _add_measured(row: dict[str, Any], ids: list[str], runs: dict[str, dict[str, dict]]) -> None:
@@ -148,18 +161,21 @@ def compare(
     metrics: list[str] | None = None,
     url: str | Engine | None = None,
     measured: bool = False,
+    include_unstated: bool = False,
 ) -> pd.DataFrame:
     """One row per metric; for each chip its value, and for each other chip its ratio to the baseline.
 
     Names are resolved like `gpudb.get`; the baseline defaults to the last chip named (so compare(["H200",
     "H20"]) reads "H200 is N× H20"). Columns: metric, label, unit, category, one column per chip id with the
     value, one `<id>/<baseline id>` column per other chip with the ratio. Missing values are NaN, never 0;
-    `frame.attrs["status"]` says why: {chip: {metric: value | not-supported | not-applicable | unknown}}.
+    `frame.attrs["status"]` says why: {chip: {metric: value | not-supported | not-applicable | unknown |
+    not-disclosed | convention-unstated}}. include_unstated=True uses figures whose source does not say dense or
+    sparse, as published (their status still says convention-unstated).
     measured=True adds "<id> measured" (newest `gpudb bench` median, same unit) and "<id> efficiency" columns.
     """
     import pandas as pd
 
-    comparison = compare_rows(names, baseline, metrics, url, measured)
+    comparison = compare_rows(names, baseline, metrics, url, measured, include_unstated)
     frame = pd.DataFrame(comparison.rows, columns=comparison.columns)
     status = {chip: {row["metric"]: row["status"][chip] for row in comparison.rows} for chip in comparison.chips}
     frame.attrs.update(chips=comparison.chips, baseline=comparison.baseline, status=status)

@@ -17,8 +17,10 @@ from gpudb.validation.preference import CONFLICT_THRESHOLD, disagreement
 
 # What every accelerator must have (or carry a status saying why not): compute (dense BF16 or, for chips quoted
 # in FP16 only, dense FP16), memory capacity, memory bandwidth and power.
+# Compute is covered by any tensor precision the vendor publishes: announced parts (Ascend 950DT, Maia 200) give
+# only FP8/FP4 figures, and an MFU or TPP reading needs one figure, not a particular one.
 CORE_METRICS: tuple[tuple[str, ...], ...] = (
-    ("bf16_dense_tflops", "fp16_dense_tflops"),
+    ("bf16_dense_tflops", "fp16_dense_tflops", "fp8_dense_tflops", "fp4_dense_tflops", "int8_dense_tops"),
     ("memory_capacity_gb",),
     ("memory_bandwidth_tbs",),
     ("tdp_w",),

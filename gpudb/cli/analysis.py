@@ -14,18 +14,18 @@ from gpudb.cli.common import (
     Format,
     cell_text,
     db_option,
-    fail,
     format_option,
     output_format_option,
     print_rows,
 )
-from gpudb.errors import GpudbError
 
 
 def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
-    """Why a ratio is missing: not supported (by either chip) outranks not applicable outranks unknown."""
+    """Why a ratio is missing: not supported (by either chip) outranks not applicable, a figure of unstated
+    convention, not disclosed and unknown, in that order."""
     found = {row["status"][chip], row["status"][base]}
-    return next((status for status in ("not-supported", "not-applicable") if status in found), "unknown")
+    reasons = ("not-supported", "not-applicable", "convention-unstated", "not-disclosed")
+    return next((status for status in reasons if status in found), "unknown")
 
 
 @app.command()
@@ -35,6 +35,11 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
 @click.option(
     "--measured", is_flag=True, help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published)."
 )
+@click.option(
+    "--include-unstated",
+    is_flag=True,
+    help="Also use tensor figures whose source does not say dense or sparse (as published, marked).",
+)
 @db_option
 @output_format_option(CompareFormat)
 def compare(
@@ -42,6 +47,7 @@ def compare(
     baseline: str | None,
     metrics: str | None,
     measured: bool,
+    include_unstated: bool,
     db: str | None,
     output_format: CompareFormat,
 ) -> None:
@@ -54,10 +60,9 @@ def compare(
     from gpudb.analysis.comparison import compare_rows
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
-    try:
-        comparison = compare_rows(list(names), baseline=baseline, metrics=keys, url=db, measured=measured)
-    except GpudbError as error:
-        fail(error)
+    comparison = compare_rows(
+        list(names), baseline=baseline, metrics=keys, url=db, measured=measured, include_unstated=include_unstated
+    )
     chips, base, ratio_columns = comparison.chips, comparison.baseline, comparison.ratio_columns
     if output_format is CompareFormat.json:
         click.echo(json.dumps({"chips": chips, "baseline": base, "rows": comparison.rows}, indent=2, default=str))
@@ -116,10 +121,7 @@ def explain(name: str, metric: str, db: str | None) -> None:
     """
     from gpudb.analysis.explanation import explain as explain_metric
 
-    try:
-        explanation = explain_metric(name, metric, db)
-    except GpudbError as error:
-        fail(error)
+    explanation = explain_metric(name, metric, db)
     value = "missing" if explanation.value is None else f"{cell_text(explanation.value)} {explanation.unit}".strip()
     click.echo(f"{explanation.label} of {explanation.accelerator_id}: {value}")
     click.echo(f"  {explanation.derivation.working}")
@@ -147,11 +149,8 @@ def export_status(name: str, rule: str | None, db: str | None, output_format: Fo
     from gpudb.analysis.export_controls import export_status as classify_chip
     from gpudb.storage import query
 
-    try:
-        results = classify_chip(name, rule, db)
-        rules = {r["id"]: r for r in query.rules(db)}
-    except GpudbError as error:
-        fail(error)
+    results = classify_chip(name, rule, db)
+    rules = {r["id"]: r for r in query.rules(db)}
     rows = [
         {
             **asdict(result),
@@ -196,10 +195,7 @@ def claims(claim_ids: tuple[str, ...], db: str | None, output_format: Format) ->
     """
     from gpudb.analysis.claims import claims_frame, run_checks
 
-    try:
-        checks = run_checks(list(claim_ids) or None, db)
-    except GpudbError as error:
-        fail(error)
+    checks = run_checks(list(claim_ids) or None, db)
     if output_format is not Format.table:
         frame = claims_frame(checks)
         if output_format is Format.csv:
@@ -243,10 +239,7 @@ def device(name: str, memory_gb: float | None, db: str | None) -> None:
     """
     from gpudb.analysis.devices import lookup_device
 
-    try:
-        match = lookup_device(name, memory_gb, db)
-    except GpudbError as error:
-        fail(error)
+    match = lookup_device(name, memory_gb, db)
     if match.accelerator_id is None:
         click.echo(
             f"Error: {name!r} is ambiguous: it could be {', '.join(match.candidates)}; give --memory-gb", err=True
@@ -274,10 +267,7 @@ def peak(name: str, precision: str, db: str | None) -> None:
     """
     from gpudb.analysis.devices import peak_flops
 
-    try:
-        found = peak_flops(name, precision, db)
-    except GpudbError as error:
-        fail(error)
+    found = peak_flops(name, precision, db)
     from gpudb.formatting import format_number
 
     unit = "OP/s" if found.precision == "int8" else "FLOP/s"

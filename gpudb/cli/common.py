@@ -7,12 +7,9 @@ import io
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
-from click.exceptions import Exit
-
-from gpudb.errors import GpudbError
 
 
 class Format(StrEnum):
@@ -58,13 +55,13 @@ def output_format_option(formats: type[StrEnum]):
 format_option = output_format_option(Format)
 
 # How a metric with no value is shown: why it has none.
-STATUS_WORDS = {"unknown": "missing", "not-supported": "not supported", "not-applicable": "n/a"}
-
-
-def fail(error: GpudbError) -> NoReturn:
-    """Print the error as one line on stderr and exit with its code."""
-    click.echo(f"Error: {error}", err=True)
-    raise Exit(error.exit_code)
+STATUS_WORDS = {
+    "unknown": "missing",
+    "not-supported": "not supported",
+    "not-applicable": "n/a",
+    "not-disclosed": "not disclosed",
+    "convention-unstated": "dense/sparse unstated",
+}
 
 
 def print_rows(
@@ -109,4 +106,5 @@ def cell_text(value: Any, ratio: bool = False, status: str = "unknown") -> str:
         return STATUS_WORDS.get(status, "missing")
     from gpudb.formatting import format_number
 
-    return f"{format_number(value)}×" if ratio else format_number(value)
+    text = f"{format_number(value)}×" if ratio else format_number(value)
+    return f"{text} (dense/sparse unstated)" if status == "convention-unstated" else text

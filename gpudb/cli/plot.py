@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 
 import click
-from click.exceptions import Exit
 
 from gpudb.cli import app
-from gpudb.cli.common import db_option, fail
-from gpudb.errors import GpudbError
+from gpudb.cli.common import db_option
+from gpudb.errors import InvalidArgumentError
 
 
 @app.command()
@@ -44,28 +42,22 @@ def plot(
 
     Example: gpudb plot ratio H200 H20 --out h200-vs-h20.html
     """
+    # the arguments are checked before plotly is imported, so a usage error is quick
     if all_figures:
         if kind or names or out or not out_dir:
-            _usage("--all writes the standard set: give --out-dir DIR and no kind, chips or --out")
-    elif not kind or not out:
-        _usage("give a plot kind and --out FILE (or --all --out-dir DIR)")
-    from gpudb.plots import files as plot_files
-    from gpudb.plots import frames as figures
+            raise InvalidArgumentError("--all writes the standard set: give --out-dir DIR and no kind, chips or --out")
+        from gpudb.plots import files as plot_files
+        from gpudb.plots import frames as figures
 
-    written: list[Path] = []
-    try:  # the checks above make one of these two hold
-        if all_figures and out_dir:
-            written = plot_files.write_standard_set(figures.standard_set(db), out_dir)
-        elif kind and out:
-            plot_files.check_output(out)
-            chips = list(names) or None
-            written = [plot_files.write_figure(figures.make_figure(kind, chips, baseline, metric, db), out)]
-    except GpudbError as error:
-        fail(error)
+        written = plot_files.write_standard_set(figures.standard_set(db), out_dir)
+    else:
+        if not kind or not out:
+            raise InvalidArgumentError("give a plot kind and --out FILE (or --all --out-dir DIR)")
+        from gpudb.plots import files as plot_files
+        from gpudb.plots import frames as figures
+
+        plot_files.check_output(out)
+        chips = list(names) or None
+        written = [plot_files.write_figure(figures.make_figure(kind, chips, baseline, metric, db), out)]
     for path in written:
         click.echo(str(path))
-
-
-def _usage(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    raise Exit(2)

@@ -8,7 +8,9 @@ from datetime import date
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 4
+from gpudb.identity import describe
+
+SCHEMA_VERSION = 5
 
 
 class Source(SQLModel, table=True):
@@ -32,12 +34,14 @@ class Accelerator(SQLModel, table=True):
     __tablename__ = "accelerator"
 
     id: str = Field(primary_key=True, description="Stable id, e.g. h200-sxm.")
-    vendor: str = Field(index=True)
-    name: str = Field(description="Product name of this SKU.")
-    architecture: str = Field(index=True)
-    form_factor: str
-    data_center: bool = Field(description="Designed or marketed for data centres.")
-    china_specific: bool = Field(description="Made for the Chinese market under export rules.")
+    vendor: str = Field(index=True, description=describe("vendor"))
+    name: str = Field(description=describe("name"))
+    architecture: str = Field(index=True, description=describe("architecture"))
+    form_factor: str = Field(description=describe("form_factor"))
+    data_center: bool = Field(description=describe("data_center"))
+    china_specific: bool = Field(description=describe("china_specific"))
+    availability: str = Field(default="shipping", description=describe("availability"))
+    announced: date | None = Field(default=None, description=describe("announced"))
     note: str | None = Field(default=None)
     sources: list = Field(
         default_factory=list,
@@ -94,11 +98,19 @@ class SpecValue(SQLModel, table=True):
     metric_key: str = Field(foreign_key="metric.key", index=True)
     value_number: float | None = Field(default=None, description="In the metric's canonical unit.")
     value_text: str | None = Field(default=None, description="Text metrics, and dates as YYYY-MM-DD.")
-    status: str = Field(description="value, or instead of one: not-supported, not-applicable, unknown.")
+    status: str = Field(
+        description="value, or instead of one: not-supported, not-applicable, unknown, not-disclosed, "
+        "convention-unstated (a figure whose dense/sparse convention the source does not state)."
+    )
     preferred: bool = Field(description="The value used when sources disagree (one per accelerator and metric).")
     unit: str = Field(description="The canonical unit of value_number ('' when none).")
     as_published: str = Field(description="The figure exactly as the source gives it.")
     sparse_in_source: bool = Field(description="The source figure was with 2:4 sparsity; stored halved.")
+    unstated_number: float | None = Field(
+        default=None,
+        description="A tensor figure whose source does not say dense or sparse (status convention-unstated), "
+        "as published in the canonical unit; kept out of value_number so dense-only comparisons never use it.",
+    )
     board_gpus: int | None = Field(default=None, description="The source figure was for this many GPUs; divided.")
     source_id: str | None = Field(default=None, foreign_key="source.id", index=True)
     note: str | None = Field(default=None)

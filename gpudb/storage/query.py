@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from gpudb.errors import AmbiguousNameError, UnknownAcceleratorError
 from gpudb.names import name_key
@@ -152,6 +152,8 @@ def accelerators(url: str | Engine | None = None) -> list[dict]:
             "form_factor": r.form_factor,
             "data_center": r.data_center,
             "china_specific": r.china_specific,
+            "availability": r.availability,
+            "announced": r.announced,
             "aliases": ", ".join(aliases.get(r.id, [])),
         }
         for r in rows
@@ -203,15 +205,22 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
     return identity.join(wide)
 
 
-def numeric_values(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, float]]:
-    """The numeric stored values of the given accelerators: id → {metric key → value in canonical unit}."""
+def numeric_values(
+    accelerator_ids: list[str], url: str | Engine | None = None, include_unstated: bool = False
+) -> dict[str, dict[str, float]]:
+    """The numeric stored values of the given accelerators: id → {metric key → value in canonical unit}.
+
+    Figures whose dense/sparse convention the source does not state are left out unless `include_unstated`.
+    """
     engine = engine_for(url)
+    number = func.coalesce(SpecValue.value_number, SpecValue.unstated_number) if include_unstated else None
+    column = SpecValue.value_number if number is None else number
     with engine.connect() as connection:
         rows = connection.execute(
-            select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number).where(
+            select(SpecValue.accelerator_id, SpecValue.metric_key, column).where(
                 SpecValue.accelerator_id.in_(accelerator_ids),
                 SpecValue.preferred.is_(True),
-                SpecValue.value_number.is_not(None),
+                column.is_not(None),
             )
         ).all()
     values: dict[str, dict[str, float]] = {accelerator_id: {} for accelerator_id in accelerator_ids}

@@ -56,6 +56,11 @@ class SpecRecord:
         return self.entry.sparsity == "sparse"
 
     @property
+    def convention_unstated(self) -> bool:
+        """The source does not say whether this tensor figure is dense or with sparsity."""
+        return self.entry.sparsity == "unstated"
+
+    @property
     def status(self) -> str:
         """'value', or the status the entry gives instead: not-supported, not-applicable, unknown."""
         return self.entry.status or "value"
@@ -95,5 +100,8 @@ class Dataset:
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
     # ids named by accelerator file names, read or not: a broken chip file must not make every claim on it fail too
     accelerator_file_ids: set[str] = field(default_factory=set)
+    # ids of list entries (sources, claims…) written but refused for their shape: their problems are reported
+    # once, where they are written, and the entries citing them are not blamed again (no unknown-source echoes)
+    invalid_ids: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0

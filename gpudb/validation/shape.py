@@ -109,6 +109,8 @@ def read_list(documents: list[Document], model: type[M], what: str, dataset: Dat
                 entry = model.model_validate(item)
             except ValidationError as error:
                 dataset.problems.extend(_field_problems(error, document.shown_path, content, (index,), None, model))
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    dataset.invalid_ids.add(item["id"])  # reported here once; not again where it is cited
                 continue
             records.append(Located(entry, document.shown_path, content.item_lines[index]))
     return records

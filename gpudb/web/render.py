@@ -16,7 +16,13 @@ from gpudb.formatting import format_number
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
-STATUS_WORDS = {"unknown": "unknown", "not-supported": "not supported", "not-applicable": "n/a"}
+STATUS_WORDS = {
+    "unknown": "unknown",
+    "not-supported": "not supported",
+    "not-applicable": "n/a",
+    "not-disclosed": "not disclosed",
+    "convention-unstated": "dense/sparse unstated",
+}
 
 
 def fmt(value: Any) -> str:

@@ -75,16 +75,17 @@ def aliases_are_unique(dataset: Dataset) -> Iterator[Problem]:
 
 @check
 def sources_exist(dataset: Dataset) -> Iterator[Problem]:
-    known = {source.entry.id for source in dataset.sources}
+    defined = {source.entry.id for source in dataset.sources}
+    known = defined | dataset.invalid_ids  # a source refused for its shape was reported where it is written
     for record in dataset.accelerators:
         for index, source_id in enumerate(record.entry.sources):
             if source_id not in known:
                 line = record.line("sources", index)
-                yield _unknown_source(source_id, known, record.file, line, record.entry.id, "sources")
+                yield _unknown_source(source_id, defined, record.file, line, record.entry.id, "sources")
     for spec in dataset.specs:
         if spec.entry.source is not None and spec.entry.source not in known:
             yield _unknown_source(
-                spec.entry.source, known, spec.file, spec.source_line, spec.accelerator_id, spec.metric.key
+                spec.entry.source, defined, spec.file, spec.source_line, spec.accelerator_id, spec.metric.key
             )
 
 
@@ -162,7 +163,14 @@ def dense_figures_are_dense(dataset: Dataset) -> Iterator[Problem]:
             # A low-precision figure is judged against the chip's highest figure of the higher precision, so
             # that a second, lower source for that precision never makes a dense figure look sparse.
             high = max(specs.get(high_key, []), key=lambda spec: spec.value_number or 0.0, default=None)
-            low = next((spec for spec in specs.get(low_key, []) if spec.entry.sparsity == "dense"), None)
+            low = next(
+                (
+                    spec
+                    for spec in specs.get(low_key, [])
+                    if spec.entry.sparsity == "dense" and spec.entry.dense_ratio_note is None
+                ),
+                None,
+            )
             if not high or not low or not high.value_number or low.value_number is None:
                 continue
             ratio = low.value_number / high.value_number

@@ -53,7 +53,8 @@ def _as_list(document: Document) -> Document:
 
 
 def _source_ids(dataset: Dataset) -> set[str]:
-    return {source.entry.id for source in dataset.sources}
+    """Defined sources, and those refused for their shape (reported once, where they are written)."""
+    return {source.entry.id for source in dataset.sources} | dataset.invalid_ids
 
 
 def _cited(record: Located) -> Iterator[tuple[str, str]]:
