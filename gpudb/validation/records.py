@@ -14,8 +14,10 @@ from gpudb.validation.loader import LineDict, line_of
 from gpudb.validation.schema import (
     AcceleratorFile,
     ClaimEntry,
+    DenylistedHost,
     DeviceNameEntry,
     PolicyEvent,
+    ReputablePublisher,
     RuleFile,
     SourceEntry,
     SpecEntry,
@@ -95,6 +97,8 @@ class Dataset:
     claims: list[Located[ClaimEntry]] = field(default_factory=list)
     policy_events: list[Located[PolicyEvent]] = field(default_factory=list)
     device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
+    reputable_publishers: list[Located[ReputablePublisher]] = field(default_factory=list)
+    denylisted_hosts: list[Located[DenylistedHost]] = field(default_factory=list)
     measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)

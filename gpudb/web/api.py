@@ -117,10 +117,10 @@ def api_coverage(request: Request) -> dict[str, Any]:
     return page_data.coverage(request.app.state.url, params_of(request))
 
 
-@router.get("/api/claims", summary="Every published claim with its verdict and the metrics it rests on")
+@router.get("/api/claims", summary="Every published claim with its verdict line: stated figure, closest, gap, grade")
 def api_claims(
     request: Request,
-    verdict: Annotated[str | None, Query(description="supported, not-supported or not-checkable.")] = None,
+    verdict: Annotated[str | None, Query(description="matches, roughly, does-not-match or not-checkable.")] = None,
 ) -> dict[str, Any]:
     return page_data.claims(request.app.state.url, params_of(request))
 
@@ -273,5 +273,11 @@ def download_database(
 
 
 @router.get("/api/health", include_in_schema=False)
-def health() -> JSONResponse:
+def health(request: Request) -> JSONResponse:
+    """200 when the database can be read now (not only when it could at start-up), else 503 with why."""
+    from gpudb import settings
+    from gpudb.storage.engines import check_usable, open_for_reading
+
+    url = request.app.state.url or settings.database_url()
+    check_usable(open_for_reading(url), url)  # a DatabaseError becomes the one 503 error shape
     return JSONResponse({"ok": True})
