@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "data/reputable-publishers.yaml",
     "denylisted-only-source": "a value whose only source is on a host in data/source-denylist.yaml",
     "preferred-lower-tier": "a value marked preferred over one from a more trustworthy tier, without a note saying why",
+    "peer-unit-mismatch": "a peer-table row whose unit does not fit its precision (byte/s on a BF16 row)",
     "inconsistent-measurement": "a measurement at odds with itself or its chip (best below median, SMs, past peak)",
 }
 

@@ -11,6 +11,7 @@ from gpudb.speed.gc_pause import with_paused_gc
 from gpudb.validation.checks import CHECKS, accelerators  # noqa: F401
 from gpudb.validation.checks import devices as checks_devices
 from gpudb.validation.checks import measurements as checks_measurements
+from gpudb.validation.checks import peers as checks_peers
 from gpudb.validation.checks import policy as checks_policy
 from gpudb.validation.checks import sources as checks_sources  # noqa: F401
 from gpudb.validation.loader import load_folder, read_document, yaml_files
@@ -44,6 +45,7 @@ def validate(data_dir: Path) -> Dataset:
     checks_measurements.read_measurements(data_dir, dataset)
     if (data_dir / "dataset.yaml").exists():
         dataset.problems.extend(release_problems(data_dir)[1])
+    checks_peers.read_peers(data_dir, dataset)
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
     dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})
@@ -60,3 +62,12 @@ def _read_list_file(data_dir: Path, name: str, model: type[M], dataset: Dataset)
     if problem:
         dataset.problems.append(problem)
     return read_list([document], model, name.removesuffix(".yaml"), dataset) if document else []
+
+
+def peer_tables(data_dir: Path) -> Dataset:
+    """Only data/peers/ read and checked (for `gpudb crosscheck`, which needs no other file): peers and problems."""
+    dataset = Dataset()
+    checks_peers.read_peers(data_dir, dataset)
+    dataset.problems.extend(checks_peers.peer_rows_are_numbers_in_known_units(dataset))
+    dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
+    return dataset

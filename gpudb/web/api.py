@@ -117,6 +117,17 @@ def api_coverage(request: Request) -> dict[str, Any]:
     return page_data.coverage(request.app.state.url, params_of(request))
 
 
+@router.get(
+    "/api/crosscheck", summary="Peak tables of other projects (data/peers/) against gpudb, each entry classified"
+)
+def api_crosscheck(
+    request: Request,
+    peer: Annotated[str | None, Query(description="One peer table, e.g. torchtitan (default: all).")] = None,
+    verdict: Annotated[str | None, Query(description="Only entries with this verdict, e.g. sparse-as-dense.")] = None,
+) -> dict[str, Any]:
+    return page_data.crosscheck(request.app.state.url, params_of(request))
+
+
 @router.get("/api/claims", summary="Every published claim with its verdict line: stated figure, closest, gap, grade")
 def api_claims(
     request: Request,
@@ -270,6 +281,23 @@ def download_database(
             return _attachment(json.dumps(tables[name], indent=1), f"gpudb-{name}", "json")
         return _attachment(json.dumps({"ok": True, **tables}, indent=1), "gpudb", "json")
     return _attachment(to_csv(tables[name]), f"gpudb-{name}", "csv")
+
+
+@router.get("/download/crosscheck", summary="The cross-check entries (same peer and verdict filters) as CSV or JSON")
+def download_crosscheck(
+    request: Request,
+    format: Annotated[str | None, Query(description="csv or json.")] = None,  # noqa: A002
+    peer: Annotated[str | None, Query(description="One peer table (default: all).")] = None,
+    verdict: Annotated[str | None, Query(description="Only entries with this verdict.")] = None,
+) -> Response:
+    params = params_of(request)
+    fmt = _format(params)
+    params.pop("format")
+    view = page_data.crosscheck(request.app.state.url, params)
+    name = f"gpudb-crosscheck-{view['peer'] or 'all'}"
+    if fmt == "json":
+        return _attachment(json.dumps(view["rows"], indent=1), name, "json")
+    return _attachment(to_csv(view["rows"]), name, "csv")
 
 
 @router.get("/api/health", include_in_schema=False)

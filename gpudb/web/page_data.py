@@ -12,7 +12,7 @@ from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
 from gpudb.storage import query
 from gpudb.web import figures_bridge, measured_view
 from gpudb.web.errors import ParameterError
-from gpudb.web.params import Params, check_names, single, values
+from gpudb.web.params import Params, check_names, choice, single, values
 from gpudb.web.snapshot import snapshot
 from gpudb.web.table_view import (
     _jsonable,
@@ -221,4 +221,29 @@ def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str
             "accelerators": list(rows.values()),
             "conflicts": disagreements,
         }
+    )
+
+
+def crosscheck(url: str | Engine | None, params: Params | None = None) -> dict[str, Any]:
+    """The peak tables of data/peers/ against gpudb: a summary line per peer and every entry with its verdict."""
+    from gpudb.analysis.crosscheck import VERDICTS, crosscheck_rows, peer_names, summary, summary_line
+
+    params = params or {}
+    check_names(params, ("peer", "verdict"))
+    peers = peer_names()
+    peer = choice(params, "peer", peers, None, "peer table")
+    verdict = choice(params, "verdict", VERDICTS, None, "verdict")
+    rows = crosscheck_rows(peer, url=query.engine_for(url))
+    lines = [{"peer": name, "line": summary_line(name, counts), **counts} for name, counts in summary(rows).items()]
+    shown = [row for row in rows if verdict is None or row["verdict"] == verdict]
+    return _jsonable(
+        {
+            "ok": True,
+            "peer": peer,
+            "verdict": verdict,
+            "peers": peers,
+            "verdicts": list(VERDICTS),
+            "summary": lines,
+            "rows": shown,
+        }  # fmt: skip
     )
