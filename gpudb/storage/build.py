@@ -226,7 +226,7 @@ def _measurement_rows(dataset: Dataset) -> dict[str, list[dict]]:
 
 def _price_rows(dataset: Dataset) -> list[dict]:
     """Dated prices, per chip or per GPU-hour: an instance-hour rate divided by its GPUs, as published beside it."""
-    rows = []
+    rows: list[dict] = []
     ordered = sorted(dataset.prices, key=lambda r: (r.entry.accelerator, r.entry.date or r.entry.period_from, r.file))
     for record in ordered:
         price = record.entry
