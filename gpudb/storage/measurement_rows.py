@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 def measurement_rows(dataset: Dataset) -> dict[str, list[dict]]:
     """Runs of `gpudb bench` and measurements others published, with their figures: tables of their own, never
     spec values."""
-    measurement, measured_value = [], []
+    measurement: list[dict] = []
+    measured_value: list[dict] = []
     for record in sorted(dataset.measurements, key=lambda record: record.entry.id):
         run, environment = record.entry, record.entry.environment
         measurement.append(
