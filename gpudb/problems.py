@@ -34,6 +34,8 @@ CODES: dict[str, str] = {
     "incomplete-status": "a status without what it needs: a source for not-supported, a note for the others",
     "bad-list": "a list of values with fewer than two entries, a source twice, or more than one preferred",
     "sparse-as-dense": "a figure marked dense that looks like a 2:4-sparsity figure (twice what its precision allows)",
+    "unknown-system-chip": "a system names a chip that is not in data/accelerators/",
+    "bad-chip-count": "a system holds fewer than one of a chip (a count below 1)",
     "inconsistent-measurement": "a measurement at odds with itself or its chip (best below median, SMs, past peak)",
 }
 

@@ -67,6 +67,10 @@ EXPECTED = {
     "at line 20; one entry per source [bad-list]",
     "inconsistent-measurement": "data/measurements/x1-2026-11-20-120000.yaml:29 x1-2026-11-20-120000.results[0].best: "
     "best 650 is below the median 700; best is the fastest repetition [inconsistent-measurement]",
+    "unknown-system-chip": "data/systems/acme/x1-rack.yaml:6 x1-rack.chips: chip 'x11' is not an accelerator id in "
+    "data/accelerators/; did you mean 'x1'? [unknown-system-chip]",
+    "bad-chip-count": "data/systems/acme/x1-rack.yaml:7 x1-rack.chips: x1 count 0 is below 1; a system holds at least "
+    "one of each chip [bad-chip-count]",
     "sparse-as-dense": f"{X1}:15 x1.fp8_dense_tflops: 3,958 TFLOPS looks like a sparse figure (4× the BF16 "
     "dense value 989.5, where dense figures are at most 2×); mark it 'sparsity: sparse' or halve it "
     "[sparse-as-dense]",
@@ -142,6 +146,11 @@ def test_checks_are_registered_once():
         "rules_are_consistent",
         "claims_name_known_chips_and_metrics",
         "claims_are_consistent",
+        "system_ids_match_file_names",
+        "system_ids_and_names_are_unique",
+        "system_chips_are_known_and_counted",
+        "system_sources_exist",
+        "system_values_are_plausible",
     ]
 
 

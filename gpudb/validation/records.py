@@ -19,6 +19,7 @@ from gpudb.validation.schema import (
     RuleFile,
     SourceEntry,
     SpecEntry,
+    SystemFile,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -84,6 +85,19 @@ class AcceleratorRecord:
         return line_of(self.content, location)
 
 
+@dataclass(frozen=True)
+class SystemRecord:
+    """A validated system file and where it is (its totals are SpecRecords keyed by the system id)."""
+
+    entry: SystemFile
+    file: str
+    path: Path
+    content: LineDict
+
+    def line(self, *location: Any) -> int | None:
+        return line_of(self.content, location)
+
+
 @dataclass
 class Dataset:
     """Everything read from data/, and every problem found on the way."""
@@ -95,6 +109,9 @@ class Dataset:
     claims: list[Located[ClaimEntry]] = field(default_factory=list)
     policy_events: list[Located[PolicyEvent]] = field(default_factory=list)
     device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
+    systems: list[SystemRecord] = field(default_factory=list)
+    system_specs: list[SpecRecord] = field(default_factory=list)  # accelerator_id holds the system id
+    system_preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
     measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)

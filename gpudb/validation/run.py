@@ -12,12 +12,13 @@ from gpudb.validation.checks import CHECKS, accelerators  # noqa: F401
 from gpudb.validation.checks import devices as checks_devices
 from gpudb.validation.checks import measurements as checks_measurements
 from gpudb.validation.checks import policy as checks_policy
+from gpudb.validation.checks import systems as checks_systems  # noqa: F401
 from gpudb.validation.loader import load_folder, yaml_files
 from gpudb.validation.preference import choose_preferred
 from gpudb.validation.records import Dataset
 from gpudb.validation.schema import SourceEntry
-from gpudb.validation.shape import read_accelerators, read_list
-from gpudb.validation.values import read_specs
+from gpudb.validation.shape import read_accelerators, read_list, read_systems
+from gpudb.validation.values import read_specs, read_system_specs
 
 
 @with_paused_gc  # millions of long-lived objects and no garbage: see gpudb.speed.gc_pause
@@ -35,11 +36,18 @@ def validate(data_dir: Path) -> Dataset:
     dataset.sources = read_list(source_documents, SourceEntry, "sources", dataset)
     read_accelerators(accelerator_documents, dataset)
     read_specs(dataset)
+    system_documents, problems = load_folder(data_dir / "systems", data_dir)  # an absent folder holds none
+    dataset.problems.extend(problems)
+    read_systems(system_documents, dataset)
+    read_system_specs(dataset)
     checks_policy.read_policy(data_dir, dataset)
     checks_devices.read_device_names(data_dir, dataset)
     checks_measurements.read_measurements(data_dir, dataset)
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
     dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})
+    dataset.system_preferred = choose_preferred(
+        dataset.system_specs, {source.entry.id: source.entry for source in dataset.sources}
+    )
     dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
     return dataset

@@ -122,6 +122,34 @@ class AcceleratorFile(_Strict):
     specs: dict[Text, Any]
 
 
+class SystemChip(_Strict):
+    """The accelerators a system holds: an accelerator id and how many."""
+
+    accelerator: Slug = Field(description="The accelerator id (data/accelerators/).")
+    count: int = Field(description="How many of it the system holds (at least 1).")
+    note: Text | None = None
+
+
+class SystemFile(_Strict):
+    """One system (a board, node, rack or pod): its chips, other parts, and the figures published for the whole."""
+
+    id: Slug = Field(description="Stable id; equals the file name.")
+    vendor: Text
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+    kind: Literal["board", "node", "rack", "pod"] = Field(description="board, node, rack or pod.")
+    availability: Literal["shipping", "announced"] = Field(
+        "shipping", description="Shipping, or announced and not yet shipping (its figures are the announcement's)."
+    )
+    announced: date | None = Field(None, description="When the system was announced.")
+    chips: list[SystemChip] = Field(min_length=1, description="Its accelerators, each with a count.")
+    parts: list[Text] = Field(default_factory=list, description="Other parts where they matter (CPUs, switches).")
+    note: Text | None = None
+    sources: list[Slug] = Field(default_factory=list, description="Sources for the identity and the parts.")
+    # totals for the whole system, each a SpecEntry or a list of them, in the metric's canonical unit
+    specs: dict[Text, Any] = Field(default_factory=dict)
+
+
 # ---------------------------------------------------------------------------------------------- export rules
 
 ConditionMetric = Literal["tpp", "performance_density", "interconnect_bandwidth_gbs", "memory_bandwidth_gbs"]
