@@ -91,7 +91,7 @@ def test_the_mission_chips_have_every_core_metric(real_db, chip):
         ("H20", "memory_bandwidth_tbs", 4.0),
         ("H20", "tdp_w", 400.0),
         # B200 (HGX, per GPU): NVIDIA's table as reproduced by G. Lockwood, dense column
-        ("HGX B200", "bf16_dense_tflops", 2250.0),
+        ("B200 SXM", "bf16_dense_tflops", 2250.0),
         ("B200", "fp4_dense_tflops", 9000.0),
         ("B200", "memory_bandwidth_tbs", 8.0),
         ("B200", "interconnect_bandwidth_gbs", 1800.0),

@@ -20,6 +20,7 @@ from gpudb.errors import DatabaseError, DataValidationError
 from gpudb.metrics.catalogue import METRICS
 from gpudb.speed import bulk_write
 from gpudb.speed.gc_pause import with_paused_gc
+from gpudb.storage.build_systems import system_rows
 from gpudb.storage.engines import create, open_for_reading, shown, sqlite_path
 from gpudb.storage.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
 
@@ -39,6 +40,10 @@ TABLES = [
         "device_name",
         "measurement",
         "measured_value",
+        "system",
+        "system_name",
+        "system_part",
+        "system_value",
         "build_info",
     )
 ]
@@ -154,6 +159,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             for number, record in enumerate(dataset.device_names, start=1)
         ],
         **_measurement_rows(dataset),
+        **system_rows(dataset),
         "build_info": [
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "gpudb_version", "value": __version__},

@@ -107,8 +107,9 @@ def read_spec(
             "'sparsity: dense' or 'sparsity: sparse' as the source prints it",
         )
     if spec.board_gpus is not None and isinstance(record, SystemRecord):
-        return problem("bad-type", "'board_gpus' does not apply to a system's total; give the figure as published",
-                       "board_gpus")
+        return problem(
+            "bad-type", "'board_gpus' does not apply to a system's total; give the figure as published", "board_gpus"
+        )
     if spec.board_gpus is not None and (metric.kind != "number" or metric.category in {"physical", "market"}):
         return problem("bad-type", f"'board_gpus' does not apply to {metric.label}", "board_gpus")
 

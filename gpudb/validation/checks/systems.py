@@ -17,7 +17,9 @@ def system_ids_match_file_names(dataset: Dataset) -> Iterator[Problem]:
     for record in dataset.systems:
         if record.entry.id != record.path.stem:
             message = f"id {record.entry.id!r} differs from the file name {record.path.name!r}; rename one"
-            yield Problem("id-mismatch", message, record.file, record.line("id"), record.entry.id, "id", record.entry.id)
+            yield Problem(
+                "id-mismatch", message, record.file, record.line("id"), record.entry.id, "id", record.entry.id
+            )
 
 
 @check
