@@ -109,7 +109,8 @@ def derive(chips: list[dict[str, Any]], figures: dict[str, dict[str, dict]], met
         total += chip["count"] * found["value"] * factor
         terms.append(f"{chip['count']} × {format_number(found['value'])} {found['unit']}".rstrip())
     unit = SYSTEM_METRICS_BY_KEY[metric].unit_label
-    return total, f"{' + '.join(terms)} = {format_number(total)} {unit}".rstrip()
+    alone = " (the chips alone)" if metric == "tdp_w" else ""  # CPUs, switches and cooling are not in it
+    return total, f"{' + '.join(terms)} = {format_number(total)} {unit}".rstrip() + alone
 
 
 def system_view(name: str, url: Any = None) -> SystemView:
@@ -169,9 +170,13 @@ class Row:
 
 
 def compare_systems(
-    names: list[str], view: str = "total", metrics: list[str] | None = None, url: Any = None
+    names: list[str],
+    view: str = "total",
+    metrics: list[str] | None = None,
+    baseline: str | None = None,
+    url: Any = None,
 ) -> tuple[list[SystemView], list[Row]]:
-    """Systems side by side: each metric in the view asked for, and ratios to the first system (the baseline)."""
+    """Systems side by side: each metric in the view asked for, and ratios to the baseline (default: the last)."""
     if view not in VIEWS:
         raise InvalidArgumentError(f"unknown view {view!r}; valid: {', '.join(VIEWS)}")
     if len(names) < 2:
@@ -182,14 +187,21 @@ def compare_systems(
             f"unknown system metric {unknown[0]!r}; valid: {', '.join(m.key for m in SYSTEM_METRICS)}"
         )
     views = [system_view(name, url) for name in names]
-    baseline = views[0]
+    base_view = views[-1]
+    if baseline is not None:
+        from gpudb.storage.query_systems import resolve_system
+
+        wanted = resolve_system(baseline, url)
+        base_view = next((v for v in views if v.system["id"] == wanted), None)
+        if base_view is None:
+            raise InvalidArgumentError(f"baseline {baseline!r} is not among the systems compared")
     rows = []
     for key in metrics or DEFAULT_METRICS:
         metric = SYSTEM_METRICS_BY_KEY[key]
         figures = {v.system["id"]: v.figure(key, view) for v in views}
         if all(figure is None for figure in figures.values()):
             continue
-        base = figures[baseline.system["id"]]
+        base = figures[base_view.system["id"]]
         unit = metric.unit_label if view == "total" else f"{metric.unit_label} {VIEW_LABELS[view]}".strip()
         rows.append(
             Row(
@@ -239,3 +251,43 @@ def chip_beside_system(chip: str, system: str, metrics: list[str] | None = None,
             )
         )
     return rows
+
+
+def chip_classifications(view: SystemView, url: Any = None) -> dict[str, list[Any]]:
+    """Export-control rules classify chips, not systems: each chip's classification under the rules in force."""
+    from gpudb.analysis.export_controls import export_status
+    from gpudb.storage import query
+
+    engine = query.engine_for(url)
+    in_force = {rule["id"] for rule in query.rules(engine) if rule["status"] == "in-force"}
+    return {
+        chip["accelerator"]: [c for c in export_status(chip["accelerator"], url=engine) if c.rule_id in in_force]
+        for chip in view.chips
+    }
+
+
+def view_dict(view: SystemView) -> dict[str, Any]:
+    """A system as JSON-ready fields: identity, chips, and each total with its basis, working and source."""
+    return {
+        **{key: value for key, value in view.system.items() if key != "chips"},
+        "announced": view.system["announced"].isoformat() if view.system.get("announced") else None,
+        "chips": view.chips,
+        "chip_count": view.chip_count,
+        "totals": [
+            {
+                "metric": total.metric,
+                "label": total.label,
+                "unit": total.unit,
+                "value": total.value,
+                "basis": total.basis,
+                "published": total.published,
+                "as_published": total.as_published,
+                "derived": total.derived,
+                "working": total.working,
+                "difference": total.difference,
+                "source": total.source,
+                "note": total.note,
+            }
+            for total in view.totals.values()
+        ],
+    }

@@ -42,6 +42,13 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
     is_flag=True,
     help="Also use tensor figures whose source does not say dense or sparse (as published, marked).",
 )
+@click.option(
+    "--view",
+    type=click.Choice(["total", "per-chip", "per-kw", "per-rack"]),
+    default="total",
+    show_default=True,
+    help="Systems only: totals, or totals per chip, per kW or per rack (a chip beside a system: per-chip).",
+)
 @db_option
 @output_format_option(CompareFormat)
 def compare(
@@ -50,6 +57,7 @@ def compare(
     metrics: str | None,
     measured: bool,
     include_unstated: bool,
+    view: str,
     db: str | None,
     output_format: CompareFormat,
 ) -> None:
@@ -57,11 +65,18 @@ def compare(
 
     NAMES: ids, names or aliases.
 
+    Systems compare with systems: gpudb compare "CloudMatrix 384" "GB200 NVL72" (totals, with their sources).
+
     Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured
     """
     from gpudb.analysis.comparison import compare_rows
+    from gpudb.cli import systems as system_commands
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
+    found = system_commands.kinds(names, db)
+    if any(kind == "system" for kind, _ in found):
+        system_commands.compare(names, found, baseline, keys, view, db, output_format)
+        return
     try:
         comparison = compare_rows(
             list(names), baseline=baseline, metrics=keys, url=db, measured=measured, include_unstated=include_unstated

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gpudb.metrics.catalogue import METRICS, Metric
 
 # metrics of systems alone (a chip has no rack count)
@@ -18,7 +20,7 @@ SYSTEM_ONLY_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         "scale_up_bandwidth_tbs",
-        "Scale-up bandwidth (total)",
+        "Scale-up bandwidth",
         "TB/s",
         "interconnect",
         min_value=0.1,
@@ -44,8 +46,15 @@ TOTAL_METRIC_KEYS = tuple(m.key for m in METRICS if m.category == "compute") + (
     "memory_bandwidth_tbs",
     "tdp_w",
 )
+# a system's tdp_w is the whole system's power (GPUs, CPUs, switches), not a chip's rating: labelled so
+_RELABELLED = {"tdp_w": ("Power", "Power of the whole system as published (GPUs, CPUs, switches, cooling), in W.")}
 SYSTEM_METRICS: tuple[Metric, ...] = (
-    tuple(m for m in METRICS if m.key in TOTAL_METRIC_KEYS or m.key == "memory_type") + SYSTEM_ONLY_METRICS
+    tuple(
+        replace(m, label=_RELABELLED[m.key][0], description=_RELABELLED[m.key][1]) if m.key in _RELABELLED else m
+        for m in METRICS
+        if m.key in TOTAL_METRIC_KEYS or m.key == "memory_type"
+    )
+    + SYSTEM_ONLY_METRICS
 )
 SYSTEM_METRICS_BY_KEY: dict[str, Metric] = {metric.key: metric for metric in SYSTEM_METRICS}
 
