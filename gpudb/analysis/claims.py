@@ -77,7 +77,8 @@ def check_claim(claim: dict[str, Any], values: dict[str, dict[str, float | None]
     subject, baseline = values[claim["subject_id"]], values.get(claim["baseline_id"] or "", {})
     is_ratio = claim["stated_ratio"] is not None
     stated = claim["stated_ratio"] if is_ratio else claim["stated_value"]
-    keys = CANDIDATES if is_ratio else (claim["stated_metric"],)
+    # a ratio claim that names its metric (as claims on systems do) is checked on that metric alone
+    keys = (claim["stated_metric"],) if claim["stated_metric"] else CANDIDATES
     candidates = []
     for key in keys:
         if is_ratio:
@@ -86,11 +87,11 @@ def check_claim(claim: dict[str, Any], values: dict[str, dict[str, float | None]
         else:
             figure = subject.get(key)
         if figure is None:
-            candidates.append(Candidate(key, labels[key], None, False, None))
+            candidates.append(Candidate(key, labels.get(key, key), None, False, None))
             continue
         # a system-level claim is never matched to a peak spec, even where the numbers happen to agree
         ok = claim["scope"] == "peak-spec" and matches(figure, stated, claim["qualifier"], claim["tolerance"])
-        candidates.append(Candidate(key, labels[key], figure, ok, figure / stated - 1))
+        candidates.append(Candidate(key, labels.get(key, key), figure, ok, figure / stated - 1))
     unit = "×" if is_ratio else ""
     known = [c for c in candidates if c.figure is not None]
     if claim["scope"] == "system-level":
@@ -136,8 +137,13 @@ def run_checks(ids: list[str] | None = None, url: Any = None) -> list[ClaimCheck
             if claim_id not in known:
                 raise InvalidArgumentError(f"unknown claim {claim_id!r}; valid claims: {', '.join(sorted(known))}")
         claims = [claim for claim in claims if claim["id"] in ids]
-    chips = sorted({c["subject_id"] for c in claims} | {c["baseline_id"] for c in claims if c["baseline_id"]})
+    named = {c["subject_id"] for c in claims} | {c["baseline_id"] for c in claims if c["baseline_id"]}
+    from gpudb.analysis.systems import system_figures  # a claim may compare systems: their totals
+
+    systems = system_figures(sorted(named), engine)
+    chips = sorted(named - set(systems))
     values = chip_values(chips, engine) if chips else {}
+    values.update(systems)
     return [check_claim(claim, values) for claim in claims]
 
 

@@ -291,3 +291,18 @@ def view_dict(view: SystemView) -> dict[str, Any]:
             for total in view.totals.values()
         ],
     }
+
+
+def system_figures(ids: list[str], url: Any = None) -> dict[str, dict[str, float | None]]:
+    """Each system among `ids` (others are ignored) as metric → total (published, else derived), for claims."""
+    from gpudb.storage import query_systems
+    from gpudb.storage.query import engine_for
+
+    engine = engine_for(url)
+    known = {row["id"] for row in query_systems.systems(engine)}
+    found = {}
+    for system_id in ids:
+        if system_id in known:
+            view = system_view(system_id, engine)
+            found[system_id] = {key: total.value for key, total in view.totals.items()}
+    return found
