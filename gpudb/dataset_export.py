@@ -65,7 +65,53 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
         "rules": rules,
         "claims": claims,
         "measurements": measurements,
+        **system_tables(engine),
         "dictionary": dictionary(wide, values),
+    }
+
+
+def system_tables(engine: Engine) -> dict[str, pd.DataFrame]:
+    """systems (identity, chips as JSON) and system_totals (one row per system and metric: the total used, its
+    basis, the published and the derived figure with its working, and the source)."""
+    import pandas as pd
+
+    from gpudb.analysis.systems import system_view
+    from gpudb.storage import query_systems
+
+    systems, totals = [], []
+    for row in query_systems.systems(engine):
+        view = system_view(row["id"], engine)
+        systems.append(
+            {
+                **{key: row[key] for key in ("id", "vendor", "name", "kind", "availability", "announced")},
+                "chips": json.dumps([{"accelerator": c["accelerator"], "count": c["count"]} for c in row["chips"]]),
+                "chip_count": view.chip_count,
+                "parts": json.dumps(row["parts"], ensure_ascii=False),
+                "aliases": ", ".join(row["aliases"]),
+                "note": row["note"],
+            }
+        )
+        for total in view.totals.values():
+            totals.append(
+                {
+                    "system_id": row["id"],
+                    "metric": total.metric,
+                    "unit": total.unit,
+                    "value": total.value,
+                    "basis": total.basis,
+                    "published": total.published,
+                    "as_published": total.as_published,
+                    "derived": total.derived,
+                    "working": total.working,
+                    "source_id": (total.source or {}).get("id"),
+                    "source_kind": (total.source or {}).get("kind"),
+                }
+            )
+    system_columns = ["id", "vendor", "name", "kind", "availability", "announced", "chips", "chip_count", "parts"]
+    total_columns = ["system_id", "metric", "unit", "value", "basis", "published", "as_published", "derived"]
+    return {
+        "systems": pd.DataFrame(systems, columns=[*system_columns, "aliases", "note"]),
+        "system_totals": pd.DataFrame(totals, columns=[*total_columns, "working", "source_id", "source_kind"]),
     }
 
 
