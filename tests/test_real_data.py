@@ -184,6 +184,12 @@ EXPECTED_VERDICTS = {
     "bernstein-2025-07-siyuan590-surpasses-h20": ("not-checkable", ""),
     "ifp-2025-12-910c-tpp": ("supported", "tpp"),  # The Register's 752 × 16 = 12,032
     "ifp-2025-12-910c-bandwidth": ("supported", "memory_bandwidth_tbs"),  # 3.2 TB/s
+    # systems, on their totals: 49,200 ÷ 13,400 GB = 3.67 (more than 3.6); 1,229 ÷ 576 TB/s = 2.13;
+    # 300,000 ÷ 180,000 TFLOPS = 1.67; 559 ÷ 145 kW = 3.86 (nearly 4)
+    "semianalysis-2025-04-cm384-memory": ("supported", "memory_capacity_gb"),
+    "semianalysis-2025-04-cm384-bandwidth": ("supported", "memory_bandwidth_tbs"),
+    "semianalysis-2025-04-cm384-bf16": ("supported", "bf16_dense_tflops"),
+    "semianalysis-2025-04-cm384-power": ("supported", "tdp_w"),
 }
 
 
