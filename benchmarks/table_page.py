@@ -4,8 +4,10 @@
 
 Starts `gpudb serve` on a free port (the embedded database by default), opens / in Debian's Chromium through
 Playwright (fresh browser context each time: no cache), and prints for each load the time to DOMContentLoaded, to
-the load event, and until a header's sort link answers a click with a re-sorted table (interactive), plus the
-bytes transferred and whether plotly.js was requested. Issue 5's figure: interactive within 1 s, no plotly.js.
+the load event, until the page's script marks it ready (body[data-ready=true], what
+tests/test_web_browser.py waits for), and until a header's sort link answers a click with a re-sorted table
+(interactive), plus the bytes transferred and whether plotly.js was requested. Issue 5's figure: interactive
+within 1 s, no plotly.js; the timing lives here, the test only checks that the page gets ready without plotly.js.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def main() -> None:
                 page.on("response", lambda response, got=sizes: got.append(len(response.body() or b"")))
                 start = time.perf_counter()
                 page.goto(f"http://127.0.0.1:{port}/", wait_until="load")
-                loaded = time.perf_counter() - start
+                page.wait_for_selector("body[data-ready=true]")
+                ready = time.perf_counter() - start
                 timing = page.evaluate(
                     "(() => { const t = performance.getEntriesByType('navigation')[0];"
                     " return [t.domContentLoadedEventEnd, t.loadEventEnd]; })()"
@@ -65,16 +68,17 @@ def main() -> None:
                 page.wait_for_url("**sort=**")
                 page.wait_for_selector("tbody tr")
                 interactive = time.perf_counter() - start
-                loads.append((timing[0] / 1000, timing[1] / 1000, loaded, interactive, sum(sizes), requested))
+                loads.append((timing[0] / 1000, timing[1] / 1000, ready, interactive, sum(sizes), requested))
                 context.close()
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
-    for dom, load, _, interactive, size, requested in loads:
+    for dom, load, ready, interactive, size, requested in loads:
         plotly = any("plotly" in url for url in requested)
         print(
-            f"DOMContentLoaded {dom:.3f} s, load {load:.3f} s, sorted by a click after {interactive:.3f} s, "
+            f"DOMContentLoaded {dom:.3f} s, load {load:.3f} s, ready {ready:.3f} s, "
+            f"sorted by a click after {interactive:.3f} s, "
             f"{size / 1024:.0f} KiB, plotly.js {'requested' if plotly else 'not requested'}"
         )
     print(f"median interactive (load + one sort): {statistics.median(row[3] for row in loads):.3f} s")

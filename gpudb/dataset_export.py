@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from gpudb.analysis import measured
 from gpudb.analysis.comparison import chip_values
 from gpudb.errors import GpudbError, InvalidArgumentError
+from gpudb.identity import IDENTITY
 from gpudb.metrics.catalogue import METRICS
 from gpudb.metrics.derived import DERIVED
 from gpudb.storage import build as db
@@ -121,16 +122,7 @@ def dictionary(wide: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
 
     described = {m.key: (m.unit_label, m.description) for m in METRICS}
     described |= {DERIVED_COLUMNS[m.key]: (m.unit, m.description) for m in DERIVED}
-    identity = {
-        "id": "Stable accelerator id.",
-        "vendor": "Who makes it.",
-        "name": "Product name of this SKU.",
-        "architecture": "Microarchitecture.",
-        "form_factor": "SXM, PCIe, OAM, module…",
-        "data_center": "Designed or marketed for data centres.",
-        "china_specific": "A variant made for the Chinese market under export rules.",
-        "aliases": "Other names, comma-separated.",
-    }
+    identity = {key: column.description for key, column in IDENTITY.items()}
     rows = [
         {"table": "accelerators", "column": column, "unit": described.get(column, ("", ""))[0]}
         | {"description": identity.get(column) or described.get(column, ("", ""))[1]}

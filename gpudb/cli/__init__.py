@@ -7,10 +7,14 @@ Exit codes: 0 success; 1 data/ has problems; 2 bad command-line usage; 3 unknown
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 # Click, not Typer: Typer builds a pydantic adapter for every parameter of the command it runs, about a fifth of
 # a cold `gpudb compare` (benchmarks/RESULTS.md); the commands here need nothing Click does not give.
 import click
+from click.exceptions import Exit
 
 from gpudb.errors import GpudbError
 
@@ -20,12 +24,7 @@ def _show_version(context: click.Context, _parameter: click.Parameter, value: bo
         return
     from gpudb.validation.release import version_text
 
-    try:
-        click.echo(version_text())
-    except GpudbError as error:
-        from gpudb.cli.common import fail
-
-        fail(error)
+    click.echo(version_text())
     context.exit()
 
 
@@ -38,6 +37,24 @@ class _Command(click.Command):
 
 class _Group(click.Group):
     command_class = _Command
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _errors_as_one_line():  # --version reads data/ while the group's own options are parsed
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, context: click.Context) -> Any:
+        with _errors_as_one_line():  # a command's options are parsed, and the command run, in here
+            return super().invoke(context)
+
+
+@contextmanager
+def _errors_as_one_line() -> Iterator[None]:
+    """The one place a GpudbError becomes 'Error: <its message>' on stderr and the exit code it carries."""
+    try:
+        yield
+    except GpudbError as error:
+        click.echo(f"Error: {error}", err=True)
+        raise Exit(error.exit_code) from None
 
 
 @click.group(name="gpudb", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -14,12 +14,10 @@ from gpudb.cli.common import (
     Format,
     cell_text,
     db_option,
-    fail,
     format_option,
     output_format_option,
     print_rows,
 )
-from gpudb.errors import GpudbError
 
 
 def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
@@ -77,12 +75,9 @@ def compare(
     if any(kind == "system" for kind, _ in found):
         system_commands.compare(names, found, baseline, keys, view, db, output_format)
         return
-    try:
-        comparison = compare_rows(
-            list(names), baseline=baseline, metrics=keys, url=db, measured=measured, include_unstated=include_unstated
-        )
-    except GpudbError as error:
-        fail(error)
+    comparison = compare_rows(
+        list(names), baseline=baseline, metrics=keys, url=db, measured=measured, include_unstated=include_unstated
+    )
     chips, base, ratio_columns = comparison.chips, comparison.baseline, comparison.ratio_columns
     if output_format is CompareFormat.json:
         click.echo(json.dumps({"chips": chips, "baseline": base, "rows": comparison.rows}, indent=2, default=str))
@@ -141,10 +136,7 @@ def explain(name: str, metric: str, db: str | None) -> None:
     """
     from gpudb.analysis.explanation import explain as explain_metric
 
-    try:
-        explanation = explain_metric(name, metric, db)
-    except GpudbError as error:
-        fail(error)
+    explanation = explain_metric(name, metric, db)
     value = "missing" if explanation.value is None else f"{cell_text(explanation.value)} {explanation.unit}".strip()
     click.echo(f"{explanation.label} of {explanation.accelerator_id}: {value}")
     click.echo(f"  {explanation.derivation.working}")
@@ -173,11 +165,8 @@ def export_status(name: str, rule: str | None, db: str | None, output_format: Fo
     from gpudb.analysis.export_controls import export_status as classify_chip
     from gpudb.storage import query
 
-    try:
-        results = classify_chip(name, rule, db)
-        rules = {r["id"]: r for r in query.rules(db)}
-    except GpudbError as error:
-        fail(error)
+    results = classify_chip(name, rule, db)
+    rules = {r["id"]: r for r in query.rules(db)}
     rows = [
         {
             **asdict(result),
@@ -222,10 +211,7 @@ def claims(claim_ids: tuple[str, ...], db: str | None, output_format: Format) ->
     """
     from gpudb.analysis.claims import claims_frame, run_checks
 
-    try:
-        checks = run_checks(list(claim_ids) or None, db)
-    except GpudbError as error:
-        fail(error)
+    checks = run_checks(list(claim_ids) or None, db)
     if output_format is not Format.table:
         frame = claims_frame(checks)
         if output_format is Format.csv:
@@ -269,10 +255,7 @@ def device(name: str, memory_gb: float | None, db: str | None) -> None:
     """
     from gpudb.analysis.devices import lookup_device
 
-    try:
-        match = lookup_device(name, memory_gb, db)
-    except GpudbError as error:
-        fail(error)
+    match = lookup_device(name, memory_gb, db)
     if match.accelerator_id is None:
         click.echo(
             f"Error: {name!r} is ambiguous: it could be {', '.join(match.candidates)}; give --memory-gb", err=True
@@ -300,10 +283,7 @@ def peak(name: str, precision: str, db: str | None) -> None:
     """
     from gpudb.analysis.devices import peak_flops
 
-    try:
-        found = peak_flops(name, precision, db)
-    except GpudbError as error:
-        fail(error)
+    found = peak_flops(name, precision, db)
     from gpudb.formatting import format_number
 
     unit = "OP/s" if found.precision == "int8" else "FLOP/s"

@@ -9,8 +9,7 @@ import click
 from click.exceptions import Exit
 
 from gpudb.cli import app
-from gpudb.cli.common import Format, data_option, db_option, fail, print_rows
-from gpudb.errors import GpudbError
+from gpudb.cli.common import Format, data_option, db_option, print_rows
 
 
 @app.command()
@@ -63,14 +62,11 @@ def bench(
     def choose(candidates: list[str]) -> str:
         return click.prompt(f"Which is this device? ({', '.join(candidates)})", type=click.Choice(candidates))
 
-    try:
-        match = match_accelerator(device_info, db, accelerator, choose if sys.stdin.isatty() else None)
-        planned = plan(match.accelerator_id, db)
-        from gpudb.storage import query
+    match = match_accelerator(device_info, db, accelerator, choose if sys.stdin.isatty() else None)
+    planned = plan(match.accelerator_id, db)
+    from gpudb.storage import query
 
-        published = query.numeric_values([match.accelerator_id], db)[match.accelerator_id]
-    except GpudbError as error:
-        fail(error)
+    published = query.numeric_values([match.accelerator_id], db)[match.accelerator_id]
     host = host or os.environ.get("GPUDB_HOST_KIND") or f"{os.cpu_count()} CPUs"
     click.echo(f"Measuring {device_info.name} as {match.accelerator_id} ({match.how})", err=True)
     document = run(

@@ -8,8 +8,7 @@ from typing import Any
 import click
 
 from gpudb.cli import app
-from gpudb.cli.common import STATUS_WORDS, Format, db_option, fail, format_option, print_rows
-from gpudb.errors import GpudbError
+from gpudb.cli.common import STATUS_WORDS, Format, db_option, format_option, print_rows
 
 
 @app.command("list")
@@ -29,10 +28,7 @@ def list_accelerators(list_systems: bool, db: str | None, output_format: Format)
         system_commands.list_systems(db, output_format)
         return
 
-    try:
-        rows = query.accelerators(db)
-    except GpudbError as error:
-        fail(error)
+    rows = query.accelerators(db)
     columns = [
         "id",
         "vendor",
@@ -61,16 +57,13 @@ def show(name: str, db: str | None, output_format: Format) -> None:
     """
     from gpudb.storage import query
 
-    try:
-        kind, identifier = query.resolve_kind(name, db)
-        if kind == "system":
-            from gpudb.cli import systems as system_commands
+    kind, identifier = query.resolve_kind(name, db)
+    if kind == "system":
+        from gpudb.cli import systems as system_commands
 
-            system_commands.show(identifier, db, output_format)
-            return
-        accelerator = query.get(name, db)
-    except GpudbError as error:
-        fail(error)
+        system_commands.show(identifier, db, output_format)
+        return
+    accelerator = query.get(name, db)
     if output_format is Format.json:
         from gpudb.analysis import measured
 
@@ -82,7 +75,7 @@ def show(name: str, db: str | None, output_format: Format) -> None:
         {
             "metric": v.metric,
             "label": v.label if v.preferred else f"  (other source) {v.label}",
-            "value": _number(v.value) if v.status == "value" else STATUS_WORDS[v.status],
+            "value": _without_point_zero(v.value) if v.status == "value" else STATUS_WORDS[v.status],
             "status": v.status,
             "preferred": v.preferred,
             "unit": v.unit if v.status == "value" else "",
@@ -149,7 +142,7 @@ def _show_measurements(accelerator_id: str, db: str | None) -> None:
                 click.echo(f"limitation of {row['name']}: {row['limitation']}")
 
 
-def _number(value: float | str | None) -> float | str | None:
+def _without_point_zero(value: float | str | None) -> float | str | None:
     """Whole numbers without '.0' (80 GB, not 80.0 GB)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -197,10 +190,7 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
     """
     from gpudb.analysis.completeness import conflicts as find_conflicts
 
-    try:
-        found = find_conflicts(threshold / 100, db)
-    except GpudbError as error:
-        fail(error)
+    found = find_conflicts(threshold / 100, db)
     rows = [
         {
             "accelerator": conflict.accelerator_id,
@@ -224,9 +214,10 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
 
 
 def _entry_value(entry: dict[str, Any]) -> Any:
+    """A conflict entry's value as shown: the number without .0, its text, or why it has none."""
     if entry["status"] != "value":
         return STATUS_WORDS[entry["status"]]
-    return _number(entry["value_number"]) if entry["value_number"] is not None else entry["value_text"]
+    return _without_point_zero(entry["value_number"]) if entry["value_number"] is not None else entry["value_text"]
 
 
 @app.command()
@@ -241,10 +232,7 @@ def coverage(db: str | None, output_format: Format) -> None:
     from gpudb.analysis.completeness import VENDOR_KINDS, missing_core
     from gpudb.analysis.completeness import coverage as cells_of
 
-    try:
-        cells = cells_of(db)
-    except GpudbError as error:
-        fail(error)
+    cells = cells_of(db)
     if output_format is not Format.table:
         rows = [
             {"accelerator": c.accelerator_id, "metric": c.metric, "status": c.status, "source_kind": c.source_kind}

@@ -10,9 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from click.exceptions import Exit
-
-from gpudb.errors import GpudbError
 
 
 class Format(StrEnum):
@@ -65,12 +62,6 @@ STATUS_WORDS = {
     "not-disclosed": "not disclosed",
     "convention-unstated": "dense/sparse unstated",
 }
-
-
-def fail(error: GpudbError) -> None:
-    """Print the error as one line on stderr and exit with its code."""
-    click.echo(f"Error: {error}", err=True)
-    raise Exit(error.exit_code)
 
 
 def print_rows(

@@ -9,8 +9,7 @@ import click
 from click.exceptions import Exit
 
 from gpudb.cli import app
-from gpudb.cli.common import Format, data_option, db_option, fail, format_option, print_rows
-from gpudb.errors import GpudbError
+from gpudb.cli.common import Format, data_option, db_option, format_option, print_rows
 
 
 @app.command()
@@ -67,9 +66,7 @@ def build(db: str | None, data: Path | None) -> None:
     except DataValidationError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        fail(error)
-    except GpudbError as error:
-        fail(error)
+        raise  # the group turns the error itself into its one line
     click.echo(
         f"built {result.url}: {result.accelerators} accelerators, {result.values} values, {result.sources} sources, "
         f"{result.rules} rules, {result.claims} claims"
@@ -96,10 +93,7 @@ def export_dataset(out_dir: Path, output_format: str, db: str | None) -> None:
     """
     from gpudb.dataset_export import export
 
-    try:
-        written = export(out_dir, output_format, db)
-    except GpudbError as error:
-        fail(error)
+    written = export(out_dir, output_format, db)
     for path in written:
         click.echo(str(path))
 
@@ -113,7 +107,4 @@ def cite(data: Path | None) -> None:
     """
     from gpudb.validation.release import bibtex
 
-    try:
-        click.echo(bibtex(data))
-    except GpudbError as error:
-        fail(error)
+    click.echo(bibtex(data))

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from click.exceptions import Exit
 
 from gpudb.cli import app
-from gpudb.cli.common import db_option, fail
-from gpudb.errors import GpudbError
+from gpudb.cli.common import db_option
+from gpudb.errors import InvalidArgumentError
 
 
 @app.command()
@@ -45,25 +44,17 @@ def plot(
     """
     if all_figures:
         if kind or names or out or not out_dir:
-            _usage("--all writes the standard set: give --out-dir DIR and no kind, chips or --out")
+            raise InvalidArgumentError("--all writes the standard set: give --out-dir DIR and no kind, chips or --out")
     elif not kind or not out:
-        _usage("give a plot kind and --out FILE (or --all --out-dir DIR)")
+        raise InvalidArgumentError("give a plot kind and --out FILE (or --all --out-dir DIR)")
     from gpudb.plots import files as plot_files
     from gpudb.plots import frames as figures
 
-    try:
-        if all_figures:
-            written = plot_files.write_standard_set(figures.standard_set(db), out_dir)
-        else:
-            plot_files.check_output(out)
-            chips = list(names) or None
-            written = [plot_files.write_figure(figures.make_figure(kind, chips, baseline, metric, db), out)]
-    except GpudbError as error:
-        fail(error)
+    if all_figures:
+        written = plot_files.write_standard_set(figures.standard_set(db), out_dir)
+    else:
+        plot_files.check_output(out)
+        chips = list(names) or None
+        written = [plot_files.write_figure(figures.make_figure(kind, chips, baseline, metric, db), out)]
     for path in written:
         click.echo(str(path))
-
-
-def _usage(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    raise Exit(2)

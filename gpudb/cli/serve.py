@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from gpudb.cli import app
-from gpudb.cli.common import db_option, fail
-from gpudb.errors import GpudbError
+from gpudb.cli.common import db_option
 
 
 def _database_ready(db: str | None) -> str:
@@ -43,10 +42,7 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     """
     import os
 
-    try:
-        url = _database_ready(db)
-    except GpudbError as error:
-        fail(error)
+    url = _database_ready(db)
     import uvicorn
 
     if workers == 1:
@@ -71,8 +67,5 @@ def site(out_dir: Path, db: str | None) -> None:
     """
     from gpudb.web.site import write_site
 
-    try:
-        written = write_site(out_dir, _database_ready(db))
-    except GpudbError as error:
-        fail(error)
+    written = write_site(out_dir, _database_ready(db))
     click.echo(f"wrote {len(written)} files to {out_dir}")

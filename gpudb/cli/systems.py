@@ -7,19 +7,15 @@ from typing import Any
 
 import click
 
-from gpudb.cli.common import CompareFormat, Format, cell_text, fail, print_rows
-from gpudb.errors import GpudbError, InvalidArgumentError
+from gpudb.cli.common import CompareFormat, Format, cell_text, print_rows
+from gpudb.errors import InvalidArgumentError
 
 
 def kinds(names: tuple[str, ...], db: str | None) -> list[tuple[str, str]]:
     """('accelerator' | 'system', id) for every name; a name of both kinds fails as ambiguous."""
     from gpudb.storage import query
 
-    try:
-        return [query.resolve_kind(name, db) for name in names]
-    except GpudbError as error:
-        fail(error)
-        raise  # unreachable: fail exits
+    return [query.resolve_kind(name, db) for name in names]
 
 
 def compare(
@@ -34,34 +30,31 @@ def compare(
     """Systems with systems (any view), or a chip beside a system (per chip only)."""
     from gpudb.analysis import systems
 
-    try:
-        if all(kind == "system" for kind, _ in found):
-            views, rows = systems.compare_systems(list(names), view, metrics, baseline, db)
-            ids = [v.system["id"] for v in views]
-            base = views[-1].system["id"]
-            if baseline is not None:
-                from gpudb.storage.query_systems import resolve_system
+    if all(kind == "system" for kind, _ in found):
+        views, rows = systems.compare_systems(list(names), view, metrics, baseline, db)
+        ids = [v.system["id"] for v in views]
+        base = views[-1].system["id"]
+        if baseline is not None:
+            from gpudb.storage.query_systems import resolve_system
 
-                base = resolve_system(baseline, db)
-            sources = {
-                v.system["id"]: {key: total.source for key, total in v.totals.items() if total.source} for v in views
-            }
-        elif view != "per-chip":
-            raise InvalidArgumentError(
-                "a chip and a system compare only per chip (the system's totals ÷ its chips): add --view per-chip"
-            )
-        elif len(found) == 2:
-            chip = next(name for name, (kind, _) in zip(names, found, strict=True) if kind == "accelerator")
-            system = next(name for name, (kind, _) in zip(names, found, strict=True) if kind == "system")
-            rows = systems.chip_beside_system(chip, system, metrics, db)
-            ids = [identifier for _, identifier in found if _ == "accelerator"] + [
-                identifier for kind, identifier in found if kind == "system"
-            ]
-            base, sources = ids[0], {}
-        else:
-            raise InvalidArgumentError("a chip is set beside one system at a time (two names)")
-    except GpudbError as error:
-        fail(error)
+            base = resolve_system(baseline, db)
+        sources = {
+            v.system["id"]: {key: total.source for key, total in v.totals.items() if total.source} for v in views
+        }
+    elif view != "per-chip":
+        raise InvalidArgumentError(
+            "a chip and a system compare only per chip (the system's totals ÷ its chips): add --view per-chip"
+        )
+    elif len(found) == 2:
+        chip = next(name for name, (kind, _) in zip(names, found, strict=True) if kind == "accelerator")
+        system = next(name for name, (kind, _) in zip(names, found, strict=True) if kind == "system")
+        rows = systems.chip_beside_system(chip, system, metrics, db)
+        ids = [identifier for kind, identifier in found if kind == "accelerator"] + [
+            identifier for kind, identifier in found if kind == "system"
+        ]
+        base, sources = ids[0], {}
+    else:
+        raise InvalidArgumentError("a chip is set beside one system at a time (two names)")
     _print_comparison(rows, ids, base, sources, output_format)
 
 
@@ -114,11 +107,8 @@ def show(system_id: str, db: str | None, output_format: Format) -> None:
     """Every total of one system: published (with its source) or derived (with its working), and its chips."""
     from gpudb.analysis import systems
 
-    try:
-        view = systems.system_view(system_id, db)
-        classified = systems.chip_classifications(view, db)
-    except GpudbError as error:
-        fail(error)
+    view = systems.system_view(system_id, db)
+    classified = systems.chip_classifications(view, db)
     shown = systems.view_dict(view)
     shown["export_controls"] = {
         chip: [{"rule": c.rule_id, "outcome": c.outcome, "paragraph": c.paragraph, "summary": c.summary} for c in cs]
@@ -164,10 +154,7 @@ def list_systems(db: str | None, output_format: Format) -> None:
     """Every system: id, vendor, name, kind, availability, its chips."""
     from gpudb.storage import query_systems
 
-    try:
-        found = query_systems.systems(db)
-    except GpudbError as error:
-        fail(error)
+    found = query_systems.systems(db)
     rows = [
         {
             **{key: row[key] for key in ("id", "vendor", "name", "kind", "availability")},

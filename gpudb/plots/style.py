@@ -81,9 +81,25 @@ def source_line(points: pd.DataFrame | None, chip: str, key: str) -> str:
 
 
 def chip_name(points: pd.DataFrame | None, chip: str) -> str:
-    """The chip's product name (its id when the frame lacks it), escaped: plotly reads text as HTML."""
+    """The chip's product name (its id when the frame lacks it), escaped: plotly reads text as HTML; an announced,
+    not yet shipping part says so, so that announced figures never read as shipped ones."""
     name = str(points.loc[chip, "name"]) if points is not None and chip in points.index else chip
+    if is_announced(points, chip):
+        name += " (announced)"
     return html.escape(name, quote=False)
+
+
+def is_announced(points: pd.DataFrame | None, chip: str) -> bool:
+    """Whether the chip is announced and not yet shipping (False when the frame does not say)."""
+    if points is None or chip not in points.index or "availability" not in points.columns:
+        return False
+    return points.loc[chip, "availability"] == "announced"
+
+
+def marker_symbol(points: pd.DataFrame, chip: str) -> str:
+    """Diamonds for China-specific parts, circles for the rest; hollow when announced and not yet shipping."""
+    symbol = "diamond" if bool(points.loc[chip, "china_specific"]) else "circle"
+    return f"{symbol}-open" if is_announced(points, chip) else symbol
 
 
 def complete(points: pd.DataFrame, keys: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
@@ -192,7 +208,7 @@ def scatter_by_vendor(
     for vendor, group in points.groupby("vendor", sort=True):
         marker: dict[str, Any] = {
             "color": palette[str(vendor)],
-            "symbol": ["diamond" if flag else "circle" for flag in group["china_specific"]],
+            "symbol": [marker_symbol(points, str(chip)) for chip in group.index],
             "line": {"width": 1, "color": "#333"},
             "size": 12,
         }

@@ -8,6 +8,8 @@ from datetime import date
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
+from gpudb.identity import describe
+
 SCHEMA_VERSION = 6
 
 
@@ -32,12 +34,14 @@ class Accelerator(SQLModel, table=True):
     __tablename__ = "accelerator"
 
     id: str = Field(primary_key=True, description="Stable id, e.g. h200-sxm.")
-    vendor: str = Field(index=True)
-    name: str = Field(description="Product name of this SKU.")
-    architecture: str = Field(index=True)
-    form_factor: str
-    data_center: bool = Field(description="Designed or marketed for data centres.")
-    china_specific: bool = Field(description="Made for the Chinese market under export rules.")
+    vendor: str = Field(index=True, description=describe("vendor"))
+    name: str = Field(description=describe("name"))
+    architecture: str = Field(index=True, description=describe("architecture"))
+    form_factor: str = Field(description=describe("form_factor"))
+    data_center: bool = Field(description=describe("data_center"))
+    china_specific: bool = Field(description=describe("china_specific"))
+    availability: str = Field(default="shipping", description=describe("availability"))
+    announced: date | None = Field(default=None, description=describe("announced"))
     note: str | None = Field(default=None)
     sources: list = Field(
         default_factory=list,

@@ -50,6 +50,8 @@ class AcceleratorPublic(BaseModel):
     form_factor: str
     data_center: bool
     china_specific: bool
+    availability: str = "shipping"
+    announced: date | None = None
     note: str | None
     values: list[ValuePublic]
 

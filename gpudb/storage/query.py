@@ -178,6 +178,8 @@ def accelerators(url: str | Engine | None = None) -> list[dict]:
             "form_factor": r.form_factor,
             "data_center": r.data_center,
             "china_specific": r.china_specific,
+            "availability": r.availability,
+            "announced": r.announced,
             "aliases": ", ".join(aliases.get(r.id, [])),
         }
         for r in rows
@@ -216,7 +218,17 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
     )
     if long:
         return long_frame.drop(columns=["value_number", "value_text"]).reset_index(drop=True)
-    identity_columns = ["id", "vendor", "name", "architecture", "form_factor", "data_center", "china_specific"]
+    identity_columns = [
+        "id",
+        "vendor",
+        "name",
+        "architecture",
+        "form_factor",
+        "data_center",
+        "china_specific",
+        "availability",
+        "announced",
+    ]
     identity = pd.DataFrame(accelerators(engine), columns=[*identity_columns, "aliases"]).set_index("id")
     keys = [m["key"] for m in catalogue]
     used = long_frame[long_frame["preferred"].astype(bool) & (long_frame["status"] == "value")]

@@ -32,6 +32,8 @@ accelerator = table(
     column("form_factor", String),
     column("data_center", Boolean),
     column("china_specific", Boolean),
+    column("availability", String),
+    column("announced", Date),
     column("note", String),
     column("sources", JSON),
     column("file", String),

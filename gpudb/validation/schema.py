@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from gpudb.identity import describe
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000)]
@@ -90,6 +92,11 @@ class SpecEntry(_Strict):
     preferred: bool | None = Field(
         None, description="In a list of values from several sources: this one is used (overrides the choice)."
     )
+    dense_ratio_note: Text | None = Field(
+        None,
+        description="A dense figure far above another precision's rate on purpose (the MI100's FP16 at twice its "
+        "BF16): where the vendor says so. Without it the sparse-as-dense check refuses the figure.",
+    )
     inference: Text | None = Field(
         None,
         description="The value is inferred, not stated by the source for this part: the reasoning (e.g. 'same "
@@ -102,17 +109,15 @@ class AcceleratorFile(_Strict):
     """One accelerator file: identity and its published spec values."""
 
     id: Slug = Field(description="Stable id; equals the file name.")
-    vendor: Text
-    name: Text
-    aliases: list[Text] = Field(default_factory=list)
-    architecture: Text
-    form_factor: Text
-    data_center: bool = Field(description="Designed or marketed for data centres.")
-    china_specific: bool = Field(description="A variant made for the Chinese market under export rules.")
-    availability: Literal["shipping", "announced"] = Field(
-        "shipping", description="Shipping, or announced and not yet shipping (its figures are the announcement's)."
-    )
-    announced: date | None = Field(None, description="When the part was announced (required when 'announced').")
+    vendor: Text = Field(description=describe("vendor"))
+    name: Text = Field(description=describe("name"))
+    aliases: list[Text] = Field(default_factory=list, description=describe("aliases"))
+    architecture: Text = Field(description=describe("architecture"))
+    form_factor: Text = Field(description=describe("form_factor"))
+    data_center: bool = Field(description=describe("data_center"))
+    china_specific: bool = Field(description=describe("china_specific"))
+    availability: Literal["shipping", "announced"] = Field("shipping", description=describe("availability"))
+    announced: date | None = Field(None, description=describe("announced"))
     note: Text | None = None
     sources: list[Slug] = Field(
         default_factory=list, description="Sources for the identity fields (what the part is, who it is made for)."

@@ -33,7 +33,7 @@ STATUS_NEEDS = {
     "unknown": ("note", "a 'note' saying what was searched"),
     "not-disclosed": ("note", "a 'note' saying where the vendor was looked for and found silent"),
 }
-VALUE_ONLY_FIELDS = ("unit", "sparsity", "board_gpus", "inference")
+VALUE_ONLY_FIELDS = ("unit", "sparsity", "board_gpus", "inference", "dense_ratio_note")
 
 
 def _status_problem(metric: Metric, spec: SpecEntry) -> tuple[str, str, str] | None:

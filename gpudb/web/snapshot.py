@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gpudb.analysis.export_controls import classify
+from gpudb.identity import IDENTITY
 from gpudb.metrics.catalogue import METRICS
 from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
 from gpudb.storage import query
@@ -18,13 +19,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from sqlalchemy import Engine
 
-IDENTITY = {
-    "name": ("Name", "Product name of this SKU."),
-    "vendor": ("Vendor", "Who makes it."),
-    "architecture": ("Architecture", "Microarchitecture."),
-    "form_factor": ("Form factor", "SXM, PCIe, OAM, module…"),
-    "china_specific": ("China-specific", "A variant made for the Chinese market under export rules."),
-}
+# the identity columns the table can show, described in gpudb.identity (one description for every layer)
+SHOWN_IDENTITY = ("name", "vendor", "architecture", "form_factor", "china_specific", "availability")
 DEFAULT_COLUMNS = (
     "vendor",
     "bf16_dense_tflops",
@@ -38,7 +34,17 @@ DEFAULT_COLUMNS = (
     "ridge_point_bf16",
     "export",
 )
-IDENTITY_FIELDS = ["vendor", "name", "architecture", "form_factor", "data_center", "china_specific", "aliases"]
+IDENTITY_FIELDS = [
+    "vendor",
+    "name",
+    "architecture",
+    "form_factor",
+    "data_center",
+    "china_specific",
+    "availability",
+    "announced",
+    "aliases",
+]
 OUTCOMES = ("controlled", "not-controlled", "indeterminate", "named", "not-named", "inside", "outside")
 
 
@@ -61,8 +67,10 @@ class Column:
 def columns() -> dict[str, Column]:
     """Every column the table can show, in order: identity, stored metrics, derived metrics, export status."""
     found = {
-        key: Column(key, label, "", description, "bool" if key == "china_specific" else "identity")
-        for key, (label, description) in IDENTITY.items()
+        key: Column(
+            key, IDENTITY[key].label, "", IDENTITY[key].description, "bool" if key == "china_specific" else "identity"
+        )
+        for key in SHOWN_IDENTITY
     }
     for m in METRICS:
         kind = "number" if m.kind == "number" else "text"

@@ -163,7 +163,14 @@ def dense_figures_are_dense(dataset: Dataset) -> Iterator[Problem]:
             # A low-precision figure is judged against the chip's highest figure of the higher precision, so
             # that a second, lower source for that precision never makes a dense figure look sparse.
             high = max(specs.get(high_key, []), key=lambda spec: spec.value_number, default=None)
-            low = next((spec for spec in specs.get(low_key, []) if spec.entry.sparsity == "dense"), None)
+            low = next(
+                (
+                    spec
+                    for spec in specs.get(low_key, [])
+                    if spec.entry.sparsity == "dense" and spec.entry.dense_ratio_note is None
+                ),
+                None,
+            )
             if not high or not low or not high.value_number:
                 continue
             ratio = low.value_number / high.value_number

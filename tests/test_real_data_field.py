@@ -1,0 +1,80 @@
+"""The whole field (issue 18): spot checks per vendor against their sources, and the new statuses and flags
+(not-disclosed, announced, dense/sparse unstated) through build, API, web, export, compare and plots."""
+
+from __future__ import annotations
+
+import pytest
+
+from gpudb.storage import query
+
+# Hand-checked against the cited source (each figure as the value's note quotes it).
+SPOT_CHECKS = [
+    ("v100-sxm2-16gb", "fp16_dense_tflops", 125),  # V100 datasheet: "Tensor Performance 125 TFLOPS" (SXM2)
+    ("a100-sxm-40gb", "bf16_dense_tflops", 312),  # A100 datasheet: "BF16 Tensor Core 312 | 624*" → 312 dense
+    ("l4", "fp8_dense_tflops", 242.5),  # L4: "FP8 Tensor Core 485 teraFLOPS*" with sparsity → 242.5
+    ("h100-nvl", "bf16_dense_tflops", 835.5),  # H100 datasheet, NVL column: "1,671 TFLOPS*" with sparsity, halved
+    ("b300", "memory_capacity_gb", 270),  # Blackwell Ultra datasheet, HGX B300 column: "270 GB"
+    ("gb300", "fp4_dense_tflops", 15000),  # Blackwell Ultra datasheet, GB300: FP4 "15 PFLOPS" dense
+    ("b200", "fp64_tflops", 37),  # current HGX page: 296 TFLOPS FP64 for 8 GPUs ÷ 8
+    ("mi250x", "memory_capacity_gb", 128),  # AMD's MI250X table: 128 GB HBM2e
+    ("mi100", "bf16_dense_tflops", 92.3),  # ROCm MI100 table: "Matrix BF16" 92.3 (half its FP16 184.6)
+    ("gaudi2", "bf16_dense_tflops", 432),  # Intel Hot Chips 2024 deck: Gaudi 2 "BF16 432"
+    ("trainium2", "fp8_dense_tflops", 1299),  # AWS Neuron docs: Trainium2 FP8 1,299 TFLOPS dense
+    ("tpu-v4", "bf16_dense_tflops", 275),  # Cloud TPU v4: "Peak compute per chip 275 teraflops (bf16 or int8)"
+    ("maia-100", "bf16_dense_tflops", 800),  # Maia 100 Hot Chips slide: "Peak Dense" BF16 800 TFLOPS
+    ("br100", "memory_capacity_gb", 64),  # Biren BR100: 64 GB HBM2E
+]
+
+
+@pytest.mark.parametrize(("chip", "metric", "expected"), SPOT_CHECKS)
+def test_spot_checks_per_vendor(real_db, chip, metric, expected):
+    assert query.get(chip, real_db).value(metric) == pytest.approx(expected, rel=1e-3)
+
+
+def test_at_least_80_accelerators_each_with_a_date_or_an_announcement(real_db):
+    chips = query.accelerators(real_db)
+    assert len(chips) >= 80
+    for chip in chips:
+        accelerator = query.get(chip["id"], real_db)
+        has_date = accelerator.status("launch_date") in ("value", "unknown", "not-disclosed")
+        assert has_date or accelerator.announced is not None, chip["id"]
+
+
+def test_not_disclosed_travels_through_build_api_and_export(real_db, tmp_path):
+    # AWS and NVIDIA publish no A10G throughput (AWS's G5 page gives memory only)
+    a10g = query.get("a10g", real_db)
+    assert a10g.status("bf16_dense_tflops") == "not-disclosed"
+    from gpudb.dataset_export import export
+
+    written = export(tmp_path, "csv", real_db)
+    values = next(path for path in written if path.name.startswith("values")).read_text()
+    assert "a10g,bf16_dense_tflops" in values and "not-disclosed" in values
+
+
+def test_announced_parts_are_marked_in_plots_and_kept_out_of_dense_ones(real_db):
+    from gpudb.plots import figures
+    from gpudb.plots.frames import make_figure, points
+
+    assert query.get("rubin", real_db).availability == "announced"
+    # Rubin's compute figures are of unstated convention or not disclosed: it stays out of a dense plot, named
+    dense = make_figure("timeline", ["b200", "rubin"], url=real_db)
+    assert [trace.name for trace in dense.data if trace.name] == ["NVIDIA"]
+    # an announced part that has the figures is drawn hollow, at its announcement date, labelled "(announced)"
+    frame = points(real_db, ["b200", "h200-sxm"])
+    frame.loc["h200-sxm", ["availability", "announced", "launch_date"]] = ["announced", "2023-11-13", None]
+    figure = figures.timeline(frame)
+    symbols = [s for trace in figure.data for s in (trace.marker.symbol or [])]
+    texts = [t for trace in figure.data for t in (trace.text or [])]
+    assert sorted(symbols) == ["circle", "circle-open"]
+    assert "H200 SXM (announced)" in texts
+
+
+def test_unstated_figures_stay_out_of_tpp_unless_asked(real_db):
+    from gpudb.analysis.comparison import compare
+
+    # 910C: Huawei's FP16 800 TFLOPS prints no dense/sparse convention; The Register's dense BF16 is 752
+    frame = compare(["910C", "H20"], metrics=["fp16_dense_tflops", "tpp"], url=real_db).set_index("metric")
+    assert frame.attrs["status"]["ascend-910c"]["fp16_dense_tflops"] == "convention-unstated"
+    assert frame.loc["tpp", "ascend-910c"] == 12032  # 752 × 16
+    asked = compare(["910C", "H20"], metrics=["tpp"], url=real_db, include_unstated=True).set_index("metric")
+    assert asked.loc["tpp", "ascend-910c"] == 12800  # 800 × 16, used only on request
