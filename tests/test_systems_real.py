@@ -55,8 +55,8 @@ def test_derived_pod_totals(real_db):
     bandwidth = pod.totals["memory_bandwidth_tbs"]  # 9,216 × 7.38 TB/s = 68,014.08 TB/s
     assert (bandwidth.basis, bandwidth.working) == ("derived", "9216 × 7.38 TB/s = 68,014.1 TB/s")
     assert bandwidth.derived == pytest.approx(68_014.08)
-    # Google's FP8 and BF16 figures do not say dense or sparse (stored convention-unstated): no total is derived
-    assert "fp8_dense_tflops" not in pod.totals
+    fp8 = pod.totals["fp8_dense_tflops"]  # 9,216 × 4,614 TFLOPS = 42,522,624 TFLOPS (42.5 EFLOPS)
+    assert (fp8.basis, fp8.working) == ("derived", "9216 × 4,614 TFLOPS = 42,522,624 TFLOPS")
 
 
 def test_the_system_claims_are_checked_on_system_totals(real_db):

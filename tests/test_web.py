@@ -599,7 +599,18 @@ def test_download_streams_every_row_in_pieces(client, monkeypatch):
 
 def test_download_the_whole_database(client):
     body = client.get("/download/database?format=json").json()
-    assert set(body) == {"ok", "accelerators", "values", "sources", "rules", "claims", "measurements", "dictionary"}
+    assert set(body) == {
+        "ok",
+        "accelerators",
+        "values",
+        "sources",
+        "rules",
+        "claims",
+        "measurements",
+        "systems",
+        "system_totals",
+        "dictionary",
+    }
     assert len(body["values"]) == 13
     rows = list(csv.DictReader(io.StringIO(client.get("/download/database?format=csv&table=values").text)))
     assert len(rows) == 13 and rows[0]["source_url"]

@@ -226,10 +226,10 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
         "form_factor",
         "data_center",
         "china_specific",
-        "availability",
-        "announced",
     ]
-    identity = pd.DataFrame(accelerators(engine), columns=[*identity_columns, "aliases"]).set_index("id")
+    identity = pd.DataFrame(
+        accelerators(engine), columns=[*identity_columns, "aliases", "availability", "announced"]
+    ).set_index("id")
     keys = [m["key"] for m in catalogue]
     used = long_frame[long_frame["preferred"].astype(bool) & (long_frame["status"] == "value")]
     wide = used.pivot(index="accelerator_id", columns="metric", values="value")
