@@ -78,7 +78,7 @@ def chip_yaml(index: int, vendor: str, rng: random.Random) -> str:
 def sources_yaml(vendor: str) -> str:
     entries = []
     for number in range(SOURCES_PER_VENDOR):
-        for kind, stem in (("vendor-datasheet", "doc"), ("third-party-report", "report")):
+        for kind, stem in (("vendor-datasheet", "doc"), ("trade-press", "report")):
             entries.append(
                 f"- id: {vendor.lower()}-{stem}-{number}\n"
                 f"  title: {vendor} synthetic document {stem} {number}\n"
@@ -87,6 +87,7 @@ def sources_yaml(vendor: str) -> str:
                 "  published: 2025-01-01\n"
                 "  accessed: 2026-11-25\n"
                 f"  kind: {kind}\n"
+                "  read: original\n"
             )
     return "".join(entries)
 

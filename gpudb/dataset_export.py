@@ -67,7 +67,7 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
         "claims": claims,
         "measurements": measurements,
         **system_tables(engine),
-        "dictionary": dictionary(wide, values),
+        "dictionary": dictionary(wide, values, sources),
     }
 
 
@@ -116,8 +116,9 @@ def system_tables(engine: Engine) -> dict[str, pd.DataFrame]:
     }
 
 
-def dictionary(wide: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
-    """One row per column of the accelerators and values tables: table, column, unit, description."""
+def dictionary(wide: pd.DataFrame, values: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per column of the accelerators and values tables (and the sources table's provenance columns):
+    table, column, unit, description."""
     import pandas as pd
 
     described = {m.key: (m.unit_label, m.description) for m in METRICS}
@@ -131,6 +132,11 @@ def dictionary(wide: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     rows += [
         {"table": "values", "column": column, "unit": "", "description": VALUE_COLUMNS.get(column, "")}
         for column in values.columns
+    ]
+    rows += [
+        {"table": "sources", "column": column, "unit": "", "description": SOURCE_COLUMNS[column]}
+        for column in (sources.columns if sources is not None else ())
+        if column in SOURCE_COLUMNS
     ]
     return pd.DataFrame(rows)
 
@@ -146,6 +152,18 @@ VALUE_COLUMNS = {
     "sparse_in_source": "The source figure was with 2:4 sparsity; value is half of it.",
     "board_gpus": "The source figure was for a board of this many GPUs; value is divided by it.",
     "source_kind": "vendor-datasheet … estimate.",
+    "source_tier": "How far to trust the source, from its kind: 1 vendor, 2 regulator, 3 reputable press or analyst, "
+    "4 trade, 5 community, 6 estimate.",
+    "source_read": "How the source was read: original, copy (a faithful copy) or quotation (quoted in another text).",
+    "source_read_via": "The copy or quoting text the source was read through (empty for an original).",
+    "inference": "The value is inferred, not stated by its source for this part: the reasoning (empty when stated).",
+}
+SOURCE_COLUMNS = {
+    "id": "Stable source id.",
+    "kind": "What the source is: vendor-datasheet … estimate.",
+    "tier": VALUE_COLUMNS["source_tier"],
+    "read": VALUE_COLUMNS["source_read"],
+    "read_via": VALUE_COLUMNS["source_read_via"],
 }
 
 

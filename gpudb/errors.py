@@ -69,6 +69,14 @@ class InvalidArgumentError(GpudbError, ValueError):
     exit_code = 2
 
 
+class EmptyDataError(InvalidArgumentError):
+    """A --data folder that holds no accelerators: almost always the wrong folder, never a dataset to build."""
+
+    def __init__(self, data_dir: object, kept: str | None = None):
+        message = f"{data_dir} holds no accelerators (no accelerators/<vendor>/<id>.yaml); is --data the right folder?"
+        super().__init__(message + (f" {kept} is left as it was" if kept else ""))
+
+
 class DatabaseError(GpudbError):
     """The database is missing, unreachable or not a gpudb database."""
 

@@ -9,6 +9,11 @@ from typing import Any
 CODES: dict[str, str] = {
     "not-utf8": "the file is not valid UTF-8 text",
     "yaml-syntax": "the file is not valid YAML",
+    "bad-scalar": "a value its YAML tag cannot hold: an impossible date, !!bool maybe, a 5,000-digit number",
+    "forbidden-tag": "a YAML tag that builds objects (!!python/…): refused, data files hold plain values",
+    "complex-key": "a mapping key that is a list or a mapping (`? [a, b]`)",
+    "too-deep": "values nested more than 64 levels deep",
+    "too-large": "a file over 16 MiB, or whose aliases expand it too far (an alias bomb)",
     "duplicate-key": "a key appears twice in one mapping (YAML would silently keep the last)",
     "bad-shape": "the file's top level is not what it should be (a mapping for an accelerator, a list for sources)",
     "unknown-field": "a field the format does not have (a typo is an error, not ignored)",
@@ -21,6 +26,7 @@ CODES: dict[str, str] = {
     "missing-unit": "a number without a unit for a metric that has one",
     "bad-unit": "a unit that pint does not know or that does not convert to the metric's unit",
     "not-a-number": "a value that should be a number and is not",
+    "not-finite": "a number that is NaN, infinite, or too large to hold (a 400-digit figure)",
     "negative-value": "a value below zero",
     "implausible-value": "a value outside the plausible bounds of its metric",
     "missing-source": "a value without a source",
@@ -36,6 +42,13 @@ CODES: dict[str, str] = {
     "sparse-as-dense": "a figure marked dense that looks like a 2:4-sparsity figure (twice what its precision allows)",
     "unknown-system-chip": "a system names a chip that is not in data/accelerators/",
     "bad-chip-count": "a system holds fewer than one of a chip (a count below 1)",
+    "retired-kind": "a source kind that is no longer accepted (third-party-report): say what the source is",
+    "missing-read-via": "a source read through a copy or a quotation that does not name it in read_via",
+    "unlisted-publisher": "a reputable-press or analyst-report source whose publisher is not on "
+    "data/reputable-publishers.yaml",
+    "denylisted-only-source": "a value whose only source is on a host in data/source-denylist.yaml",
+    "preferred-lower-tier": "a value marked preferred over one from a more trustworthy tier, without a note saying why",
+    "peer-unit-mismatch": "a peer-table row whose unit does not fit its precision (byte/s on a BF16 row)",
     "inconsistent-measurement": "a measurement at odds with itself or its chip (best below median, SMs, past peak)",
 }
 
@@ -70,7 +83,11 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         """The problem as JSON-ready fields."""
-        value = self.value if self.value is None or isinstance(self.value, int | float | str) else str(self.value)
+        value = self.value
+        if not (value is None or isinstance(value, float | str) or (isinstance(value, int) and abs(value) < 10**80)):
+            value = str(value) if not isinstance(value, int) else f"a number of {len(str(abs(value)))} digits"
+        if isinstance(value, str) and len(value) > 80:
+            value = value[:79] + "…"
         return {
             "code": self.code,
             "file": self.file,

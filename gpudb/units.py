@@ -6,6 +6,7 @@ dimensionless and so '141 GB' would silently convert to a transistor count).
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -67,7 +68,7 @@ def split_value(raw: str) -> tuple[float, str]:
         text = _THOUSANDS_SEPARATOR.sub("", text)
     match = _NUMBER_THEN_UNIT.match(text)
     if not match:
-        raise UnitProblem("not-a-number", f"{raw!r} is not a number followed by a unit")
+        raise UnitProblem("not-a-number", f"{_quoted(raw)} is not a number followed by a unit")
     return float(match.group(1)), match.group(2)
 
 
@@ -76,6 +77,8 @@ def convert(number: float, unit: str, canonical_unit: str) -> float:
     # Every unit here is a multiple of its canonical unit (no offsets), so one factor per pair of units serves
     # every value: pint parses each unit once, not once per value (a 10,000-chip catalogue has ~300,000).
     magnitude = number * _factor(unit, canonical_unit)
+    if not math.isfinite(magnitude):
+        raise UnitProblem("not-finite", f"{number:g} {unit} is too large to hold as a number of {canonical_unit}")
     # 12 significant digits drop the binary noise of conversion (1.8 TB/s is 1800 GB/s, not 1800.0000000000002)
     return float(f"{magnitude:.12g}")
 
@@ -88,19 +91,40 @@ def _factor(unit: str, canonical_unit: str) -> float:
     number = 1.0
     try:
         quantity = ureg.Quantity(number, ureg.parse_units(unit_text))
-    except (
-        pint.errors.UndefinedUnitError,
-        pint.errors.DefinitionSyntaxError,
-        AttributeError,
-        TypeError,
-        ValueError,
-        SyntaxError,
-    ) as error:
-        raise UnitProblem("bad-unit", f"unknown unit {unit!r}") from error
+    except Exception as error:  # noqa: BLE001 - pint's parser raises anything at all ('W)', 'W/0', 'W^')
+        raise UnitProblem("bad-unit", f"unknown unit {_quoted(unit)}") from error
+    if "FLOP" in canonical_unit and "FLOP" not in unit.upper() and quantity.dimensionality:
+        # pint counts a FLOP as an operation, so TOPS would convert; an integer-operations rate is not a FLOP rate
+        raise UnitProblem(
+            "bad-unit", f"{_quoted(unit)} counts operations, not floating-point operations ({canonical_unit})"
+        )
     try:
-        return float(quantity.to(canonical_unit).magnitude)
+        factor = float(quantity.to(canonical_unit).magnitude)
     except pint.errors.DimensionalityError as error:
-        raise UnitProblem("bad-unit", f"{unit!r} does not convert to {canonical_unit}") from error
+        raise UnitProblem("bad-unit", f"{_quoted(unit)} does not convert to {canonical_unit}") from error
+    except Exception as error:  # noqa: BLE001 - any other failure of pint is an unusable unit too
+        raise UnitProblem("bad-unit", f"unknown unit {_quoted(unit)}") from error
+    if not math.isfinite(factor) or factor == 0:
+        raise UnitProblem("bad-unit", f"unknown unit {_quoted(unit)}")
+    return factor
+
+
+def _quoted(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def finite_number(value: int | float) -> float:
+    """`value` as a float; raises UnitProblem('not-finite') for NaN, ±infinity and integers past a float."""
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        if isinstance(value, float):
+            raise UnitProblem("not-finite", f"{value!r} is not a finite number")
+        raise UnitProblem("not-finite", f"a number of {len(str(abs(value))):,} digits is too large to hold")
+    return number
 
 
 def to_canonical(value: float | str, unit: str | None, canonical_unit: str) -> float:
@@ -108,14 +132,16 @@ def to_canonical(value: float | str, unit: str | None, canonical_unit: str) -> f
     if isinstance(value, bool):
         raise UnitProblem("not-a-number", f"{value!r} is not a number")
     if isinstance(value, int | float):
-        number, written_unit = float(value), ""
+        number, written_unit = finite_number(value), ""
     elif isinstance(value, str):
         number, written_unit = split_value(value)
+        if not math.isfinite(number):
+            raise UnitProblem("not-finite", f"{_quoted(value)} is too large to hold as a number")
     else:
-        raise UnitProblem("not-a-number", f"{value!r} is not a number")
+        raise UnitProblem("not-a-number", f"{_quoted(value)} is not a number")
     if written_unit and unit:
         raise UnitProblem("bad-unit", f"unit given twice: {written_unit!r} in value and {unit!r} in unit")
     written_unit = written_unit or (unit or "")
     if not written_unit:
-        raise UnitProblem("missing-unit", f"{value!r} has no unit; write it as e.g. '{value} {canonical_unit}'")
+        raise UnitProblem("missing-unit", f"{_quoted(value)} has no unit; write it as e.g. '{value} {canonical_unit}'")
     return convert(number, written_unit, canonical_unit)

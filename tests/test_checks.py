@@ -23,6 +23,16 @@ EXPECTED = {
     "not-utf8": f"{X1}:4 byte 0xe9 at offset 105 is not UTF-8; save the file as UTF-8 [not-utf8]",
     "yaml-syntax": f"{X1}:6 invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at "
     "line 5) [yaml-syntax]",  # libyaml's wording (PyYAML's C parser)
+    "bad-scalar": f"{X1}:34 specs.launch_date.value: '2024-02-30' is not a real date or time (day is out of range "
+    "for month) [bad-scalar]",
+    "forbidden-tag": f"{X1}:4 name: the tag '!!python/name:os.system' is refused: data files hold plain values "
+    "[forbidden-tag]",
+    "complex-key": f"{X1}:2 a mapping key must be a plain value, not a list or a mapping [complex-key]",
+    "too-deep": f"{X1}:10 note[0][0][0][0][0]…: values nest more than 64 levels deep [too-deep]",
+    # 9⁶ = 531,441 copies of l0 under l6, and as many again under vendor: past the million
+    "too-large": f"{X1}:2 the document holds more than 1,000,000 values once its aliases are expanded (an alias "
+    "bomb) [too-large]",
+    "not-finite": f"{X1}:23 x1.memory_capacity_gb: inf is not a finite number [not-finite]",
     "duplicate-key": f"{X1}:33 duplicate key 'pcie_generation' [duplicate-key]",
     "bad-shape": "data/accelerators/acme/x2.yaml:2 an accelerator file must be a YAML mapping [bad-shape]",
     "unknown-field": f"{X1}:15 x1.bf16_dense_tflops.notes: unknown field 'notes'; did you mean 'note'? allowed: "
@@ -71,6 +81,21 @@ EXPECTED = {
     "data/accelerators/; did you mean 'x1'? [unknown-system-chip]",
     "bad-chip-count": "data/systems/acme/x1-rack.yaml:7 x1-rack.chips: x1 count 0 is below 1; a system holds at least "
     "one of each chip [bad-chip-count]",
+    "retired-kind": "data/sources/more.yaml:8 kind: kind 'third-party-report' is retired; say what the source is: "
+    "reputable-press or analyst-report (publisher on data/reputable-publishers.yaml), trade-press, retailer, "
+    "aggregator or community [retired-kind]",
+    "missing-read-via": "data/sources/more.yaml:2 acme-mirror: read: copy needs 'read_via' naming the copy it was "
+    "read through [missing-read-via]",
+    "unlisted-publisher": "data/sources/more.yaml:2 herald-news: reputable-press from 'Test Herald', which is not on "
+    "data/reputable-publishers.yaml; add the publisher there with a note saying why, or use kind trade-press "
+    "[unlisted-publisher]",
+    "denylisted-only-source": "data/accelerators/acme/x2.yaml:10 x2.tdp_w: the only source, 'farm-page', is on "
+    "farm.example, a denylisted host (data/source-denylist.yaml); cite another source or give 'status: unknown' "
+    "with a note [denylisted-only-source]",
+    "preferred-lower-tier": "data/accelerators/acme/x2.yaml:13 x2.tdp_w: preferred value is from a tier 4 (trade) "
+    "source over a tier 1 (vendor) one; add a 'note' saying why, or drop 'preferred' [preferred-lower-tier]",
+    "peer-unit-mismatch": "data/peers/acme.yaml:16 acme.entries[1].unit: bf16 is given in OP/s or FLOP/s, not byte/s "
+    "[peer-unit-mismatch]",
     "sparse-as-dense": f"{X1}:15 x1.fp8_dense_tflops: 3,958 TFLOPS looks like a sparse figure (4× the BF16 "
     "dense value 989.5, where dense figures are at most 2×); mark it 'sparsity: sparse' or halve it "
     "[sparse-as-dense]",
@@ -140,6 +165,7 @@ def test_checks_are_registered_once():
         "dense_figures_are_dense",
         "device_names_are_known_and_distinct",
         "measurements_are_consistent",
+        "peer_rows_are_numbers_in_known_units",
         "policy_sources_exist",
         "policy_events_name_known_chips",
         "policy_ids_are_unique",
@@ -151,6 +177,10 @@ def test_checks_are_registered_once():
         "system_chips_are_known_and_counted",
         "system_sources_exist",
         "system_values_are_plausible",
+        "readings_name_their_copy",
+        "reputable_publishers_are_listed",
+        "denylisted_sources_are_not_alone",
+        "preferred_respects_tiers",
     ]
 
 

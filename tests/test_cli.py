@@ -98,7 +98,7 @@ def test_build_then_list_and_show(run, isolated_env):
     assert "1979 TFLOPS (2:4 sparse, halved)" in shown.stdout
     assert "268 TFLOPS (board of 8, divided)" in shown.stdout
     assert shown.stdout.rstrip().endswith(
-        "[1] Acme X1 Datasheet. Acme, 2024-03-01 (vendor-datasheet). https://example.com/x1.pdf"
+        "[1] Acme X1 Datasheet. Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor). https://example.com/x1.pdf"
     )
 
 
@@ -179,9 +179,14 @@ def test_compare_formats_and_errors(run):
         "|---|---|---|",
         "| TPP |  | 15,832 |",
         "| Memory bandwidth | TB/s | 4.8 |",
+        "",
+        "Published claims about these chips:",  # the fixture's one claim, about x1 alone
+        "",
+        "- test-x1-tpp: x1 exactly TPP 15,832; closest TPP 15,832, 0.0% → matches",
     ]
     data = json.loads(run("compare", "x1", "-m", "tpp", "-f", "json").stdout)
     assert data["baseline"] == "x1" and data["rows"][0]["x1"] == 15832
+    assert [(c["id"], c["verdict"]) for c in data["claims"]] == [("test-x1-tpp", "matches")]
     unknown = run("compare", "x1", "-m", "speed")
     assert unknown.exit_code == 2 and unknown.stderr.startswith("Error: unknown metric 'speed'; valid metrics: ")
     foreign = run("compare", "x1", "--baseline", "x9")
@@ -198,7 +203,7 @@ def test_explain_prints_the_working_and_sources(run):
     assert result.stdout.splitlines() == [
         "TPP of x1: 15,832",
         "  1979 TFLOPS FP8 dense × 8 bits = 15,832 (the maximum; other precisions: FP64 2,144, BF16 15,832)",
-        "  FP8 dense = 1,979 TFLOPS (published: 1,979 TFLOPS) — Acme X1 Datasheet, Acme; https://example.com/x1.pdf",
+        "  FP8 dense = 1,979 TFLOPS (published: 1,979 TFLOPS) — Acme X1 Datasheet, Acme (tier 1 vendor); https://example.com/x1.pdf",
     ]
     missing = run("explain", "x1", "performance_density")
     assert missing.stdout.splitlines()[:2] == [
@@ -219,9 +224,11 @@ def test_export_status_and_claims_commands(run):
     assert (bad_rule.exit_code, bad_rule.stderr) == (2, "Error: unknown rule 'nope'; valid rules: test-thresholds\n")
     claims = run("claims", "--id", "test-x1-tpp")
     assert claims.exit_code == 0
-    assert "  stated: x1 exactly TPP 15,832 → SUPPORTED: supported on TPP 15,832" in claims.stdout.splitlines()
+    assert "  verdict: x1 exactly TPP 15,832; closest TPP 15,832, 0.0% → matches" in claims.stdout.splitlines()
     rows = list(csv.DictReader(io.StringIO(run("claims", "-f", "csv").stdout)))
-    assert [(row["id"], row["verdict"], row["metrics"]) for row in rows] == [("test-x1-tpp", "supported", "tpp")]
+    assert [(row["id"], row["verdict"], row["metrics"], row["gap_pct"]) for row in rows] == [
+        ("test-x1-tpp", "matches", "tpp", "0.0")
+    ]
 
 
 def table_rows(output: str) -> list[list[str]]:
@@ -232,29 +239,31 @@ def table_rows(output: str) -> list[list[str]]:
 def test_coverage_table_counts_each_chip_and_each_metric(several_data, tmp_path):
     # x1: 8 values, all from the Acme datasheet, so 23 - 8 = 15 metrics unknown, and no TDP among them;
     # x3: bandwidth, capacity and BF16 from the datasheet, TDP preferred from the news report, FP8 not supported,
-    # PCIe generation not applicable: 3 + 1 + 1 + 1, and 23 - 6 = 17 unknown
+    # PCIe generation not applicable: 3 + 1 + 1 + 1, and 23 - 6 = 17 unknown. Columns: the grades (vendor, vendor via
+    # copy, regulator, reputable, trade, community, estimate), then not supported, n/a, unknown
     url = f"sqlite:///{tmp_path / 'several.sqlite'}"
     build(url, several_data)
-    result = CliRunner().invoke(app, ["coverage", "--db", url])
+    result = CliRunner().invoke(app, ["coverage", "--db", url], env={"COLUMNS": "200"})  # ten count columns: no wrap
     assert result.exit_code == 0
     lines = [line.strip() for line in result.stdout.splitlines()]
     assert lines[0] == "Values per accelerator"
     assert "Accelerators per metric" in lines
     assert lines[-1] == (
         "vendor = from a vendor source (vendor-datasheet, vendor-product-page, vendor-announcement, "
-        "vendor-documentation); unknown includes nothing stored."
+        "vendor-documentation) read in the original; vendor via copy = read only through a copy or a quotation; the "
+        "other columns are the lower tiers (gpudb/tiers.py); unknown includes nothing stored."
     )
     rows = table_rows(result.stdout)
     assert rows[:2] == [
-        ["x1", "8", "0", "0", "0", "0", "15", "tdp_w"],
-        ["x3", "3", "1", "0", "1", "1", "17", "none"],
+        ["x1", "8", "0", "0", "0", "0", "0", "0", "0", "0", "15", "tdp_w"],
+        ["x3", "3", "0", "0", "0", "1", "0", "0", "1", "1", "17", "none"],
     ]
     by_metric = {row[0]: row[1:] for row in rows[2:]}
     assert len(by_metric) == 23
-    assert by_metric["bf16_dense_tflops"] == ["2", "0", "0", "0", "0", "0"]
-    assert by_metric["tdp_w"] == ["0", "1", "0", "0", "0", "1"]
-    assert by_metric["fp8_dense_tflops"] == ["1", "0", "0", "1", "0", "0"]
-    assert by_metric["pcie_generation"] == ["1", "0", "0", "0", "1", "0"]
+    assert by_metric["bf16_dense_tflops"] == ["2", "0", "0", "0", "0", "0", "0", "0", "0", "0"]
+    assert by_metric["tdp_w"] == ["0", "0", "0", "0", "1", "0", "0", "0", "0", "1"]  # x3 trade, x1 unknown
+    assert by_metric["fp8_dense_tflops"] == ["1", "0", "0", "0", "0", "0", "0", "1", "0", "0"]
+    assert by_metric["pcie_generation"] == ["1", "0", "0", "0", "0", "0", "0", "0", "1", "0"]
 
 
 def test_export_status_table_of_the_h20_shows_each_threshold(real_db):
@@ -267,7 +276,11 @@ def test_export_status_table_of_the_h20_shows_each_threshold(real_db):
     assert "    3A090.a.1: TPP 2,368 >= 4,800? no" in lines
     assert "    3A090.b.1: TPP 2,368 >= 2,400? no" in lines
     assert "    3A090: TPP 2,368 >= 4,800? no" in lines  # the 2022 rule
-    assert "    performance density: TPP 2,368 ÷ 814 mm² die area = 2.91" in lines
+    # the H20's die area is GH100's, inferred: the working says so
+    density = next(line for line in lines if line.startswith("    performance density: "))
+    assert density.startswith(
+        "    performance density: TPP 2,368 ÷ 814 mm² die area = 2.91 (die area inferred: GH100's"
+    )
     assert any(
         line.startswith("us-2025-04-h20-licence-letter (") and line.endswith("named in the rule (H20)")
         for line in lines
@@ -286,10 +299,14 @@ def test_claims_table_of_one_claim_lists_every_metric_it_was_checked_on(real_db)
         "ifp-2025-12-h200-vs-h20: Institute for Progress (reported by Reuters), 2025-12-09: "
         '"the H200 delivers nearly six times the performance of the H20"'
     )
-    assert lines[1].startswith("  stated: h200-sxm nearly 6× h20 → SUPPORTED: supported on ")
-    assert "    ✓ FP8 dense: 6.69×" in lines
-    assert "    ✓ TPP: 6.69×" in lines
-    assert "      Memory bandwidth: 1.2×" in lines  # checked, and not nearly 6×
+    assert lines[1:3] == [
+        "  note: the quoted sentence is not in the stored copy of the source",
+        "  verdict: h200-sxm nearly 6× h20; closest TPP 6.69×, +11.4% → roughly",  # 15,832 ÷ 2,368 ÷ 6 = 1.1143
+    ]
+    assert lines[3].startswith("  why: TPP 6.69× is +11.4% from the stated 6×: outside the band")
+    assert "    ~ FP8 dense: 6.69× (+11.4%)" in lines  # roughly: above 'nearly 6'
+    assert "    ~ TPP: 6.69× (+11.4%)" in lines
+    assert "      Memory bandwidth: 1.2× (−80.0%)" in lines  # 4.8 ÷ 4.0 = 1.2, checked, and not nearly 6×
     assert "      FP4 dense: missing" in lines  # no FP4 figure for the pair: "missing", never 0
     assert lines[-1].startswith(
         "  source: How Nvidia's H200 stacks up against Chinese AI chips and Blackwell; https://"

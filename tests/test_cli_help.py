@@ -19,6 +19,7 @@ COMMANDS = [
     "compare",
     "conflicts",
     "coverage",
+    "crosscheck",
     "device",
     "explain",
     "export",

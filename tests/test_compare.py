@@ -153,7 +153,7 @@ def test_claims_are_checked(built):
     frame = gpudb.check_claims(url=built)
     assert list(frame["id"]) == ["test-x1-tpp"]
     row = frame.iloc[0]
-    assert (row.verdict, row.metrics, row.stated) == ("supported", "tpp", "exactly TPP 15,832")
+    assert (row.verdict, row.metrics, row.stated) == ("matches", "tpp", "exactly TPP 15,832")
     with pytest.raises(InvalidArgumentError) as caught:
         gpudb.check_claims(["nope"], url=built)
     assert str(caught.value) == "unknown claim 'nope'; valid claims: test-x1-tpp"

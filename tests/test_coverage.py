@@ -32,7 +32,7 @@ def test_the_fixture_is_valid_and_the_preferred_entries_are_chosen(several_data)
         ("x3", "bf16_dense_tflops", None),
         ("x3", "fp4_dense_tflops", None),
         ("x3", "fp8_dense_tflops", None),
-        ("x3", "memory_bandwidth_tbs", 1),  # the vendor datasheet outranks the third-party report
+        ("x3", "memory_bandwidth_tbs", 1),  # the vendor datasheet (tier 1) outranks the trade report (tier 4)
         ("x3", "memory_capacity_gb", 1),
         ("x3", "pcie_generation", None),
         ("x3", "tdp_w", 1),  # preferred: true overrides the kind order
@@ -96,11 +96,11 @@ def test_the_conflicts_command(built):
     result = CliRunner().invoke(app, ["conflicts", "--db", built, "-f", "csv"])
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "accelerator,metric,spread,used,value,unit,source,kind,published",
-        "x3,memory_bandwidth_tbs,4.2%,yes,4.8,TB/s,acme-datasheet,vendor-datasheet,2024-03-01",
-        "x3,memory_bandwidth_tbs,4.2%,,5,TB/s,test-news,third-party-report,2025-12-08",
-        "x3,tdp_w,42.9%,yes,1000,W,test-news,third-party-report,2025-12-08",
-        "x3,tdp_w,42.9%,,700,W,acme-datasheet,vendor-datasheet,2024-03-01",
+        "accelerator,metric,spread,used,value,unit,source,kind,tier,read,published",
+        "x3,memory_bandwidth_tbs,4.2%,yes,4.8,TB/s,acme-datasheet,vendor-datasheet,tier 1 vendor,original,2024-03-01",
+        "x3,memory_bandwidth_tbs,4.2%,,5,TB/s,test-news,trade-press,tier 4 trade,original,2025-12-08",
+        "x3,tdp_w,42.9%,yes,1000,W,test-news,trade-press,tier 4 trade,original,2025-12-08",
+        "x3,tdp_w,42.9%,,700,W,acme-datasheet,vendor-datasheet,tier 1 vendor,original,2024-03-01",
     ]
     quiet = CliRunner().invoke(app, ["conflicts", "--db", built, "--threshold", "50"])
     assert (quiet.exit_code, quiet.output) == (0, "No two sources disagree by more than 50%.\n")
@@ -109,7 +109,7 @@ def test_the_conflicts_command(built):
 def test_coverage_counts_values_by_source_kind_and_status(built):
     cells = {(c.accelerator_id, c.metric): c for c in coverage(built)}
     assert (cells["x3", "memory_bandwidth_tbs"].status, cells["x3", "memory_bandwidth_tbs"].entries) == ("value", 2)
-    assert cells["x3", "tdp_w"].source_kind == "third-party-report"
+    assert cells["x3", "tdp_w"].source_kind == "trade-press"
     assert cells["x3", "fp8_dense_tflops"].status == "not-supported"
     assert cells["x3", "fp64_tflops"].status == "missing"
     assert missing_core(list(cells.values())) == {"x1": ["tdp_w"]}  # x3 has all four; x1 has no TDP

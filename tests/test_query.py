@@ -79,14 +79,16 @@ def test_specs_wide_has_one_row_per_chip_and_a_column_per_metric(built):
     assert frame.loc["x1", "memory_type"] == "HBM3e"
     assert frame.loc["x1", "launch_date"] == "2024-03-18"
     assert str(frame["memory_bandwidth_tbs"].dtype) == "float64"
-    assert list(frame.columns[:7]) == [
+    assert list(frame.columns[:9]) == [
         "vendor",
         "name",
         "architecture",
         "form_factor",
         "data_center",
         "china_specific",
-        "aliases",
+        "aliases",  # the first seven as before 0.4; the new identity columns follow
+        "availability",
+        "announced",
     ]
 
 

@@ -168,28 +168,29 @@ def test_h200_vs_h20_names_its_metric(real_db):
 
 
 EXPECTED_VERDICTS = {
+    # 15,832 ÷ 2,368 = 6.686×, +11.4% on "nearly 6×": above 6, so at best roughly (TF32 494.7 ÷ 74 = 6.685× too)
     "ifp-2025-12-h200-vs-h20": (
-        "supported",
+        "roughly",
         "tf32_dense_tflops, bf16_dense_tflops, fp16_dense_tflops, fp8_dense_tflops, int8_dense_tops, tpp",
-    ),  # 6.69× within ±15% of 6
+    ),
     "ifp-2025-12-blackwell-training": ("not-checkable", ""),  # a system-level speed-up
     "ifp-2025-12-blackwell-inference": ("not-checkable", ""),
-    "cn-2025-h20-fifth-of-h100": ("not-supported", ""),  # compute 0.15×, 25% below 0.2×; bandwidth 1.19×
-    "bernstein-2025-07-h20-tpp": ("supported", "tpp"),  # 2,368 exactly
-    "ifp-2025-12-h200-tpp": ("supported", "tpp"),  # 15,832 is 0.05% below 15,840
-    "bernstein-2025-07-910b-tpp": ("not-supported", ""),  # 353 BF16 TFLOPS × 16 = 5,648, 10% above 5,120
+    "cn-2025-h20-fifth-of-h100": ("does-not-match", ""),  # compute 0.15×, 25% below 0.2×; bandwidth 1.19×
+    "bernstein-2025-07-h20-tpp": ("matches", "tpp"),  # 2,368 exactly
+    "ifp-2025-12-h200-tpp": ("matches", "tpp"),  # 15,832 is 0.05% below 15,840, inside ±1%
+    "bernstein-2025-07-910b-tpp": ("roughly", "tpp"),  # 353 BF16 TFLOPS × 16 = 5,648, 10.3% above 5,120
     # 353 / 148 on BF16 and FP16 and TPP; INT8 560 / 296; not on memory 64 / 96 GB or bandwidth 1.6 / 4.0 TB/s
-    "bernstein-2025-07-910b-surpasses-h20": ("supported", "bf16_dense_tflops, fp16_dense_tflops, int8_dense_tops, tpp"),
+    "bernstein-2025-07-910b-surpasses-h20": ("matches", "bf16_dense_tflops, fp16_dense_tflops, int8_dense_tops, tpp"),
     "bernstein-2025-07-siyuan590-tpp": ("not-checkable", ""),  # Cambricon publishes no figure
     "bernstein-2025-07-siyuan590-surpasses-h20": ("not-checkable", ""),
-    "ifp-2025-12-910c-tpp": ("supported", "tpp"),  # The Register's 752 × 16 = 12,032
-    "ifp-2025-12-910c-bandwidth": ("supported", "memory_bandwidth_tbs"),  # 3.2 TB/s
+    "ifp-2025-12-910c-tpp": ("matches", "tpp"),  # The Register's 752 × 16 = 12,032 (Huawei's unstated 800 is kept out)
+    "ifp-2025-12-910c-bandwidth": ("matches", "memory_bandwidth_tbs"),  # 3.2 TB/s
     # systems, on their totals: 49,200 ÷ 13,400 GB = 3.67 (more than 3.6); 1,229 ÷ 576 TB/s = 2.13;
     # 300,000 ÷ 180,000 TFLOPS = 1.67; 559 ÷ 145 kW = 3.86 (nearly 4)
-    "semianalysis-2025-04-cm384-memory": ("supported", "memory_capacity_gb"),
-    "semianalysis-2025-04-cm384-bandwidth": ("supported", "memory_bandwidth_tbs"),
-    "semianalysis-2025-04-cm384-bf16": ("supported", "bf16_dense_tflops"),
-    "semianalysis-2025-04-cm384-power": ("supported", "tdp_w"),
+    "semianalysis-2025-04-cm384-memory": ("matches", "memory_capacity_gb"),
+    "semianalysis-2025-04-cm384-bandwidth": ("matches", "memory_bandwidth_tbs"),
+    "semianalysis-2025-04-cm384-bf16": ("matches", "bf16_dense_tflops"),
+    "semianalysis-2025-04-cm384-power": ("matches", "tdp_w"),
 }
 
 
@@ -198,10 +199,22 @@ def test_each_published_claim_gets_its_verdict(real_db):
 
     frame = check_claims(url=real_db).set_index("id")
     assert {claim: (row.verdict, row.metrics) for claim, row in frame.iterrows()} == EXPECTED_VERDICTS
-    assert frame.loc["cn-2025-h20-fifth-of-h100", "explanation"].endswith("25% below the stated 0.2×")
-    assert frame.loc["bernstein-2025-07-910b-tpp", "explanation"] == (
-        "not supported: the closest is TPP 5,648, 10% above the stated 5,120"
+    assert frame.loc["cn-2025-h20-fifth-of-h100", "verdict_line"] == (
+        "h20 about 0.2× h100-sxm; closest TPP 0.15×, −25.2% → does not match"  # 2,368 ÷ 15,832 = 0.1496
     )
+    assert frame.loc["bernstein-2025-07-910b-tpp", "explanation"] == (
+        "TPP 5,648 is +10.3% from the stated 5,120: outside the band ('exactly' matches within ±1%) but within ±15%"
+    )
+
+
+def test_the_ifp_nearly_six_times_claim_is_roughly_and_says_its_quote_was_not_found(real_db):
+    from gpudb.analysis.claims import run_checks, verdict_line
+
+    [check] = run_checks(["ifp-2025-12-h200-vs-h20"], real_db)
+    # H200 SXM TPP 1,979 × 8 = 15,832; H20 296 × 8 = 2,368; 15,832 ÷ 2,368 = 6.6858; ÷ 6 − 1 = +11.43%
+    assert verdict_line(check) == "h200-sxm nearly 6× h20; closest TPP 6.69×, +11.4% → roughly"
+    assert check.closest.gap == pytest.approx(15832 / 2368 / 6 - 1)
+    assert check.claim["quote_found"] is False
 
 
 def test_every_device_name_in_the_table_maps_to_its_accelerator(real_db):

@@ -154,6 +154,9 @@ def test_table_json_twin_shape(client):
             "published": "2024-03-01",
             "url": "https://example.com/x1.pdf",
             "kind": "vendor-datasheet",
+            "tier": 1,
+            "read": "original",
+            "read_via": None,
         }
     }
     assert {cell.get("source") for row in body["rows"] for cell in row["cells"].values()} - {None} == set(
@@ -392,7 +395,8 @@ def test_error_shape_is_one_for_every_error(client):
         (
             "/api/claims?verdict=maybe",
             400,
-            "parameter 'verdict': unknown value 'maybe'; allowed values: supported, not-supported, not-checkable",
+            "parameter 'verdict': unknown value 'maybe'; allowed values: matches, roughly, does-not-match, "
+            "not-checkable",
         ),
         ("/api/accelerators/x1?foo=1", 400, "unknown parameter 'foo'; this page takes no parameters"),
         (
@@ -462,7 +466,7 @@ def test_accelerator_json_twin(client):
     [status] = body["export_status"]
     assert (status["rule_id"], status["outcome"], status["paragraph"]) == ("test-thresholds", "controlled", "T.a.1")
     assert [c["id"] for c in body["claims"]] == ["test-x1-tpp"]
-    assert body["claims"][0]["verdict"] == "supported"
+    assert body["claims"][0]["verdict"] == "matches"
     values = client.get("/api/accelerators/X1/values").json()
     assert values["accelerator"] == "x1" and len(values["values"]) == 8
     export = client.get("/api/accelerators/x2/export-status?rule=test-thresholds").json()
@@ -480,7 +484,8 @@ def test_text_from_data_is_escaped(client):
 
 def test_compare_page_and_twin(client):
     body = client.get("/api/compare?ids=x1,x2").json()
-    assert list(body) == ["ok", "chips", "baseline", "ratio_columns", "rows", "plots"]
+    assert list(body) == ["ok", "chips", "baseline", "ratio_columns", "rows", "plots", "claims"]
+    assert [c["id"] for c in body["claims"]] == ["test-x1-tpp"]  # a value claim about x1, one of the chips
     assert body["chips"] == [{"id": "x1", "name": "X1 SXM"}, {"id": "x2", "name": "X2 PCIe"}]
     assert body["baseline"] == "x2" and body["ratio_columns"] == ["x1/x2"]
     tpp = next(row for row in body["rows"] if row["metric"] == "tpp")
@@ -499,11 +504,13 @@ def test_compare_page_and_twin(client):
 def test_claims_page_and_twin(client):
     body = client.get("/api/claims").json()
     [claim] = body["claims"]
-    assert claim["id"] == "test-x1-tpp" and claim["verdict"] == "supported"
+    assert claim["id"] == "test-x1-tpp" and claim["verdict"] == "matches"
     assert claim["metrics"] == [{"metric": "tpp", "label": "TPP", "figure": 15832.0}]
-    assert client.get("/api/claims?verdict=not-supported").json()["claims"] == []
+    assert claim["closest"] == {"metric": "tpp", "label": "TPP", "figure": 15832.0, "gap": 0.0}
+    assert claim["verdict_line"] == "x1 exactly TPP 15,832; closest TPP 15,832, 0.0% → matches"
+    assert client.get("/api/claims?verdict=does-not-match").json()["claims"] == []
     html = client.get("/claims").text
-    assert '<span class="verdict verdict-supported">supported</span>' in html and "TPP (15,832)" in html
+    assert '<span class="verdict verdict-matches">matches</span>' in html and "<td>TPP 15,832</td>" in html
 
 
 def test_plots_page_and_twin(client):
@@ -554,7 +561,7 @@ def test_download_the_current_view(client):
         "x1",
         "X1 SXM",
         "141.0",
-        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) https://example.com/x1.pdf",
+        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor) https://example.com/x1.pdf",
     ]
     assert row[4] == "15832.0" and row[5].startswith("1979 TFLOPS FP8 dense × 8 bits = 15,832")
     assert row[6] == "1.46875"
@@ -569,7 +576,7 @@ def test_download_the_current_view(client):
                 "id": "x2",
                 "name": "X2 PCIe",
                 "bf16_dense_tflops": 148.0,
-                "bf16_dense_tflops_source": "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) "
+                "bf16_dense_tflops_source": "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor) "
                 "https://example.com/x1.pdf",
                 "export_test-thresholds": "indeterminate",
             }
@@ -580,7 +587,8 @@ def test_download_the_current_view(client):
         "x1",
         "X1 SXM",
         "989.5",
-        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) https://example.com/x1.pdf; published as "
+        "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor) https://example.com/x1.pdf; "
+        "published as "
         "1979 TFLOPS with 2:4 sparsity, halved",
     ]
 

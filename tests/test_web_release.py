@@ -45,7 +45,7 @@ def test_statuses_in_the_api(client):
 def test_statuses_in_the_csv_download(client):
     response = client.get(f"/download/table?format=csv&columns={COLUMNS}&q=x3")
     assert response.status_code == 200
-    datasheet = "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) https://example.com/x1.pdf"
+    datasheet = "Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor) https://example.com/x1.pdf"
     assert list(csv.reader(io.StringIO(response.text))) == [
         [  # catalogue order, each value beside its source
             "id",
@@ -83,6 +83,8 @@ def test_the_coverage_page_and_its_twin(client):
         "status": "value",
         "grade": "vendor",
         "source_kind": "vendor-datasheet",
+        "source_tier": 1,
+        "source_read": "original",
         "sources": 2,
     }
     assert x3["cells"]["fp8_dense_tflops"]["status"] == "not-supported"

@@ -5,14 +5,17 @@ Both read every stored entry (all sources, statuses included) through gpudb.stor
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
 
+from gpudb.errors import InvalidArgumentError
 from gpudb.metrics.catalogue import METRICS
 from gpudb.storage import query
+from gpudb.tiers import TIER_NAMES, VENDOR_KINDS
 from gpudb.validation.preference import CONFLICT_THRESHOLD, disagreement
 
 # What every accelerator must have (or carry a status saying why not): compute (dense BF16 or, for chips quoted
@@ -25,7 +28,17 @@ CORE_METRICS: tuple[tuple[str, ...], ...] = (
     ("memory_bandwidth_tbs",),
     ("tdp_w",),
 )
-VENDOR_KINDS = ("vendor-datasheet", "vendor-product-page", "vendor-announcement", "vendor-documentation")
+__all__ = [
+    "CORE_METRICS",
+    "GRADES",
+    "VENDOR_KINDS",
+    "Cell",
+    "Conflict",
+    "conflicts",
+    "coverage",
+    "missing_core",
+    "tally",
+]
 
 
 @dataclass(frozen=True)
@@ -37,10 +50,37 @@ class Cell:
     status: str  # value, not-supported, not-applicable, unknown (a status entry), missing (nothing stored)
     source_kind: str | None
     entries: int  # how many sources give it
+    source_tier: int | None = None  # 1 vendor … 6 estimate (gpudb.tiers)
+    source_read: str | None = None  # original, copy, quotation
 
     @property
     def vendor_sourced(self) -> bool:
-        return self.status == "value" and self.source_kind in VENDOR_KINDS
+        """A value from a vendor source read in the original (copies and quotations are counted apart)."""
+        return self.status == "value" and self.source_kind in VENDOR_KINDS and self.source_read == "original"
+
+    @property
+    def grade(self) -> str:
+        """'vendor', 'vendor via copy' (a vendor value read only through a copy or quotation), the tier name, or the
+        status (not-supported, not-applicable, unknown, missing)."""
+        if self.status != "value":
+            return self.status
+        if self.source_tier == 1 and self.source_read != "original":
+            return "vendor via copy"
+        return TIER_NAMES.get(self.source_tier or 0, "unsourced")
+
+
+# The value grades in the order `tally` counts them, most trustworthy first.
+GRADES = ("vendor", "vendor via copy", *(TIER_NAMES[tier] for tier in sorted(TIER_NAMES) if tier > 1))
+
+
+def tally(cells: list[Cell]) -> dict[str, int]:
+    """How many of the cells hold a value of each grade, and how many carry each status instead."""
+    counts = dict.fromkeys(GRADES, 0) | {"not supported": 0, "n/a": 0, "unknown": 0}
+    words = {"not-supported": "not supported", "not-applicable": "n/a", "unknown": "unknown", "missing": "unknown"}
+    for cell in cells:
+        grade = cell.grade
+        counts[words.get(grade, grade)] = counts.get(words.get(grade, grade), 0) + 1
+    return counts
 
 
 def coverage(url: str | Engine | None = None) -> list[Cell]:
@@ -55,8 +95,17 @@ def coverage(url: str | Engine | None = None) -> list[Cell]:
             if preferred is None:
                 cells.append(Cell(accelerator["id"], metric.key, "missing", None, 0))
             else:
-                kind = preferred["source_kind"]
-                cells.append(Cell(accelerator["id"], metric.key, preferred["status"], kind, len(entries)))
+                cells.append(
+                    Cell(
+                        accelerator["id"],
+                        metric.key,
+                        preferred["status"],
+                        preferred["source_kind"],
+                        len(entries),
+                        preferred["source_tier"],
+                        preferred["source_read"],
+                    )
+                )
     return cells
 
 
@@ -88,6 +137,8 @@ class Conflict:
 def conflicts(threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = None) -> list[Conflict]:
     """Every metric with several entries that differ: numbers more than `threshold` apart (0.02 = 2%), different
     texts, or a value beside a status (one source gives FP8, another says it is not supported)."""
+    if not math.isfinite(threshold) or threshold < 0:
+        raise InvalidArgumentError(f"threshold {threshold * 100:g}% must be a finite number of 0% or more")
     found = []
     for (accelerator_id, metric), entries in sorted(_entries_by_chip_and_metric(query.engine_for(url)).items()):
         if len(entries) < 2:

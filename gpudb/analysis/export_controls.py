@@ -33,14 +33,21 @@ class Classification:
 
 
 def rule_inputs(
-    values: dict[str, float | None], statuses: dict[str, str] | None = None
+    values: dict[str, float | None],
+    statuses: dict[str, str] | None = None,
+    inferences: dict[str, str] | None = None,
 ) -> dict[str, tuple[float | None, str]]:
     """The quantities rules test, each with the working that produced it (or why it is missing).
 
     `statuses` holds the metrics stored with a status instead of a value: a card with no chip-to-chip link
-    (interconnect 'not-applicable') is judged on its host link, its only I/O.
+    (interconnect 'not-applicable') is judged on its host link, its only I/O. `inferences` holds the reasoning of
+    stored values that are inferred rather than stated (a die area carried over from a sibling part): the working
+    of a figure resting on one says so.
     """
     derived = derive(values)
+    density, density_working = derived["performance_density"].value, derived["performance_density"].working
+    if density is not None and (inferred := (inferences or {}).get("die_area_mm2")):
+        density_working += f" (die area inferred: {inferred})"
     bandwidth = values.get("memory_bandwidth_tbs")
     interconnect = values.get("interconnect_bandwidth_gbs")
     interconnect_working = f"{interconnect:g} GB/s stored" if interconnect is not None else "chip-to-chip I/O unknown"
@@ -54,7 +61,7 @@ def rule_inputs(
         )
     return {
         "tpp": (derived["tpp"].value, derived["tpp"].working),
-        "performance_density": (derived["performance_density"].value, derived["performance_density"].working),
+        "performance_density": (density, density_working),
         "interconnect_bandwidth_gbs": (interconnect, interconnect_working),
         "memory_bandwidth_gbs": (
             bandwidth * 1000 if bandwidth is not None else None,
@@ -77,9 +84,10 @@ def classify(
     values: dict[str, float | None],
     names: list[str],
     statuses: dict[str, str] | None = None,
+    inferences: dict[str, str] | None = None,
 ) -> Classification:
-    """Apply one rule (a row of the rule table) to one chip (identity row, stored values, all its names, and
-    the metrics it has a status for instead of a value)."""
+    """Apply one rule (a row of the rule table) to one chip (identity row, stored values, all its names, the
+    metrics it has a status for instead of a value, and the reasoning of its inferred values)."""
     rule_id, chip = rule["id"], accelerator["id"]
     if rule["kind"] == "named-products":
         named = [product for product in rule["named_products"] if _matches_name(product, names)]
@@ -101,7 +109,7 @@ def classify(
             [f"named products: {', '.join(rule['named_products'])}"],
         )
 
-    inputs = rule_inputs(values, statuses)
+    inputs = rule_inputs(values, statuses, inferences)
     working = [
         f"{INPUT_LABELS[key][0]}: {text}"
         for key, (_, text) in inputs.items()
@@ -180,4 +188,5 @@ def export_status(name: str, rule: str | None = None, url: Any = None) -> list[C
     accelerator = query.accelerator_row(chip, engine)
     chip_names = query.names(chip, engine)
     statuses = query.statuses([chip], engine)[chip]
-    return [classify(r, accelerator, values, chip_names, statuses) for r in all_rules]
+    inferred = query.inferences([chip], engine)[chip]
+    return [classify(r, accelerator, values, chip_names, statuses, inferred) for r in all_rules]

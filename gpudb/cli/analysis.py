@@ -79,8 +79,13 @@ def compare(
         list(names), baseline=baseline, metrics=keys, url=db, measured=measured, include_unstated=include_unstated
     )
     chips, base, ratio_columns = comparison.chips, comparison.baseline, comparison.ratio_columns
+    from gpudb.analysis.claims import check_record, run_checks, verdict_line
+
+    checks = run_checks(url=db, about=chips)
     if output_format is CompareFormat.json:
-        click.echo(json.dumps({"chips": chips, "baseline": base, "rows": comparison.rows}, indent=2, default=str))
+        claims_ = [check_record(check) for check in checks]
+        body = {"chips": chips, "baseline": base, "rows": comparison.rows, "claims": claims_}
+        click.echo(json.dumps(body, indent=2, default=str))
         return
     if output_format is CompareFormat.csv:
         status_columns = [f"{chip} status" for chip in chips]
@@ -107,9 +112,16 @@ def compare(
     if output_format is CompareFormat.markdown:
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
+        if checks:
+            lines += ["", "Published claims about these chips:", ""]
+            lines += [f"- {check.claim['id']}: {verdict_line(check)}" for check in checks]
         click.echo("\n".join(lines))
         return
     print_rows(rows, columns, Format.table, title=f"Compared with {base}")
+    if checks:
+        click.echo("Published claims about these chips:")
+        for check in checks:
+            _echo_claim(check, indent="  ")
 
 
 def _measured_cells(row: dict[str, Any], chips: list[str]) -> dict[str, str]:
@@ -135,6 +147,7 @@ def explain(name: str, metric: str, db: str | None) -> None:
     Example: gpudb explain h20 tpp
     """
     from gpudb.analysis.explanation import explain as explain_metric
+    from gpudb.tiers import inference_label, tier_label
 
     explanation = explain_metric(name, metric, db)
     value = "missing" if explanation.value is None else f"{cell_text(explanation.value)} {explanation.unit}".strip()
@@ -144,7 +157,8 @@ def explain(name: str, metric: str, db: str | None) -> None:
         published = f"{item.as_published}" + (" with 2:4 sparsity, halved" if item.sparse_in_source else "")
         click.echo(
             f"  {item.label} = {cell_text(item.value)} {item.unit} (published: {published}) — "
-            f"{item.source.title}, {item.source.publisher}; {item.source.url}"
+            f"{item.source.title}, {item.source.publisher} ({tier_label(item.source.kind)}); {item.source.url}"
+            + (f"; {inference_label(item.inference)}" if item.inference else "")
         )
 
 
@@ -205,7 +219,7 @@ def export_status(name: str, rule: str | None, db: str | None, output_format: Fo
 @db_option
 @format_option
 def claims(claim_ids: tuple[str, ...], db: str | None, output_format: Format) -> None:
-    """Check every published claim against the data: the ratio on each metric and a verdict.
+    """Check every published claim against the data: each metric's figure, its gap and a graded verdict.
 
     Example: gpudb claims --id ifp-2025-12-h200-vs-h20
     """
@@ -220,26 +234,37 @@ def claims(claim_ids: tuple[str, ...], db: str | None, output_format: Format) ->
             records = json.loads(frame.to_json(orient="records", date_format="iso"))
             for record, check in zip(records, checks, strict=True):
                 record["candidates"] = [
-                    {"metric": c.metric, "figure": c.figure, "matches": c.matches} for c in check.candidates
+                    {"metric": c.metric, "figure": c.figure, "gap": c.gap, "grade": c.grade, "matches": c.matches}
+                    for c in check.candidates
                 ]
             click.echo(json.dumps(records, indent=2))
         return
-    from gpudb.analysis.claims import stated_text
-
     for check in checks:
-        claim = check.claim
-        by = f" (reported by {claim['reported_by']})" if claim["reported_by"] else ""
-        when = claim["date"] or "undated"
-        click.echo(f'{claim["id"]}: {claim["claimant"]}{by}, {when}: "{claim["quote"]}"')
-        click.echo(
-            f"  stated: {claim['subject_id']} {stated_text(claim)} → {check.verdict.upper()}: {check.explanation}"
-        )
-        if claim_ids:
-            ratio = claim["stated_ratio"] is not None
-            for candidate in check.candidates:
-                mark = "✓" if candidate.matches else " "
-                click.echo(f"    {mark} {candidate.label}: {cell_text(candidate.figure, ratio=ratio)}")
-        click.echo(f"  source: {claim['source_title']}; {claim['source_url']}")
+        _echo_claim(check, detail=bool(claim_ids))
+
+
+GRADE_MARKS = {"matches": "✓", "roughly": "~"}
+
+
+def _echo_claim(check: Any, detail: bool = False, indent: str = "") -> None:
+    """A claim as lines: who said what, the verdict line, why, whether the quote was found, the source."""
+    from gpudb.analysis.claims import QUOTE_NOT_FOUND, gap_text, verdict_line
+
+    claim = check.claim
+    by = f" (reported by {claim['reported_by']})" if claim["reported_by"] else ""
+    when = claim["date"] or "undated"
+    click.echo(f'{indent}{claim["id"]}: {claim["claimant"]}{by}, {when}: "{claim["quote"]}"')
+    if claim["quote_found"] is False:
+        click.echo(f"{indent}  note: {QUOTE_NOT_FOUND}")
+    click.echo(f"{indent}  verdict: {verdict_line(check)}")
+    click.echo(f"{indent}  why: {check.explanation}")
+    if detail:
+        ratio = claim["stated_ratio"] is not None
+        for candidate in check.candidates:
+            mark = GRADE_MARKS.get(candidate.grade or "", " ")
+            gap = f" ({gap_text(candidate.gap)})" if candidate.gap is not None else ""
+            click.echo(f"{indent}    {mark} {candidate.label}: {cell_text(candidate.figure, ratio=ratio)}{gap}")
+    click.echo(f"{indent}  source: {claim['source_title']}; {claim['source_url']}")
 
 
 @app.command()

@@ -56,6 +56,7 @@ def show(name: str, db: str | None, output_format: Format) -> None:
     Example: gpudb show H200; gpudb show "GB200 NVL72" (a system: its totals, published or derived)
     """
     from gpudb.storage import query
+    from gpudb.tiers import inference_label, reading_label, tier_label
 
     kind, identifier = query.resolve_kind(name, db)
     if kind == "system":
@@ -86,8 +87,11 @@ def show(name: str, db: str | None, output_format: Format) -> None:
             "publisher": v.source.publisher if v.source else "",
             "published": v.source.published.isoformat() if v.source and v.source.published else "",
             "kind": v.source.kind if v.source else "",
+            "tier": tier_label(v.source.kind) if v.source else "",
+            "read": v.source.read if v.source else "",
             "url": v.source.url if v.source else "",
-            "note": v.note or "",
+            "inference": v.inference or "",
+            "note": "; ".join(part for part in (inference_label(v.inference), v.note or "") if part),
         }
         for v in accelerator.values
     ]
@@ -119,7 +123,11 @@ def show(name: str, db: str | None, output_format: Format) -> None:
     for source_id, number in citation.items():
         source = sources[source_id]
         date = source.published.isoformat() if source.published else "undated"
-        click.echo(f"[{number}] {source.title}. {source.publisher}, {date} ({source.kind}). {source.url}")
+        reading = reading_label(source.read, source.read_via)
+        click.echo(
+            f"[{number}] {source.title}. {source.publisher}, {date} ({source.kind}; {tier_label(source.kind)}"
+            f"{'; ' + reading if reading else ''}). {source.url}"
+        )
     _show_measurements(accelerator.id, db)
 
 
@@ -189,6 +197,7 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
     Example: gpudb conflicts --threshold 5
     """
     from gpudb.analysis.completeness import conflicts as find_conflicts
+    from gpudb.tiers import tier_label
 
     found = find_conflicts(threshold / 100, db)
     rows = [
@@ -201,12 +210,26 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
             "unit": entry["unit"] if entry["status"] == "value" else "",
             "source": entry["source_id"] or "",
             "kind": entry["source_kind"] or "",
+            "tier": tier_label(entry["source_kind"]),
+            "read": entry["source_read"] or "",
             "published": entry["source_published"].isoformat() if entry["source_published"] else "",
         }
         for conflict in found
         for entry in conflict.entries
     ]
-    columns = ["accelerator", "metric", "spread", "used", "value", "unit", "source", "kind", "published"]
+    columns = [
+        "accelerator",
+        "metric",
+        "spread",
+        "used",
+        "value",
+        "unit",
+        "source",
+        "kind",
+        "tier",
+        "read",
+        "published",
+    ]
     if output_format is Format.table and not rows:
         click.echo(f"No two sources disagree by more than {threshold:g}%.")
         return
@@ -224,37 +247,32 @@ def _entry_value(entry: dict[str, Any]) -> Any:
 @db_option
 @format_option
 def coverage(db: str | None, output_format: Format) -> None:
-    """Show which metrics each accelerator has, and how well sourced: vendor, third-party, estimate, status.
+    """Show which metrics each accelerator has, and how well sourced: by source tier, or the status instead.
 
     The table has a row per accelerator and a summary per metric; csv and json give every accelerator-metric cell.
     Example: gpudb coverage --format csv
     """
-    from gpudb.analysis.completeness import VENDOR_KINDS, missing_core
+    from gpudb.analysis.completeness import GRADES, VENDOR_KINDS, missing_core, tally
     from gpudb.analysis.completeness import coverage as cells_of
 
     cells = cells_of(db)
     if output_format is not Format.table:
         rows = [
-            {"accelerator": c.accelerator_id, "metric": c.metric, "status": c.status, "source_kind": c.source_kind}
-            | {"sources": c.entries}
+            {
+                "accelerator": c.accelerator_id,
+                "metric": c.metric,
+                "status": c.status,
+                "source_kind": c.source_kind,
+                "source_tier": c.source_tier,
+                "source_read": c.source_read,
+                "grade": c.grade,
+                "sources": c.entries,
+            }
             for c in cells
         ]
-        print_rows(rows, ["accelerator", "metric", "status", "source_kind", "sources"], output_format)
+        print_rows(rows, list(rows[0]) if rows else ["accelerator"], output_format)
         return
     gaps = missing_core(cells)
-
-    def count(group: list, test) -> int:
-        return sum(1 for cell in group if test(cell))
-
-    def tally(group: list) -> dict[str, int]:
-        return {
-            "vendor": count(group, lambda c: c.vendor_sourced),
-            "third-party": count(group, lambda c: c.source_kind == "third-party-report" and c.status == "value"),
-            "estimate": count(group, lambda c: c.source_kind == "estimate" and c.status == "value"),
-            "not supported": count(group, lambda c: c.status == "not-supported"),
-            "n/a": count(group, lambda c: c.status == "not-applicable"),
-            "unknown": count(group, lambda c: c.status in ("unknown", "missing")),
-        }
 
     by_chip: dict[str, list] = {}
     by_metric: dict[str, list] = {}
@@ -265,8 +283,12 @@ def coverage(db: str | None, output_format: Format) -> None:
         {"accelerator": chip, **tally(group), "core metrics missing": ", ".join(gaps.get(chip, [])) or "none"}
         for chip, group in by_chip.items()
     ]
-    columns = ["accelerator", "vendor", "third-party", "estimate", "not supported", "n/a", "unknown"]
+    columns = ["accelerator", *GRADES, "not supported", "n/a", "unknown"]
     print_rows(chip_rows, [*columns, "core metrics missing"], Format.table, title="Values per accelerator")
     metric_rows = [{"metric": metric, **tally(group)} for metric, group in by_metric.items()]
     print_rows(metric_rows, ["metric", *columns[1:]], Format.table, title="Accelerators per metric")
-    click.echo(f"vendor = from a vendor source ({', '.join(VENDOR_KINDS)}); unknown includes nothing stored.")
+    click.echo(
+        f"vendor = from a vendor source ({', '.join(VENDOR_KINDS)}) read in the original; vendor via copy = "
+        "read only through a copy or a quotation; the other columns are the lower tiers (gpudb/tiers.py); unknown "
+        "includes nothing stored."
+    )

@@ -25,6 +25,10 @@ def check(data: Path | None, output_format: Format) -> None:
 
     data_dir = data or settings.data_dir()
     dataset = validate(data_dir)
+    if not dataset.problems and not dataset.accelerators:
+        from gpudb.errors import EmptyDataError
+
+        raise EmptyDataError(data_dir)  # the group turns it into its one line and exit 2
     if output_format is Format.json:
         click.echo(
             json.dumps({"ok": not dataset.problems, "problems": [p.as_dict() for p in dataset.problems]}, indent=2)
@@ -53,7 +57,12 @@ def check(data: Path | None, output_format: Format) -> None:
 @app.command()
 @db_option
 @data_option
-def build(db: str | None, data: Path | None) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an SQLite file that is not a gpudb database, or a database with an empty dataset.",
+)
+def build(db: str | None, data: Path | None, force: bool) -> None:
     """Validate data/ and build the database from it; on any problem nothing is written.
 
     Example: gpudb build --db postgresql+psycopg://127.0.0.1/gpudb
@@ -62,7 +71,7 @@ def build(db: str | None, data: Path | None) -> None:
     from gpudb.storage import build as database
 
     try:
-        result = database.build(db, data)
+        result = database.build(db, data, force=force)
     except DataValidationError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -73,8 +82,14 @@ def build(db: str | None, data: Path | None) -> None:
     )
 
 
+def _folder_named(_context: click.Context, _parameter: click.Parameter, value: str) -> Path:
+    if not value.strip():
+        raise click.BadParameter("is empty; name a folder, e.g. release/")
+    return Path(value)
+
+
 @app.command("export")
-@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.argument("out_dir", callback=_folder_named)
 @click.option(
     "--format",
     "-f",

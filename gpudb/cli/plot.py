@@ -24,6 +24,13 @@ from gpudb.errors import InvalidArgumentError
 @click.option("--out", "-o", type=click.Path(path_type=Path), help="FILE.html, FILE.png or FILE.svg.")
 @click.option("--all", "all_figures", is_flag=True, help="Write the standard set with an index page.")
 @click.option("--out-dir", type=click.Path(path_type=Path), help="Folder for --all.")
+@click.option(
+    "--size",
+    type=click.Choice(["article", "square"]),
+    default="article",
+    show_default=True,
+    help="PNG/SVG size: article 1200×675, square 1080×1080.",
+)
 @db_option
 def plot(
     kind: str | None,
@@ -33,6 +40,7 @@ def plot(
     out: Path | None,
     all_figures: bool,
     out_dir: Path | None,
+    size: str,
     db: str | None,
 ) -> None:
     """Draw a comparison with plotly: interactive HTML (offline), or PNG/SVG through the system Chromium.
@@ -55,6 +63,7 @@ def plot(
     else:
         plot_files.check_output(out)
         chips = list(names) or None
-        written = [plot_files.write_figure(figures.make_figure(kind, chips, baseline, metric, db), out)]
+        figure = figures.make_figure(kind, chips, baseline, metric, db)
+        written = [plot_files.write_figure(figure, out, size=size, credit=figures.credit_line(db))]
     for path in written:
         click.echo(str(path))

@@ -15,9 +15,20 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 SUFFIXES = (".html", ".png", ".svg")
+# Every modebar button that reaches the network is removed (plotly's "Share chart…" / Chart Studio upload, the
+# "Produced with Plotly" link); "download PNG" stays. The same config serves files and the web pages.
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "showLink": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio"],
+    "toImageButtonOptions": {"format": "png", "width": 1200, "height": 675, "scale": 2},
+}
+# Static sizes in CSS pixels for an article (16:9) and a square (social media); PNGs are drawn at 2×.
+SIZES = {"article": (1200, 675), "square": (1080, 1080)}
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (apt-get install chromium)
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-WIDTH, HEIGHT = 1100, 700  # PNG/SVG size in CSS pixels when the figure sets none; PNG drawn at 2× for sharpness
 NO_BROWSER = (
     "writing {kind} needs Chromium, and {found}: install it (Debian/Ubuntu: apt-get install chromium) "
     "or set BROWSER_PATH to a Chrome/Chromium binary"
@@ -32,20 +43,63 @@ def check_output(path: Path) -> str:
     return path.suffix.lower()
 
 
-def write_figure(figure: go.Figure, path: Path) -> Path:
-    """Write one figure; the suffix chooses the format: .html (plotly.js inlined), .png or .svg."""
+def write_figure(
+    figure: go.Figure, path: Path, size: str = "article", shared_plotly_js: bool = False, credit: str = ""
+) -> Path:
+    """Write one figure; the suffix chooses the format: .html (plotly.js inlined, or with `shared_plotly_js` one
+    plotly.min.js beside the files), .png or .svg (a finished graphic: no buttons, `size` article or square, the
+    `credit` line under the plot)."""
     path = Path(path)
     suffix = check_output(path)
+    if size not in SIZES:
+        raise InvalidArgumentError(f"unknown size {size!r}; valid: {', '.join(SIZES)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise GpudbError(f"cannot create {path.parent}: {error.strerror}") from None
-    if suffix == ".html":
-        # plotly.js embedded, never a CDN link: the file opens with no network
-        figure.write_html(path, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
-        return path
-    path.write_bytes(render_image(figure, suffix[1:]))
+    try:
+        if suffix == ".html":
+            # plotly.js embedded or beside the file ("directory"), never a CDN link: the file opens with no network
+            plotly_js = "directory" if shared_plotly_js else True
+            figure.write_html(path, include_plotlyjs=plotly_js, full_html=True, config=PLOT_CONFIG)
+            return path
+        path.write_bytes(render_image(static_copy(figure, size, credit), suffix[1:]))
+    except OSError as error:
+        raise GpudbError(f"cannot write {path}: {error.strerror}") from None
     return path
+
+
+def static_copy(figure: go.Figure, size: str = "article", credit: str = "") -> go.Figure:
+    """The figure as a finished static graphic: the interactive buttons (log/linear menus) taken out, an article
+    or square size, and the credit line (data version, that figures are dense peaks, sources) under the plot."""
+    import plotly.graph_objects as go
+
+    still = go.Figure(figure)
+    width, height = SIZES[size]
+    still.layout.updatemenus = ()  # the log/linear buttons do nothing on paper
+    still.update_layout(width=width, height=height, font={"family": "DejaVu Sans, Arial, sans-serif"})
+    title = still.layout.title.text or ""
+    if title and "<br>" not in title:  # the subtitle says what the numbers are
+        still.update_layout(
+            title_text=f"{title}<br><sup>Peak figures as published (tensor rates dense), from gpudb</sup>"
+        )
+    if credit:
+        bottom = max(still.layout.margin.b or 60, 110)
+        still.update_layout(margin={"b": bottom})
+        still.add_annotation(
+            text=credit,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-bottom + 12,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            font={"size": 11, "color": "#555"},
+        )
+    return still
 
 
 def browser_path() -> str:
@@ -80,8 +134,8 @@ def render_image(figure: go.Figure, image_format: str) -> bytes:
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     options = {
         "format": image_format,
-        "width": figure.layout.width or WIDTH,
-        "height": figure.layout.height or HEIGHT,
+        "width": figure.layout.width or SIZES["article"][0],
+        "height": figure.layout.height or SIZES["article"][1],
         "scale": 2 if image_format == "png" else 1,
     }
     settings = {"path": browser, "mathjax": False, "plotlyjs": str(plotly_js)}
@@ -96,10 +150,11 @@ def render_image(figure: go.Figure, image_format: str) -> bytes:
 
 
 def write_standard_set(figures: list[tuple[str, str, go.Figure]], out_dir: Path) -> list[Path]:
-    """Each figure as out_dir/<slug>.html, and out_dir/index.html linking them all (relative links: the folder
-    can be opened from disk or served anywhere)."""
+    """Each figure as out_dir/<slug>.html sharing one plotly.min.js beside them (not 4.8 MB inside each file), and
+    out_dir/index.html linking them all (relative links: the folder opens from disk or is served anywhere)."""
     out_dir = Path(out_dir)
-    written = [write_figure(figure, out_dir / f"{slug}.html") for slug, _, figure in figures]
+    written = [write_figure(figure, out_dir / f"{slug}.html", shared_plotly_js=True) for slug, _, figure in figures]
+    written.append(out_dir / "plotly.min.js")
     items = "\n".join(
         f'    <li><a href="{html.escape(slug)}.html">{html.escape(title)}</a></li>' for slug, title, _ in figures
     )

@@ -30,20 +30,22 @@ THRESHOLD_RULE = "us-2023-10-advanced-computing"  # the 3A090 regions; else the 
 CASE_BY_CASE_RULE = "us-2026-01-case-by-case"  # the box on the bandwidth view; else the newest `case-by-case`
 EXPORT_MAP_AXES = ("performance_density", "memory_bandwidth_gbs")
 COMPUTE_METRICS = tuple(m.key for m in METRICS if m.category == "compute" and m.precision)
+# The headline metrics lead (the ones news ratios rest on); FP64 and FP32, often a single third-party figure and
+# the extreme of the comparison, come last so that they never lead the picture.
 RATIO_METRICS = (
-    "fp64_tflops",
-    "fp32_tflops",
+    "tpp",
     "bf16_dense_tflops",
     "fp8_dense_tflops",
     "int8_dense_tops",
     "fp4_dense_tflops",
-    "tpp",
     "memory_capacity_gb",
     "memory_bandwidth_tbs",
     "interconnect_bandwidth_gbs",
     "tdp_w",
     "bf16_gflops_per_w",
     "ridge_point_bf16",
+    "fp32_tflops",
+    "fp64_tflops",
 )
 PROFILE_METRICS = (
     "bf16_dense_tflops",
@@ -278,3 +280,19 @@ def standard_set(url: str | Engine | None = None) -> list[tuple[str, str, go.Fig
         except GpudbError:
             continue
     return drawn
+
+
+def credit_line(url: str | Engine | None = None) -> str:
+    """The source line under a static graphic: the data release, that tensor figures are dense peaks, and where
+    each figure comes from (every value names its source in gpudb)."""
+    from gpudb.validation.release import read_release
+
+    try:
+        found = read_release()
+        release = f"gpudb data {found.version} ({found.released}, {found.license})"
+    except GpudbError:
+        release = "gpudb data (unversioned)"
+    return (
+        f"Source: {release}; vendors' datasheets and the reports cited for each value. "
+        "Tensor throughput is the dense peak (2:4-sparsity figures halved)."
+    )

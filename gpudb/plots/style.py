@@ -258,14 +258,32 @@ def one_line(figure: go.Figure, baseline_name: str, vertical: bool) -> None:
         figure.add_hline(y=1, line=line, label=label | {"textposition": "start", "yanchor": "top"}, name="1×")
 
 
+def log_ticks(low: float, high: float) -> list[float]:
+    """Ticks 1, 2, 5, 10, 20, 50 … (and 0.5, 0.2, 0.1 below 1) between low and high: a log axis whose labels say
+    what they mean, never bare minor digits ('2 3 4' after 10 reads as 2–4)."""
+    ticks = []
+    for exponent in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1):
+        for mantissa in (1, 2, 5):
+            tick = mantissa * 10.0**exponent
+            if low <= tick <= high:
+                ticks.append(float(f"{tick:.6g}"))
+    return ticks
+
+
 def ratio_scale(figure: go.Figure, axis: str, ratios: Iterable[float], log: bool) -> None:
     """Set a ratio axis ('xaxis' or 'yaxis') to log or linear with room for the bars and their labels, and add
     buttons that switch between the two in the HTML figure (a log axis's range is given in log10)."""
     shown = [value for value in ratios if not absent(value) and value > 0] or [1.0]
     low, high = min([*shown, 1.0]) / 1.3, max([*shown, 1.0]) * 1.4
+    ticks = log_ticks(low, high)
     scales = {
-        "log": {f"{axis}.type": "log", f"{axis}.range": [math.log10(low), math.log10(high)]},
-        "linear": {f"{axis}.type": "linear", f"{axis}.range": [0, high]},
+        "log": {
+            f"{axis}.type": "log",
+            f"{axis}.range": [math.log10(low), math.log10(high)],
+            f"{axis}.tickvals": ticks,
+            f"{axis}.ticktext": [f"{tick:g}×" for tick in ticks],
+        },
+        "linear": {f"{axis}.type": "linear", f"{axis}.range": [0, high], f"{axis}.tickvals": None},
     }
     figure.update_layout(scales["log" if log else "linear"])
     buttons = [{"label": name, "method": "relayout", "args": [settings]} for name, settings in scales.items()]

@@ -16,12 +16,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from gpudb import settings
-from gpudb.errors import DatabaseError, DataValidationError
+from gpudb.errors import DatabaseError, DataValidationError, EmptyDataError
 from gpudb.metrics.catalogue import METRICS
 from gpudb.speed import bulk_write
 from gpudb.speed.gc_pause import with_paused_gc
 from gpudb.storage.build_systems import system_rows
 from gpudb.storage.engines import create, open_for_reading, shown, sqlite_path
+from gpudb.storage.guards import holds_accelerators, refuse_foreign_file, remove_stale_builds
 from gpudb.storage.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
     """The dataset as rows per table, in a stable order (same data in, same database out)."""
     from gpudb import __version__
     from gpudb.names import name_key
+    from gpudb.tiers import tier_of
 
     sources = sorted(dataset.sources, key=lambda s: s.entry.id)
     accelerators = sorted(dataset.accelerators, key=lambda a: a.entry.id)
@@ -74,7 +76,9 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             )
     specs = sorted(dataset.specs, key=lambda s: (s.accelerator_id, s.metric.key, s.position or 0))
     return {
-        "source": [record.entry.model_dump(exclude_none=False) for record in sources],
+        "source": [
+            {**record.entry.model_dump(exclude_none=False), "tier": tier_of(record.entry.kind)} for record in sources
+        ],
         "accelerator": [
             {**record.entry.model_dump(exclude={"aliases", "specs"}), "file": record.file} for record in accelerators
         ],
@@ -111,6 +115,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
                 "unstated_number": s.value_number if s.convention_unstated else None,
                 "board_gpus": s.entry.board_gpus,
                 "source_id": s.entry.source,
+                "inference": s.entry.inference,
                 "note": s.entry.note,
                 "file": s.file,
                 "line": s.line,
@@ -135,6 +140,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
                 "date": c.date,
                 "source_id": c.source,
                 "quote": c.quote,
+                "quote_found": c.quote_found,
                 "subject_id": c.subject,
                 "baseline_id": c.baseline,
                 "stated_ratio": c.stated.ratio,
@@ -270,11 +276,12 @@ class BuildResult:
 
 
 @with_paused_gc  # a build makes millions of long-lived objects and no garbage: see gpudb.speed.gc_pause
-def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
+def build(url: str | None = None, data_dir: Path | None = None, force: bool = False) -> BuildResult:
     """Validate data/ and write the database atomically; on any problem nothing is written.
 
     SQLite: built into a new file beside the target and renamed over it (readers see the old file or the
-    new one). Other databases: dropped, created and filled in one transaction.
+    new one). Other databases: dropped, created and filled in one transaction. An existing file that is not a
+    gpudb database is never replaced, nor a database by one with no accelerators, unless `force`.
     """
     url = url or settings.database_url()
     data_dir = data_dir or settings.data_dir()
@@ -283,8 +290,12 @@ def build(url: str | None = None, data_dir: Path | None = None) -> BuildResult:
     dataset = validate(data_dir)
     if dataset.problems:
         raise DataValidationError(dataset.problems)
-    table_rows = rows(dataset, data_dir)
     path = sqlite_path(url)
+    if not dataset.accelerators and not force and holds_accelerators(url, path):
+        raise EmptyDataError(data_dir, kept=shown(url))
+    if path is not None and not force:
+        refuse_foreign_file(path)
+    table_rows = rows(dataset, data_dir)
     if path is None:
         engine = create(url)
         try:
@@ -307,6 +318,7 @@ def _build_sqlite_file(path: Path, table_rows: dict[str, list[dict]]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseError(f"cannot create the folder {path.parent}: {error.strerror}") from None
+    remove_stale_builds(path)
     temporary = path.with_name(f".{path.name}.building-{os.getpid()}")
     temporary.unlink(missing_ok=True)
     engine = create(f"sqlite:///{temporary}")

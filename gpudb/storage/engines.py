@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from gpudb import settings
@@ -27,9 +27,12 @@ def sqlite_path(url: str) -> Path | None:
 def parse(url: str):
     """The URL as SQLAlchemy's URL object; a malformed one is a DatabaseError naming it."""
     try:
-        return make_url(url)
+        parsed = make_url(url)
     except ArgumentError as error:
         raise DatabaseError(f"invalid database URL {url!r}: {error}") from None
+    if "\x00" in (parsed.database or ""):
+        raise DatabaseError(f"invalid database URL {url!r}: a file name cannot hold a NUL byte")
+    return parsed
 
 
 def shown(url: str) -> str:
@@ -61,14 +64,28 @@ def open_for_reading(url: str | None = None) -> Engine:
     if url in _READERS:
         return _READERS[url]
     engine = create(url)
+    check_usable(engine, url)
+    _READERS[url] = engine
+    return engine
+
+
+def check_usable(engine: Engine, url: str) -> None:
+    """Raise DatabaseError unless `engine` holds a gpudb database that can be read: not junk, not truncated."""
     try:
         with engine.connect() as connection:
             if not inspect(connection).has_table("spec_value"):
                 raise DatabaseError(f"{shown(url)} is not a gpudb database; run 'gpudb build --db {shown(url)}'")
-    except OperationalError as error:
-        raise DatabaseError(f"cannot open {shown(url)}: {error.orig}") from None
-    _READERS[url] = engine
-    return engine
+            path = sqlite_path(url)
+            if path is not None:
+                pages = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
+                page_size = connection.exec_driver_sql("PRAGMA page_size").scalar_one()
+                if path.stat().st_size < pages * page_size:
+                    raise DatabaseError(f"{shown(url)} is truncated; rebuild it with 'gpudb build --db {shown(url)}'")
+            connection.exec_driver_sql("SELECT count(*) FROM spec_value").scalar_one()
+    except SQLAlchemyError as error:
+        raise DatabaseError(f"cannot open {shown(url)}: {getattr(error, 'orig', None) or error}") from None
+    except (OSError, ValueError) as error:
+        raise DatabaseError(f"cannot open {shown(url)}: {error}") from None
 
 
 _READERS: dict[str, Engine] = {}  # one engine (and pool) per database URL for the life of the process

@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from gpudb.identity import describe
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 6: source tier, read, read_via; spec_value inference. 7: systems
 
 
 class Source(SQLModel, table=True):
@@ -25,6 +25,12 @@ class Source(SQLModel, table=True):
     published: date | None = Field(default=None, description="Date of the document, if it carries one.")
     accessed: date = Field(description="When the figures were read from it.")
     kind: str = Field(index=True, description="vendor-datasheet, vendor-product-page, … estimate.")
+    tier: int = Field(
+        description="How far to trust it, from its kind: 1 vendor, 2 regulator, 3 reputable press or "
+        "analyst, 4 trade, 5 community, 6 estimate (gpudb.tiers)."
+    )
+    read: str = Field(description="How it was read: original, copy (a faithful copy) or quotation (quoted elsewhere).")
+    read_via: str | None = Field(default=None, description="The copy or quoting text it was read through.")
     note: str | None = Field(default=None)
 
 
@@ -113,6 +119,9 @@ class SpecValue(SQLModel, table=True):
     )
     board_gpus: int | None = Field(default=None, description="The source figure was for this many GPUs; divided.")
     source_id: str | None = Field(default=None, foreign_key="source.id", index=True)
+    inference: str | None = Field(
+        default=None, description="The value is inferred, not stated by its source for this part: the reasoning."
+    )
     note: str | None = Field(default=None)
     file: str
     line: int | None = Field(default=None)
@@ -152,6 +161,7 @@ class Claim(SQLModel, table=True):
     date: dt.date | None = Field(default=None)  # dt.: the field's name shadows the type here
     source_id: str = Field(foreign_key="source.id")
     quote: str
+    quote_found: bool | None = Field(default=None, description="false where the stored source lacks the quote.")
     # no foreign key: a claim may compare systems as well as chips (validation checks the id names one)
     subject_id: str = Field(index=True, description="The accelerator or system id the claim is about.")
     baseline_id: str | None = Field(default=None, description="The accelerator or system id it is compared with.")

@@ -20,6 +20,9 @@ class SourcePublic(BaseModel):
     published: date | None
     accessed: date
     kind: str
+    tier: int = Field(description="1 vendor, 2 regulator, 3 reputable, 4 trade, 5 community, 6 estimate.")
+    read: str = Field(description="original, copy or quotation.")
+    read_via: str | None = Field(description="The copy or quoting text it was read through.")
 
 
 class ValuePublic(BaseModel):
@@ -36,6 +39,7 @@ class ValuePublic(BaseModel):
     sparse_in_source: bool
     board_gpus: int | None
     note: str | None
+    inference: str | None = Field(description="The value is inferred, not stated by its source: the reasoning.")
     source: SourcePublic | None
 
 

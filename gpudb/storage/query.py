@@ -113,6 +113,7 @@ def _values_query():
             SpecValue.sparse_in_source,
             SpecValue.board_gpus,
             SpecValue.note,
+            SpecValue.inference,
             SpecValue.source_id,
             Source.title.label("source_title"),
             Source.publisher.label("source_publisher"),
@@ -120,6 +121,9 @@ def _values_query():
             Source.published.label("source_published"),
             Source.accessed.label("source_accessed"),
             Source.kind.label("source_kind"),
+            Source.tier.label("source_tier"),
+            Source.read.label("source_read"),
+            Source.read_via.label("source_read_via"),
         )
         .join(tables.metric, Metric.key == SpecValue.metric_key)
         .outerjoin(tables.source, Source.id == SpecValue.source_id)  # an 'unknown' status may have no source
@@ -140,6 +144,9 @@ def _value_public(row) -> ValuePublic:
             published=row["source_published"],
             accessed=row["source_accessed"],
             kind=row["source_kind"],
+            tier=row["source_tier"],
+            read=row["source_read"],
+            read_via=row["source_read_via"],
         )
     value = row["value_number"] if row["value_number"] is not None else row["value_text"]
     return ValuePublic(
@@ -154,6 +161,7 @@ def _value_public(row) -> ValuePublic:
         sparse_in_source=row["sparse_in_source"],
         board_gpus=row["board_gpus"],
         note=row["note"],
+        inference=row["inference"],
         source=source,
     )
 
@@ -227,9 +235,8 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
         "data_center",
         "china_specific",
     ]
-    identity = pd.DataFrame(
-        accelerators(engine), columns=[*identity_columns, "aliases", "availability", "announced"]
-    ).set_index("id")
+    columns = [*identity_columns, "aliases", "availability", "announced"]
+    identity = pd.DataFrame(accelerators(engine), columns=columns).set_index("id")
     keys = [m["key"] for m in catalogue]
     used = long_frame[long_frame["preferred"].astype(bool) & (long_frame["status"] == "value")]
     wide = used.pivot(index="accelerator_id", columns="metric", values="value")
@@ -296,6 +303,23 @@ def statuses(accelerator_ids: list[str], url: str | Engine | None = None) -> dic
     found: dict[str, dict[str, str]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
     for accelerator_id, key, status in rows:
         found[accelerator_id][key] = status
+    return found
+
+
+def inferences(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, str]]:
+    """Preferred values that are inferred, not stated by their source: id → {metric key → the reasoning}."""
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.inference).where(
+                SpecValue.accelerator_id.in_(accelerator_ids),
+                SpecValue.preferred.is_(True),
+                SpecValue.inference.is_not(None),
+            )
+        ).all()
+    found: dict[str, dict[str, str]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
+    for accelerator_id, key, reasoning in rows:
+        found[accelerator_id][key] = reasoning
     return found
 
 

@@ -20,6 +20,9 @@ source = table(
     column("published", Date),
     column("accessed", Date),
     column("kind", String),
+    column("tier", Integer),
+    column("read", String),
+    column("read_via", String),
     column("note", String),
 )
 
@@ -77,6 +80,7 @@ spec_value = table(
     column("unstated_number", Float),
     column("board_gpus", Integer),
     column("source_id", String),
+    column("inference", String),
     column("note", String),
     column("file", String),
     column("line", Integer),
@@ -110,6 +114,7 @@ claim = table(
     column("date", Date),
     column("source_id", String),
     column("quote", String),
+    column("quote_found", Boolean),
     column("subject_id", String),
     column("baseline_id", String),
     column("stated_ratio", Float),

@@ -30,12 +30,130 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """A document refused before or while it is built; `code` is its problem code, `field` the dotted key path."""
+
+    def __init__(self, code: str, message: str, mark: Any, field: str | None = None):
+        super().__init__(None, None, message, mark)
+        self.code = code
+        self.field = field
+
+
+MAX_DEPTH = 64  # real files nest 7 levels; 1,000 would exhaust Python's stack while building
+MAX_NODES = 1_000_000  # values a document may hold once its aliases are expanded (a 10,000-chip file: ~400,000)
+MAX_ALIAS_VALUES = 10_000  # values that aliases may add by repeating others
+MAX_FILE_BYTES = 16 * 2**20
+
+
+def quoted(value: Any, limit: int = 80) -> str:
+    """repr(value), cut to about `limit` characters: a message never prints a whole (perhaps huge) value."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def _scalar_problem(node: yaml.ScalarNode, error: Exception, field: str | None = None) -> _Refused:
+    """The located problem of a scalar its tag's constructor cannot build (2023-02-30, !!bool maybe, !!int 12x)."""
+    kind = node.tag.rsplit(":", 1)[-1]
+    digits = sum(character.isdigit() for character in node.value)
+    if kind == "int" and digits > 4300:
+        message = f"a number of {digits:,} digits is too long to read"
+    elif kind == "timestamp":
+        message = f"{quoted(node.value)} is not a real date or time ({error})"
+    else:
+        message = f"{quoted(node.value)} is not a valid !!{kind}"
+    return _Refused("bad-scalar", message, node.start_mark, field)
+
+
+def _dotted(path: tuple[str, ...], most: int = 6) -> str | None:
+    """('specs', 'tdp_w', '[0]', 'value') → 'specs.tdp_w[0].value', cut after `most` steps."""
+    text = "".join(step if step.startswith("[") else f".{step}" for step in path[:most]).removeprefix(".")
+    return (text + ("…" if len(path) > most else "")) or None
+
+
+class _TreeCheck:
+    """Refuses, before anything is built, what would crash or swamp the builder: nesting past MAX_DEPTH, alias
+    bombs, complex keys, python tags and scalars their tag cannot build, each with its line and key path.
+
+    (height, expanded size) is memoised per node, so shared (aliased) nodes are walked once: linear in the file.
+    """
+
+    def __init__(self, loader: Any):
+        self.loader = loader
+        self.sizes: dict[int, tuple[int, int]] = {}
+        self.open_nodes: set[int] = set()
+
+    def refuse(self, code: str, message: str, node: yaml.Node, path: tuple[str, ...]) -> _Refused:
+        return _Refused(code, message, node.start_mark, _dotted(path))
+
+    def size(self, node: yaml.Node, path: tuple[str, ...]) -> int:
+        if len(path) > MAX_DEPTH:
+            raise self.refuse("too-deep", f"values nest more than {MAX_DEPTH} levels deep", node, path)
+        if node.tag.startswith("tag:yaml.org,2002:python/"):
+            shown = "!!" + node.tag.removeprefix("tag:yaml.org,2002:")
+            message = f"the tag {quoted(shown)} is refused: data files hold plain values"
+            raise self.refuse("forbidden-tag", message, node, path)
+        if isinstance(node, yaml.ScalarNode):
+            builder = _SCALAR_BUILDERS.get(node.tag)
+            if builder is not None and id(node) not in self.sizes:
+                try:
+                    builder(self.loader, node)
+                except (ValueError, KeyError, OverflowError) as error:
+                    raise _scalar_problem(node, error, _dotted(path)) from None
+            self.sizes[id(node)] = (0, 1)
+            return 1
+        known = self.sizes.get(id(node))
+        if known is not None:
+            if len(path) + known[0] > MAX_DEPTH:
+                raise self.refuse("too-deep", f"values nest more than {MAX_DEPTH} levels deep", node, path)
+            return known[1]
+        if id(node) in self.open_nodes:
+            return 1  # a recursive alias: the constructor refuses it
+        self.open_nodes.add(id(node))
+        height, size = 0, 1
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _value in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    message = "a mapping key must be a plain value, not a list or a mapping"
+                    raise self.refuse("complex-key", message, key_node, path)
+            children = [(child, (*path, key.value)) for key, value in node.value for child in (key, value)]
+        else:
+            children = [(child, (*path, f"[{index}]")) for index, child in enumerate(node.value)]
+        for child, child_path in children:
+            size += self.size(child, child_path)
+            height = max(height, self.sizes.get(id(child), (0, 0))[0] + 1)
+            if size > MAX_NODES:
+                message = (
+                    f"the document holds more than {MAX_NODES:,} values once its aliases are expanded (an alias bomb)"
+                )
+                raise self.refuse("too-large", message, node, path)
+        self.open_nodes.discard(id(node))
+        self.sizes[id(node)] = (height, size)
+        return size
+
+
 # libyaml's parser when PyYAML was built with it: about ten times faster on a large catalogue.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _LineLoader(_SafeLoader):
-    """SafeLoader whose mappings and sequences carry line numbers and which refuses duplicate keys."""
+    """SafeLoader whose mappings and sequences carry line numbers and which refuses duplicate keys, deep or
+    alias-bomb documents, complex keys, python tags and scalars its tags cannot build, each with its line."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        check = _TreeCheck(self)
+        expanded = check.size(node, ())
+        if expanded - len(check.sizes) > MAX_ALIAS_VALUES:
+            message = f"aliases expand the document by more than {MAX_ALIAS_VALUES:,} values (an alias bomb)"
+            raise _Refused("too-large", message, node.start_mark)
+        return super().construct_document(node)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.__class__ is not yaml.ScalarNode:
+            return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, OverflowError) as error:
+            raise _scalar_problem(node, error) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
         mapping = LineDict()
@@ -109,7 +227,7 @@ _SHORTCUTS_HOLD = None not in _LineLoader.yaml_implicit_resolvers and not _LineL
 _Scalar, _Mapping, _Sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
 
-def _build(node: yaml.Node, loader: _LineLoader, seen: set[int]) -> Any:
+def _build(node: yaml.Node, loader: _LineLoader, seen: set[int], depth: int = 0) -> Any:
     """What _LineLoader makes of `node`, built directly from the node tree (about twice as fast).
 
     Anything that _LineLoader treats specially raises _Unusual, and the file is then read by _LineLoader itself, so
@@ -122,8 +240,8 @@ def _build(node: yaml.Node, loader: _LineLoader, seen: set[int]) -> Any:
         if builder is None:
             raise _Unusual
         return builder(loader, node)
-    if id(node) in seen:
-        raise _Unusual  # an alias: _LineLoader shares the object (and refuses recursion)
+    if id(node) in seen or depth >= MAX_DEPTH:
+        raise _Unusual  # an alias (_LineLoader shares the object and refuses recursion), or nested too deep
     seen.add(id(node))
     if node.__class__ is _Mapping and node.tag == _MAP:
         mapping = LineDict()
@@ -132,17 +250,17 @@ def _build(node: yaml.Node, loader: _LineLoader, seen: set[int]) -> Any:
         for key_node, value_node in node.value:
             if key_node.__class__ is not _Scalar:
                 raise _Unusual
-            key = key_node.value if key_node.tag == _STR else _build(key_node, loader, seen)
+            key = key_node.value if key_node.tag == _STR else _build(key_node, loader, seen, depth + 1)
             if key in key_lines:
                 raise _Unusual  # a duplicate key: _LineLoader reports it
             key_lines[key] = key_node.start_mark.line + 1
             if value_node.__class__ is _Scalar and value_node.tag == _STR:
                 mapping[key] = value_node.value
             else:
-                mapping[key] = _build(value_node, loader, seen)
+                mapping[key] = _build(value_node, loader, seen, depth + 1)
         return mapping
     if node.__class__ is _Sequence and node.tag == _SEQ:
-        sequence = LineList([_build(child, loader, seen) for child in node.value])
+        sequence = LineList([_build(child, loader, seen, depth + 1) for child in node.value])
         sequence.line = node.start_mark.line + 1
         sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
         return sequence
@@ -210,6 +328,9 @@ def read_document(path: Path, data_dir: Path) -> tuple[Document | None, Problem 
     """Parse one YAML file; a file that cannot be read as UTF-8 YAML gives a problem instead."""
     shown = shown_path(path, data_dir)
     raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"the file has {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} a data file may have; split it"
+        return None, Problem("too-large", message, file=shown, line=1)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -222,9 +343,19 @@ def read_document(path: Path, data_dir: Path) -> tuple[Document | None, Problem 
         )
     try:
         content = _parse(text)
+    except _Refused as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        return None, Problem(error.code, error.problem, file=shown, line=line, field=error.field)
+    except RecursionError:
+        message = f"values nest more than {MAX_DEPTH} levels deep"
+        return None, Problem("too-deep", message, file=shown, line=1)
     except _DuplicateKey as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         return None, Problem("duplicate-key", error.problem or "duplicate key", file=shown, line=line)
+    except yaml.reader.ReaderError as error:  # a control character: PyYAML says where as an offset, not a mark
+        line = text[: error.position].count("\n") + 1
+        message = f"invalid YAML: character #x{error.character:04x} is a control character, not allowed in YAML"
+        return None, Problem("yaml-syntax", message, file=shown, line=line)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -1,8 +1,11 @@
 """Which of several values of one metric is used, and which values disagree.
 
-When sources disagree, every value is kept; one is preferred: an explicit `preferred: true`, else the value from
-the most trustworthy kind of source (the order of SOURCE_KINDS), and among equals the most recently published,
-and among those the first written. A status entry (unknown, not-supported…) without a source ranks last.
+When sources disagree, every value is kept; one is preferred: an explicit `preferred: true`, else the value from the
+most trustworthy tier of source (gpudb.tiers: 1 vendor … 6 estimate; a lower tier never outranks a higher one),
+within the vendor tier the kind order (datasheet, product page, announcement, documentation), then how the source
+was read (original, copy, quotation), then the most recently published, and among those the first written. A status
+entry (unknown, not-supported…) without a source ranks last. `preferred: true` on a lower tier needs a note saying
+why (the preferred-lower-tier check).
 """
 
 from __future__ import annotations
@@ -11,19 +14,29 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from gpudb.tiers import KIND_TIER, READING_RANK, TIER_KINDS
 from gpudb.validation.records import SpecRecord
-from gpudb.validation.schema import SOURCE_KINDS, SourceEntry
+from gpudb.validation.schema import SourceEntry
 
-KIND_RANK = {kind: rank for rank, kind in enumerate(SOURCE_KINDS)}
+VENDOR_KIND_RANK = {kind: rank for rank, kind in enumerate(TIER_KINDS[1])}
+NO_TIER = max(TIER_KINDS) + 1
 CONFLICT_THRESHOLD = 0.02  # values further apart than 2% of the smaller one are listed as a disagreement
 
 
 def _rank(spec: SpecRecord, sources: dict[str, SourceEntry]) -> tuple:
     """Sort key: smaller is better."""
     source = sources.get(spec.entry.source or "")
-    kind_rank = KIND_RANK[source.kind] if source else len(KIND_RANK)
-    newest_first = -(source.published or date.min).toordinal() if source else 0
-    return (not spec.entry.preferred, spec.status == "unknown", kind_rank, newest_first, spec.position or 0)
+    if source is None:
+        return (not spec.entry.preferred, spec.status == "unknown", NO_TIER, 0, 0, 0, spec.position or 0)
+    return (
+        not spec.entry.preferred,
+        spec.status == "unknown",
+        KIND_TIER[source.kind],
+        VENDOR_KIND_RANK.get(source.kind, 0),
+        READING_RANK[source.read],
+        -(source.published or date.min).toordinal(),
+        spec.position or 0,
+    )
 
 
 def choose_preferred(specs: Iterable[SpecRecord], sources: dict[str, SourceEntry]) -> set[tuple]:

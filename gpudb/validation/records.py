@@ -14,8 +14,10 @@ from gpudb.validation.loader import LineDict, line_of
 from gpudb.validation.schema import (
     AcceleratorFile,
     ClaimEntry,
+    DenylistedHost,
     DeviceNameEntry,
     PolicyEvent,
+    ReputablePublisher,
     RuleFile,
     SourceEntry,
     SpecEntry,
@@ -112,7 +114,10 @@ class Dataset:
     systems: list[SystemRecord] = field(default_factory=list)
     system_specs: list[SpecRecord] = field(default_factory=list)  # accelerator_id holds the system id
     system_preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
+    reputable_publishers: list[Located[ReputablePublisher]] = field(default_factory=list)
+    denylisted_hosts: list[Located[DenylistedHost]] = field(default_factory=list)
     measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
+    peers: list[Any] = field(default_factory=list)  # gpudb.validation.checks.peers.PeerRecord
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
     # ids named by accelerator file names, read or not: a broken chip file must not make every claim on it fail too

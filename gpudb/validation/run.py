@@ -11,12 +11,15 @@ from gpudb.speed.gc_pause import with_paused_gc
 from gpudb.validation.checks import CHECKS, accelerators  # noqa: F401
 from gpudb.validation.checks import devices as checks_devices
 from gpudb.validation.checks import measurements as checks_measurements
+from gpudb.validation.checks import peers as checks_peers
 from gpudb.validation.checks import policy as checks_policy
+from gpudb.validation.checks import sources as checks_sources  # noqa: F401
 from gpudb.validation.checks import systems as checks_systems  # noqa: F401
-from gpudb.validation.loader import load_folder, yaml_files
+from gpudb.validation.loader import load_folder, read_document, yaml_files
 from gpudb.validation.preference import choose_preferred
-from gpudb.validation.records import Dataset
-from gpudb.validation.schema import SourceEntry
+from gpudb.validation.records import Dataset, Located, M
+from gpudb.validation.release import release_problems
+from gpudb.validation.schema import DenylistedHost, ReputablePublisher, SourceEntry
 from gpudb.validation.shape import read_accelerators, read_list, read_systems
 from gpudb.validation.values import read_specs, read_system_specs
 
@@ -34,6 +37,8 @@ def validate(data_dir: Path) -> Dataset:
     dataset.problems.extend(problems)
     dataset.accelerator_file_ids = {path.stem for path in yaml_files(data_dir / "accelerators")}
     dataset.sources = read_list(source_documents, SourceEntry, "sources", dataset)
+    dataset.reputable_publishers = _read_list_file(data_dir, "reputable-publishers.yaml", ReputablePublisher, dataset)
+    dataset.denylisted_hosts = _read_list_file(data_dir, "source-denylist.yaml", DenylistedHost, dataset)
     read_accelerators(accelerator_documents, dataset)
     read_specs(dataset)
     system_documents, problems = load_folder(data_dir / "systems", data_dir)  # an absent folder holds none
@@ -43,11 +48,34 @@ def validate(data_dir: Path) -> Dataset:
     checks_policy.read_policy(data_dir, dataset)
     checks_devices.read_device_names(data_dir, dataset)
     checks_measurements.read_measurements(data_dir, dataset)
+    if (data_dir / "dataset.yaml").exists():
+        dataset.problems.extend(release_problems(data_dir)[1])
+    checks_peers.read_peers(data_dir, dataset)
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
     dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})
     dataset.system_preferred = choose_preferred(
         dataset.system_specs, {source.entry.id: source.entry for source in dataset.sources}
     )
+    dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
+    return dataset
+
+
+def _read_list_file(data_dir: Path, name: str, model: type[M], dataset: Dataset) -> list[Located[M]]:
+    """The entries of one list file directly in data/ (none when the file is absent); problems go to the dataset."""
+    path = data_dir / name
+    if not path.exists():
+        return []
+    document, problem = read_document(path, data_dir)
+    if problem:
+        dataset.problems.append(problem)
+    return read_list([document], model, name.removesuffix(".yaml"), dataset) if document else []
+
+
+def peer_tables(data_dir: Path) -> Dataset:
+    """Only data/peers/ read and checked (for `gpudb crosscheck`, which needs no other file): peers and problems."""
+    dataset = Dataset()
+    checks_peers.read_peers(data_dir, dataset)
+    dataset.problems.extend(checks_peers.peer_rows_are_numbers_in_known_units(dataset))
     dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
     return dataset

@@ -16,8 +16,8 @@ Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=
 
 # What a source is, most trustworthy first: the vendor's own documents, law and government, reputable press and
 # analysts (publishers on data/reputable-publishers.yaml), trade blogs and retailers and aggregators, community or
-# generated text, and a figure nobody published (an estimate). "third-party-report" is the pre-tier label, kept
-# only until every source is re-labelled.
+# generated text, and a figure nobody published (an estimate). gpudb.tiers gives each kind its tier (1 vendor …
+# 6 estimate); the retired "third-party-report" is refused with a hint (gpudb.tiers.RETIRED_KINDS).
 SourceKind = Literal[
     "vendor-datasheet",
     "vendor-product-page",
@@ -31,7 +31,6 @@ SourceKind = Literal[
     "retailer",
     "aggregator",
     "community",
-    "third-party-report",
     "estimate",
 ]
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
@@ -58,11 +57,28 @@ class SourceEntry(_Strict):
     published: date | None = Field(description="Date of the document; null when it carries none.")
     accessed: date = Field(description="When the figures were read from it.")
     kind: SourceKind = Field(description="What the source is: vendor datasheet … community text, estimate.")
-    read: SourceReading | None = Field(
-        None, description="How it was read: the original, a faithful copy (named in read_via), or a quotation."
+    read: SourceReading = Field(
+        description="How it was read: the original, a faithful copy (named in read_via), or a quotation."
     )
-    read_via: Text | None = Field(None, description="The copy or the quoting text it was read through.")
+    read_via: Text | None = Field(
+        None, description="The copy or the quoting text it was read through (required unless read is original)."
+    )
     note: Text | None = None
+
+
+class ReputablePublisher(_Strict):
+    """A publisher whose sources may be reputable-press or analyst-report (data/reputable-publishers.yaml)."""
+
+    publisher: Text = Field(description="Exactly as sources' `publisher` spells it.")
+    kind: Literal["reputable-press", "analyst-report"]
+    note: Text = Field(description="Why it is reputable.")
+
+
+class DenylistedHost(_Strict):
+    """A host that is not a source: none of its pages may be the only source of a value (data/source-denylist.yaml)."""
+
+    host: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*\.[a-z]+$", max_length=253)]
+    reason: Text
 
 
 # What a metric can be instead of a value: the chip lacks the capability, the metric does not apply, or nobody
@@ -160,12 +176,17 @@ class SystemFile(_Strict):
 ConditionMetric = Literal["tpp", "performance_density", "interconnect_bandwidth_gbs", "memory_bandwidth_gbs"]
 
 
+# A threshold, ratio or memory figure: finite (no .nan, no .inf) and below 10¹² (1e300 is a slip, not a rule).
+Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
+Positive = Annotated[float, Field(allow_inf_nan=False, gt=0, le=1e12)]
+
+
 class Condition(_Strict):
     """One threshold comparison, e.g. TPP >= 4800."""
 
     metric: ConditionMetric
     op: Literal[">=", ">", "<", "<="]
-    value: float | int
+    value: Annotated[float, Field(allow_inf_nan=False, ge=0, le=1e12)]
 
 
 class RuleParagraph(_Strict):
@@ -225,8 +246,8 @@ class PolicyEvent(_Strict):
 class StatedFigure(_Strict):
     """What a claim states: a ratio of subject to baseline, or a value of one metric."""
 
-    ratio: float | int | None = Field(None, gt=0)
-    value: float | int | None = None
+    ratio: Positive | None = None
+    value: Finite | None = None
     # a metric key (e.g. memory_bandwidth_tbs); checked against the catalogue's metrics, which lists them
     metric: Text | None = None
 
@@ -240,6 +261,11 @@ class ClaimEntry(_Strict):
     date: dt.date | None = Field(description="When the claim was published; null when the source is undated.")
     source: Slug
     quote: Text
+    quote_found: bool | None = Field(
+        None,
+        description="false where the stored copy of the source lacks the quoted sentence (say in note where the "
+        "wording comes from); null where no one has looked.",
+    )
     subject: Slug = Field(description="The accelerator id the claim is about.")
     baseline: Slug | None = Field(None, description="The accelerator id it is compared with (ratio claims).")
     stated: StatedFigure
@@ -257,7 +283,7 @@ class DeviceNameEntry(_Strict):
 
     name: Text = Field(description="Exactly as reported, e.g. 'NVIDIA H100 80GB HBM3' (matched ignoring case).")
     accelerator: Slug = Field(description="The accelerator id the name means.")
-    memory_gb: Annotated[float, Field(gt=0)] | int | None = Field(
+    memory_gb: Annotated[float, Field(allow_inf_nan=False, gt=0, le=100_000)] | None = Field(
         None, description="When one name covers several SKUs: the memory (GB) that tells this one apart."
     )
     reported_by: list[Literal["torch", "nvidia-smi", "rocm-smi", "other"]] = Field(
@@ -328,4 +354,37 @@ class MeasurementFile(_Strict):
     environment: MeasuredEnvironment
     results: list[MeasuredResult] = Field(min_length=1)
     skipped: list[SkippedMeasurement] = Field(default_factory=list)
+    note: Text | None = None
+
+
+# ---------------------------------------------------------------------------------------------- peer tables
+
+# What a peer entry can be: a precision of gpudb.analysis.devices.PRECISIONS, or the memory bandwidth.
+PeerPrecision = Literal["fp64", "fp64-tensor", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4", "memory-bandwidth"]
+PEER_PRECISIONS: tuple[str, ...] = get_args(PeerPrecision)
+# The units a peer table may give, in SI base units as the frameworks and Epoch AI write them.
+PEER_UNITS: tuple[str, ...] = ("FLOP/s", "OP/s", "byte/s")
+
+
+class PeerFile(_Strict):
+    """A table of peak figures hard-coded in another project (data/peers/<name>.yaml); entries are checked apart."""
+
+    name: Slug = Field(description="Stable name; equals the file name.")
+    title: Text = Field(description="What the table is, e.g. 'torchtitan get_peak_flops (BF16)'.")
+    repository: Annotated[str, StringConstraints(pattern=r"^[\w.-]+/[\w.-]+$")] = Field(description="owner/name.")
+    path: Text = Field(description="The file in the repository that holds the table.")
+    commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}$")] = Field(description="The commit read.")
+    read: date = Field(description="When the table was transcribed.")
+    note: Text | None = None
+    entries: list[Any] = Field(min_length=1, description="One row per device key and precision (see PeerEntry).")
+
+
+class PeerEntry(_Strict):
+    """One figure of a peer table: the device as the project spells it, the precision, the value and its unit."""
+
+    key: Text = Field(description="The device name or substring as the project writes it, e.g. 'h100 sxm'.")
+    precision: PeerPrecision = Field(description="A precision name (bf16, fp8, …) or memory-bandwidth.")
+    value: Any = Field(description="The number, in `unit`.")
+    unit: Text = Field(description="FLOP/s, OP/s (integer formats) or byte/s (memory bandwidth).")
+    written: Text | None = Field(None, description="The expression exactly as the code writes it, e.g. '1.979e15 / 2'.")
     note: Text | None = None

@@ -9,7 +9,8 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from gpudb.problems import Problem
-from gpudb.validation.loader import Document, LineDict, LineList, line_of
+from gpudb.tiers import RETIRED_KINDS
+from gpudb.validation.loader import Document, LineDict, LineList, line_of, quoted
 from gpudb.validation.records import AcceleratorRecord, Dataset, Located, M, SystemRecord
 from gpudb.validation.schema import AcceleratorFile, SystemFile
 
@@ -27,6 +28,8 @@ def _field_problems(
         location = prefix + tuple(detail["loc"])
         line = line_of(content, location)
         names = [str(step) for step in location if not isinstance(step, int)]
+        if detail["type"] == "invalid_key":  # a key that is not a string (1: x): the key itself is the field
+            names = [str(step) for step in location[:-1] if not isinstance(step, int)] + [str(location[-1])]
         if accelerator is not None and names[:1] == ["specs"]:
             names = names[1:]  # h20.tdp_w.source reads better than h20.specs.tdp_w.source
         field_name = ".".join(names) or None
@@ -63,10 +66,12 @@ def _field_problems(
                     accelerator,
                     field_name,
                 )
+        elif names[-1:] == ["kind"] and isinstance(value, str) and value in RETIRED_KINDS:
+            yield Problem("retired-kind", RETIRED_KINDS[value], shown_path, line, accelerator, field_name, value)
         else:
             yield Problem(
-                "bad-type",
-                f"{value!r}: {detail['msg'][0].lower()}{detail['msg'][1:]}",
+                "not-finite" if detail["type"] == "finite_number" else "bad-type",
+                f"{quoted(value)}: {detail['msg'][0].lower()}{detail['msg'][1:]}",
                 shown_path,
                 line,
                 accelerator,

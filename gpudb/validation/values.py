@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from gpudb.metrics.catalogue import METRICS_BY_KEY, Metric, closest_metric
 from gpudb.problems import Problem
-from gpudb.units import UnitProblem, to_canonical
-from gpudb.validation.loader import lines_of
+from gpudb.units import UnitProblem, finite_number, to_canonical
+from gpudb.validation.loader import lines_of, quoted
 from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord, SystemRecord
 from gpudb.validation.schema import SpecEntry
 from gpudb.validation.shape import _field_problems
@@ -117,18 +117,21 @@ def read_spec(
     value_text: str | None = None
     if metric.kind == "text":
         if not isinstance(spec.value, str) or not spec.value.strip():
-            return problem("bad-type", f"{spec.value!r}: {metric.label} must be text")
+            return problem("bad-type", f"{quoted(spec.value)}: {metric.label} must be text")
         value_text = spec.value.strip()
     elif metric.kind == "date":
         value_text = _read_date(spec.value)
         if value_text is None:
-            return problem("bad-type", f"{spec.value!r}: {metric.label} must be a date written YYYY-MM-DD")
+            return problem("bad-type", f"{quoted(spec.value)}: {metric.label} must be a date written YYYY-MM-DD")
     elif metric.unit is None:
         if isinstance(spec.value, bool) or not isinstance(spec.value, int | float) or spec.unit:
-            return problem("not-a-number", f"{spec.value!r}: {metric.label} must be a plain number with no unit")
-        if metric.integer and spec.value != int(spec.value):
-            return problem("not-a-number", f"{spec.value!r}: {metric.label} must be a whole number")
-        value_number = float(spec.value)
+            return problem("not-a-number", f"{quoted(spec.value)}: {metric.label} must be a plain number with no unit")
+        try:
+            value_number = finite_number(spec.value)
+        except UnitProblem as error:
+            return problem(error.code, str(error))
+        if metric.integer and not value_number.is_integer():
+            return problem("not-a-number", f"{quoted(spec.value)}: {metric.label} must be a whole number")
     else:
         try:
             value_number = to_canonical(spec.value, spec.unit, metric.unit)

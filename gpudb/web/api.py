@@ -117,10 +117,21 @@ def api_coverage(request: Request) -> dict[str, Any]:
     return page_data.coverage(request.app.state.url, params_of(request))
 
 
-@router.get("/api/claims", summary="Every published claim with its verdict and the metrics it rests on")
+@router.get(
+    "/api/crosscheck", summary="Peak tables of other projects (data/peers/) against gpudb, each entry classified"
+)
+def api_crosscheck(
+    request: Request,
+    peer: Annotated[str | None, Query(description="One peer table, e.g. torchtitan (default: all).")] = None,
+    verdict: Annotated[str | None, Query(description="Only entries with this verdict, e.g. sparse-as-dense.")] = None,
+) -> dict[str, Any]:
+    return page_data.crosscheck(request.app.state.url, params_of(request))
+
+
+@router.get("/api/claims", summary="Every published claim with its verdict line: stated figure, closest, gap, grade")
 def api_claims(
     request: Request,
-    verdict: Annotated[str | None, Query(description="supported, not-supported or not-checkable.")] = None,
+    verdict: Annotated[str | None, Query(description="matches, roughly, does-not-match or not-checkable.")] = None,
 ) -> dict[str, Any]:
     return page_data.claims(request.app.state.url, params_of(request))
 
@@ -272,6 +283,29 @@ def download_database(
     return _attachment(to_csv(tables[name]), f"gpudb-{name}", "csv")
 
 
+@router.get("/download/crosscheck", summary="The cross-check entries (same peer and verdict filters) as CSV or JSON")
+def download_crosscheck(
+    request: Request,
+    format: Annotated[str | None, Query(description="csv or json.")] = None,  # noqa: A002
+    peer: Annotated[str | None, Query(description="One peer table (default: all).")] = None,
+    verdict: Annotated[str | None, Query(description="Only entries with this verdict.")] = None,
+) -> Response:
+    params = params_of(request)
+    fmt = _format(params)
+    params.pop("format")
+    view = page_data.crosscheck(request.app.state.url, params)
+    name = f"gpudb-crosscheck-{view['peer'] or 'all'}"
+    if fmt == "json":
+        return _attachment(json.dumps(view["rows"], indent=1), name, "json")
+    return _attachment(to_csv(view["rows"]), name, "csv")
+
+
 @router.get("/api/health", include_in_schema=False)
-def health() -> JSONResponse:
+def health(request: Request) -> JSONResponse:
+    """200 when the database can be read now (not only when it could at start-up), else 503 with why."""
+    from gpudb import settings
+    from gpudb.storage.engines import check_usable, open_for_reading
+
+    url = request.app.state.url or settings.database_url()
+    check_usable(open_for_reading(url), url)  # a DatabaseError becomes the one 503 error shape
     return JSONResponse({"ok": True})

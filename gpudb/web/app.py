@@ -129,6 +129,11 @@ def create_app(url: str | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, error: Exception) -> Response:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(error, SQLAlchemyError):  # the file went bad after it was opened: unavailable, not a bug
+            message = f"the database cannot be read: {getattr(error, 'orig', None) or error}"
+            return error_response(request, 503, error_body(503, message))
         logger.exception("error answering %s", request.url.path)
         return error_response(request, 500, error_body(500, "internal error; the log has the details"))
 

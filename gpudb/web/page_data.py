@@ -12,7 +12,7 @@ from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
 from gpudb.storage import query
 from gpudb.web import figures_bridge, measured_view
 from gpudb.web.errors import ParameterError
-from gpudb.web.params import Params, check_names, single, values
+from gpudb.web.params import Params, check_names, choice, single, values
 from gpudb.web.snapshot import snapshot
 from gpudb.web.table_view import (
     _jsonable,
@@ -24,7 +24,7 @@ from gpudb.web.table_view import (
 def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     """The detail page: identity, every value with its source, derived metrics with their working and inputs,
     export status under every rule with the working, the claims that mention the chip, and its plots."""
-    from gpudb.analysis.claims import run_checks
+    from gpudb.analysis.claims import check_record, run_checks
     from gpudb.analysis.export_controls import export_status
 
     engine = query.engine_for(url)
@@ -66,7 +66,7 @@ def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
         for c in export_status(chip.id, url=engine)
     ]
     claims_ = [
-        _claim(check)
+        check_record(check)
         for check in run_checks(url=engine)
         if chip.id in {check.claim["subject_id"], check.claim["baseline_id"]}
     ]
@@ -91,44 +91,19 @@ def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     )
 
 
-def _claim(check) -> dict[str, Any]:
-    from gpudb.analysis.claims import stated_text
-
-    c = check.claim
-    return {
-        "id": c["id"],
-        "claimant": c["claimant"],
-        "reported_by": c["reported_by"],
-        "date": c["date"],
-        "quote": c["quote"],
-        "subject": c["subject_id"],
-        "baseline": c["baseline_id"],
-        "stated": stated_text(c),
-        "scope": c["scope"],
-        "verdict": check.verdict,
-        "explanation": check.explanation,
-        "metrics": [{"metric": m.metric, "label": m.label, "figure": m.figure} for m in check.matching],
-        "candidates": [
-            {"metric": m.metric, "label": m.label, "figure": m.figure, "matches": m.matches} for m in check.candidates
-        ],
-        "note": c["note"],
-        "source_title": c["source_title"],
-        "source_url": c["source_url"],
-    }
-
-
 def claims(url: str | Engine | None, params: Params | None = None) -> dict[str, Any]:
     """Every published claim with its verdict and the metric(s) it rests on."""
-    from gpudb.analysis.claims import run_checks
+    from gpudb.analysis.claims import VERDICTS, check_record, run_checks
 
     check_names(params or {}, ("verdict",))
     verdict = single(params or {}, "verdict")
-    allowed = ("supported", "not-supported", "not-checkable")
-    if verdict is not None and verdict not in allowed:
+    if verdict is not None and verdict not in VERDICTS:
         raise ParameterError(
-            "verdict", f"parameter 'verdict': unknown value {verdict!r}; allowed values: " + ", ".join(allowed), allowed
+            "verdict",
+            f"parameter 'verdict': unknown value {verdict!r}; allowed values: " + ", ".join(VERDICTS),
+            list(VERDICTS),
         )
-    checks = [_claim(check) for check in run_checks(url=query.engine_for(url))]
+    checks = [check_record(check) for check in run_checks(url=query.engine_for(url))]
     return _jsonable({"ok": True, "claims": [c for c in checks if verdict is None or c["verdict"] == verdict]})
 
 
@@ -136,7 +111,9 @@ COMPARE_PARAMETERS = ("ids", "baseline", "metrics")
 
 
 def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
-    """The compare page: chips (by id, name or alias), the baseline, one row per metric, and the ratio plot."""
+    """The compare page: chips (by id, name or alias), the baseline, one row per metric, the ratio plot, and the
+    published claims about the chips compared (subject and baseline both among them, or a value of one)."""
+    from gpudb.analysis.claims import check_record, run_checks
     from gpudb.analysis.comparison import compare_rows
 
     engine = query.engine_for(url)
@@ -145,7 +122,7 @@ def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
     ids = list(dict.fromkeys(resolve("ids", name) for name in values(params, "ids")))
     chips = [{"id": chip, "name": name} for chip, name in snapshot(engine).frame["name"].items()]
     if not ids:
-        return {"ok": True, "chips": [], "baseline": None, "rows": [], "all_chips": chips, "plots": []}
+        return {"ok": True, "chips": [], "baseline": None, "rows": [], "all_chips": chips, "plots": [], "claims": []}
     baseline = single(params, "baseline")
     base = resolve("baseline", baseline) if baseline else ids[-1]
     if base not in ids:
@@ -172,6 +149,7 @@ def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
             "rows": result.rows,
             "all_chips": chips,
             "plots": plots,
+            "claims": [check_record(check) for check in run_checks(url=engine, about=result.chips)],
         }
     )
 
@@ -201,11 +179,12 @@ def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str
     cells = cells_of(engine)
     rows: dict[str, dict[str, Any]] = {}
     for cell in cells:
-        grade = "vendor" if cell.vendor_sourced else (cell.source_kind or "") if cell.status == "value" else cell.status
         rows.setdefault(cell.accelerator_id, {"id": cell.accelerator_id, "cells": {}})["cells"][cell.metric] = {
             "status": cell.status,
-            "grade": grade,
+            "grade": cell.grade.replace(" ", "-"),  # vendor, vendor-via-copy, regulator … estimate, or the status
             "source_kind": cell.source_kind,
+            "source_tier": cell.source_tier,
+            "source_read": cell.source_read,
             "sources": cell.entries,
         }
     gaps = missing_core(cells)
@@ -225,6 +204,9 @@ def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str
                     "source": entry["source_id"],
                     "source_title": entry["source_title"],
                     "source_kind": entry["source_kind"],
+                    "source_tier": entry["source_tier"],
+                    "source_read": entry["source_read"],
+                    "inference": entry["inference"],
                 }
                 for entry in conflict.entries
             ],
@@ -239,4 +221,29 @@ def coverage(url: str | Engine | None, params: Params | None = None) -> dict[str
             "accelerators": list(rows.values()),
             "conflicts": disagreements,
         }
+    )
+
+
+def crosscheck(url: str | Engine | None, params: Params | None = None) -> dict[str, Any]:
+    """The peak tables of data/peers/ against gpudb: a summary line per peer and every entry with its verdict."""
+    from gpudb.analysis.crosscheck import VERDICTS, crosscheck_rows, peer_names, summary, summary_line
+
+    params = params or {}
+    check_names(params, ("peer", "verdict"))
+    peers = peer_names()
+    peer = choice(params, "peer", peers, None, "peer table")
+    verdict = choice(params, "verdict", VERDICTS, None, "verdict")
+    rows = crosscheck_rows(peer, url=query.engine_for(url))
+    lines = [{"peer": name, "line": summary_line(name, counts), **counts} for name, counts in summary(rows).items()]
+    shown = [row for row in rows if verdict is None or row["verdict"] == verdict]
+    return _jsonable(
+        {
+            "ok": True,
+            "peer": peer,
+            "verdict": verdict,
+            "peers": peers,
+            "verdicts": list(VERDICTS),
+            "summary": lines,
+            "rows": shown,
+        }  # fmt: skip
     )

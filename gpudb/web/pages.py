@@ -67,6 +67,12 @@ def coverage_page(request: Request) -> HTMLResponse:
     return page("coverage.html", view=page_data.coverage(request.app.state.url, params_of(request)), page="coverage")
 
 
+@router.get("/crosscheck", response_class=HTMLResponse)
+def crosscheck_page(request: Request) -> HTMLResponse:
+    view = page_data.crosscheck(request.app.state.url, params_of(request))
+    return page("crosscheck.html", view=view, page="crosscheck")
+
+
 @router.get("/plots", response_class=HTMLResponse)
 def plots_page(request: Request) -> HTMLResponse:
     view = page_data.plots(request.app.state.url)

@@ -122,12 +122,15 @@ def integer(params: Params, name: str, default: int, low: int, high: int) -> int
     value = single(params, name)
     if value is None:
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ParameterError(name, f"parameter {name!r}: {value!r} is not a whole number") from None
+    # ASCII digits only: int() would also read '٣' (Arabic-Indic three), '5_0' and ' 7 ', which no URL means
+    digits = value.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
+        shown = value if len(value) <= 40 else f"{value[:39]}…"
+        raise ParameterError(name, f"parameter {name!r}: {shown!r} is not a whole number")
+    number = int(value) if len(digits) <= 18 else high + 1
     if not low <= number <= high:
-        raise ParameterError(name, f"parameter {name!r}: {number} is outside {low}..{high}")
+        shown = str(number) if len(digits) <= 18 else f"a number of {len(digits)} digits"
+        raise ParameterError(name, f"parameter {name!r}: {shown} is outside {low}..{high}")
     return number
 
 

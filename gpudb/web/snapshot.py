@@ -159,6 +159,10 @@ CELL_FIELDS = (
     "source_published",
     "source_url",
     "source_kind",
+    "source_tier",
+    "source_read",
+    "source_read_via",
+    "inference",
 )
 
 
@@ -180,6 +184,7 @@ class Cells:
             "sparse_in_source": bool(c["sparse_in_source"]),
             "board_gpus": None if _missing(c["board_gpus"]) else int(c["board_gpus"]),
             "note": c["note"] if isinstance(c["note"], str) else None,
+            "inference": c["inference"] if isinstance(c["inference"], str) else None,
             "source": None
             if not isinstance(c["source_id"], str)
             else {
@@ -189,6 +194,9 @@ class Cells:
                 "published": None if _missing(c["source_published"]) else str(c["source_published"]),
                 "url": c["source_url"],
                 "kind": c["source_kind"],
+                "tier": int(c["source_tier"]),
+                "read": c["source_read"],
+                "read_via": c["source_read_via"] if isinstance(c["source_read_via"], str) else None,
             },
         }
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from gpudb.storage import query
+from gpudb.tiers import inference_label, reading_label, tier_label
 from gpudb.web.errors import ParameterError
 from gpudb.web.params import Params, TableState, table_state
 from gpudb.web.snapshot import COLUMNS, Snapshot, snapshot
@@ -82,8 +83,14 @@ def filtered(snap: Snapshot, state: TableState):
     return view.sort_values(column, ascending=ascending, na_position="last", key=key, kind="mergesort")
 
 
-SOURCE_FIELDS = ("title", "publisher", "published", "url", "kind")
-PROVENANCE_IF_SET = ("as_published", "sparse_in_source", "board_gpus", "note")  # left out when empty: bytes per page
+SOURCE_FIELDS = ("title", "publisher", "published", "url", "kind", "tier", "read", "read_via")
+PROVENANCE_IF_SET = (
+    "as_published",
+    "sparse_in_source",
+    "board_gpus",
+    "inference",
+    "note",
+)  # left out when empty: bytes per page
 
 
 def _cell(
@@ -114,13 +121,17 @@ def _cell(
 
 
 def citation(cell: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str:
-    """'Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet) https://…; published as 1979 TFLOPS with 2:4
-    sparsity, halved': everything needed to cite a stored cell, as text; '' when it has no source."""
+    """'Acme X1 Datasheet — Acme, 2024-03-01 (vendor-datasheet; tier 1 vendor) https://…; published as 1979 TFLOPS
+    with 2:4 sparsity, halved': everything needed to cite a stored cell, as text; '' when it has no source. A copy
+    or quotation says what it was read through; an inferred value says 'inference: <reasoning>'."""
     source = sources.get(cell.get("source") or "")
     if not source:
         return ""
     text = f"{source['title']} — {source['publisher']}, {source['published'] or 'undated'}"
-    text += f" ({source['kind']}) {source['url']}"
+    reading = reading_label(source.get("read"), source.get("read_via"))
+    text += f" ({source['kind']}; {tier_label(source['kind'])}{'; ' + reading if reading else ''}) {source['url']}"
+    if cell.get("inference"):
+        text += f"; {inference_label(cell['inference'])}"
     if cell.get("sparse_in_source"):
         text += f"; published as {cell['as_published']} with 2:4 sparsity, halved"
     if cell.get("board_gpus"):

@@ -8,7 +8,16 @@
       if (!block) return;
       var figure = JSON.parse(block.textContent);
       var layout = Object.assign({}, figure.layout || {}, { autosize: true });
-      Plotly.newPlot(div, figure.data || [], layout, { responsive: true, displaylogo: false }).then(function () {
+      // no button that reaches the network (Chart Studio's "Share chart…" upload, the plotly link); PNG stays
+      var config = {
+        responsive: true,
+        displaylogo: false,
+        showLink: false,
+        showSendToCloud: false,
+        showEditInChartStudio: false,
+        modeBarButtonsToRemove: ["sendDataToCloud", "editInChartStudio"],
+      };
+      Plotly.newPlot(div, figure.data || [], layout, config).then(function () {
         div.dataset.drawn = "true";
       });
     });
