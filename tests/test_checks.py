@@ -172,15 +172,15 @@ def test_checks_are_registered_once():
         "rules_are_consistent",
         "claims_name_known_chips_and_metrics",
         "claims_are_consistent",
+        "readings_name_their_copy",
+        "reputable_publishers_are_listed",
+        "denylisted_sources_are_not_alone",
+        "preferred_respects_tiers",
         "system_ids_match_file_names",
         "system_ids_and_names_are_unique",
         "system_chips_are_known_and_counted",
         "system_sources_exist",
         "system_values_are_plausible",
-        "readings_name_their_copy",
-        "reputable_publishers_are_listed",
-        "denylisted_sources_are_not_alone",
-        "preferred_respects_tiers",
     ]
 
 
