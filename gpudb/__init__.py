@@ -29,6 +29,7 @@ _EXPORTS = {
     "lookup_device": "gpudb.analysis.devices",
     "peak_flops": "gpudb.analysis.devices",
     "measurements": "gpudb.analysis.measured",
+    "cost_metrics": "gpudb.analysis.costs",
     "crosscheck": "gpudb.analysis.crosscheck",
     "accelerators": "gpudb.storage.query",
     "validate": "gpudb.validation.run",

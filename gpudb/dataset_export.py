@@ -59,6 +59,7 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
     claims = pd.DataFrame(query.claims(engine))
     measurements = measured.measurements(url=engine)  # gpudb bench runs, beside (never among) the published values
     measurements["shape"] = measurements["shape"].map(lambda shape: json.dumps(shape) if shape else None)
+    prices = pd.DataFrame(query.prices(None, engine), columns=list(PRICE_COLUMNS))[list(PRICE_COLUMNS)]
     return {
         "accelerators": wide,
         "values": values,
@@ -66,6 +67,7 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
         "rules": rules,
         "claims": claims,
         "measurements": measurements,
+        "prices": prices,
         **system_tables(engine),
         "dictionary": dictionary(wide, values, sources),
     }
@@ -134,11 +136,37 @@ def dictionary(wide: pd.DataFrame, values: pd.DataFrame, sources: pd.DataFrame |
         for column in values.columns
     ]
     rows += [
+        {"table": "prices", "column": column, "unit": "", "description": description}
+        for column, description in PRICE_COLUMNS.items()
+    ]
+    rows += [
         {"table": "sources", "column": column, "unit": "", "description": SOURCE_COLUMNS[column]}
         for column in (sources.columns if sources is not None else ())
         if column in SOURCE_COLUMNS
     ]
     return pd.DataFrame(rows)
+
+
+PRICE_COLUMNS = {
+    "accelerator_id": "The accelerator.",
+    "kind": "launch-list, reported-purchase, reported-street, cloud-on-demand or cloud-reserved.",
+    "amount": "Per chip, or per GPU-hour for a cloud rate (an instance's rate divided by gpus_per_instance).",
+    "amount_high": "A reported range's upper end, same unit as amount.",
+    "currency": "ISO 4217 code, as published; never converted.",
+    "unit": "chip, or gpu-hour.",
+    "as_published": "The figure as the source gives it.",
+    "date": "The day the price was quoted, or the first day of its period.",
+    "date_to": "The last day of its period, when it has one.",
+    "gpus_per_instance": "The GPUs an instance-hour rate was divided by.",
+    "market": "Where a street price was asked.",
+    "provider": "The cloud of a cloud rate.",
+    "instance": "The instance type or offer.",
+    "region": "The cloud region.",
+    "term": "A reserved rate's commitment.",
+    "source_id": "The source (see the sources table).",
+    "source_kind": "vendor-datasheet … estimate.",
+    "note": "Notes on the price: what it covers, how it was dated.",
+}
 
 
 VALUE_COLUMNS = {

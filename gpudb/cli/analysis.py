@@ -47,6 +47,9 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
     show_default=True,
     help="Systems only: totals, or totals per chip, per kW or per rack (a chip beside a system: per-chip).",
 )
+@click.option("--cost", is_flag=True, help="Show TFLOPS and memory per dollar of each chip's dated prices instead.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="With --cost: prices on this day.")
+@click.option("--precision", default="bf16", show_default=True, help="With --cost: the dense precision.")
 @db_option
 @output_format_option(CompareFormat)
 def compare(
@@ -56,6 +59,9 @@ def compare(
     measured: bool,
     include_unstated: bool,
     view: str,
+    cost: bool,
+    as_of: Any,
+    precision: str,
     db: str | None,
     output_format: CompareFormat,
 ) -> None:
@@ -65,8 +71,13 @@ def compare(
 
     Systems compare with systems: gpudb compare "CloudMatrix 384" "GB200 NVL72" (totals, with their sources).
 
-    Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured
+    Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured;
+    gpudb compare H100 H200 B200 MI300X --cost --as-of 2025-06-30
     """
+    if cost:
+        from gpudb.cli.prices import print_cost_comparison
+
+        return print_cost_comparison(list(names), db, output_format, as_of.date() if as_of else None, precision)
     from gpudb.analysis.comparison import compare_rows
     from gpudb.cli import systems as system_commands
 

@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from gpudb.identity import describe
 
-SCHEMA_VERSION = 7  # 6: source tier, read, read_via; spec_value inference. 7: systems
+SCHEMA_VERSION = 8  # 6: source tier, read, read_via; spec_value inference; 7: price; 8: systems
 
 
 class Source(SQLModel, table=True):
@@ -235,6 +235,37 @@ class MeasuredValue(SQLModel, table=True):
     size_bytes: int | None = Field(default=None)
     limitation: str | None = Field(default=None)
     position: int = Field(description="Order in the measurement file.")
+
+
+class Price(SQLModel, table=True):
+    """One dated price of one accelerator: a list, purchase or street price per chip, or a cloud rate per GPU-hour.
+
+    Many per chip over time, none of them "the" price. An instance-hour rate is stored divided by its GPUs.
+    """
+
+    __tablename__ = "price"
+
+    id: int | None = Field(default=None, primary_key=True)
+    accelerator_id: str = Field(foreign_key="accelerator.id", index=True)
+    kind: str = Field(description="launch-list, reported-purchase, reported-street, cloud-on-demand, cloud-reserved.")
+    amount: float = Field(description="Per chip, or per GPU-hour for a cloud rate (an instance's rate divided).")
+    amount_high: float | None = Field(default=None, description="A reported range's upper end, same unit.")
+    currency: str = Field(description="ISO 4217 code, as published; never converted.")
+    as_published: str = Field(description="The figure as the source gives it, e.g. '98.32 USD per instance-hour'.")
+    date: dt.date = Field(description="The day it was quoted, or the first day of its period.")
+    date_to: dt.date | None = Field(default=None, description="The last day of its period, when it has one.")
+    period: bool = Field(description="Dated by a period (date … date_to) rather than a day.")
+    unit: str = Field(description="chip, or gpu-hour for a cloud rate.")
+    gpus_per_instance: int | None = Field(default=None, description="An instance-hour rate was divided by these.")
+    market: str | None = Field(default=None)
+    provider: str | None = Field(default=None)
+    instance: str | None = Field(default=None)
+    region: str | None = Field(default=None)
+    term: str | None = Field(default=None)
+    source_id: str = Field(foreign_key="source.id", index=True)
+    note: str | None = Field(default=None)
+    file: str
+    line: int | None = Field(default=None)
 
 
 class System(SQLModel, table=True):

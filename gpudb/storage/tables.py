@@ -178,6 +178,31 @@ measured_value = table(
     column("position", Integer),
 )
 
+price = table(
+    "price",
+    column("id", Integer),
+    column("accelerator_id", String),
+    column("kind", String),
+    column("amount", Float),
+    column("amount_high", Float),
+    column("currency", String),
+    column("as_published", String),
+    column("date", Date),
+    column("date_to", Date),
+    column("period", Boolean),
+    column("unit", String),
+    column("gpus_per_instance", Integer),
+    column("market", String),
+    column("provider", String),
+    column("instance", String),
+    column("region", String),
+    column("term", String),
+    column("source_id", String),
+    column("note", String),
+    column("file", String),
+    column("line", Integer),
+)
+
 system = table(
     "system",
     column("id", String),
@@ -244,6 +269,7 @@ ALL = (
     device_name,
     measurement,
     measured_value,
+    price,
     system,
     system_name,
     system_part,

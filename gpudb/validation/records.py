@@ -17,6 +17,7 @@ from gpudb.validation.schema import (
     DenylistedHost,
     DeviceNameEntry,
     PolicyEvent,
+    PriceEntry,
     ReputablePublisher,
     RuleFile,
     SourceEntry,
@@ -34,6 +35,11 @@ class Located(Generic[M]):
     entry: M
     file: str
     line: int | None
+    content: Any = field(default=None, compare=False, repr=False)  # the item as read, for its fields' lines
+
+    def field_line(self, *location: Any) -> int | None:
+        """The line of a field of the entry (the entry's own line when the field is not written)."""
+        return line_of(self.content, location) if self.content is not None else self.line
 
 
 SourceRecord = Located[SourceEntry]
@@ -111,6 +117,7 @@ class Dataset:
     claims: list[Located[ClaimEntry]] = field(default_factory=list)
     policy_events: list[Located[PolicyEvent]] = field(default_factory=list)
     device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
+    prices: list[Located[PriceEntry]] = field(default_factory=list)
     systems: list[SystemRecord] = field(default_factory=list)
     system_specs: list[SpecRecord] = field(default_factory=list)  # accelerator_id holds the system id
     system_preferred: set[tuple[str, str, int | None]] = field(default_factory=set)

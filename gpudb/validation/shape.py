@@ -117,7 +117,7 @@ def read_list(documents: list[Document], model: type[M], what: str, dataset: Dat
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     dataset.invalid_ids.add(item["id"])  # reported here once; not again where it is cited
                 continue
-            records.append(Located(entry, document.shown_path, content.item_lines[index]))
+            records.append(Located(entry, document.shown_path, content.item_lines[index], item))
     return records
 
 
