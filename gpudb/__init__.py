@@ -13,7 +13,27 @@ The public API is re-exported here lazily, so `import gpudb` stays cheap (no pan
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ imports each name on first use
+    from gpudb.analysis.claims import check_claims
+    from gpudb.analysis.comparison import compare
+    from gpudb.analysis.crosscheck import crosscheck
+    from gpudb.analysis.devices import UnknownDeviceError, UnsupportedPrecisionError, lookup_device, peak_flops
+    from gpudb.analysis.explanation import explain
+    from gpudb.analysis.export_controls import export_status
+    from gpudb.analysis.measured import measurements
+    from gpudb.errors import (
+        AmbiguousNameError,
+        DatabaseError,
+        DataValidationError,
+        GpudbError,
+        UnknownAcceleratorError,
+    )
+    from gpudb.metrics.catalogue import METRICS
+    from gpudb.storage.build import build
+    from gpudb.storage.query import accelerators, get, resolve, specs
+    from gpudb.validation.run import validate
 
 __version__ = "0.1.0"
 
@@ -43,7 +63,32 @@ _EXPORTS = {
     "UnsupportedPrecisionError": "gpudb.analysis.devices",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+# spelled out (not built from _EXPORTS) so that linters see the imports above as re-exports; a test keeps the two equal
+__all__ = [
+    "__version__",
+    "build",
+    "get",
+    "resolve",
+    "compare",
+    "export_status",
+    "check_claims",
+    "crosscheck",
+    "explain",
+    "specs",
+    "lookup_device",
+    "peak_flops",
+    "measurements",
+    "accelerators",
+    "validate",
+    "METRICS",
+    "GpudbError",
+    "UnknownAcceleratorError",
+    "AmbiguousNameError",
+    "DataValidationError",
+    "DatabaseError",
+    "UnknownDeviceError",
+    "UnsupportedPrecisionError",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -166,9 +166,12 @@ def explain(name: str, metric: str, db: str | None) -> None:
     click.echo(f"  {explanation.derivation.working}")
     for item in explanation.inputs:
         published = f"{item.as_published}" + (" with 2:4 sparsity, halved" if item.sparse_in_source else "")
+        source = item.source
+        cited = (
+            f"{source.title}, {source.publisher} ({tier_label(source.kind)}); {source.url}" if source else "no source"
+        )  # validation forbids a value without a source
         click.echo(
-            f"  {item.label} = {cell_text(item.value)} {item.unit} (published: {published}) — "
-            f"{item.source.title}, {item.source.publisher} ({tier_label(item.source.kind)}); {item.source.url}"
+            f"  {item.label} = {cell_text(item.value)} {item.unit} (published: {published}) — {cited}"
             + (f"; {inference_label(item.inference)}" if item.inference else "")
         )
 

@@ -195,8 +195,8 @@ def _draw(
             raise InvalidArgumentError("no thresholds rule in the data to draw (data/rules/)")
         overlay = _rule(engine, CASE_BY_CASE_RULE, "case-by-case") if axis == "memory_bandwidth_gbs" else None
         return plots.export_map(chosen, rule, axis, overlay, colours)
-    draw = {"roofline": plots.roofline, "compute-bandwidth": plots.compute_bandwidth, "timeline": plots.timeline}
-    return draw[kind](chosen, _compute_metric(metric), colours)
+    chart = {"roofline": plots.roofline, "compute-bandwidth": plots.compute_bandwidth, "timeline": plots.timeline}
+    return chart[kind](chosen, _compute_metric(metric), colours)
 
 
 def _measured(ids: list[str] | None, engine: Engine) -> pd.DataFrame:
@@ -209,7 +209,7 @@ def _measured(ids: list[str] | None, engine: Engine) -> pd.DataFrame:
     wanted = (
         [query.resolve(name, engine) for name in ids] if ids else list(dict.fromkeys(r["accelerator_id"] for r in rows))
     )
-    newest = {}
+    newest: dict[str, str] = {}  # chip → its newest run's id
     for row in rows:  # newest run first within each chip
         newest.setdefault(row["accelerator_id"], row["measurement_id"])
     kept = [

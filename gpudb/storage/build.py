@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from gpudb import settings
 from gpudb.errors import DatabaseError, DataValidationError, EmptyDataError
@@ -180,7 +180,8 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
 def _measurement_rows(dataset: Dataset) -> dict[str, list[dict]]:
     """Runs of `gpudb bench` and their figures: a table of their own, never spec values."""
     runs = sorted(dataset.measurements, key=lambda record: record.entry.id)
-    measurement, measured_value = [], []
+    measurement: list[dict] = []
+    measured_value: list[dict] = []
     for record in runs:
         run, environment = record.entry, record.entry.environment
         measurement.append(
@@ -231,7 +232,7 @@ def _measurement_rows(dataset: Dataset) -> dict[str, list[dict]]:
 
 def _price_rows(dataset: Dataset) -> list[dict]:
     """Dated prices, per chip or per GPU-hour: an instance-hour rate divided by its GPUs, as published beside it."""
-    rows = []
+    rows: list[dict] = []
     ordered = sorted(dataset.prices, key=lambda r: (r.entry.accelerator, r.entry.date or r.entry.period_from, r.file))
     for record in ordered:
         price = record.entry
@@ -300,7 +301,7 @@ def _write(connection: Connection, table_rows: dict[str, list[dict]]) -> None:
 def _schema_is_current(connection: Connection) -> bool:
     if not all(inspect(connection).has_table(table.name) for table in TABLES):
         return False
-    version = connection.execute(select(BuildInfo.value).where(BuildInfo.key == "schema_version")).scalar()
+    version = connection.execute(select(col(BuildInfo.value)).where(col(BuildInfo.key) == "schema_version")).scalar()
     return version == str(SCHEMA_VERSION)
 
 
@@ -388,7 +389,7 @@ def copy_to_sqlite(source: Engine, path: Path) -> None:
 def build_info(engine: Engine) -> dict[str, str]:
     """The build_info table as a dict."""
     with engine.connect() as connection:
-        return {key: value for key, value in connection.execute(select(BuildInfo.key, BuildInfo.value))}
+        return {key: value for key, value in connection.execute(select(col(BuildInfo.key), col(BuildInfo.value)))}
 
 
 def iter_tables() -> Iterator[str]:

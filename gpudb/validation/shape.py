@@ -80,7 +80,7 @@ def _field_problems(
             )
 
 
-def _allowed_fields(model: type, location: tuple[Any, ...]) -> list[str]:
+def _allowed_fields(model: type[BaseModel], location: tuple[Any, ...]) -> list[str]:
     """The field names allowed where an unknown one was found: walk the models along the location."""
     for step in location[:-1]:
         if isinstance(step, str) and step in getattr(model, "model_fields", {}):

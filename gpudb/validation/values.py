@@ -36,9 +36,8 @@ STATUS_NEEDS = {
 VALUE_ONLY_FIELDS = ("unit", "sparsity", "board_gpus", "inference", "dense_ratio_note")
 
 
-def _status_problem(metric: Metric, spec: SpecEntry) -> tuple[str, str, str] | None:
-    """(code, message, field) when a status entry is misused, else None."""
-    status = spec.status
+def _status_problem(metric: Metric, spec: SpecEntry, status: str) -> tuple[str, str, str] | None:
+    """(code, message, field) when an entry with `status` (its spec.status) is misused, else None."""
     if spec.value is not None:
         return "bad-status", f"give either a 'value' or 'status: {status}', not both", "status"
     extra = [name for name in VALUE_ONLY_FIELDS if getattr(spec, name) is not None]
@@ -84,7 +83,7 @@ def read_spec(
             "unknown-metric", f"{key!r} is not a metric; {hint}see 'gpudb metrics'", file, line, accelerator, key
         )
     if spec.status is not None:
-        if found := _status_problem(metric, spec):
+        if found := _status_problem(metric, spec, spec.status):
             return problem(*found)
         return SpecRecord(accelerator, metric, spec, None, None, "", file, line, source_line, position)
     if spec.value is None:
