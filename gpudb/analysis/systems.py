@@ -192,9 +192,10 @@ def compare_systems(
         from gpudb.storage.query_systems import resolve_system
 
         wanted = resolve_system(baseline, url)
-        base_view = next((v for v in views if v.system["id"] == wanted), None)
-        if base_view is None:
+        chosen = next((v for v in views if v.system["id"] == wanted), None)
+        if chosen is None:
             raise InvalidArgumentError(f"baseline {baseline!r} is not among the systems compared")
+        base_view = chosen
     rows = []
     for key in metrics or DEFAULT_METRICS:
         metric = SYSTEM_METRICS_BY_KEY[key]
