@@ -21,7 +21,7 @@ from gpudb.identity import IDENTITY
 from gpudb.metrics.catalogue import METRICS
 from gpudb.metrics.derived import DERIVED
 from gpudb.storage import build as db
-from gpudb.storage import query
+from gpudb.storage import query, query_prices
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,7 +59,7 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
     claims = pd.DataFrame(query.claims(engine))
     measurements = measured.measurements(url=engine)  # gpudb bench runs, beside (never among) the published values
     measurements["shape"] = measurements["shape"].map(lambda shape: json.dumps(shape) if shape else None)
-    prices = pd.DataFrame(query.prices(None, engine), columns=list(PRICE_COLUMNS))[list(PRICE_COLUMNS)]
+    prices = pd.DataFrame(query_prices.prices(None, engine), columns=list(PRICE_COLUMNS))[list(PRICE_COLUMNS)]
     return {
         "accelerators": wide,
         "values": values,

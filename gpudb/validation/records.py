@@ -17,13 +17,13 @@ from gpudb.validation.schema import (
     DenylistedHost,
     DeviceNameEntry,
     PolicyEvent,
-    PriceEntry,
     ReputablePublisher,
     RuleFile,
     SourceEntry,
     SpecEntry,
     SystemFile,
 )
+from gpudb.validation.schema_prices_peers import PriceEntry
 
 M = TypeVar("M", bound=BaseModel)
 

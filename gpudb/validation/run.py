@@ -20,7 +20,8 @@ from gpudb.validation.loader import load_folder, read_document, yaml_files
 from gpudb.validation.preference import choose_preferred
 from gpudb.validation.records import Dataset, Located, M
 from gpudb.validation.release import release_problems
-from gpudb.validation.schema import DenylistedHost, PriceEntry, ReputablePublisher, SourceEntry
+from gpudb.validation.schema import DenylistedHost, ReputablePublisher, SourceEntry
+from gpudb.validation.schema_prices_peers import PriceEntry
 from gpudb.validation.shape import read_accelerators, read_list, read_systems
 from gpudb.validation.values import read_specs, read_system_specs
 
