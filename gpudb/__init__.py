@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ imports each name on first use
     from gpudb.analysis.claims import check_claims
     from gpudb.analysis.comparison import compare
+    from gpudb.analysis.costs import cost_metrics
     from gpudb.analysis.crosscheck import crosscheck
     from gpudb.analysis.devices import UnknownDeviceError, UnsupportedPrecisionError, lookup_device, peak_flops
     from gpudb.analysis.explanation import explain
@@ -73,6 +74,7 @@ __all__ = [
     "export_status",
     "check_claims",
     "crosscheck",
+    "cost_metrics",
     "explain",
     "specs",
     "lookup_device",

@@ -87,6 +87,10 @@ EXPECTED = {
     "published or quoted [future-date]",
     "inconsistent-price": "data/prices/acme.yaml:8 x1.price.unit: an instance-hour rate needs 'gpus_per_instance' "
     "(it is stored divided by it) [inconsistent-price]",
+    "unknown-system-chip": "data/systems/acme/x1-rack.yaml:6 x1-rack.chips: chip 'x11' is not an accelerator id in "
+    "data/accelerators/; did you mean 'x1'? [unknown-system-chip]",
+    "bad-chip-count": "data/systems/acme/x1-rack.yaml:7 x1-rack.chips: x1 count 0 is below 1; a system holds at least "
+    "one of each chip [bad-chip-count]",
     "retired-kind": "data/sources/more.yaml:8 kind: kind 'third-party-report' is retired; say what the source is: "
     "reputable-press or analyst-report (publisher on data/reputable-publishers.yaml), trade-press, retailer, "
     "aggregator or community [retired-kind]",
@@ -184,6 +188,11 @@ def test_checks_are_registered_once():
         "reputable_publishers_are_listed",
         "denylisted_sources_are_not_alone",
         "preferred_respects_tiers",
+        "system_ids_match_file_names",
+        "system_ids_and_names_are_unique",
+        "system_chips_are_known_and_counted",
+        "system_sources_exist",
+        "system_values_are_plausible",
     ]
 
 

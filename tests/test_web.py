@@ -626,6 +626,8 @@ def test_download_the_whole_database(client):
         "claims",
         "measurements",
         "prices",
+        "systems",
+        "system_totals",
         "dictionary",
     }
     assert len(body["values"]) == 13

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from gpudb.errors import InvalidArgumentError
 from gpudb.metrics.derived import Derivation
-from gpudb.storage import query
+from gpudb.storage import query, query_prices
 
 PURCHASE_KINDS = ("launch-list", "reported-purchase", "reported-street")
 CLOUD_KINDS = ("cloud-on-demand", "cloud-reserved")
@@ -123,7 +123,7 @@ def cost_metrics(
     engine = query.engine_for(url)
     ids = [query.resolve(name, engine) for name in names]
     values = query.numeric_values(ids, engine)
-    all_prices = query.prices(ids, engine)
+    all_prices = query_prices.prices(ids, engine)
     key = PRECISIONS[precision]
     rate_unit = "TOPS" if key.endswith("_tops") else "TFLOPS"
     flops_text = f"{precision.upper()} dense {rate_unit}"
@@ -160,7 +160,7 @@ def price_performance_rows(precision: str = "bf16", url: str | Engine | None = N
         raise InvalidArgumentError(f"unknown precision {precision!r}; valid precisions: {', '.join(PRECISIONS)}")
     engine = query.engine_for(url)
     key = PRECISIONS[precision]
-    prices = [price for price in query.prices(None, engine) if price["kind"] in PURCHASE_KINDS]
+    prices = [price for price in query_prices.prices(None, engine) if price["kind"] in PURCHASE_KINDS]
     values = query.numeric_values(sorted({price["accelerator_id"] for price in prices}), engine)
     rows = []
     for price in prices:

@@ -42,6 +42,13 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
     is_flag=True,
     help="Also use tensor figures whose source does not say dense or sparse (as published, marked).",
 )
+@click.option(
+    "--view",
+    type=click.Choice(["total", "per-chip", "per-kw", "per-rack"]),
+    default="total",
+    show_default=True,
+    help="Systems only: totals, or totals per chip, per kW or per rack (a chip beside a system: per-chip).",
+)
 @click.option("--cost", is_flag=True, help="Show TFLOPS and memory per dollar of each chip's dated prices instead.")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="With --cost: prices on this day.")
 @click.option("--precision", default="bf16", show_default=True, help="With --cost: the dense precision.")
@@ -53,6 +60,7 @@ def compare(
     metrics: str | None,
     measured: bool,
     include_unstated: bool,
+    view: str,
     cost: bool,
     as_of: Any,
     precision: str,
@@ -63,6 +71,8 @@ def compare(
 
     NAMES: ids, names or aliases.
 
+    Systems compare with systems: gpudb compare "CloudMatrix 384" "GB200 NVL72" (totals, with their sources).
+
     Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured;
     gpudb compare H100 H200 B200 MI300X --cost --as-of 2025-06-30
     """
@@ -71,8 +81,13 @@ def compare(
 
         return print_cost_comparison(list(names), db, output_format, as_of.date() if as_of else None, precision)
     from gpudb.analysis.comparison import OTHERS, compare_rows
+    from gpudb.cli import systems as system_commands
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
+    found = system_commands.kinds(names, db)
+    if any(kind == "system" for kind, _ in found):
+        system_commands.compare(names, found, baseline, keys, view, db, output_format)
+        return
     comparison = compare_rows(
         list(names), baseline=baseline, metrics=keys, url=db, measured=measured, include_unstated=include_unstated
     )

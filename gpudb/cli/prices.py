@@ -39,10 +39,10 @@ def prices(name: str, kinds: tuple[str, ...], db: str | None, output_format: For
 
     Example: gpudb prices H100 --kind cloud-on-demand
     """
-    from gpudb.storage import query
+    from gpudb.storage import query, query_prices
 
     accelerator_id = query.resolve(name, db)
-    rows = [price for price in query.prices([accelerator_id], db) if not kinds or price["kind"] in kinds]
+    rows = [price for price in query_prices.prices([accelerator_id], db) if not kinds or price["kind"] in kinds]
     shown = [
         {**price, "date": _dated(price), "where": _where(price), "source": price["source_id"]}
         | ({"amount": cell_text(price["amount"])} if output_format is Format.table else {})

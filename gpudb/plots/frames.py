@@ -17,7 +17,7 @@ from gpudb.errors import DatabaseError, GpudbError, InvalidArgumentError
 from gpudb.metrics.catalogue import METRICS, METRICS_BY_KEY
 from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
 from gpudb.plots import figures as plots
-from gpudb.storage import query
+from gpudb.storage import query, query_prices
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -253,7 +253,7 @@ def price_history(accelerator_id: str, engine: Engine) -> go.Figure:
 
     from gpudb.plots.prices import price_history as draw
 
-    prices = query.prices([accelerator_id], engine)
+    prices = query_prices.prices([accelerator_id], engine)
     if not prices:
         raise InvalidArgumentError(f"no prices of {accelerator_id} in the database (data/prices/)")
     return draw(pd.DataFrame(prices), query.accelerator_row(accelerator_id, engine)["name"])

@@ -20,9 +20,10 @@ from gpudb.errors import DatabaseError, DataValidationError, EmptyDataError
 from gpudb.metrics.catalogue import METRICS
 from gpudb.speed import bulk_write
 from gpudb.speed.gc_pause import with_paused_gc
+from gpudb.storage.build_side_tables import measurement_rows, price_rows
+from gpudb.storage.build_systems import system_rows
 from gpudb.storage.engines import create, open_for_reading, shown, sqlite_path
 from gpudb.storage.guards import holds_accelerators, refuse_foreign_file, remove_stale_builds
-from gpudb.storage.measurement_rows import measurement_rows
 from gpudb.storage.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
 
 if TYPE_CHECKING:
@@ -42,6 +43,10 @@ TABLES = [
         "measurement",
         "measured_value",
         "price",
+        "system",
+        "system_name",
+        "system_part",
+        "system_value",
         "build_info",
     )
 ]
@@ -162,7 +167,8 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             for number, record in enumerate(dataset.device_names, start=1)
         ],
         **measurement_rows(dataset),
-        "price": _price_rows(dataset),
+        "price": price_rows(dataset),
+        **system_rows(dataset),
         "build_info": [
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "gpudb_version", "value": __version__},
@@ -170,45 +176,6 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             {"key": "data_version", "value": _data_version(data_dir)},
         ],
     }
-
-
-def _price_rows(dataset: Dataset) -> list[dict]:
-    """Dated prices, per chip or per GPU-hour: an instance-hour rate divided by its GPUs, as published beside it."""
-    rows: list[dict] = []
-    ordered = sorted(dataset.prices, key=lambda r: (r.entry.accelerator, r.entry.date or r.entry.period_from, r.file))
-    for record in ordered:
-        price = record.entry
-        divisor = price.gpus_per_instance or 1
-        published = f"{price.amount:,g}" + (f"–{price.amount_high:,g}" if price.amount_high else "")
-        published += f" {price.currency}" + (f" per {price.unit}" if price.unit else "")
-        if price.gpus_per_instance:
-            published += f" ({price.gpus_per_instance} GPUs)"
-        rows.append(
-            {
-                "id": len(rows) + 1,
-                "accelerator_id": price.accelerator,
-                "kind": price.kind,
-                "amount": price.amount / divisor,
-                "amount_high": price.amount_high / divisor if price.amount_high else None,
-                "currency": price.currency,
-                "as_published": published,
-                "date": price.date or price.period_from,
-                "date_to": price.period_to,
-                "period": price.date is None,
-                "unit": "gpu-hour" if price.unit else "chip",
-                "gpus_per_instance": price.gpus_per_instance,
-                "market": price.market,
-                "provider": price.provider,
-                "instance": price.instance,
-                "region": price.region,
-                "term": price.term,
-                "source_id": price.source,
-                "note": price.note,
-                "file": record.file,
-                "line": record.line,
-            }
-        )
-    return rows
 
 
 def _data_version(data_dir: Path) -> str:

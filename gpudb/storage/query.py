@@ -37,6 +37,9 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
     with engine.connect() as connection:
         # the indexed lookup answers every good name; only a miss reads all names (prefixes, suggestions)
         exact = connection.execute(select(Alias.accelerator_id).where(Alias.name_key == wanted).limit(1)).scalar()
+        system = _system_named(connection, wanted)
+        if exact is not None and system is not None:
+            raise AmbiguousNameError.chip_or_system(name, exact, system)
         if exact is not None:
             return exact
         names = connection.execute(select(Alias.name_key, Alias.name, Alias.accelerator_id)).all()
@@ -47,6 +50,29 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
     close = difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.6)
     suggestions = list(dict.fromkeys(starting + [by_key[key] for key in close]))[:3]
     raise UnknownAcceleratorError(name, suggestions)
+
+
+def _system_named(connection, wanted: str) -> str | None:
+    """The system whose id, name or alias folds to `wanted`, or None."""
+    column = tables.system_name.c
+    return connection.execute(select(column.system_id).where(column.name_key == wanted).limit(1)).scalar()
+
+
+def resolve_kind(name: str, url: str | Engine | None = None) -> tuple[str, str]:
+    """('accelerator', id) or ('system', id) for a name; one that names both is an ambiguity, never a choice."""
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        system = _system_named(connection, name_key(name))
+    if system is None:
+        return "accelerator", resolve(name, engine)
+    chip = None
+    with engine.connect() as connection:
+        chip = connection.execute(
+            select(Alias.accelerator_id).where(Alias.name_key == name_key(name)).limit(1)
+        ).scalar()
+    if chip is not None:
+        raise AmbiguousNameError.chip_or_system(name, chip, system)
+    return "system", system
 
 
 def get(name: str, url: str | Engine | None = None) -> AcceleratorPublic:
@@ -351,25 +377,3 @@ def build_stamp(url: str | Engine | None = None) -> tuple[tuple[str, str], ...]:
     with engine.connect() as connection:
         rows = connection.execute(select(build_info.key, build_info.value).order_by(build_info.key))
         return tuple((key, value) for key, value in rows)
-
-
-def prices(accelerator_ids: list[str] | None = None, url: str | Engine | None = None) -> list[dict]:
-    """Dated prices (of the given accelerators, or all), oldest first, each with its source's title, publisher,
-    url and kind (as source_title, source_publisher, source_url, source_kind)."""
-    price = tables.price.c
-    engine = engine_for(url)
-    statement = (
-        select(
-            tables.price,
-            Source.title.label("source_title"),
-            Source.publisher.label("source_publisher"),
-            Source.url.label("source_url"),
-            Source.kind.label("source_kind"),
-        )
-        .join(tables.source, Source.id == price.source_id)
-        .order_by(price.accelerator_id, price.date, price.id)
-    )
-    if accelerator_ids is not None:
-        statement = statement.where(price.accelerator_id.in_(accelerator_ids))
-    with engine.connect() as connection:
-        return [dict(row) for row in connection.execute(statement).mappings()]

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ValidationError
 from gpudb.problems import Problem
 from gpudb.tiers import RETIRED_KINDS
 from gpudb.validation.loader import Document, LineDict, LineList, line_of, quoted
-from gpudb.validation.records import AcceleratorRecord, Dataset, Located, M
-from gpudb.validation.schema import AcceleratorFile
+from gpudb.validation.records import AcceleratorRecord, Dataset, Located, M, SystemRecord
+from gpudb.validation.schema import AcceleratorFile, SystemFile
 
 
 def _field_problems(
@@ -136,3 +136,21 @@ def read_accelerators(documents: list[Document], dataset: Dataset) -> None:
             dataset.problems.extend(_field_problems(error, document.shown_path, content, (), name, AcceleratorFile))
             continue
         dataset.accelerators.append(AcceleratorRecord(entry, document.shown_path, document.path, content))
+
+
+def read_systems(documents: list[Document], dataset: Dataset) -> None:
+    """System files (data/systems/<vendor>/<id>.yaml): each a mapping, checked against SystemFile."""
+    for document in documents:
+        content = document.content
+        if not isinstance(content, LineDict):
+            line = getattr(content, "line", 1)
+            message = "a system file must be a YAML mapping"
+            dataset.problems.append(Problem("bad-shape", message, document.shown_path, line))
+            continue
+        name = content.get("id") if isinstance(content.get("id"), str) else document.path.stem
+        try:
+            entry = SystemFile.model_validate(content)
+        except ValidationError as error:
+            dataset.problems.extend(_field_problems(error, document.shown_path, content, (), name, SystemFile))
+            continue
+        dataset.systems.append(SystemRecord(entry, document.shown_path, document.path, content))

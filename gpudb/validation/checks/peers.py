@@ -12,7 +12,7 @@ from gpudb.problems import Problem
 from gpudb.validation.checks import check
 from gpudb.validation.loader import line_of, load_folder
 from gpudb.validation.records import Dataset
-from gpudb.validation.schema import PEER_UNITS, PeerEntry, PeerFile
+from gpudb.validation.schema_prices_peers import PEER_UNITS, PeerEntry, PeerFile
 from gpudb.validation.shape import _field_problems
 
 

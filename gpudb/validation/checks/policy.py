@@ -128,6 +128,7 @@ def rules_are_consistent(dataset: Dataset) -> Iterator[Problem]:
 @check
 def claims_name_known_chips_and_metrics(dataset: Dataset) -> Iterator[Problem]:
     chips = {accelerator.entry.id for accelerator in dataset.accelerators} | dataset.accelerator_file_ids
+    chips |= {system.entry.id for system in dataset.systems}  # a claim may compare systems
     metric_keys = comparable_metric_keys()
     for record in dataset.claims:
         claim = record.entry

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from gpudb.problems import Problem
 from gpudb.validation.checks import check
 from gpudb.validation.records import Dataset, Located
-from gpudb.validation.schema import PriceEntry
+from gpudb.validation.schema_prices_peers import PriceEntry
 
 # The active alphabetic codes of ISO 4217 (List One, "Current currency & funds", as published by SIX Financial
 # Information, the standard's maintenance agency, in its 2024 edition), funds and precious metals left out.

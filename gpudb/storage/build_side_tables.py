@@ -1,5 +1,4 @@
-"""The build's rows for the measurement tables: runs of `gpudb bench` and measurements others published, kept
-apart from the spec values."""
+"""Rows of the build's side tables: the measurements (gpudb bench runs and published ones) and the dated prices."""
 
 from __future__ import annotations
 
@@ -85,3 +84,42 @@ def _every_column(table_name: str, rows: list[dict]) -> list[dict]:
     """Rows with one key per column (None where a kind of measurement has no such field), as inserts need."""
     columns = [column.name for column in SQLModel.metadata.tables[table_name].columns]
     return [{column: row.get(column) for column in columns} for row in rows]
+
+
+def price_rows(dataset: Dataset) -> list[dict]:
+    """Dated prices, per chip or per GPU-hour: an instance-hour rate divided by its GPUs, as published beside it."""
+    rows: list[dict] = []
+    ordered = sorted(dataset.prices, key=lambda r: (r.entry.accelerator, r.entry.date or r.entry.period_from, r.file))
+    for record in ordered:
+        price = record.entry
+        divisor = price.gpus_per_instance or 1
+        published = f"{price.amount:,g}" + (f"–{price.amount_high:,g}" if price.amount_high else "")
+        published += f" {price.currency}" + (f" per {price.unit}" if price.unit else "")
+        if price.gpus_per_instance:
+            published += f" ({price.gpus_per_instance} GPUs)"
+        rows.append(
+            {
+                "id": len(rows) + 1,
+                "accelerator_id": price.accelerator,
+                "kind": price.kind,
+                "amount": price.amount / divisor,
+                "amount_high": price.amount_high / divisor if price.amount_high else None,
+                "currency": price.currency,
+                "as_published": published,
+                "date": price.date or price.period_from,
+                "date_to": price.period_to,
+                "period": price.date is None,
+                "unit": "gpu-hour" if price.unit else "chip",
+                "gpus_per_instance": price.gpus_per_instance,
+                "market": price.market,
+                "provider": price.provider,
+                "instance": price.instance,
+                "region": price.region,
+                "term": price.term,
+                "source_id": price.source,
+                "note": price.note,
+                "file": record.file,
+                "line": record.line,
+            }
+        )
+    return rows
