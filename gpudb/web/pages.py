@@ -57,6 +57,7 @@ def compare_page(request: Request) -> HTMLResponse:
         "compare.html",
         view=view,
         chosen=[c["id"] for c in view["chips"]] or values(params, "ids"),
+        picked_baseline=view["baseline"] if values(params, "baseline") else None,  # else "the last chip picked"
         page="compare",
         has_plots=any(p["figure"] for p in view["plots"]),
     )
