@@ -165,7 +165,7 @@ def test_a_quote_missing_from_the_source_is_said_wherever_the_claim_is_shown(cla
     row = html[html.index('<tr id="claim-nearly-6"') :]
     row = row[: row.index("</tr>")]
     assert '<span class="quote-note">Note: the quoted sentence is not in the stored copy of the source.</span>' in row
-    assert "<td>TPP 6.69×</td>" in row and '<td class="num">+11.4%</td>' in row
+    assert '<td data-label="Closest">TPP 6.69×</td>' in row and '<td class="num" data-label="Gap">+11.4%</td>' in row
     assert '<span class="verdict verdict-roughly">roughly</span>' in row
     assert '<tr id="claim-nearly-7"' in html and html.count('class="quote-note"') == 1
     assert [c["verdict"] for c in client.get("/api/claims?verdict=roughly").json()["claims"]] == ["roughly"] * 6

@@ -505,10 +505,13 @@ def test_compare_page_and_twin(client):
     flipped = client.get("/api/compare?ids=x1&ids=x2&baseline=X1").json()
     assert flipped["baseline"] == "x1" and flipped["ratio_columns"] == ["x2/x1"]
     html = client.get("/compare?ids=x1,x2").text
-    assert '<span class="ratio r-p3">6.69×</span>' in html
+    assert '<span class="ratio r-good3">6.69×</span>' in html
     assert '<option value="x1" selected>X1 SXM</option>' in html
     chooser = client.get("/compare").text
-    assert "Pick two or more chips" in chooser and '<select id="ids" name="ids" multiple size="8">' in chooser
+    assert (
+        "Pick two or more chips" in chooser
+        and '<select id="ids" name="ids" multiple size="8" data-chosen="">' in chooser
+    )
 
 
 def test_claims_page_and_twin(client):
@@ -520,7 +523,10 @@ def test_claims_page_and_twin(client):
     assert claim["verdict_line"] == "x1 exactly TPP 15,832; closest TPP 15,832, 0.0% → matches"
     assert client.get("/api/claims?verdict=does-not-match").json()["claims"] == []
     html = client.get("/claims").text
-    assert '<span class="verdict verdict-matches">matches</span>' in html and "<td>TPP 15,832</td>" in html
+    assert (
+        '<span class="verdict verdict-matches">matches</span>' in html
+        and '<td data-label="Closest">TPP 15,832</td>' in html
+    )
 
 
 def test_plots_page_and_twin(client):

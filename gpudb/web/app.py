@@ -12,9 +12,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from gpudb import __version__
 from gpudb.errors import GpudbError
+from gpudb.web.caching import HttpCaching, plotly_gzip
 from gpudb.web.errors import describe, error_body
 from gpudb.web.render import STATIC, Links, render
 
@@ -100,6 +102,8 @@ def create_app(url: str | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.url = url
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(HttpCaching, url=url)
     app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(GpudbError)
@@ -138,8 +142,12 @@ def create_app(url: str | None = None) -> FastAPI:
         return error_response(request, 500, error_body(500, "internal error; the log has the details"))
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
-    def plotly() -> Response:
-        return Response(plotly_js(), media_type="text/javascript", headers={"cache-control": "public, max-age=86400"})
+    def plotly(request: Request) -> Response:
+        """Gzipped once and sent as it is to every client that accepts gzip (GZipMiddleware leaves it alone)."""
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            headers = {"content-encoding": "gzip", "vary": "Accept-Encoding"}
+            return Response(plotly_gzip(), media_type="text/javascript", headers=headers)
+        return Response(plotly_js(), media_type="text/javascript", headers={"vary": "Accept-Encoding"})
 
     app.include_router(pages.router)
     app.include_router(api.router)

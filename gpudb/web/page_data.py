@@ -16,7 +16,7 @@ from gpudb.web.params import Params, check_names, choice, single, values
 from gpudb.web.snapshot import snapshot
 from gpudb.web.table_view import (
     _jsonable,
-    ratio_class,
+    judged_ratio,
     resolver,
 )
 
@@ -146,7 +146,9 @@ def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
     names = dict(snapshot(engine).frame["name"].items())
     plots = figures_bridge.figures([("ratio", "Ratio to the baseline", {"ids": ids, "baseline": base})], engine)
     for row in result.rows:
-        row["ratio_classes"] = {c: ratio_class(row.get(f"{c}/{base}")) for c in ids if c != base}
+        judged = {c: judged_ratio(row.get(f"{c}/{base}"), row["higher_is_better"]) for c in ids if c != base}
+        row["ratio_classes"] = {c: found["class"] for c, found in judged.items()}
+        row["ratio_bars"] = {c: {"percent": found["bar"], "side": found["side"]} for c, found in judged.items()}
     return _jsonable(
         {
             "ok": True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gpudb.web import page_data, table_view
 from gpudb.web.params import values
@@ -28,14 +28,19 @@ def page(template: str, **context) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def table_page(request: Request) -> HTMLResponse:
+def table_page(request: Request) -> Response:
 
     def draw(view: dict[str, Any]) -> bytes:
         columns = view["columns"]
         context = {"view": view, "columns": columns, "visible": {c["key"] for c in columns}, "outcomes": OUTCOMES}
         return render("table.html", Links(), **context, page="table").encode()  # cached and sent as bytes
 
-    return HTMLResponse(table_view.rendered_table(request.app.state.url, params_of(request), "table-html", draw))
+    params = params_of(request)
+    if request.url.query:  # a submitted form sends every field and every column: send the browser the short link
+        short = table_view.permalink_query(request.app.state.url, params)
+        if len(short) < len(request.url.query) + 1:
+            return RedirectResponse("/" + short, status_code=303)
+    return HTMLResponse(table_view.rendered_table(request.app.state.url, params, "table-html", draw))
 
 
 @router.get("/accelerators/{name}", response_class=HTMLResponse)
@@ -52,6 +57,7 @@ def compare_page(request: Request) -> HTMLResponse:
         "compare.html",
         view=view,
         chosen=[c["id"] for c in view["chips"]] or values(params, "ids"),
+        picked_baseline=view["baseline"] if values(params, "baseline") else None,  # else "the last chip picked"
         page="compare",
         has_plots=any(p["figure"] for p in view["plots"]),
     )

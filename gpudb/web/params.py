@@ -178,7 +178,7 @@ def table_state(params: Params, snap: Snapshot, resolve=None, max_limit: int = M
         architecture=facet(params, "architecture", snap.facets["architecture"]),
         form_factor=facet(params, "form_factor", snap.facets["form_factor"]),
         rule=rule or snap.default_rule,
-        explicit_rule=rule is not None,
+        explicit_rule=rule is not None and rule != snap.default_rule,  # the default needs no place in a link
         export=export,
         china=choice(params, "china", ("yes", "no")),
         q=(single(params, "q") or "")[:200],

@@ -77,7 +77,10 @@ class Links:
         return f"/{name}"
 
     def static(self, name: str) -> str:
-        return f"/static/{name}"
+        """/static/NAME?v=DIGEST: a new file is a new URL, so the server may let browsers keep one for a year."""
+        from gpudb.web.caching import asset_version
+
+        return f"/static/{name}?v={asset_version(name)}"
 
     def download(self, what: str, query: str = "") -> str:
         return f"/download/{what}" + query

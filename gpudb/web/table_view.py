@@ -45,6 +45,27 @@ def ratio_class(ratio: float | None) -> str:
     return f"r-{'p' if step > 0 else 'n'}{bucket}"
 
 
+BAR_SPAN_STEPS = 3  # a ratio bar's half-width stands for 2³ = 8× (or ⅛×); beyond, the bar stops at the edge
+
+
+def judged_ratio(ratio: float | None, higher_is_better: bool | None) -> dict[str, Any]:
+    """How the compare page draws a ratio: a class saying better or worse for this metric (green when higher is
+    better and the ratio is above 1, or lower is better and it is below; red the other way; grey when the metric
+    has no direction), and a bar whose length is |log₂ ratio| as a percentage of half the cell, capped at 8×."""
+    if ratio is None or ratio <= 0:
+        return {"class": "", "bar": 0.0, "side": ""}
+    step = math.log2(ratio)
+    bar = round(min(abs(step), BAR_SPAN_STEPS) / BAR_SPAN_STEPS * 100, 1)
+    side = "above" if step > 0 else "below"
+    if abs(step) < 0.14:
+        return {"class": "r-0", "bar": bar, "side": side}
+    bucket = 1 if abs(step) < 1 else 2 if abs(step) < 2 else 3
+    if higher_is_better is None:
+        return {"class": "r-neutral", "bar": bar, "side": side}
+    better = (step > 0) == higher_is_better
+    return {"class": f"r-{'good' if better else 'bad'}{bucket}", "bar": bar, "side": side}
+
+
 def _plain(value: Any) -> Any:
     """NaN → None, numpy scalars → Python, so rows serialise as JSON."""
     if value is None:
@@ -160,6 +181,13 @@ def rendered_table(url: str | Engine | None, params: Params, kind: str, render: 
     engine = query.engine_for(url)
     snap = snapshot(engine)
     return cached(snap, kind, params_key(params), lambda: render(_table(engine, snap, params, True, True)))
+
+
+def permalink_query(url: str | Engine | None, params: Params) -> str:
+    """The shortest query string for the view `params` ask for ('' for the default view): defaults left out, the
+    columns as one comma-separated value. Raises the parameter errors the table page would."""
+    engine = query.engine_for(url)
+    return table_state(params, snapshot(engine), resolver(engine)).query()
 
 
 def params_key(params: Params) -> tuple:

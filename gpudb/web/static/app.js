@@ -21,11 +21,17 @@
     return "r-" + (step > 0 ? "p" : "n") + bucket;
   }
 
-  function formParams(form) {
+  /* The form as query parameters, short: empty fields left out, the columns as one comma-separated value, and
+     left out (like the rule) when they are the default (`defaults`: {columns: "a,b", rule: "x"}). */
+  function formParams(form, defaults) {
     var params = new URLSearchParams();
+    var columns = [];
     new FormData(form).forEach(function (value, key) {
-      if (String(value).trim()) params.append(key, value);
+      if (!String(value).trim()) return;
+      if (key === "columns") columns.push(value);
+      else if (!(defaults && key === "rule" && value === defaults.rule)) params.append(key, value);
     });
+    if (columns.length && !(defaults && columns.join(",") === defaults.columns)) params.set("columns", columns.join(","));
     return params;
   }
 
@@ -37,9 +43,11 @@
     function load(url, focusKey) {
       if (pending) pending.abort();
       pending = new AbortController();
+      var landed = url;
       fetch(url, { headers: { Accept: "text/html" }, signal: pending.signal })
         .then(function (response) {
           if (!response.ok) { window.location.assign(url); return null; }
+          landed = response.url || url;  // the server redirects a long query to its short permalink
           return response.text();
         })
         .then(function (html) {
@@ -52,7 +60,7 @@
           doc.querySelectorAll("#filters input[type=hidden]").forEach(function (input) {
             form.appendChild(document.importNode(input, true));
           });
-          history.replaceState(null, "", url);
+          history.replaceState(null, "", landed);
           if (focusKey) {
             var link = document.querySelector('#specs th[data-key="' + focusKey + '"] a');
             if (link) link.focus();
@@ -92,6 +100,7 @@
     var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
     var defaults = headers.filter(function (th) { return !th.hidden; }).map(function (th) { return th.dataset.key; });
     var defaultRule = form.querySelector("#rule") ? form.querySelector("#rule").value : "";
+    var shortest = { columns: defaults.filter(function (key) { return key !== "name"; }).join(","), rule: defaultRule };
     var kinds = {};
     headers.forEach(function (th) { kinds[th.dataset.key] = th.dataset.kind; });
 
@@ -216,9 +225,9 @@
       apply(state);
     }
 
-    form.addEventListener("submit", function (event) { event.preventDefault(); setState(formParams(form)); });
-    form.addEventListener("change", function () { setState(formParams(form)); });
-    form.addEventListener("input", function (event) { if (event.target.id === "q") setState(formParams(form)); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); setState(formParams(form, shortest)); });
+    form.addEventListener("change", function () { setState(formParams(form, shortest)); });
+    form.addEventListener("input", function (event) { if (event.target.id === "q") setState(formParams(form, shortest)); });
     table.tHead.addEventListener("click", function (event) {
       var link = event.target.closest("a.sort");
       if (!link) return;
@@ -231,9 +240,41 @@
     apply(initial);
   }
 
+  /* ------------------------------------------------- compare: the ids in the order picked, the baseline kept */
+  function compareMode(form) {
+    var select = form.querySelector("#ids");
+    var order = (select.dataset.chosen || "").split(",").filter(Boolean);
+    select.addEventListener("change", function () {
+      var picked = Array.prototype.filter.call(select.options, function (o) { return o.selected; })
+        .map(function (o) { return o.value; });
+      order = order.filter(function (id) { return picked.indexOf(id) >= 0; });
+      picked.forEach(function (id) { if (order.indexOf(id) < 0) order.push(id); });
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var baseline = form.querySelector("#baseline").value;
+      if (order.indexOf(baseline) < 0) baseline = "";  // its chip was unpicked: the last chip picked
+      var query = order.length ? "ids=" + order.map(encodeURIComponent).join(",") : "";
+      if (baseline && baseline !== order[order.length - 1]) query += "&baseline=" + encodeURIComponent(baseline);
+      window.location.assign(form.getAttribute("action") + (query ? "?" + query : ""));
+    });
+  }
+
+  /* filters fold away on a narrow screen unless one is in use (without JavaScript they stay open) */
+  function foldFilters() {
+    var panel = document.getElementById("filter-panel");
+    if (!panel || !window.matchMedia("(max-width: 640px)").matches) return;
+    var active = Array.prototype.some.call(panel.querySelectorAll("input[type=checkbox][name=vendor], input[type=search]"),
+      function (control) { return control.type === "search" ? control.value.trim() !== "" : control.checked; });
+    if (!active) panel.open = false;
+  }
+
   function start() {
     var table = document.getElementById("specs");
     var form = document.getElementById("filters");
+    var compare = document.getElementById("compare-form");
+    if (compare) compareMode(compare);
+    foldFilters();
     if (table && form) {
       if (document.body.dataset.mode === "static") staticMode(form, table);
       else serverMode(form);
