@@ -1,15 +1,20 @@
-"""What the commands share: the output formats, the --db/--data/--format options, and how rows are printed."""
+"""What the commands share: the output formats, the --db/--data/--format options, how rows and progress print."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import click
+
+from gpudb.formatting import STATUS_WORDS, UNKNOWN, format_number, yes_no
 
 
 class Format(StrEnum):
@@ -54,14 +59,9 @@ def output_format_option(formats: type[StrEnum]):
 
 format_option = output_format_option(Format)
 
-# How a metric with no value is shown: why it has none.
-STATUS_WORDS = {
-    "unknown": "missing",
-    "not-supported": "not supported",
-    "not-applicable": "n/a",
-    "not-disclosed": "not disclosed",
-    "convention-unstated": "dense/sparse unstated",
-}
+# Columns whose cells people copy whole (a metric key, a chip id, a rule id): never wrapped or split in a table.
+KEY_COLUMNS = frozenset({"id", "key", "metric", "accelerator", "accelerator_id", "rule", "rule_id", "chip", "peer"})
+KEY_STYLE = "cyan"  # a colour, so NO_COLOR (which Rich honours) has something to take away
 
 
 def print_rows(
@@ -71,40 +71,107 @@ def print_rows(
     title: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> None:
-    """Print rows as a Rich table, CSV or JSON (a list of objects)."""
+    """Print rows as a Rich table, CSV or JSON (a list of objects); flags read yes/no in the table and CSV."""
     if output_format is Format.json:
         click.echo(json.dumps([{c: row.get(c) for c in columns} for row in rows], indent=2, default=str))
     elif output_format is Format.csv:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({c: _shown(row.get(c), blank=None) for c in columns} for row in rows)
         click.echo(buffer.getvalue(), nl=False)
     else:
-        from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=title, show_lines=False, header_style="bold")
-        for column in columns:
+        cells = [[_shown(row.get(c)) for c in columns] for row in rows]
+        for index, column in enumerate(columns):
             # spaces, not underscores, so a narrow header wraps between words ("china specific")
-            table.add_column((headers or {}).get(column, column.replace("_", " ")), overflow="fold")
-        for row in rows:
-            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-        Console(width=table_width()).print(table)
+            header = (headers or {}).get(column, column.replace("_", " "))
+            if column in KEY_COLUMNS:
+                widest = max((len(line[index]) for line in cells), default=0)
+                table.add_column(header, no_wrap=True, overflow="fold", min_width=widest, style=KEY_STYLE)
+            else:
+                table.add_column(header, overflow="fold")
+        for line in cells:
+            table.add_row(*(Text(cell) for cell in line))  # text as it is, never read as Rich markup
+        console = console_for(table)
+        if _narrowest(cells, table) > console.width:  # it fits only with words split: a record per row
+            _print_records(console, cells, [table.columns[i].header for i in range(len(columns))], title)
+        else:
+            console.print(table)
 
 
-def table_width() -> int:
-    """The terminal's width, but never under 100 columns, so a table in a pipe or a narrow window stays readable."""
+def _narrowest(cells: list[list[str]], table: Any) -> int:
+    """The width a table needs to wrap only between words: each column's longest word (a key column's longest
+    cell), plus the borders and padding (3 per column and 1)."""
+    widths = []
+    for index, column in enumerate(table.columns):
+        texts = [str(column.header), *(line[index] for line in cells)]
+        words = (word for text in texts for word in text.split())
+        widths.append(max(column.min_width or 0, max((len(word) for word in words), default=0)))
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def _print_records(console: Any, cells: list[list[str]], headers: list[Any], title: str | None) -> None:
+    """The plain layout for a table too wide for the terminal: each row's first cell as its heading, then one
+    'header: value' line per other non-empty cell, a blank line between rows."""
+    from rich.text import Text
+
+    if title:
+        console.print(Text(title, style="italic"))
+    for number, line in enumerate(cells):
+        if number:
+            console.print()
+        console.print(Text(line[0], style=KEY_STYLE), overflow="fold")
+        for header, cell in zip(headers[1:], line[1:], strict=True):
+            if cell:  # an empty cell says nothing in a record
+                console.print(Text.assemble((f"  {header}: ", "bold"), cell), overflow="fold")
+
+
+def _shown(value: Any, blank: Any = "") -> Any:
+    """A cell as printed: yes/no for a flag, `blank` for nothing, anything else as text (CSV keeps it as it is)."""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if value is None:
+        return blank
+    return value if blank is None else str(value)
+
+
+def console_for(renderable: Any = None):
+    """A Rich console for stdout, made the ordinary way so NO_COLOR and COLUMNS count. A terminal's own width, or
+    $COLUMNS; in a pipe with neither, the table's natural width, so no row wraps and a copied key stays whole."""
+    import os
+
     from rich.console import Console
 
-    return max(100, Console().width)
+    console = Console()
+    if console.is_terminal or os.environ.get("COLUMNS", "").isdigit() or renderable is None:
+        return console
+    natural = Console(width=10_000, no_color=True).measure(renderable).maximum
+    return Console(width=max(natural, 20))
+
+
+@contextmanager
+def progress(description: str) -> Iterator[None]:
+    """A transient progress bar on stderr while long work runs, only where stderr is a terminal: never in a pipe,
+    a log or a test's output, and gone once the work is done."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        bar.add_task(description, total=None)
+        yield
 
 
 def cell_text(value: Any, ratio: bool = False, status: str = "unknown") -> str:
-    """A number as people read it; no value as 'missing', 'not supported' or 'n/a' (never 0)."""
+    """A number as people read it; no value as 'unknown', 'not supported' or 'n/a' (never 0)."""
     if value is None or (isinstance(value, float) and value != value):
-        return STATUS_WORDS.get(status, "missing")
-    from gpudb.formatting import format_number
-
+        return STATUS_WORDS.get(status, UNKNOWN)
     text = f"{format_number(value)}×" if ratio else format_number(value)
     return f"{text} (dense/sparse unstated)" if status == "convention-unstated" else text
