@@ -86,37 +86,59 @@ def print_rows(
 
         table = Table(title=title, show_lines=False, header_style="bold")
         cells = [[_shown(row.get(c)) for c in columns] for row in rows]
-        for index, column in enumerate(columns):
-            # spaces, not underscores, so a narrow header wraps between words ("china specific")
-            header = (headers or {}).get(column, column.replace("_", " "))
+        # spaces, not underscores, so a narrow header wraps between words ("china specific")
+        names = [(headers or {}).get(column, column.replace("_", " ")) for column in columns]
+        for column, header in zip(columns, names, strict=True):
             if column in KEY_COLUMNS:
-                widest = max((len(line[index]) for line in cells), default=0)
-                table.add_column(header, no_wrap=True, overflow="fold", min_width=widest, style=KEY_STYLE)
+                table.add_column(header, no_wrap=True, overflow="fold", style=KEY_STYLE)
             else:
                 table.add_column(header, overflow="fold")
         for line in cells:
             table.add_row(*(Text(cell) for cell in line))  # text as it is, never read as Rich markup
         console = console_for(table)
-        if _narrowest(cells, table) > console.width:  # it fits only with words split: a record per row
-            _print_records(console, cells, [table.columns[i].header for i in range(len(columns))], title)
+        widths = column_widths(columns, names, cells, console.width)
+        if widths is None:  # it would fit only with words or keys split: a record per row
+            _print_records(console, cells, names, title)
+            return
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        console.print(table)
+
+
+def column_widths(columns: list[str], names: list[str], cells: list[list[str]], width: int) -> list[int] | None:
+    """Each column's text width in a table `width` wide: its natural width where all fit; else every column at
+    least its longest word (a key column its widest cell, never wrapped), the rest of the room shared out so the
+    columns nearest their natural width get it first; None where not even that fits. (Rich's own squeezing
+    splits words and keys.)"""
+    from rich.cells import cell_len
+
+    natural, least = [], []
+    for index, column in enumerate(columns):
+        texts = [names[index], *(line[index] for line in cells)]
+        natural.append(max(cell_len(part) for text in texts for part in text.splitlines() or [""]))
+        if column in KEY_COLUMNS:
+            least.append(max(cell_len(line[index]) for line in cells) if cells else 1)
         else:
-            console.print(table)
-
-
-def _narrowest(cells: list[list[str]], table: Any) -> int:
-    """The width a table needs to wrap only between words: each column's longest word (a key column's longest
-    cell), plus the borders and padding (3 per column and 1)."""
-    widths = []
-    for index, column in enumerate(table.columns):
-        texts = [str(column.header), *(line[index] for line in cells)]
-        words = (word for text in texts for word in text.split())
-        widths.append(max(column.min_width or 0, max((len(word) for word in words), default=0)))
-    return sum(widths) + 3 * len(widths) + 1
+            least.append(max((cell_len(word) for text in texts for word in text.split()), default=1))
+    room = width - 3 * len(columns) - 1  # a space either side of each cell, and the borders
+    if sum(least) > room:
+        return None
+    if sum(natural) <= room:
+        return natural
+    widths, spare = list(least), room - sum(least)
+    lacking = [high - low for high, low in zip(natural, least, strict=True)]
+    order = sorted(range(len(columns)), key=lacking.__getitem__)
+    for left, index in enumerate(order):  # the nearly-fitting first, so as few columns as can be wrap at all
+        given = min(lacking[index], spare // (len(order) - left))
+        widths[index] += given
+        spare -= given
+    return widths
 
 
 def _print_records(console: Any, cells: list[list[str]], headers: list[Any], title: str | None) -> None:
     """The plain layout for a table too wide for the terminal: each row's first cell as its heading, then one
     'header: value' line per other non-empty cell, a blank line between rows."""
+    from rich.padding import Padding
     from rich.text import Text
 
     if title:
@@ -127,7 +149,10 @@ def _print_records(console: Any, cells: list[list[str]], headers: list[Any], tit
         console.print(Text(line[0], style=KEY_STYLE), overflow="fold")
         for header, cell in zip(headers[1:], line[1:], strict=True):
             if cell:  # an empty cell says nothing in a record
-                console.print(Text.assemble((f"  {header}: ", "bold"), cell), overflow="fold")
+                line_text = Text.assemble((f"{header}: ", "bold"), cell, overflow="fold")
+                console.print(
+                    Padding(line_text, (0, 0, 0, 2), expand=False)
+                )  # a long value wraps under itself, indented
 
 
 def _shown(value: Any, blank: Any = "") -> Any:
