@@ -247,7 +247,7 @@ def test_the_plot_command_writes_files_and_reports_bad_input(built, tmp_path):
             ["pie"],
             2,
             "Error: unknown plot kind 'pie'; valid kinds: ratio, export-map, roofline, compute-bandwidth, "
-            "timeline, profile, measured\n",
+            "timeline, profile, measured, price-performance\n",
         ),
         (["roofline", "--metric", "watts"], 2, "Error: unknown compute metric 'watts'; valid metrics: fp64_tflops"),
         (["timeline", "-b", "x1"], 2, "Error: --baseline applies to the ratio and profile plots, not to 'timeline'\n"),
@@ -274,11 +274,12 @@ def test_the_plot_command_writes_the_standard_set(built, tmp_path):
         "compute-bandwidth.html",
         "timeline.html",
         "profile.html",
+        "price-performance.html",  # the fixture's x1 has a list and a street price
         "plotly.min.js",  # one copy beside the files, not 4.8 MB inside each
         "index.html",
     ]
     index = (tmp_path / "figures" / "index.html").read_text()
-    assert index.count("<li><a href=") == 7 and '<a href="roofline.html">' in index
+    assert index.count("<li><a href=") == 8 and '<a href="roofline.html">' in index
 
 
 # ---------------------------------------------------------------------------------------------- images

@@ -39,7 +39,7 @@ def chip_values(
     base = stored[H100_EQUIVALENT_BASE] or None  # None when the base chip is not in the database
     values: dict[str, dict[str, float | None]] = {}
     for accelerator_id in accelerator_ids:
-        chip = dict(stored[accelerator_id])
+        chip: dict[str, float | None] = dict(stored[accelerator_id])
         chip.update({key: derivation.value for key, derivation in derive(chip, base).items()})
         values[accelerator_id] = chip
     return values
@@ -113,7 +113,13 @@ def compare_rows(
             continue
         if not metrics and all(values[chip].get(key) is None and key not in marked[chip] for chip in ids):
             continue  # a metric nobody has is noise in the default view
-        row = {"metric": key, "label": label, "unit": unit, "category": category, "higher_is_better": higher_is_better}
+        row: dict[str, Any] = {
+            "metric": key,
+            "label": label,
+            "unit": unit,
+            "category": category,
+            "higher_is_better": higher_is_better,
+        }
         for chip in ids:
             row[chip] = values[chip].get(key)
         for chip in ids:

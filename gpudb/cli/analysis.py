@@ -40,6 +40,16 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
     is_flag=True,
     help="Also use tensor figures whose source does not say dense or sparse (as published, marked).",
 )
+@click.option(
+    "--view",
+    type=click.Choice(["total", "per-chip", "per-kw", "per-rack"]),
+    default="total",
+    show_default=True,
+    help="Systems only: totals, or totals per chip, per kW or per rack (a chip beside a system: per-chip).",
+)
+@click.option("--cost", is_flag=True, help="Show TFLOPS and memory per dollar of each chip's dated prices instead.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="With --cost: prices on this day.")
+@click.option("--precision", default="bf16", show_default=True, help="With --cost: the dense precision.")
 @db_option
 @output_format_option(CompareFormat)
 def compare(
@@ -48,6 +58,10 @@ def compare(
     metrics: str | None,
     measured: bool,
     include_unstated: bool,
+    view: str,
+    cost: bool,
+    as_of: Any,
+    precision: str,
     db: str | None,
     output_format: CompareFormat,
 ) -> None:
@@ -55,11 +69,23 @@ def compare(
 
     NAMES: ids, names or aliases.
 
-    Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured
+    Systems compare with systems: gpudb compare "CloudMatrix 384" "GB200 NVL72" (totals, with their sources).
+
+    Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured;
+    gpudb compare H100 H200 B200 MI300X --cost --as-of 2025-06-30
     """
+    if cost:
+        from gpudb.cli.prices import print_cost_comparison
+
+        return print_cost_comparison(list(names), db, output_format, as_of.date() if as_of else None, precision)
     from gpudb.analysis.comparison import compare_rows
+    from gpudb.cli import systems as system_commands
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
+    found = system_commands.kinds(names, db)
+    if any(kind == "system" for kind, _ in found):
+        system_commands.compare(names, found, baseline, keys, view, db, output_format)
+        return
     comparison = compare_rows(
         list(names), baseline=baseline, metrics=keys, url=db, measured=measured, include_unstated=include_unstated
     )
@@ -144,10 +170,11 @@ def explain(name: str, metric: str, db: str | None, output_format: Format) -> No
             "unit": item.unit,
             "as_published": item.as_published,
             "sparse_in_source": item.sparse_in_source,
-            "source_title": item.source.title,
-            "source_publisher": item.source.publisher,
-            "source_tier": tier_label(item.source.kind),
-            "source_url": item.source.url,
+            # validation forbids a value without a source
+            "source_title": item.source.title if item.source else None,
+            "source_publisher": item.source.publisher if item.source else None,
+            "source_tier": tier_label(item.source.kind) if item.source else None,
+            "source_url": item.source.url if item.source else None,
             "inference": item.inference,
         }
         for item in explanation.inputs
@@ -180,9 +207,12 @@ def explain(name: str, metric: str, db: str | None, output_format: Format) -> No
     click.echo(f"  {explanation.derivation.working}")
     for item in explanation.inputs:
         published = f"{item.as_published}" + (" with 2:4 sparsity, halved" if item.sparse_in_source else "")
+        source = item.source
+        cited = (
+            f"{source.title}, {source.publisher} ({tier_label(source.kind)}); {source.url}" if source else "no source"
+        )  # validation forbids a value without a source
         click.echo(
-            f"  {item.label} = {cell_text(item.value)} {item.unit} (published: {published}) — "
-            f"{item.source.title}, {item.source.publisher} ({tier_label(item.source.kind)}); {item.source.url}"
+            f"  {item.label} = {cell_text(item.value)} {item.unit} (published: {published}) — {cited}"
             + (f"; {inference_label(item.inference)}" if item.inference else "")
         )
 

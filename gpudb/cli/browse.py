@@ -13,14 +13,21 @@ from gpudb.formatting import STATUS_WORDS
 
 
 @app.command("list")
+@click.option("--systems", "list_systems", is_flag=True, help="List the systems (boards, racks, pods) instead.")
 @db_option
 @format_option
-def list_accelerators(db: str | None, output_format: Format) -> None:
+def list_accelerators(list_systems: bool, db: str | None, output_format: Format) -> None:
     """List the accelerators in the database.
 
-    Example: gpudb list --format csv
+    Example: gpudb list --format csv; gpudb list --systems
     """
     from gpudb.storage import query
+
+    if list_systems:
+        from gpudb.cli import systems as system_commands
+
+        system_commands.list_systems(db, output_format)
+        return
 
     rows = query.accelerators(db)
     columns = [
@@ -47,11 +54,17 @@ def show(name: str, db: str | None, output_format: Format) -> None:
 
     NAME: an id, name or alias.
 
-    Example: gpudb show H200
+    Example: gpudb show H200; gpudb show "GB200 NVL72" (a system: its totals, published or derived)
     """
     from gpudb.storage import query
     from gpudb.tiers import inference_label, reading_label, tier_label
 
+    kind, identifier = query.resolve_kind(name, db)
+    if kind == "system":
+        from gpudb.cli import systems as system_commands
+
+        system_commands.show(identifier, db, output_format)
+        return
     accelerator = query.get(name, db)
     if output_format is Format.json:
         from gpudb.analysis import measured

@@ -51,7 +51,7 @@ def output_format_option(formats: type[StrEnum]):
         "-f",
         "output_format",
         type=click.Choice(formats),
-        default=formats.table,
+        default=formats["table"],  # every format enum has a table member
         show_default=True,
         help="Output format.",
     )
@@ -100,8 +100,8 @@ def print_rows(
         if widths is None:  # it would fit only with words or keys split: a record per row
             _print_records(console, cells, names, title)
             return
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = width
+        for shown_column, width in zip(table.columns, widths, strict=True):
+            shown_column.width = width
         console.print(table)
 
 

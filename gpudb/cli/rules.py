@@ -31,7 +31,7 @@ def export_status(name: str | None, rule: str | None, every: bool, db: str | Non
 
     if every == (name is not None):
         raise InvalidArgumentError("give one accelerator NAME or --all")
-    if every:
+    if name is None:  # --all
         _print_matrix(rule, db, output_format)
         return
     results = classify_chip(name, rule, db)

@@ -56,7 +56,7 @@ __all__ = [
     "vendor_colours",
 ]
 
-KINDS = ("ratio", "export-map", "roofline", "compute-bandwidth", "timeline", "profile", "measured")
+KINDS = ("ratio", "export-map", "roofline", "compute-bandwidth", "timeline", "profile", "measured", "price-performance")
 
 
 def ratio_bars(

@@ -17,7 +17,7 @@ from gpudb.errors import DatabaseError, GpudbError, InvalidArgumentError
 from gpudb.metrics.catalogue import METRICS, METRICS_BY_KEY
 from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
 from gpudb.plots import figures as plots
-from gpudb.storage import query
+from gpudb.storage import query, query_prices
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -181,6 +181,8 @@ def _draw(
         raise InvalidArgumentError(f"--baseline applies to the ratio and profile plots, not to {kind!r}")
     if kind == "measured":
         return plots.measured_vs_published(_measured(ids, engine), every, colours)
+    if kind == "price-performance":
+        return _price_performance(ids, metric, engine)
     chosen = every.loc[_chips(ids, engine, every, MISSION_CHIPS if kind == "roofline" else None)]
     if kind == "export-map":
         axis = metric or "performance_density"
@@ -193,8 +195,8 @@ def _draw(
             raise InvalidArgumentError("no thresholds rule in the data to draw (data/rules/)")
         overlay = _rule(engine, CASE_BY_CASE_RULE, "case-by-case") if axis == "memory_bandwidth_gbs" else None
         return plots.export_map(chosen, rule, axis, overlay, colours)
-    draw = {"roofline": plots.roofline, "compute-bandwidth": plots.compute_bandwidth, "timeline": plots.timeline}
-    return draw[kind](chosen, _compute_metric(metric), colours)
+    chart = {"roofline": plots.roofline, "compute-bandwidth": plots.compute_bandwidth, "timeline": plots.timeline}
+    return chart[kind](chosen, _compute_metric(metric), colours)
 
 
 def _measured(ids: list[str] | None, engine: Engine) -> pd.DataFrame:
@@ -207,7 +209,7 @@ def _measured(ids: list[str] | None, engine: Engine) -> pd.DataFrame:
     wanted = (
         [query.resolve(name, engine) for name in ids] if ids else list(dict.fromkeys(r["accelerator_id"] for r in rows))
     )
-    newest = {}
+    newest: dict[str, str] = {}  # chip → its newest run's id
     for row in rows:  # newest run first within each chip
         newest.setdefault(row["accelerator_id"], row["measurement_id"])
     kept = [
@@ -222,6 +224,34 @@ def _measured(ids: list[str] | None, engine: Engine) -> pd.DataFrame:
             "then gpudb build"
         )
     return pd.DataFrame(kept, columns=COLUMNS)
+
+
+def _price_performance(ids: list[str] | None, precision: str | None, engine: Engine) -> go.Figure:
+    """TFLOPS per 1,000 of each purchase price by its date (gpudb.analysis.costs), of the chips named or all."""
+    import pandas as pd
+
+    from gpudb.analysis.costs import price_performance_rows
+    from gpudb.plots.prices import price_performance
+
+    rows = price_performance_rows(precision or "bf16", engine)
+    if ids:
+        wanted = {query.resolve(name, engine) for name in ids}
+        rows = [row for row in rows if row["accelerator_id"] in wanted]
+    if not rows:
+        raise InvalidArgumentError("no purchase prices of these chips in the database (data/prices/)")
+    return price_performance(pd.DataFrame(rows), precision or "bf16")
+
+
+def price_history(accelerator_id: str, engine: Engine) -> go.Figure:
+    """One chip's dated prices as a figure (gpudb.plots.prices.price_history); an error when it has none."""
+    import pandas as pd
+
+    from gpudb.plots.prices import price_history as draw
+
+    prices = query_prices.prices([accelerator_id], engine)
+    if not prices:
+        raise InvalidArgumentError(f"no prices of {accelerator_id} in the database (data/prices/)")
+    return draw(pd.DataFrame(prices), query.accelerator_row(accelerator_id, engine)["name"])
 
 
 def make_figure(
@@ -263,6 +293,7 @@ STANDARD = (
     ("timeline", "BF16 compute by launch date", "timeline", None),
     ("profile", "Spec profile against the H20", "profile", None),
     ("measured", "Measured by gpudb bench against the published peaks", "measured", None),
+    ("price-performance", "BF16 TFLOPS per 1,000 of purchase price, by date", "price-performance", None),
 )
 
 

@@ -37,6 +37,9 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
     with engine.connect() as connection:
         # the indexed lookup answers every good name; only a miss reads all names (prefixes, suggestions)
         exact = connection.execute(select(Alias.accelerator_id).where(Alias.name_key == wanted).limit(1)).scalar()
+        system = _system_named(connection, wanted)
+        if exact is not None and system is not None:
+            raise AmbiguousNameError.chip_or_system(name, exact, system)
         if exact is not None:
             return exact
         names = connection.execute(select(Alias.name_key, Alias.name, Alias.accelerator_id)).all()
@@ -47,6 +50,29 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
     close = difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.6)
     suggestions = list(dict.fromkeys(starting + [by_key[key] for key in close]))[:3]
     raise UnknownAcceleratorError(name, suggestions)
+
+
+def _system_named(connection, wanted: str) -> str | None:
+    """The system whose id, name or alias folds to `wanted`, or None."""
+    column = tables.system_name.c
+    return connection.execute(select(column.system_id).where(column.name_key == wanted).limit(1)).scalar()
+
+
+def resolve_kind(name: str, url: str | Engine | None = None) -> tuple[str, str]:
+    """('accelerator', id) or ('system', id) for a name; one that names both is an ambiguity, never a choice."""
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        system = _system_named(connection, name_key(name))
+    if system is None:
+        return "accelerator", resolve(name, engine)
+    chip = None
+    with engine.connect() as connection:
+        chip = connection.execute(
+            select(Alias.accelerator_id).where(Alias.name_key == name_key(name)).limit(1)
+        ).scalar()
+    if chip is not None:
+        raise AmbiguousNameError.chip_or_system(name, chip, system)
+    return "system", system
 
 
 def get(name: str, url: str | Engine | None = None) -> AcceleratorPublic:

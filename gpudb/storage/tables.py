@@ -178,6 +178,80 @@ measured_value = table(
     column("position", Integer),
 )
 
+price = table(
+    "price",
+    column("id", Integer),
+    column("accelerator_id", String),
+    column("kind", String),
+    column("amount", Float),
+    column("amount_high", Float),
+    column("currency", String),
+    column("as_published", String),
+    column("date", Date),
+    column("date_to", Date),
+    column("period", Boolean),
+    column("unit", String),
+    column("gpus_per_instance", Integer),
+    column("market", String),
+    column("provider", String),
+    column("instance", String),
+    column("region", String),
+    column("term", String),
+    column("source_id", String),
+    column("note", String),
+    column("file", String),
+    column("line", Integer),
+)
+
+system = table(
+    "system",
+    column("id", String),
+    column("vendor", String),
+    column("name", String),
+    column("kind", String),
+    column("availability", String),
+    column("announced", Date),
+    column("parts", JSON),
+    column("note", String),
+    column("sources", JSON),
+    column("file", String),
+)
+
+system_name = table(
+    "system_name",
+    column("system_id", String),
+    column("name", String),
+    column("name_key", String),
+    column("kind", String),
+)
+
+system_part = table(
+    "system_part",
+    column("system_id", String),
+    column("accelerator_id", String),
+    column("count", Integer),
+    column("note", String),
+)
+
+system_value = table(
+    "system_value",
+    column("id", Integer),
+    column("system_id", String),
+    column("metric_key", String),
+    column("value_number", Float),
+    column("value_text", String),
+    column("status", String),
+    column("preferred", Boolean),
+    column("unit", String),
+    column("as_published", String),
+    column("sparse_in_source", Boolean),
+    column("unstated_number", Float),
+    column("source_id", String),
+    column("note", String),
+    column("file", String),
+    column("line", Integer),
+)
+
 build_info = table(
     "build_info",
     column("key", String),
@@ -195,5 +269,10 @@ ALL = (
     device_name,
     measurement,
     measured_value,
+    price,
+    system,
+    system_name,
+    system_part,
+    system_value,
     build_info,
 )

@@ -143,6 +143,34 @@ class AcceleratorFile(_Strict):
     specs: dict[Text, Any]
 
 
+class SystemChip(_Strict):
+    """The accelerators a system holds: an accelerator id and how many."""
+
+    accelerator: Slug = Field(description="The accelerator id (data/accelerators/).")
+    count: int = Field(description="How many of it the system holds (at least 1).")
+    note: Text | None = None
+
+
+class SystemFile(_Strict):
+    """One system (a board, node, rack or pod): its chips, other parts, and the figures published for the whole."""
+
+    id: Slug = Field(description="Stable id; equals the file name.")
+    vendor: Text
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+    kind: Literal["board", "node", "rack", "pod"] = Field(description="board, node, rack or pod.")
+    availability: Literal["shipping", "announced"] = Field(
+        "shipping", description="Shipping, or announced and not yet shipping (its figures are the announcement's)."
+    )
+    announced: date | None = Field(None, description="When the system was announced.")
+    chips: list[SystemChip] = Field(min_length=1, description="Its accelerators, each with a count.")
+    parts: list[Text] = Field(default_factory=list, description="Other parts where they matter (CPUs, switches).")
+    note: Text | None = None
+    sources: list[Slug] = Field(default_factory=list, description="Sources for the identity and the parts.")
+    # totals for the whole system, each a SpecEntry or a list of them, in the metric's canonical unit
+    specs: dict[Text, Any] = Field(default_factory=dict)
+
+
 # ---------------------------------------------------------------------------------------------- export rules
 
 ConditionMetric = Literal["tpp", "performance_density", "interconnect_bandwidth_gbs", "memory_bandwidth_gbs"]
@@ -326,37 +354,4 @@ class MeasurementFile(_Strict):
     environment: MeasuredEnvironment
     results: list[MeasuredResult] = Field(min_length=1)
     skipped: list[SkippedMeasurement] = Field(default_factory=list)
-    note: Text | None = None
-
-
-# ---------------------------------------------------------------------------------------------- peer tables
-
-# What a peer entry can be: a precision of gpudb.analysis.devices.PRECISIONS, or the memory bandwidth.
-PeerPrecision = Literal["fp64", "fp64-tensor", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4", "memory-bandwidth"]
-PEER_PRECISIONS: tuple[str, ...] = get_args(PeerPrecision)
-# The units a peer table may give, in SI base units as the frameworks and Epoch AI write them.
-PEER_UNITS: tuple[str, ...] = ("FLOP/s", "OP/s", "byte/s")
-
-
-class PeerFile(_Strict):
-    """A table of peak figures hard-coded in another project (data/peers/<name>.yaml); entries are checked apart."""
-
-    name: Slug = Field(description="Stable name; equals the file name.")
-    title: Text = Field(description="What the table is, e.g. 'torchtitan get_peak_flops (BF16)'.")
-    repository: Annotated[str, StringConstraints(pattern=r"^[\w.-]+/[\w.-]+$")] = Field(description="owner/name.")
-    path: Text = Field(description="The file in the repository that holds the table.")
-    commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}$")] = Field(description="The commit read.")
-    read: date = Field(description="When the table was transcribed.")
-    note: Text | None = None
-    entries: list[Any] = Field(min_length=1, description="One row per device key and precision (see PeerEntry).")
-
-
-class PeerEntry(_Strict):
-    """One figure of a peer table: the device as the project spells it, the precision, the value and its unit."""
-
-    key: Text = Field(description="The device name or substring as the project writes it, e.g. 'h100 sxm'.")
-    precision: PeerPrecision = Field(description="A precision name (bf16, fp8, …) or memory-bandwidth.")
-    value: Any = Field(description="The number, in `unit`.")
-    unit: Text = Field(description="FLOP/s, OP/s (integer formats) or byte/s (memory bandwidth).")
-    written: Text | None = Field(None, description="The expression exactly as the code writes it, e.g. '1.979e15 / 2'.")
     note: Text | None = None

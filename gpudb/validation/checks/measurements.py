@@ -107,7 +107,7 @@ def _run_problems(
             f"the device reported {reported} SMs but {run.accelerator} has {sm_count.value_number:g}; "
             "it is another SKU (or a partitioned GPU), not this accelerator"
         )
-        where = ("environment", "sm_count")
+        where: tuple[str | int, ...] = ("environment", "sm_count")
         yield record.problem("inconsistent-measurement", message, *where, field="environment.sm_count", value=reported)
     names: set[str] = set()
     for index, result in enumerate(run.results):
