@@ -53,6 +53,8 @@ CODES: dict[str, str] = {
     "preferred-lower-tier": "a value marked preferred over one from a more trustworthy tier, without a note saying why",
     "peer-unit-mismatch": "a peer-table row whose unit does not fit its precision (byte/s on a BF16 row)",
     "inconsistent-measurement": "a measurement at odds with itself or its chip (best below median, SMs, past peak)",
+    "wrong-measured-unit": "a published measured figure in a unit other than its metric's (TFLOPS, TOPS or TB/s)",
+    "bad-measured-value": "a published measured figure that is not a finite number above zero",
 }
 
 

@@ -77,6 +77,10 @@ EXPECTED = {
     "at line 20; one entry per source [bad-list]",
     "inconsistent-measurement": "data/measurements/x1-2026-11-20-120000.yaml:29 x1-2026-11-20-120000.results[0].best: "
     "best 650 is below the median 700; best is the fastest repetition [inconsistent-measurement]",
+    "wrong-measured-unit": "data/measurements/published/matmul.yaml:11 x1-test-lab-matmul.results[0].unit: "
+    "bf16_dense_tflops is in TFLOPS, not GFLOPS [wrong-measured-unit]",
+    "bad-measured-value": "data/measurements/published/matmul.yaml:12 x1-test-lab-matmul.results[0].value: "
+    "measured value 0 is not a finite number above zero [bad-measured-value]",
     "bad-currency": "data/prices/acme.yaml:5 x1.price.currency: 'usd' is not an ISO 4217 currency code; did you mean "
     "'USD'? [bad-currency]",
     "future-date": "data/prices/acme.yaml:6 x1.price.date: 2999-03-18 is in the future; a price is dated when it was "
@@ -171,6 +175,7 @@ def test_checks_are_registered_once():
         "dense_figures_are_dense",
         "device_names_are_known_and_distinct",
         "measurements_are_consistent",
+        "published_measurements_are_consistent",
         "peer_rows_are_numbers_in_known_units",
         "policy_sources_exist",
         "policy_events_name_known_chips",

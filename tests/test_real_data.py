@@ -53,6 +53,7 @@ def test_every_source_is_cited():
     cited |= {rule.entry.source for rule in dataset.rules} | {claim.entry.source for claim in dataset.claims}
     cited |= {source for rule in dataset.rules for source in rule.entry.verified_by}  # texts that verified a rule
     cited |= {source for event in dataset.policy_events for source in event.entry.sources}
+    cited |= {measurement.entry.source for measurement in dataset.published_measurements}
     cited |= {price.entry.source for price in dataset.prices}
     assert sorted(source.entry.id for source in dataset.sources if source.entry.id not in cited) == []
 

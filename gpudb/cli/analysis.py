@@ -33,7 +33,9 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
 @click.option("--baseline", "-b", help="Chip the ratios are taken against (default: the last).")
 @click.option("--metrics", "-m", help="Comma-separated metric keys (default: all with a value).")
 @click.option(
-    "--measured", is_flag=True, help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published)."
+    "--measured",
+    is_flag=True,
+    help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published), and what others measured.",
 )
 @click.option(
     "--include-unstated",
@@ -78,7 +80,7 @@ def compare(
         from gpudb.cli.prices import print_cost_comparison
 
         return print_cost_comparison(list(names), db, output_format, as_of.date() if as_of else None, precision)
-    from gpudb.analysis.comparison import compare_rows
+    from gpudb.analysis.comparison import OTHERS, compare_rows
     from gpudb.cli import systems as system_commands
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
@@ -119,7 +121,7 @@ def compare(
     ]
     columns = ["metric", "unit", *chips, *ratio_columns]
     if measured:
-        columns += [f"{chip} {what}" for chip in chips for what in ("measured", "efficiency")]
+        columns += [f"{chip} {what}" for chip in chips for what in ("measured", "efficiency", OTHERS)]
     if output_format is CompareFormat.markdown:
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
@@ -137,12 +139,14 @@ def compare(
 
 def _measured_cells(row: dict[str, Any], chips: list[str]) -> dict[str, str]:
     """A chip's newest measured median and its efficiency as table cells ('' where nothing was measured)."""
+    from gpudb.analysis.comparison import OTHERS
     from gpudb.bench.report import figure, percent
 
     cells = {}
     for chip in chips:
         cells[f"{chip} measured"] = figure(row[f"{chip} measured"])
         cells[f"{chip} efficiency"] = percent(row[f"{chip} efficiency"])
+        cells[f"{chip} {OTHERS}"] = row[f"{chip} {OTHERS}"]
     return cells
 
 

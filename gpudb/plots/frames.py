@@ -200,28 +200,33 @@ def _draw(
 
 
 def _measured(ids: list[str] | None, engine: Engine) -> pd.DataFrame:
-    """The newest run's figures of each chip named (default: every chip that has one), as a frame."""
+    """Each chip's newest `gpudb bench` run and every measurement others published, side by side, as a frame
+    (default: every chip that has one)."""
     import pandas as pd
 
     from gpudb.analysis.measured import COLUMNS, measurement_rows
+    from gpudb.storage.tables import BENCH_KIND
 
     rows = measurement_rows(url=engine)
     wanted = (
         [query.resolve(name, engine) for name in ids] if ids else list(dict.fromkeys(r["accelerator_id"] for r in rows))
     )
-    newest: dict[str, str] = {}  # chip → its newest run's id
-    for row in rows:  # newest run first within each chip
-        newest.setdefault(row["accelerator_id"], row["measurement_id"])
+    newest_run: dict[str, str] = {}  # chip → its newest gpudb bench run's id
+    for row in rows:  # newest first within each chip
+        if row["kind"] == BENCH_KIND:
+            newest_run.setdefault(row["accelerator_id"], row["measurement_id"])
     kept = [
         row
         for row in rows
-        if row["accelerator_id"] in wanted and newest[row["accelerator_id"]] == row["measurement_id"]
+        if row["accelerator_id"] in wanted
+        and (row["kind"] != BENCH_KIND or newest_run[row["accelerator_id"]] == row["measurement_id"])
     ]
-    missing = [chip for chip in wanted if chip not in newest]
+    measured = {row["accelerator_id"] for row in kept}
+    missing = [chip for chip in wanted if chip not in measured]
     if missing or not kept:
         raise InvalidArgumentError(
             f"no measurements of {', '.join(missing) or 'any chip'} in the database; run gpudb bench on one, "
-            "then gpudb build"
+            "or add one others published (data/measurements/published/), then gpudb build"
         )
     return pd.DataFrame(kept, columns=COLUMNS)
 
@@ -292,7 +297,7 @@ STANDARD = (
     ("compute-bandwidth", "BF16 compute against memory bandwidth and capacity", "compute-bandwidth", None),
     ("timeline", "BF16 compute by launch date", "timeline", None),
     ("profile", "Spec profile against the H20", "profile", None),
-    ("measured", "Measured by gpudb bench against the published peaks", "measured", None),
+    ("measured", "Measured (by gpudb bench and by others) against the published peaks", "measured", None),
     ("price-performance", "BF16 TFLOPS per 1,000 of purchase price, by date", "price-performance", None),
 )
 

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlmodel import SQLModel
+
+from gpudb.storage.tables import BENCH_KIND, PUBLISHED_KIND
+
 if TYPE_CHECKING:
     from gpudb.validation.records import Dataset
 
 
 def measurement_rows(dataset: Dataset) -> dict[str, list[dict]]:
-    """Runs of `gpudb bench` and their figures: a table of their own, never spec values."""
-    runs = sorted(dataset.measurements, key=lambda record: record.entry.id)
+    """Runs of `gpudb bench` and measurements others published, with their figures: tables of their own, never
+    spec values."""
     measurement: list[dict] = []
     measured_value: list[dict] = []
-    for record in runs:
+    for record in sorted(dataset.measurements, key=lambda record: record.entry.id):
         run, environment = record.entry, record.entry.environment
         measurement.append(
             {
                 "id": run.id,
                 "accelerator_id": run.accelerator,
+                "kind": BENCH_KIND,
+                "measured_by": BENCH_KIND,
                 "measured": run.measured,
                 "tool": run.tool,
                 "mode": run.mode,
@@ -39,26 +45,45 @@ def measurement_rows(dataset: Dataset) -> dict[str, list[dict]]:
             }
         )
         for position, result in enumerate(run.results):
+            figure = result.model_dump(exclude={"metric", "shapes_tried"})
             measured_value.append(
-                {
-                    "id": len(measured_value) + 1,
-                    "measurement_id": run.id,
-                    "name": result.name,
-                    "metric_key": result.metric,
-                    "precision": result.precision,
-                    "method": result.method,
-                    "unit": result.unit,
-                    "median": result.median,
-                    "best": result.best,
-                    "spread_pct": result.spread_pct,
-                    "repetitions": result.repetitions,
-                    "shape": result.shape,
-                    "size_bytes": result.size_bytes,
-                    "limitation": result.limitation,
-                    "position": position,
-                }
-            )
-    return {"measurement": measurement, "measured_value": measured_value}
+                {**figure, "id": len(measured_value) + 1, "measurement_id": run.id, "metric_key": result.metric,
+                 "value": result.median, "position": position}
+            )  # fmt: skip
+    for published in sorted(dataset.published_measurements, key=lambda record: record.entry.id):
+        entry = published.entry
+        measurement.append(
+            {
+                "id": entry.id,
+                "accelerator_id": entry.accelerator,
+                "kind": PUBLISHED_KIND,
+                "measured_by": entry.measured_by,
+                "measured": entry.measured or entry.published,
+                "published": entry.published,
+                "source_id": entry.source,
+                "tool": entry.software,
+                "environment": {},
+                "skipped": [],
+                "note": entry.note,
+                "file": published.file,
+            }
+        )
+        for position, result in enumerate(entry.results):
+            figure = result.model_dump(exclude={"metric"})
+            measured_value.append(
+                {**figure, "id": len(measured_value) + 1, "measurement_id": entry.id, "metric_key": result.metric,
+                 "method": entry.method, "position": position}
+            )  # fmt: skip
+    return {
+        name: _every_column(name, rows)
+        for name, rows in (("measurement", measurement), ("measured_value", measured_value))
+    }
+
+
+def _every_column(table_name: str, rows: list[dict]) -> list[dict]:
+    """Rows with one key per column (None where a kind of measurement has no such field), as inserts need."""
+    columns = [column.name for column in SQLModel.metadata.tables[table_name].columns]
+    return [{column: row.get(column) for column in columns} for row in rows]
 
 
 def price_rows(dataset: Dataset) -> list[dict]:

@@ -10,7 +10,9 @@ from sqlmodel import Field, SQLModel
 
 from gpudb.identity import describe
 
-SCHEMA_VERSION = 8  # 6: source tier, read, read_via; spec_value inference; 7: price; 8: systems
+SCHEMA_VERSION = (
+    9  # 6: source tier, read, read_via; spec_value inference; 7: price; 8: systems; 9: published measurements
+)
 
 
 class Source(SQLModel, table=True):
@@ -188,25 +190,31 @@ class DeviceName(SQLModel, table=True):
 
 
 class Measurement(SQLModel, table=True):
-    """One run of `gpudb bench` on one device, with its environment; never mixed into the published specs."""
+    """One measurement of one chip, never mixed into the published specs: a run of `gpudb bench` on one device
+    (kind 'gpudb bench', with its environment) or a measurement someone else published (kind 'published', with
+    who measured and its source)."""
 
     __tablename__ = "measurement"
 
     id: str = Field(primary_key=True)
     accelerator_id: str = Field(foreign_key="accelerator.id", index=True)
-    measured: date = Field(description="Day of the run (UTC).")
-    tool: str = Field(description="What produced it, with its version.")
-    mode: str = Field(description="quick or full.")
-    device_name: str = Field(description="As the driver reported it.")
-    memory_gb: float = Field(description="Total device memory as reported, GB.")
-    sm_count: int
-    backend: str = Field(description="cuda, rocm or cpu.")
+    kind: str = Field(description="'gpudb bench' (a run of ours) or 'published' (measured and published by others).")
+    measured_by: str = Field(description="Who measured: 'gpudb bench', or the person or organisation named.")
+    measured: date = Field(description="Day of the run (UTC), or of a published measurement (else of publication).")
+    published: date | None = Field(default=None, description="Day a published measurement was published.")
+    source_id: str | None = Field(default=None, foreign_key="source.id", description="Where it was published.")
+    tool: str | None = Field(default=None, description="What produced it, with its version (software as stated).")
+    mode: str | None = Field(default=None, description="quick or full (gpudb bench runs).")
+    device_name: str | None = Field(default=None, description="As the driver reported it.")
+    memory_gb: float | None = Field(default=None, description="Total device memory as reported, GB.")
+    sm_count: int | None = Field(default=None)
+    backend: str | None = Field(default=None, description="cuda, rocm or cpu.")
     driver_version: str | None = Field(default=None)
     cuda_version: str | None = Field(default=None)
-    torch_version: str
+    torch_version: str | None = Field(default=None)
     power_limit_w: float | None = Field(default=None)
     sm_clock_max_mhz: int | None = Field(default=None)
-    host: str
+    host: str | None = Field(default=None)
     environment: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     skipped: list = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False), description="[{name, reason}] not measured."
@@ -216,7 +224,7 @@ class Measurement(SQLModel, table=True):
 
 
 class MeasuredValue(SQLModel, table=True):
-    """One measured figure of a run, set against a published metric of the same chip."""
+    """One measured figure, set against a published metric of the same chip."""
 
     __tablename__ = "measured_value"
 
@@ -227,14 +235,16 @@ class MeasuredValue(SQLModel, table=True):
     precision: str | None = Field(default=None)
     method: str
     unit: str = Field(description="The metric's canonical unit: TFLOPS, TOPS or TB/s.")
-    median: float
-    best: float
-    spread_pct: float = Field(description="(best − worst) ÷ median × 100 over the repetitions.")
-    repetitions: int
+    value: float = Field(description="The figure set against the peak: a run's median, or the published figure.")
+    median: float | None = Field(default=None, description="Median over the repetitions (gpudb bench runs).")
+    best: float | None = Field(default=None, description="Best repetition (gpudb bench runs).")
+    spread_pct: float | None = Field(default=None, description="(best − worst) ÷ median × 100 over the repetitions.")
+    repetitions: int | None = Field(default=None)
     shape: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     size_bytes: int | None = Field(default=None)
     limitation: str | None = Field(default=None)
-    position: int = Field(description="Order in the measurement file.")
+    note: str | None = Field(default=None)
+    position: int = Field(description="Order in the measurement file (or entry).")
 
 
 class Price(SQLModel, table=True):

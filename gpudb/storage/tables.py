@@ -136,11 +136,18 @@ device_name = table(
     column("note", String),
 )
 
+# measurement.kind: a run of ours, or a measurement someone else made and published
+BENCH_KIND, PUBLISHED_KIND = "gpudb bench", "published"
+
 measurement = table(
     "measurement",
     column("id", String),
     column("accelerator_id", String),
+    column("kind", String),
+    column("measured_by", String),
     column("measured", Date),
+    column("published", Date),
+    column("source_id", String),
     column("tool", String),
     column("mode", String),
     column("device_name", String),
@@ -168,6 +175,7 @@ measured_value = table(
     column("precision", String),
     column("method", String),
     column("unit", String),
+    column("value", Float),
     column("median", Float),
     column("best", Float),
     column("spread_pct", Float),
@@ -175,6 +183,7 @@ measured_value = table(
     column("shape", JSON),
     column("size_bytes", Integer),
     column("limitation", String),
+    column("note", String),
     column("position", Integer),
 )
 

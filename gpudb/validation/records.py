@@ -124,6 +124,7 @@ class Dataset:
     reputable_publishers: list[Located[ReputablePublisher]] = field(default_factory=list)
     denylisted_hosts: list[Located[DenylistedHost]] = field(default_factory=list)
     measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
+    published_measurements: list[Any] = field(default_factory=list)  # …checks.measurements.PublishedRecord
     peers: list[Any] = field(default_factory=list)  # gpudb.validation.checks.peers.PeerRecord
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)

@@ -49,7 +49,9 @@ def validate(data_dir: Path) -> Dataset:
     read_system_specs(dataset)
     checks_policy.read_policy(data_dir, dataset)
     checks_devices.read_device_names(data_dir, dataset)
-    checks_measurements.read_measurements(data_dir, dataset)
+    # runs of gpudb bench, one per file; measurements others published: lists, one file per topic, in published/
+    measurements = data_dir / "measurements"
+    checks_measurements.read_measurements(measurements, measurements / "published", data_dir, dataset)
     price_documents, problems = load_folder(data_dir / "prices", data_dir)
     dataset.problems.extend(problems)
     dataset.prices = read_list(price_documents, PriceEntry, "prices", dataset)

@@ -75,7 +75,11 @@ def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     wanted_plots = [("profile", "Profile", {"ids": [chip.id]})]
     if runs:
         wanted_plots.append(
-            ("measured", "Measured by gpudb bench, as a share of the published peak", {"ids": [chip.id]})
+            (
+                "measured",
+                "Measured (by gpudb bench and by others), as a share of the published peak",
+                {"ids": [chip.id]},
+            )
         )
     prices = query_prices.prices([chip.id], engine)
     plots_ = figures_bridge.figures(wanted_plots, engine) + figures_bridge.price_history(chip.id, prices, engine)
