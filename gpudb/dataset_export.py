@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from gpudb.analysis import measured
 from gpudb.analysis.comparison import chip_values
-from gpudb.errors import GpudbError, InvalidArgumentError
+from gpudb.errors import GpudbError, InvalidArgumentError, MissingDependencyError
 from gpudb.identity import IDENTITY
 from gpudb.metrics.catalogue import METRICS
 from gpudb.metrics.derived import DERIVED
@@ -209,7 +209,7 @@ def export(out_dir: Path, fmt: str = "csv", url: str | None = None) -> list[Path
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise GpudbError("parquet export needs pyarrow: pip install 'gpudb[parquet]'") from None
+            raise MissingDependencyError("parquet export needs pyarrow: pip install pyarrow") from None
     written = []
     for name, frame in tables(url).items():
         path = out_dir / f"{name}.{fmt}"

@@ -77,6 +77,18 @@ class EmptyDataError(InvalidArgumentError):
         super().__init__(message + (f" {kept} is left as it was" if kept else ""))
 
 
+class MissingDependencyError(GpudbError, ImportError):
+    """An optional package a command needs is not installed (pyarrow for parquet, psycopg for PostgreSQL)."""
+
+    exit_code = 6
+
+
+class PortInUseError(GpudbError, OSError):
+    """`gpudb serve` cannot listen: the address is taken (or not this machine's)."""
+
+    exit_code = 7
+
+
 class DatabaseError(GpudbError):
     """The database is missing, unreachable or not a gpudb database."""
 

@@ -323,7 +323,7 @@ def test_no_pytorch_is_one_line_and_exit_5(monkeypatch, real_db):
     result = cli("bench", "--db", real_db)
     assert result.exit_code == 5
     assert result.output == (
-        "Error: PyTorch is not installed; install the benchmark extra: pip install 'gpudb[bench]' (or a PyTorch "
+        "Error: PyTorch is not installed; install the benchmark extra: pip install 'gpudb-specs[bench]' (or a PyTorch "
         "build for your GPU from https://pytorch.org/get-started/locally/)\n"
     )
 

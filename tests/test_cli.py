@@ -87,8 +87,8 @@ def test_build_then_list_and_show(run, isolated_env):
             "name": "X1 SXM",
             "architecture": "Roadrunner",
             "form_factor": "SXM5",
-            "data_center": "True",
-            "china_specific": "False",
+            "data_center": "yes",
+            "china_specific": "no",
             "aliases": "Acme X1, X1",
         }
     ]
@@ -207,7 +207,7 @@ def test_explain_prints_the_working_and_sources(run):
     ]
     missing = run("explain", "x1", "performance_density")
     assert missing.stdout.splitlines()[:2] == [
-        "Performance density of x1: missing",
+        "Performance density of x1: unknown",
         "  performance density indeterminate: die area unknown",
     ]
 
@@ -216,10 +216,11 @@ def test_export_status_and_claims_commands(run):
     run("build")
     status = run("export-status", "x1")
     assert status.exit_code == 0
-    assert status.stdout.splitlines()[0] == (
-        "test-thresholds (1 TR 1, in-force): controlled: T.a.1 (TPP of 4,800 or more)"
-    )
-    assert "    T.a.1: TPP 15,832 >= 4,800? yes" in status.stdout.splitlines()
+    # first the answer per rule, a table: rule, outcome, the comparison that decided it; then the working
+    assert table_rows(status.stdout) == [["test-thresholds", "controlled", "T.a.1: TPP 15,832 >= 4,800? yes"]]
+    working = status.stdout[status.stdout.index("└") :].splitlines()[1:]
+    assert working[0] == "test-thresholds (1 TR 1, in-force): controlled: T.a.1 (TPP of 4,800 or more)"
+    assert "    T.a.1: TPP 15,832 >= 4,800? yes" in working
     bad_rule = run("export-status", "x1", "--rule", "nope")
     assert (bad_rule.exit_code, bad_rule.stderr) == (2, "Error: unknown rule 'nope'; valid rules: test-thresholds\n")
     claims = run("claims", "--id", "test-x1-tpp")
@@ -270,7 +271,15 @@ def test_export_status_table_of_the_h20_shows_each_threshold(real_db):
     # 296 TFLOPS FP8 dense × 8 bits = TPP 2,368: under 4,800 (3A090.a.1) and under 2,400 (3A090.b.1)
     result = CliRunner().invoke(app, ["export-status", "H20", "--db", real_db])
     assert (result.exit_code, result.stderr) == (0, "")
-    lines = result.stdout.splitlines()
+    answers = {row[0]: row[1:] for row in table_rows(result.stdout)}
+    assert answers["us-2022-10-advanced-computing"] == ["not controlled", "3A090: TPP 2,368 >= 4,800? no"]
+    assert answers["us-2023-10-advanced-computing"] == [
+        "not controlled",
+        "3A090.a.1: TPP 2,368 >= 4,800? no; 3A090.a.2: performance density 2.91 >= 5.92? no; "
+        "3A090.b.1: TPP 2,368 >= 2,400? no; 3A090.b.2: performance density 2.91 >= 3.2? no",
+    ]  # every paragraph's first failing comparison: none is met
+    assert answers["us-2025-04-h20-licence-letter"] == ["named", "named: H20"]
+    lines = result.stdout[result.stdout.index("└") :].splitlines()[1:]
     assert "us-2023-10-advanced-computing (88 FR 73458, in-force): not controlled: no paragraph applies" in lines
     assert lines[1].startswith("    TPP: 296 TFLOPS FP8 dense × 8 bits = 2,368 (the maximum; ")
     assert "    3A090.a.1: TPP 2,368 >= 4,800? no" in lines
@@ -307,7 +316,7 @@ def test_claims_table_of_one_claim_lists_every_metric_it_was_checked_on(real_db)
     assert "    ~ FP8 dense: 6.69× (+11.4%)" in lines  # roughly: above 'nearly 6'
     assert "    ~ TPP: 6.69× (+11.4%)" in lines
     assert "      Memory bandwidth: 1.2× (−80.0%)" in lines  # 4.8 ÷ 4.0 = 1.2, checked, and not nearly 6×
-    assert "      FP4 dense: missing" in lines  # no FP4 figure for the pair: "missing", never 0
+    assert "      FP4 dense: unknown" in lines  # no FP4 figure for the pair: "unknown", never 0
     assert lines[-1].startswith(
         "  source: How Nvidia's H200 stacks up against Chinese AI chips and Blackwell; https://"
     )

@@ -78,7 +78,7 @@ def test_a_comparison_says_not_supported_rather_than_missing(built):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "metric,label,unit,category,higher_is_better,x3,x1,x3/x1,x3 status,x1 status"
-    assert lines[1] == "fp8_dense_tflops,FP8 dense,TFLOPS,compute,True,,1979.0,,not-supported,value"
+    assert lines[1] == "fp8_dense_tflops,FP8 dense,TFLOPS,compute,yes,,1979.0,,not-supported,value"
     table = CliRunner().invoke(app, ["compare", "x3", "x1", "--db", built, "-m", "fp8_dense_tflops"])
     assert "not supported" in table.output
 
@@ -111,7 +111,7 @@ def test_coverage_counts_values_by_source_kind_and_status(built):
     assert (cells["x3", "memory_bandwidth_tbs"].status, cells["x3", "memory_bandwidth_tbs"].entries) == ("value", 2)
     assert cells["x3", "tdp_w"].source_kind == "trade-press"
     assert cells["x3", "fp8_dense_tflops"].status == "not-supported"
-    assert cells["x3", "fp64_tflops"].status == "missing"
+    assert cells["x3", "fp64_tflops"].status == "unknown"  # nothing stored
     assert missing_core(list(cells.values())) == {"x1": ["tdp_w"]}  # x3 has all four; x1 has no TDP
     result = CliRunner().invoke(app, ["coverage", "--db", built, "-f", "json"])
     assert result.exit_code == 0

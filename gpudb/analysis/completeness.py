@@ -43,11 +43,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Cell:
-    """One accelerator and metric: 'value' with the kind of its preferred source, a status, or 'missing'."""
+    """One accelerator and metric: 'value' with the kind of its preferred source, a status, or 'unknown'."""
 
     accelerator_id: str
     metric: str
-    status: str  # value, not-supported, not-applicable, unknown (a status entry), missing (nothing stored)
+    status: str  # value, not-supported, not-applicable, unknown (a status entry, or nothing stored: entries 0)
     source_kind: str | None
     entries: int  # how many sources give it
     source_tier: int | None = None  # 1 vendor … 6 estimate (gpudb.tiers)
@@ -61,7 +61,7 @@ class Cell:
     @property
     def grade(self) -> str:
         """'vendor', 'vendor via copy' (a vendor value read only through a copy or quotation), the tier name, or the
-        status (not-supported, not-applicable, unknown, missing)."""
+        status (not-supported, not-applicable, unknown: stored as unknown or nothing stored at all)."""
         if self.status != "value":
             return self.status
         if self.source_tier == 1 and self.source_read != "original":
@@ -76,7 +76,7 @@ GRADES = ("vendor", "vendor via copy", *(TIER_NAMES[tier] for tier in sorted(TIE
 def tally(cells: list[Cell]) -> dict[str, int]:
     """How many of the cells hold a value of each grade, and how many carry each status instead."""
     counts = dict.fromkeys(GRADES, 0) | {"not supported": 0, "n/a": 0, "unknown": 0}
-    words = {"not-supported": "not supported", "not-applicable": "n/a", "unknown": "unknown", "missing": "unknown"}
+    words = {"not-supported": "not supported", "not-applicable": "n/a"}
     for cell in cells:
         grade = cell.grade
         counts[words.get(grade, grade)] = counts.get(words.get(grade, grade), 0) + 1
@@ -93,7 +93,7 @@ def coverage(url: str | Engine | None = None) -> list[Cell]:
             entries = grouped.get((accelerator["id"], metric.key), [])
             preferred = next((entry for entry in entries if entry["preferred"]), None)
             if preferred is None:
-                cells.append(Cell(accelerator["id"], metric.key, "missing", None, 0))
+                cells.append(Cell(accelerator["id"], metric.key, "unknown", None, 0))  # nothing stored: unknown
             else:
                 cells.append(
                     Cell(
@@ -110,15 +110,14 @@ def coverage(url: str | Engine | None = None) -> list[Cell]:
 
 
 def missing_core(cells: list[Cell]) -> dict[str, list[str]]:
-    """Accelerator id → the core metrics it has no value for and no status explaining why (e.g. 'tdp_w')."""
+    """Accelerator id → the core metrics it has nothing stored for: no value and no status (a stored 'unknown'
+    carries its note on why), e.g. 'tdp_w'."""
     by_chip: dict[str, dict[str, Cell]] = defaultdict(dict)
     for cell in cells:
         by_chip[cell.accelerator_id][cell.metric] = cell
     gaps: dict[str, list[str]] = {}
     for accelerator_id, chip in by_chip.items():
-        lacking = [
-            " or ".join(group) for group in CORE_METRICS if not any(chip[key].status != "missing" for key in group)
-        ]
+        lacking = [" or ".join(group) for group in CORE_METRICS if all(chip[key].entries == 0 for key in group)]
         if lacking:
             gaps[accelerator_id] = lacking
     return gaps

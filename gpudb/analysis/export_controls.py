@@ -31,6 +31,9 @@ class Classification:
     summary: str  # one line for people
     working: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # the comparisons that decided the outcome: the met paragraph's, else each paragraph's first failed or
+    # unknown one (the working holds every comparison)
+    deciding: list[str] = field(default_factory=list)
 
 
 def rule_inputs(
@@ -100,6 +103,7 @@ def classify(
                 None,
                 f"named in the rule ({', '.join(named)})",
                 [f"named products: {', '.join(rule['named_products'])}"],
+                deciding=[f"named: {', '.join(named)}"],
             )
         return Classification(
             rule_id,
@@ -108,6 +112,7 @@ def classify(
             None,
             "not among the named products",
             [f"named products: {', '.join(rule['named_products'])}"],
+            deciding=["not among the named products"],
         )
 
     inputs = rule_inputs(values, statuses, inferences)
@@ -118,11 +123,15 @@ def classify(
     ]
     missing: list[str] = []
     indeterminate_paragraphs: list[str] = []
+    failed: list[str] = []  # each paragraph's first comparison that fails
+    unsure: list[str] = []  # each paragraph's first comparison with an unknown side
     for paragraph in rule["paragraphs"]:
         if paragraph.get("requires_data_center") and not accelerator["data_center"]:
             working.append(f"{paragraph['id']}: does not apply (not designed or marketed for data centres)")
+            failed.append(working[-1])
             continue
         verdicts: list[bool | None] = []
+        start, first_unknown = len(working), ""
         for condition in paragraph["conditions"]:
             value = inputs[condition["metric"]][0]
             label, unit = INPUT_LABELS[condition["metric"]]
@@ -131,6 +140,7 @@ def classify(
                 verdicts.append(None)
                 missing.append(label)
                 working.append(f"{paragraph['id']}: {label} unknown {condition['op']} {threshold}?")
+                first_unknown = first_unknown or working[-1]
                 continue
             holds = OPERATORS[condition["op"]](value, condition["value"])
             verdicts.append(holds)
@@ -138,6 +148,8 @@ def classify(
                 f"{paragraph['id']}: {label} {format_number(value)}{unit} {condition['op']} {threshold}? "
                 f"{'yes' if holds else 'no'}"
             )
+            if not holds and False not in verdicts[:-1]:
+                failed.append(working[-1])
         if all(verdict is True for verdict in verdicts):
             inside = rule.get("outcome_inside") or ("inside" if rule["kind"] == "case-by-case" else "controlled")
             return Classification(
@@ -147,9 +159,11 @@ def classify(
                 paragraph["id"],
                 f"{inside}: {paragraph['id']} ({paragraph['summary'].rstrip('.')})",
                 working,
+                deciding=working[start:],
             )
         if False not in verdicts:
             indeterminate_paragraphs.append(paragraph["id"])
+            unsure.append(first_unknown)  # not met, none failed: one side of a comparison was unknown
     if indeterminate_paragraphs:
         needed = ", ".join(dict.fromkeys(missing))
         return Classification(
@@ -160,6 +174,7 @@ def classify(
             f"indeterminate: {needed} unknown (could meet {', '.join(indeterminate_paragraphs)})",
             working,
             list(dict.fromkeys(missing)),
+            deciding=unsure,
         )
     outside = rule.get("outcome_outside") or ("outside" if rule["kind"] == "case-by-case" else "not controlled")
     return Classification(
@@ -169,6 +184,7 @@ def classify(
         None,
         f"{outside}: no paragraph applies",
         working,
+        deciding=failed,
     )
 
 
@@ -191,3 +207,23 @@ def export_status(name: str, rule: str | None = None, url: Any = None) -> list[C
     statuses = query.statuses([chip], engine)[chip]
     inferred = query.inferences([chip], engine)[chip]
     return [classify(r, accelerator, values, chip_names, statuses, inferred) for r in all_rules]
+
+
+def export_matrix(url: Any = None) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
+    """Every chip under every rule version: the rule ids, and per chip (in list order) its outcome by rule id."""
+    from gpudb.storage import query
+
+    engine = query.engine_for(url)
+    all_rules = query.rules(engine)
+    chips = [row["id"] for row in query.accelerators(engine)]
+    values, statuses = query.numeric_values(chips, engine), query.statuses(chips, engine)
+    inferred = query.inferences(chips, engine)
+    rows = []
+    for chip in chips:
+        accelerator, chip_names = query.accelerator_row(chip, engine), query.names(chip, engine)
+        outcomes = {
+            r["id"]: classify(r, accelerator, dict(values[chip]), chip_names, statuses[chip], inferred[chip]).outcome
+            for r in all_rules
+        }
+        rows.append((chip, outcomes))
+    return [r["id"] for r in all_rules], rows

@@ -31,7 +31,7 @@ def import_torch():
         import torch
     except ImportError:
         raise NoDevice(
-            "PyTorch is not installed; install the benchmark extra: pip install 'gpudb[bench]' "
+            "PyTorch is not installed; install the benchmark extra: pip install 'gpudb-specs[bench]' "
             "(or a PyTorch build for your GPU from https://pytorch.org/get-started/locally/)"
         ) from None
     return torch

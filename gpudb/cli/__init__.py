@@ -1,7 +1,8 @@
 """The command line: the `gpudb` group and its entry point. Errors become one line on stderr and an exit code.
 
-Exit codes: 0 success; 1 data/ has problems; 2 bad command-line usage; 3 unknown or ambiguous accelerator;
-4 database missing, unreachable or not a gpudb database; 5 nothing to measure (no PyTorch or no GPU).
+Exit codes (the table in README.md): 0 success; 1 data/ has problems; 2 bad command-line usage; 3 unknown or
+ambiguous accelerator; 4 database missing, unreachable or not a gpudb database; 5 nothing to measure (no PyTorch
+or no GPU); 6 an optional package not installed; 7 gpudb serve cannot listen on its address.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def app() -> None:
 
 
 # Importing a command module registers its commands on `app`; they import `app` from here, so this comes last.
-from gpudb.cli import analysis, bench, browse, crosscheck, data, plot, prices, serve  # noqa: E402, F401
+from gpudb.cli import analysis, bench, browse, crosscheck, data, plot, prices, rules, serve  # noqa: E402, F401
 
 
 def main() -> None:

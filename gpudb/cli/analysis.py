@@ -1,4 +1,4 @@
-"""Commands that answer questions about chips: compare, explain, export-status, claims, device, peak."""
+"""Commands that answer questions about chips: compare, explain, claims, device, peak."""
 
 from __future__ import annotations
 
@@ -154,19 +154,60 @@ def _measured_cells(row: dict[str, Any], chips: list[str]) -> dict[str, str]:
 @click.argument("name")
 @click.argument("metric")
 @db_option
-def explain(name: str, metric: str, db: str | None) -> None:
+@format_option
+def explain(name: str, metric: str, db: str | None, output_format: Format) -> None:
     """Show how a derived metric of a chip is computed, with the sources of its inputs.
 
     NAME: an id, name or alias. METRIC: a derived metric key, e.g. tpp.
 
-    Example: gpudb explain h20 tpp
+    Example: gpudb explain h20 tpp; gpudb explain h20 tpp -f json
     """
     from gpudb.analysis.explanation import explain as explain_metric
     from gpudb.tiers import inference_label, tier_label
 
     explanation = explain_metric(name, metric, db)
-    value = "missing" if explanation.value is None else f"{cell_text(explanation.value)} {explanation.unit}".strip()
-    click.echo(f"{explanation.label} of {explanation.accelerator_id}: {value}")
+    inputs = [
+        {
+            "metric": item.metric,
+            "label": item.label,
+            "value": item.value,
+            "unit": item.unit,
+            "as_published": item.as_published,
+            "sparse_in_source": item.sparse_in_source,
+            # validation forbids a value without a source
+            "source_title": item.source.title if item.source else None,
+            "source_publisher": item.source.publisher if item.source else None,
+            "source_tier": tier_label(item.source.kind) if item.source else None,
+            "source_url": item.source.url if item.source else None,
+            "inference": item.inference,
+        }
+        for item in explanation.inputs
+    ]
+    if output_format is Format.json:
+        body = {
+            "accelerator_id": explanation.accelerator_id,
+            "metric": explanation.metric,
+            "label": explanation.label,
+            "value": explanation.value,
+            "unit": explanation.unit,
+            "working": explanation.derivation.working,
+            "inputs": inputs,
+        }
+        click.echo(json.dumps(body, indent=2, default=str))
+        return
+    if output_format is Format.csv:  # one row per input, each beside the derived value it feeds
+        derived = {"accelerator_id": explanation.accelerator_id, "derived": explanation.metric}
+        rows = [{**derived, "derived_value": explanation.value, **item} for item in inputs]
+        print_rows(
+            rows, ["accelerator_id", "derived", "derived_value", *(inputs[0] if inputs else ["metric"])], Format.csv
+        )
+        return
+    value = (
+        cell_text(explanation.value)
+        if explanation.value is None
+        else f"{cell_text(explanation.value)} {explanation.unit}"
+    )
+    click.echo(f"{explanation.label} of {explanation.accelerator_id}: {value.strip()}")
     click.echo(f"  {explanation.derivation.working}")
     for item in explanation.inputs:
         published = f"{item.as_published}" + (" with 2:4 sparsity, halved" if item.sparse_in_source else "")
@@ -178,58 +219,6 @@ def explain(name: str, metric: str, db: str | None) -> None:
             f"  {item.label} = {cell_text(item.value)} {item.unit} (published: {published}) — {cited}"
             + (f"; {inference_label(item.inference)}" if item.inference else "")
         )
-
-
-@app.command("export-status")
-@click.argument("name")
-@click.option("--rule", "-r", help="One rule id (default: every rule).")
-@db_option
-@format_option
-def export_status(name: str, rule: str | None, db: str | None, output_format: Format) -> None:
-    """Classify a chip under each export-rule version, showing every threshold comparison.
-
-    NAME: an id, name or alias.
-
-    Example: gpudb export-status H20 --rule us-2023-10-advanced-computing
-    """
-    from dataclasses import asdict
-
-    from gpudb.analysis.export_controls import export_status as classify_chip
-    from gpudb.storage import query
-
-    results = classify_chip(name, rule, db)
-    rules = {r["id"]: r for r in query.rules(db)}
-    rows = [
-        {
-            **asdict(result),
-            "citation": rules[result.rule_id]["citation"],
-            "status": rules[result.rule_id]["status"],
-            "effective": str(rules[result.rule_id]["effective"] or ""),
-        }
-        for result in results
-    ]
-    if output_format is not Format.table:
-        columns = [
-            "rule_id",
-            "citation",
-            "status",
-            "effective",
-            "accelerator_id",
-            "outcome",
-            "paragraph",
-            "summary",
-            "working",
-            "missing",
-        ]
-        if output_format is Format.csv:
-            for row in rows:
-                row["working"], row["missing"] = "; ".join(row["working"]), "; ".join(row["missing"])
-        print_rows(rows, columns, output_format)
-        return
-    for row in rows:
-        click.echo(f"{row['rule_id']} ({row['citation']}, {row['status']}): {row['summary']}")
-        for line in row["working"]:
-            click.echo(f"    {line}")
 
 
 @app.command()
@@ -289,7 +278,8 @@ def _echo_claim(check: Any, detail: bool = False, indent: str = "") -> None:
 @click.argument("name")
 @click.option("--memory-gb", type=click.FloatRange(min=0), help="Total memory the driver reports, in GB.")
 @db_option
-def device(name: str, memory_gb: float | None, db: str | None) -> None:
+@format_option
+def device(name: str, memory_gb: float | None, db: str | None, output_format: Format) -> None:
     """Say which accelerator a driver-reported device name means, and how sure that is.
 
     NAME: as the driver reports it, e.g. 'NVIDIA H100 80GB HBM3'.
@@ -304,7 +294,11 @@ def device(name: str, memory_gb: float | None, db: str | None) -> None:
             f"Error: {name!r} is ambiguous: it could be {', '.join(match.candidates)}; give --memory-gb", err=True
         )
         raise Exit(3)
-    click.echo(f"{match.accelerator_id} ({match.how})")
+    row = {"name": match.name, "accelerator_id": match.accelerator_id, "how": match.how}
+    if output_format is Format.table:
+        click.echo(f"{match.accelerator_id} ({match.how})")
+    else:
+        print_rows([row], list(row), output_format)
 
 
 @app.command()
@@ -317,7 +311,8 @@ def device(name: str, memory_gb: float | None, db: str | None) -> None:
     help="fp64, fp64-tensor, fp32, tf32, bf16, fp16, fp8, int8 or fp4.",
 )
 @db_option
-def peak(name: str, precision: str, db: str | None) -> None:
+@format_option
+def peak(name: str, precision: str, db: str | None, output_format: Format) -> None:
     """Print a chip's dense peak at one precision in FLOP/s, with its source: the denominator of MFU.
 
     NAME: an id, name or alias.
@@ -330,6 +325,13 @@ def peak(name: str, precision: str, db: str | None) -> None:
     from gpudb.formatting import format_number
 
     unit = "OP/s" if found.precision == "int8" else "FLOP/s"
+    if output_format is not Format.table:
+        row = {"accelerator_id": found.accelerator_id, "precision": found.precision, "flops": found.flops,
+               "unit": unit, "tflops": found.tflops, "metric": found.metric, "as_published": found.as_published,
+               "sparse_in_source": found.sparse_in_source, "source_title": found.source_title,
+               "source_url": found.source_url}  # fmt: skip
+        print_rows([row], list(row), output_format)
+        return
     halved = " (published 2:4 sparse, halved)" if found.sparse_in_source else ""
     click.echo(
         f"{found.accelerator_id} dense {found.precision.upper()}: {found.flops:.4g} {unit} "

@@ -42,7 +42,7 @@ def bench(
 ) -> None:
     """Measure this machine's GPU (matmul per precision, memory bandwidth) and write a measurement file.
 
-    Needs PyTorch with GPU support: pip install 'gpudb[bench]'. The file goes beside the published data, never
+    Needs PyTorch with GPU support: pip install 'gpudb-specs[bench]'. The file goes beside the published data, never
     into it; `gpudb check` validates it and `gpudb build` loads it. Example: gpudb bench --quick
     """
     import os

@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from gpudb.cli import app
-from gpudb.cli.common import STATUS_WORDS, Format, db_option, format_option, print_rows
+from gpudb.cli.common import Format, db_option, format_option, print_rows, progress
+from gpudb.formatting import STATUS_WORDS
 
 
 @app.command("list")
@@ -228,7 +229,8 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
     from gpudb.analysis.completeness import conflicts as find_conflicts
     from gpudb.tiers import tier_label
 
-    found = find_conflicts(threshold / 100, db)
+    with progress("comparing every source's values"):
+        found = find_conflicts(threshold / 100, db)
     rows = [
         {
             "accelerator": conflict.accelerator_id,
@@ -284,7 +286,8 @@ def coverage(db: str | None, output_format: Format) -> None:
     from gpudb.analysis.completeness import GRADES, VENDOR_KINDS, missing_core, tally
     from gpudb.analysis.completeness import coverage as cells_of
 
-    cells = cells_of(db)
+    with progress("counting values per accelerator and metric"):
+        cells = cells_of(db)
     if output_format is not Format.table:
         rows = [
             {
@@ -308,10 +311,8 @@ def coverage(db: str | None, output_format: Format) -> None:
     for cell in cells:
         by_chip.setdefault(cell.accelerator_id, []).append(cell)
         by_metric.setdefault(cell.metric, []).append(cell)
-    chip_rows = [
-        {"accelerator": chip, **tally(group), "core metrics missing": ", ".join(gaps.get(chip, [])) or "none"}
-        for chip, group in by_chip.items()
-    ]
+    chip_rows = [{"accelerator": chip, **tally(group), "core metrics missing": _core_gaps(group, gaps.get(chip))}
+                 for chip, group in by_chip.items()]  # fmt: skip
     columns = ["accelerator", *GRADES, "not supported", "n/a", "unknown"]
     print_rows(chip_rows, [*columns, "core metrics missing"], Format.table, title="Values per accelerator")
     metric_rows = [{"metric": metric, **tally(group)} for metric, group in by_metric.items()]
@@ -321,3 +322,10 @@ def coverage(db: str | None, output_format: Format) -> None:
         "read only through a copy or a quotation; the other columns are the lower tiers (gpudb/tiers.py); unknown "
         "includes nothing stored."
     )
+
+
+def _core_gaps(cells: list, gaps: list[str] | None) -> str:
+    """The core metrics a chip lacks; 'none' only where it has values at all ('no values' otherwise)."""
+    if not any(cell.status == "value" for cell in cells):
+        return "no values"
+    return ", ".join(gaps or []) or "none"

@@ -1,15 +1,20 @@
-"""What the commands share: the output formats, the --db/--data/--format options, and how rows are printed."""
+"""What the commands share: the output formats, the --db/--data/--format options, how rows and progress print."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import click
+
+from gpudb.formatting import STATUS_WORDS, UNKNOWN, format_number, yes_no
 
 
 class Format(StrEnum):
@@ -54,14 +59,9 @@ def output_format_option(formats: type[StrEnum]):
 
 format_option = output_format_option(Format)
 
-# How a metric with no value is shown: why it has none.
-STATUS_WORDS = {
-    "unknown": "missing",
-    "not-supported": "not supported",
-    "not-applicable": "n/a",
-    "not-disclosed": "not disclosed",
-    "convention-unstated": "dense/sparse unstated",
-}
+# Columns whose cells people copy whole (a metric key, a chip id, a rule id): never wrapped or split in a table.
+KEY_COLUMNS = frozenset({"id", "key", "metric", "accelerator", "accelerator_id", "rule", "rule_id", "chip", "peer"})
+KEY_STYLE = "cyan"  # a colour, so NO_COLOR (which Rich honours) has something to take away
 
 
 def print_rows(
@@ -71,40 +71,132 @@ def print_rows(
     title: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> None:
-    """Print rows as a Rich table, CSV or JSON (a list of objects)."""
+    """Print rows as a Rich table, CSV or JSON (a list of objects); flags read yes/no in the table and CSV."""
     if output_format is Format.json:
         click.echo(json.dumps([{c: row.get(c) for c in columns} for row in rows], indent=2, default=str))
     elif output_format is Format.csv:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({c: _shown(row.get(c), blank=None) for c in columns} for row in rows)
         click.echo(buffer.getvalue(), nl=False)
     else:
-        from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=title, show_lines=False, header_style="bold")
-        for column in columns:
-            # spaces, not underscores, so a narrow header wraps between words ("china specific")
-            table.add_column((headers or {}).get(column, column.replace("_", " ")), overflow="fold")
-        for row in rows:
-            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-        Console(width=table_width()).print(table)
+        cells = [[_shown(row.get(c)) for c in columns] for row in rows]
+        # spaces, not underscores, so a narrow header wraps between words ("china specific")
+        names = [(headers or {}).get(column, column.replace("_", " ")) for column in columns]
+        for column, header in zip(columns, names, strict=True):
+            if column in KEY_COLUMNS:
+                table.add_column(header, no_wrap=True, overflow="fold", style=KEY_STYLE)
+            else:
+                table.add_column(header, overflow="fold")
+        for line in cells:
+            table.add_row(*(Text(cell) for cell in line))  # text as it is, never read as Rich markup
+        console = console_for(table)
+        widths = column_widths(columns, names, cells, console.width)
+        if widths is None:  # it would fit only with words or keys split: a record per row
+            _print_records(console, cells, names, title)
+            return
+        for shown_column, width in zip(table.columns, widths, strict=True):
+            shown_column.width = width
+        console.print(table)
 
 
-def table_width() -> int:
-    """The terminal's width, but never under 100 columns, so a table in a pipe or a narrow window stays readable."""
+def column_widths(columns: list[str], names: list[str], cells: list[list[str]], width: int) -> list[int] | None:
+    """Each column's text width in a table `width` wide: its natural width where all fit; else every column at
+    least its longest word (a key column its widest cell, never wrapped), the rest of the room shared out so the
+    columns nearest their natural width get it first; None where not even that fits. (Rich's own squeezing
+    splits words and keys.)"""
+    from rich.cells import cell_len
+
+    natural, least = [], []
+    for index, column in enumerate(columns):
+        texts = [names[index], *(line[index] for line in cells)]
+        natural.append(max(cell_len(part) for text in texts for part in text.splitlines() or [""]))
+        if column in KEY_COLUMNS:
+            least.append(max(cell_len(line[index]) for line in cells) if cells else 1)
+        else:
+            least.append(max((cell_len(word) for text in texts for word in text.split()), default=1))
+    room = width - 3 * len(columns) - 1  # a space either side of each cell, and the borders
+    if sum(least) > room:
+        return None
+    if sum(natural) <= room:
+        return natural
+    widths, spare = list(least), room - sum(least)
+    lacking = [high - low for high, low in zip(natural, least, strict=True)]
+    order = sorted(range(len(columns)), key=lacking.__getitem__)
+    for left, index in enumerate(order):  # the nearly-fitting first, so as few columns as can be wrap at all
+        given = min(lacking[index], spare // (len(order) - left))
+        widths[index] += given
+        spare -= given
+    return widths
+
+
+def _print_records(console: Any, cells: list[list[str]], headers: list[Any], title: str | None) -> None:
+    """The plain layout for a table too wide for the terminal: each row's first cell as its heading, then one
+    'header: value' line per other non-empty cell, a blank line between rows."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    if title:
+        console.print(Text(title, style="italic"))
+    for number, line in enumerate(cells):
+        if number:
+            console.print()
+        console.print(Text(line[0], style=KEY_STYLE), overflow="fold")
+        for header, cell in zip(headers[1:], line[1:], strict=True):
+            if cell:  # an empty cell says nothing in a record
+                line_text = Text.assemble((f"{header}: ", "bold"), cell, overflow="fold")
+                console.print(
+                    Padding(line_text, (0, 0, 0, 2), expand=False)
+                )  # a long value wraps under itself, indented
+
+
+def _shown(value: Any, blank: Any = "") -> Any:
+    """A cell as printed: yes/no for a flag, `blank` for nothing, anything else as text (CSV keeps it as it is)."""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if value is None:
+        return blank
+    return value if blank is None else str(value)
+
+
+def console_for(renderable: Any = None):
+    """A Rich console for stdout, made the ordinary way so NO_COLOR and COLUMNS count. A terminal's own width, or
+    $COLUMNS; in a pipe with neither, the table's natural width, so no row wraps and a copied key stays whole."""
+    import os
+
     from rich.console import Console
 
-    return max(100, Console().width)
+    console = Console()
+    if console.is_terminal or os.environ.get("COLUMNS", "").isdigit() or renderable is None:
+        return console
+    natural = Console(width=10_000, no_color=True).measure(renderable).maximum
+    return Console(width=max(natural, 20))
+
+
+@contextmanager
+def progress(description: str) -> Iterator[None]:
+    """A transient progress bar on stderr while long work runs, only where stderr is a terminal: never in a pipe,
+    a log or a test's output, and gone once the work is done."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        bar.add_task(description, total=None)
+        yield
 
 
 def cell_text(value: Any, ratio: bool = False, status: str = "unknown") -> str:
-    """A number as people read it; no value as 'missing', 'not supported' or 'n/a' (never 0)."""
+    """A number as people read it; no value as 'unknown', 'not supported' or 'n/a' (never 0)."""
     if value is None or (isinstance(value, float) and value != value):
-        return STATUS_WORDS.get(status, "missing")
-    from gpudb.formatting import format_number
-
+        return STATUS_WORDS.get(status, UNKNOWN)
     text = f"{format_number(value)}×" if ratio else format_number(value)
     return f"{text} (dense/sparse unstated)" if status == "convention-unstated" else text

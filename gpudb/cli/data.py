@@ -9,7 +9,7 @@ import click
 from click.exceptions import Exit
 
 from gpudb.cli import app
-from gpudb.cli.common import Format, data_option, db_option, format_option, print_rows
+from gpudb.cli.common import Format, data_option, db_option, format_option, print_rows, progress
 
 
 @app.command()
@@ -71,7 +71,8 @@ def build(db: str | None, data: Path | None, force: bool) -> None:
     from gpudb.storage import build as database
 
     try:
-        result = database.build(db, data, force=force)
+        with progress("validating data/ and building the database"):
+            result = database.build(db, data, force=force)
     except DataValidationError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -108,7 +109,8 @@ def export_dataset(out_dir: Path, output_format: str, db: str | None) -> None:
     """
     from gpudb.dataset_export import export
 
-    written = export(out_dir, output_format, db)
+    with progress(f"exporting the dataset to {out_dir}"):
+        written = export(out_dir, output_format, db)
     for path in written:
         click.echo(str(path))
 

@@ -9,6 +9,7 @@ import click
 
 from gpudb.cli import app
 from gpudb.cli.common import CompareFormat, Format, cell_text, db_option, format_option, print_rows
+from gpudb.formatting import UNKNOWN
 
 PRICE_COLUMNS = ["date", "kind", "amount", "currency", "unit", "as_published", "where", "source"]
 KIND_CHOICE = click.Choice(["launch-list", "reported-purchase", "reported-street", "cloud-on-demand", "cloud-reserved"])
@@ -75,7 +76,7 @@ def print_cost_comparison(
         {
             "chip": row["accelerator_id"],
             "metric": row["label"],
-            "value": "missing" if row["value"] is None else f"{row['value']:,.2f}",
+            "value": UNKNOWN if row["value"] is None else f"{row['value']:,.2f}",
             "unit": row["unit"],
             "price": row["price"] or row["working"],
             "price_date": row["price_date"] or "",

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from gpudb.cli import app
-from gpudb.cli.common import db_option
+from gpudb.cli.common import db_option, progress
 
 
 def _database_ready(db: str | None) -> str:
@@ -19,7 +19,8 @@ def _database_ready(db: str | None) -> str:
     path = database.sqlite_path(url)
     if path is not None and not path.exists():
         click.echo(f"no database at {path}; building it from {settings.data_dir()}", err=True)
-        database.build(url)
+        with progress("building the database"):
+            database.build(url)
     database.open_for_reading(url)
     return url
 
@@ -43,6 +44,7 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     import os
 
     url = _database_ready(db)
+    _check_port_free(host, port)
     import uvicorn
 
     if workers == 1:
@@ -53,6 +55,27 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     # Worker processes import the app by name, so the database URL travels in the environment.
     os.environ["GPUDB_DATABASE_URL"] = url
     uvicorn.run("gpudb.web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Bind the address as uvicorn will (SO_REUSEADDR), so a taken port is one line and exit 7, not a log."""
+    import errno
+    import socket
+
+    from gpudb.errors import PortInUseError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise PortInUseError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            hint = "; stop what is using it or choose another with --port" if error.errno == errno.EADDRINUSE else ""
+            raise PortInUseError(f"cannot listen on {host}:{port}: {error.strerror}{hint}") from None
 
 
 @app.command()
@@ -67,5 +90,7 @@ def site(out_dir: Path, db: str | None) -> None:
     """
     from gpudb.web.site import write_site
 
-    written = write_site(out_dir, _database_ready(db))
+    url = _database_ready(db)
+    with progress(f"writing the static site to {out_dir}"):
+        written = write_site(out_dir, url)
     click.echo(f"wrote {len(written)} files to {out_dir}")

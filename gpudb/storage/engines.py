@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from gpudb import settings
-from gpudb.errors import DatabaseError
+from gpudb.errors import DatabaseError, MissingDependencyError
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -50,9 +50,11 @@ def create(url: str) -> Engine:
     options = {"poolclass": NullPool} if parsed.get_backend_name() == "sqlite" else {"pool_pre_ping": True}
     try:
         return create_engine(parsed, **options)
-    except (NoSuchModuleError, ModuleNotFoundError) as error:
-        hint = " (install it with: pip install 'gpudb[postgres]')" if "postgres" in url else ""
-        raise DatabaseError(f"no driver for {parsed.drivername!r}{hint}: {error}") from None
+    except ModuleNotFoundError as error:  # a dialect gpudb knows, its driver package not installed
+        hint = "; install it with: pip install 'psycopg[binary]'" if "postgres" in url else ""
+        raise MissingDependencyError(f"no driver for {parsed.drivername!r} ({error}){hint}") from None
+    except NoSuchModuleError as error:
+        raise DatabaseError(f"no driver for {parsed.drivername!r}: {error}") from None
 
 
 def open_for_reading(url: str | None = None) -> Engine:

@@ -12,17 +12,10 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from markupsafe import Markup
 
-from gpudb.formatting import format_number
+from gpudb.formatting import STATUS_WORDS, format_number, yes_no
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
-STATUS_WORDS = {
-    "unknown": "unknown",
-    "not-supported": "not supported",
-    "not-applicable": "n/a",
-    "not-disclosed": "not disclosed",
-    "convention-unstated": "dense/sparse unstated",
-}
 
 
 def fmt(value: Any) -> str:
@@ -30,7 +23,7 @@ def fmt(value: Any) -> str:
     if value is None or isinstance(value, Undefined):
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return yes_no(value)
     if isinstance(value, int | float):
         return format_number(float(value))
     return str(value)
