@@ -140,14 +140,16 @@ def _value_public(row) -> ValuePublic:
     )
 
 
-def accelerators(url: str | Engine | None = None) -> list[dict]:
-    """One dict per accelerator (identity fields and its aliases), ordered by vendor and id."""
+def accelerators(url: str | Engine | None = None, ids: list[str] | None = None) -> list[dict]:
+    """One dict per accelerator (identity fields and its aliases), ordered by vendor and id; only `ids` if given."""
     engine = engine_for(url)
+    chips = select(tables.accelerator).order_by(Accelerator.vendor, Accelerator.id)
+    aliases_of = select(Alias.accelerator_id, Alias.name).where(Alias.kind == "alias").order_by(Alias.name)
+    if ids is not None:
+        chips, aliases_of = chips.where(Accelerator.id.in_(ids)), aliases_of.where(Alias.accelerator_id.in_(ids))
     with engine.connect() as connection:
-        rows = connection.execute(select(tables.accelerator).order_by(Accelerator.vendor, Accelerator.id)).all()
-        alias_rows = connection.execute(
-            select(Alias.accelerator_id, Alias.name).where(Alias.kind == "alias").order_by(Alias.name)
-        ).all()
+        rows = connection.execute(chips).all()
+        alias_rows = connection.execute(aliases_of).all()
     aliases: dict[str, list[str]] = {}
     for accelerator_id, alias in alias_rows:
         aliases.setdefault(accelerator_id, []).append(alias)
@@ -168,6 +170,25 @@ def accelerators(url: str | Engine | None = None) -> list[dict]:
     ]
 
 
+def present(ids: list[str], url: str | Engine | None = None) -> list[str]:
+    """Those of `ids` that are stored accelerators, in the order given."""
+    with engine_for(url).connect() as connection:
+        found = set(connection.scalars(select(Accelerator.id).where(Accelerator.id.in_(ids))))
+    return [chip for chip in ids if chip in found]
+
+
+def first_ids(count: int, url: str | Engine | None = None) -> list[str]:
+    """The first `count` accelerator ids in id order."""
+    with engine_for(url).connect() as connection:
+        return list(connection.scalars(select(Accelerator.id).order_by(Accelerator.id).limit(count)))
+
+
+def vendors(url: str | Engine | None = None) -> list[str]:
+    """Every vendor with an accelerator stored (the colours of a figure depend on the whole set)."""
+    with engine_for(url).connect() as connection:
+        return sorted(connection.scalars(select(Accelerator.vendor).distinct()))
+
+
 def metrics(url: str | Engine | None = None) -> list[dict]:
     """The metric catalogue as stored in the database, in catalogue order."""
     engine = engine_for(url)
@@ -176,8 +197,8 @@ def metrics(url: str | Engine | None = None) -> list[dict]:
     return [dict(row._mapping) for row in rows]
 
 
-def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
-    """All values as a frame.
+def specs(long: bool = False, url: str | Engine | None = None, ids: list[str] | None = None) -> pd.DataFrame:
+    """All values as a frame (of the accelerators `ids` alone when given: a page about a few chips reads only theirs).
 
     Wide (default): one row per accelerator (index: id), identity columns, then one column per metric in
     its canonical unit (the unit is in the metric key, e.g. memory_bandwidth_tbs), from the preferred value.
@@ -188,8 +209,9 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
     import pandas as pd
 
     engine = engine_for(url)
+    chosen = _values_query() if ids is None else _values_query().where(SpecValue.accelerator_id.in_(ids))
     with engine.connect() as connection:
-        long_frame = pd.DataFrame(connection.execute(_values_query()).mappings().all())
+        long_frame = pd.DataFrame(connection.execute(chosen).mappings().all())
     catalogue = metrics(engine)
     if long_frame.empty:
         long_frame = pd.DataFrame(columns=[c.name for c in _values_query().selected_columns])
@@ -210,7 +232,7 @@ def specs(long: bool = False, url: str | Engine | None = None) -> pd.DataFrame:
         "china_specific",
     ]
     columns = [*identity_columns, "aliases", "availability", "announced"]
-    identity = pd.DataFrame(accelerators(engine), columns=columns).set_index("id")
+    identity = pd.DataFrame(accelerators(engine, ids), columns=columns).set_index("id")
     keys = [m["key"] for m in catalogue]
     used = long_frame[long_frame["preferred"].astype(bool) & (long_frame["status"] == "value")]
     wide = used.pivot(index="accelerator_id", columns="metric", values="value")

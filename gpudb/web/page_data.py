@@ -16,6 +16,7 @@ from gpudb.web.params import Params, check_names, choice, single, values
 from gpudb.web.snapshot import snapshot
 from gpudb.web.table_view import (
     _jsonable,
+    cached,
     ratio_class,
     resolver,
 )
@@ -23,12 +24,18 @@ from gpudb.web.table_view import (
 
 def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     """The detail page: identity, every value with its source, derived metrics with their working and inputs,
-    export status under every rule with the working, the claims that mention the chip, and its plots."""
+    export status under every rule with the working, the claims that mention the chip, and its plots. The name is
+    resolved once, here; the page is kept per build (a bounded cache), and reads only this chip's data."""
+    engine = query.engine_for(url)
+    chip_id = query.resolve(name, engine)
+    return cached(snapshot(engine), "accelerator", chip_id, lambda: _accelerator(engine, chip_id))
+
+
+def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
     from gpudb.analysis.claims import check_record, run_checks
     from gpudb.analysis.export_controls import export_status
 
-    engine = query.engine_for(url)
-    chip = query.get(name, engine)
+    chip = query.get(chip_id, engine)
     values_ = [v.model_dump(mode="json") for v in chip.values]
     stored = {
         v.metric: float(v.value)
