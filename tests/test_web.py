@@ -501,6 +501,35 @@ def test_compare_page_and_twin(client):
     assert "Pick two or more chips" in chooser and '<select id="ids" name="ids" multiple size="8">' in chooser
 
 
+def test_compare_pickers_become_text_fields_above_the_limit(client, monkeypatch):
+    from gpudb.web import page_data
+
+    monkeypatch.setattr(page_data, "PICKER_CHIPS", 1)  # two chips in the fixture: over the limit
+    html = client.get("/compare?ids=x1,x2").text
+    assert "<option" not in html  # no chip listed: the page holds only the chips compared
+    assert (
+        '<input id="ids" name="ids" type="text" value="x1, x2" list="chip-names" data-names="/api/names" '
+        'autocomplete="off" placeholder="e.g. H200, H20">'
+    ) in html
+    assert 'id="baseline" name="baseline" type="text" value="x2"' in html
+    assert '<span class="ratio r-p3">6.69×</span>' in html  # the text fields submit names the server resolves
+    by_name = client.get("/compare?ids=Acme+X1,+X2+PCIe").text
+    assert '<span class="ratio r-p3">6.69×</span>' in by_name
+
+
+def test_names_api_suggests_chips_by_any_name(client):
+    # "x" is in every name of both chips; "acme" only in x1's alias "Acme X1"; x1's names start with "x" as x2's do
+    assert client.get("/api/names?q=x").json() == {
+        "ok": True,
+        "names": [{"id": "x1", "name": "X1 SXM"}, {"id": "x2", "name": "X2 PCIe"}],
+    }
+    assert client.get("/api/names?q=ACME").json()["names"] == [{"id": "x1", "name": "X1 SXM"}]
+    assert client.get("/api/names?q=pcie").json()["names"] == [{"id": "x2", "name": "X2 PCIe"}]
+    missing = client.get("/api/names")
+    assert missing.status_code == 400
+    assert missing.json()["message"] == "parameter 'q' is required: part of a chip's name, e.g. q=h20"
+
+
 def test_claims_page_and_twin(client):
     body = client.get("/api/claims").json()
     [claim] = body["claims"]

@@ -152,7 +152,9 @@ class Catalogue:
         return self.every if chips is None else self.every.loc[chips]
 
 
-def _chips(ids: list[str] | None, engine: Engine, every: Catalogue, default: tuple[str, ...] | None) -> list[str] | None:
+def _chips(
+    ids: list[str] | None, engine: Engine, every: Catalogue, default: tuple[str, ...] | None
+) -> list[str] | None:
     """The chips named (resolved like gpudb.get), or the default set (those of it in the data), or None: every chip."""
     if ids:
         return list(dict.fromkeys(query.resolve(name, engine) for name in ids))
@@ -204,7 +206,9 @@ def _draw(
         raise InvalidArgumentError(f"--baseline applies to the ratio and profile plots, not to {kind!r}")
     if kind == "measured":
         measured = _measured(ids, engine)
-        return plots.measured_vs_published(measured, every.frame(list(dict.fromkeys(measured["accelerator_id"]))), colours)
+        return plots.measured_vs_published(
+            measured, every.frame(list(dict.fromkeys(measured["accelerator_id"]))), colours
+        )
     chosen = every.frame(_chips(ids, engine, every, MISSION_CHIPS if kind == "roofline" else None))
     if kind == "export-map":
         axis = metric or "performance_density"

@@ -17,6 +17,7 @@ from gpudb.web.snapshot import snapshot
 from gpudb.web.table_view import (
     _jsonable,
     cached,
+    params_key,
     ratio_class,
     resolver,
 )
@@ -115,19 +116,53 @@ def claims(url: str | Engine | None, params: Params | None = None) -> dict[str, 
 
 
 COMPARE_PARAMETERS = ("ids", "baseline", "metrics")
+PICKER_CHIPS = 300  # above this many chips the compare page's pickers are text fields answered by /api/names
+NAMES_SHOWN = 20
+
+
+def names(url: str | Engine | None, params: Params) -> dict[str, Any]:
+    """Chips whose id, name or an alias contains `q` (case and spacing ignored), those starting with it first:
+    at most NAMES_SHOWN, for the compare page's text fields."""
+    from gpudb.names import name_key
+
+    check_names(params, ("q",))
+    wanted = name_key(single(params, "q") or "")
+    if not wanted:
+        raise ParameterError("q", "parameter 'q' is required: part of a chip's name, e.g. q=h20")
+    engine = query.engine_for(url)
+    snap = snapshot(engine)
+    if "names" not in snap.extra:  # per build: id, name, and the keys of every name of each chip
+        every = query.all_names(engine)
+        snap.extra["names"] = [
+            (chip, name, [name_key(n) for n in every.get(chip, [chip])]) for chip, name in snap.frame["name"].items()
+        ]
+    found = [
+        (not any(key.startswith(wanted) for key in keys), name.casefold(), chip, name)
+        for chip, name, keys in snap.extra["names"]
+        if any(wanted in key for key in keys)
+    ]
+    return {"ok": True, "names": [{"id": chip, "name": name} for *_, chip, name in sorted(found)[:NAMES_SHOWN]]}
 
 
 def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
     """The compare page: chips (by id, name or alias), the baseline, one row per metric, the ratio plot, and the
-    published claims about the chips compared (subject and baseline both among them, or a value of one)."""
+    published claims about the chips compared (subject and baseline both among them, or a value of one). Kept per
+    build by its parameters (a bounded cache); it reads only the chips compared."""
+    engine = query.engine_for(url)
+    check_names(params, COMPARE_PARAMETERS)
+    return cached(snapshot(engine), "compare", params_key(params), lambda: _comparison(engine, params))
+
+
+def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
     from gpudb.analysis.claims import check_record, run_checks
     from gpudb.analysis.comparison import compare_rows
 
-    engine = query.engine_for(url)
-    check_names(params, COMPARE_PARAMETERS)
     resolve = resolver(engine)
     ids = list(dict.fromkeys(resolve("ids", name) for name in values(params, "ids")))
-    chips = [{"id": chip, "name": name} for chip, name in snapshot(engine).frame["name"].items()]
+    frame = snapshot(engine).frame
+    # the pickers list every chip up to PICKER_CHIPS; above, they are text fields (the server resolves any name,
+    # /api/names suggests them), so the page holds only the chips compared
+    chips = [{"id": c, "name": n} for c, n in frame["name"].items()] if len(frame) <= PICKER_CHIPS else None
     if not ids:
         return {"ok": True, "chips": [], "baseline": None, "rows": [], "all_chips": chips, "plots": [], "claims": []}
     baseline = single(params, "baseline")
@@ -143,7 +178,7 @@ def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
         result = compare_rows(ids, base, metrics, engine)
     except InvalidArgumentError as error:
         raise ParameterError("metrics", f"parameter 'metrics': {error}") from None
-    names = dict(snapshot(engine).frame["name"].items())
+    names = dict(frame.loc[result.chips, "name"].items())
     plots = figures_bridge.figures([("ratio", "Ratio to the baseline", {"ids": ids, "baseline": base})], engine)
     for row in result.rows:
         row["ratio_classes"] = {c: ratio_class(row.get(f"{c}/{base}")) for c in ids if c != base}
