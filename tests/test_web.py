@@ -376,7 +376,8 @@ def test_error_shape_is_one_for_every_error(client):
 def test_head_answers_every_route_as_get_does_without_a_body(client):
     # docs/web.md: every route answers GET and HEAD; HEAD gives GET's status and headers, no body
     assert client.head("/").headers["content-length"] == str(len(client.get("/").content))
-    for path in ("/", "/accelerators/x1", "/compare?ids=x1,x2", "/api/accelerators", "/download/table?format=csv", "/nope"):
+    paths = ("/", "/accelerators/x1", "/compare?ids=x1,x2", "/api/accelerators", "/download/table?format=csv", "/nope")
+    for path in paths:
         got, head = client.get(path), client.head(path)
         assert (head.status_code, head.content) == (got.status_code, b""), path
         assert head.headers["content-type"] == got.headers["content-type"], path
