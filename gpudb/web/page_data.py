@@ -150,7 +150,13 @@ def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
     build by its parameters (a bounded cache); it reads only the chips compared."""
     engine = query.engine_for(url)
     check_names(params, COMPARE_PARAMETERS)
-    return cached(snapshot(engine), "compare", params_key(params), lambda: _comparison(engine, params))
+    snap = snapshot(engine)
+    view = cached(snap, "compare", params_key(params), lambda: _comparison(engine, params))
+    # the pickers list every chip up to PICKER_CHIPS; above, they are text fields (the server resolves any name,
+    # /api/names suggests them), so the page holds only the chips compared
+    frame = snap.frame
+    chips = [{"id": c, "name": n} for c, n in frame["name"].items()] if len(frame) <= PICKER_CHIPS else None
+    return {**view, "all_chips": chips}
 
 
 def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
@@ -160,11 +166,8 @@ def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
     resolve = resolver(engine)
     ids = list(dict.fromkeys(resolve("ids", name) for name in values(params, "ids")))
     frame = snapshot(engine).frame
-    # the pickers list every chip up to PICKER_CHIPS; above, they are text fields (the server resolves any name,
-    # /api/names suggests them), so the page holds only the chips compared
-    chips = [{"id": c, "name": n} for c, n in frame["name"].items()] if len(frame) <= PICKER_CHIPS else None
     if not ids:
-        return {"ok": True, "chips": [], "baseline": None, "rows": [], "all_chips": chips, "plots": [], "claims": []}
+        return {"ok": True, "chips": [], "baseline": None, "rows": [], "plots": [], "claims": []}
     baseline = single(params, "baseline")
     base = resolve("baseline", baseline) if baseline else ids[-1]
     if base not in ids:
@@ -189,7 +192,6 @@ def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
             "baseline": result.baseline,
             "ratio_columns": result.ratio_columns,
             "rows": result.rows,
-            "all_chips": chips,
             "plots": plots,
             "claims": [check_record(check) for check in run_checks(url=engine, about=result.chips)],
         }
