@@ -13,7 +13,28 @@ The public API is re-exported here lazily, so `import gpudb` stays cheap (no pan
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ imports each name on first use
+    from gpudb.analysis.claims import check_claims
+    from gpudb.analysis.comparison import compare
+    from gpudb.analysis.costs import cost_metrics
+    from gpudb.analysis.crosscheck import crosscheck
+    from gpudb.analysis.devices import UnknownDeviceError, UnsupportedPrecisionError, lookup_device, peak_flops
+    from gpudb.analysis.explanation import explain
+    from gpudb.analysis.export_controls import export_status
+    from gpudb.analysis.measured import measurements
+    from gpudb.errors import (
+        AmbiguousNameError,
+        DatabaseError,
+        DataValidationError,
+        GpudbError,
+        UnknownAcceleratorError,
+    )
+    from gpudb.metrics.catalogue import METRICS
+    from gpudb.storage.build import build
+    from gpudb.storage.query import accelerators, get, resolve, specs
+    from gpudb.validation.run import validate
 
 __version__ = "0.1.0"
 
@@ -29,6 +50,7 @@ _EXPORTS = {
     "lookup_device": "gpudb.analysis.devices",
     "peak_flops": "gpudb.analysis.devices",
     "measurements": "gpudb.analysis.measured",
+    "cost_metrics": "gpudb.analysis.costs",
     "crosscheck": "gpudb.analysis.crosscheck",
     "accelerators": "gpudb.storage.query",
     "validate": "gpudb.validation.run",
@@ -42,7 +64,33 @@ _EXPORTS = {
     "UnsupportedPrecisionError": "gpudb.analysis.devices",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+# spelled out (not built from _EXPORTS) so that linters see the imports above as re-exports; a test keeps the two equal
+__all__ = [
+    "__version__",
+    "build",
+    "get",
+    "resolve",
+    "compare",
+    "export_status",
+    "check_claims",
+    "crosscheck",
+    "cost_metrics",
+    "explain",
+    "specs",
+    "lookup_device",
+    "peak_flops",
+    "measurements",
+    "accelerators",
+    "validate",
+    "METRICS",
+    "GpudbError",
+    "UnknownAcceleratorError",
+    "AmbiguousNameError",
+    "DataValidationError",
+    "DatabaseError",
+    "UnknownDeviceError",
+    "UnsupportedPrecisionError",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -21,7 +21,7 @@ from gpudb.identity import IDENTITY
 from gpudb.metrics.catalogue import METRICS
 from gpudb.metrics.derived import DERIVED
 from gpudb.storage import build as db
-from gpudb.storage import query
+from gpudb.storage import query, query_prices
 from gpudb.storage import tables as schema
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
     )
     measurements = measured.measurements(url=engine)  # gpudb bench runs, beside (never among) the published values
     measurements["shape"] = measurements["shape"].map(lambda shape: json.dumps(shape) if shape else None)
+    prices = pd.DataFrame(query_prices.prices(None, engine), columns=list(PRICE_COLUMNS))[list(PRICE_COLUMNS)]
     return {
         "accelerators": wide,
         "values": values,
@@ -70,7 +71,54 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
         "rules": rules,
         "claims": claims,
         "measurements": measurements,
+        "prices": prices,
+        **system_tables(engine),
         "dictionary": dictionary(wide, values, sources),
+    }
+
+
+def system_tables(engine: Engine) -> dict[str, pd.DataFrame]:
+    """systems (identity, chips as JSON) and system_totals (one row per system and metric: the total used, its
+    basis, the published and the derived figure with its working, and the source)."""
+    import pandas as pd
+
+    from gpudb.analysis.systems import system_view
+    from gpudb.storage import query_systems
+
+    systems, totals = [], []
+    for row in query_systems.systems(engine):
+        view = system_view(row["id"], engine)
+        systems.append(
+            {
+                **{key: row[key] for key in ("id", "vendor", "name", "kind", "availability", "announced")},
+                "chips": json.dumps([{"accelerator": c["accelerator"], "count": c["count"]} for c in row["chips"]]),
+                "chip_count": view.chip_count,
+                "parts": json.dumps(row["parts"], ensure_ascii=False),
+                "aliases": ", ".join(row["aliases"]),
+                "note": row["note"],
+            }
+        )
+        for total in view.totals.values():
+            totals.append(
+                {
+                    "system_id": row["id"],
+                    "metric": total.metric,
+                    "unit": total.unit,
+                    "value": total.value,
+                    "basis": total.basis,
+                    "published": total.published,
+                    "as_published": total.as_published,
+                    "derived": total.derived,
+                    "working": total.working,
+                    "source_id": (total.source or {}).get("id"),
+                    "source_kind": (total.source or {}).get("kind"),
+                }
+            )
+    system_columns = ["id", "vendor", "name", "kind", "availability", "announced", "chips", "chip_count", "parts"]
+    total_columns = ["system_id", "metric", "unit", "value", "basis", "published", "as_published", "derived"]
+    return {
+        "systems": pd.DataFrame(systems, columns=[*system_columns, "aliases", "note"]),
+        "system_totals": pd.DataFrame(totals, columns=[*total_columns, "working", "source_id", "source_kind"]),
     }
 
 
@@ -92,11 +140,37 @@ def dictionary(wide: pd.DataFrame, values: pd.DataFrame, sources: pd.DataFrame |
         for column in values.columns
     ]
     rows += [
+        {"table": "prices", "column": column, "unit": "", "description": description}
+        for column, description in PRICE_COLUMNS.items()
+    ]
+    rows += [
         {"table": "sources", "column": column, "unit": "", "description": SOURCE_COLUMNS[column]}
         for column in (sources.columns if sources is not None else ())
         if column in SOURCE_COLUMNS
     ]
     return pd.DataFrame(rows)
+
+
+PRICE_COLUMNS = {
+    "accelerator_id": "The accelerator.",
+    "kind": "launch-list, reported-purchase, reported-street, cloud-on-demand or cloud-reserved.",
+    "amount": "Per chip, or per GPU-hour for a cloud rate (an instance's rate divided by gpus_per_instance).",
+    "amount_high": "A reported range's upper end, same unit as amount.",
+    "currency": "ISO 4217 code, as published; never converted.",
+    "unit": "chip, or gpu-hour.",
+    "as_published": "The figure as the source gives it.",
+    "date": "The day the price was quoted, or the first day of its period.",
+    "date_to": "The last day of its period, when it has one.",
+    "gpus_per_instance": "The GPUs an instance-hour rate was divided by.",
+    "market": "Where a street price was asked.",
+    "provider": "The cloud of a cloud rate.",
+    "instance": "The instance type or offer.",
+    "region": "The cloud region.",
+    "term": "A reserved rate's commitment.",
+    "source_id": "The source (see the sources table).",
+    "source_kind": "vendor-datasheet … estimate.",
+    "note": "Notes on the price: what it covers, how it was dated.",
+}
 
 
 VALUE_COLUMNS = {

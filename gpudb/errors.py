@@ -41,6 +41,16 @@ class AmbiguousNameError(GpudbError, LookupError):
         self.candidates = list(candidates)
         super().__init__(f"ambiguous accelerator {name!r}: it could be " + ", ".join(repr(c) for c in self.candidates))
 
+    @classmethod
+    def chip_or_system(cls, name: str, chip: str, system: str) -> AmbiguousNameError:
+        """A name that is both a chip's and a system's: say so rather than choose one."""
+        error = cls(name, [chip, system])
+        error.args = (
+            f"ambiguous name {name!r}: it could be the accelerator {chip!r} or the system {system!r}; "
+            "use the id of the one you mean",
+        )
+        return error
+
 
 class DataValidationError(GpudbError):
     """data/ has problems; nothing was written."""

@@ -40,6 +40,11 @@ CODES: dict[str, str] = {
     "incomplete-status": "a status without what it needs: a source for not-supported, a note for the others",
     "bad-list": "a list of values with fewer than two entries, a source twice, or more than one preferred",
     "sparse-as-dense": "a figure marked dense that looks like a 2:4-sparsity figure (twice what its precision allows)",
+    "bad-currency": "a price's currency that is not an ISO 4217 code (USD, CNY, EUR…)",
+    "future-date": "a price dated after today",
+    "inconsistent-price": "a price lacking what its kind needs (a cloud rate's provider, unit…) or with another's",
+    "unknown-system-chip": "a system names a chip that is not in data/accelerators/",
+    "bad-chip-count": "a system holds fewer than one of a chip (a count below 1)",
     "retired-kind": "a source kind that is no longer accepted (third-party-report): say what the source is",
     "missing-read-via": "a source read through a copy or a quotation that does not name it in read_via",
     "unlisted-publisher": "a reputable-press or analyst-report source whose publisher is not on "
@@ -48,6 +53,8 @@ CODES: dict[str, str] = {
     "preferred-lower-tier": "a value marked preferred over one from a more trustworthy tier, without a note saying why",
     "peer-unit-mismatch": "a peer-table row whose unit does not fit its precision (byte/s on a BF16 row)",
     "inconsistent-measurement": "a measurement at odds with itself or its chip (best below median, SMs, past peak)",
+    "wrong-measured-unit": "a published measured figure in a unit other than its metric's (TFLOPS, TOPS or TB/s)",
+    "bad-measured-value": "a published measured figure that is not a finite number above zero",
 }
 
 

@@ -55,7 +55,7 @@ class UnitProblem(ValueError):
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry:
     """The unit registry (built once; building it costs a few milliseconds)."""
-    ureg = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
+    ureg: pint.UnitRegistry = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
     for line in _DEFINITIONS.strip().splitlines():
         ureg.define(line)
     return ureg

@@ -43,7 +43,7 @@ def real_data(tmp_path: Path) -> Path:
 @pytest.fixture
 def measured_db(real_data: Path, database_url: str) -> str:
     """The real data plus the hand-written H100 measurement, built on each backend."""
-    (real_data / "measurements").mkdir()
+    (real_data / "measurements").mkdir(exist_ok=True)
     shutil.copy(FIXTURE, real_data / "measurements")
     build(database_url, real_data)
     return database_url
@@ -173,14 +173,16 @@ def validate_and_build(data: Path, tmp_path: Path) -> str:
 
 
 def test_measured_figures_sit_beside_the_published_ones_with_their_efficiency(measured_db):
-    rows = {row["name"]: row for row in measured.measurement_rows("H100", measured_db)}
+    rows = {row["name"]: row for row in measured.measurement_rows("H100", measured_db) if row["kind"] == "gpudb bench"}
     assert rows["matmul-bf16"]["published"] == 989.5
     assert rows["matmul-bf16"]["efficiency"] == pytest.approx(745.0 / 989.5)  # 0.7529
     assert rows["matmul-int8"]["efficiency"] == pytest.approx(990.0 / 1979.0)  # 0.5003
     assert rows["read"]["efficiency"] == pytest.approx(3.05 / 3.35)  # 0.9104
     assert rows["copy"]["best_efficiency"] == pytest.approx(2.97 / 3.35)
     frame = measured.measurements(url=measured_db)
-    assert len(frame) == 4 and set(frame["accelerator_id"]) == {"h100-sxm"}
+    runs = frame[frame["kind"] == "gpudb bench"]  # the others are what others published (data/measurements/published/)
+    assert len(runs) == 4 and set(runs["accelerator_id"]) == {"h100-sxm"}
+    assert set(frame[frame["kind"] == "published"]["measured_by"]) >= {"Stas Bekman"}
 
 
 def test_compare_measured_adds_the_newest_run_and_keeps_the_better_bandwidth(measured_db):
@@ -219,7 +221,15 @@ def test_show_lists_each_run_with_its_environment(measured_db):
         result.output
     )
     shown = json.loads(cli("show", "H100", "-f", "json", "--db", measured_db).output)
-    assert [row["name"] for row in shown["measurements"]] == ["matmul-bf16", "matmul-int8", "copy", "read"]
+    assert [(row["measured_by"], row["name"]) for row in shown["measurements"]] == [
+        ("gpudb bench", "matmul-bf16"),
+        ("gpudb bench", "matmul-int8"),
+        ("gpudb bench", "copy"),
+        ("gpudb bench", "read"),
+        ("Stas Bekman", "matmul-bf16"),  # the MAMF table's H100 SXM row, published 2025-01-05
+        ("Stas Bekman", "matmul-fp8"),
+    ]
+    assert "Measured by Stas Bekman, 2025-01-05 (h100-sxm-mamf-2025-01-05; published 2025-01-05 in" in result.output
 
 
 # ---------------------------------------------------------------------------------------------- bad input
@@ -261,7 +271,7 @@ def test_show_lists_each_run_with_its_environment(measured_db):
 def test_a_bad_measurement_file_is_a_validation_error(real_data, change, expected):
     document = yaml.safe_load(FIXTURE.read_text())
     change(document)
-    (real_data / "measurements").mkdir()
+    (real_data / "measurements").mkdir(exist_ok=True)
     runner.write(document, real_data / "measurements" / FIXTURE.name)
     assert [str(problem) for problem in validate(real_data).problems] == [expected]
 

@@ -77,6 +77,20 @@ EXPECTED = {
     "at line 20; one entry per source [bad-list]",
     "inconsistent-measurement": "data/measurements/x1-2026-11-20-120000.yaml:29 x1-2026-11-20-120000.results[0].best: "
     "best 650 is below the median 700; best is the fastest repetition [inconsistent-measurement]",
+    "wrong-measured-unit": "data/measurements/published/matmul.yaml:11 x1-test-lab-matmul.results[0].unit: "
+    "bf16_dense_tflops is in TFLOPS, not GFLOPS [wrong-measured-unit]",
+    "bad-measured-value": "data/measurements/published/matmul.yaml:12 x1-test-lab-matmul.results[0].value: "
+    "measured value 0 is not a finite number above zero [bad-measured-value]",
+    "bad-currency": "data/prices/acme.yaml:5 x1.price.currency: 'usd' is not an ISO 4217 currency code; did you mean "
+    "'USD'? [bad-currency]",
+    "future-date": "data/prices/acme.yaml:6 x1.price.date: 2999-03-18 is in the future; a price is dated when it was "
+    "published or quoted [future-date]",
+    "inconsistent-price": "data/prices/acme.yaml:8 x1.price.unit: an instance-hour rate needs 'gpus_per_instance' "
+    "(it is stored divided by it) [inconsistent-price]",
+    "unknown-system-chip": "data/systems/acme/x1-rack.yaml:6 x1-rack.chips: chip 'x11' is not an accelerator id in "
+    "data/accelerators/; did you mean 'x1'? [unknown-system-chip]",
+    "bad-chip-count": "data/systems/acme/x1-rack.yaml:7 x1-rack.chips: x1 count 0 is below 1; a system holds at least "
+    "one of each chip [bad-chip-count]",
     "retired-kind": "data/sources/more.yaml:8 kind: kind 'third-party-report' is retired; say what the source is: "
     "reputable-press or analyst-report (publisher on data/reputable-publishers.yaml), trade-press, retailer, "
     "aggregator or community [retired-kind]",
@@ -109,7 +123,7 @@ def test_the_minimal_fixture_is_valid(minimal_data):
     dataset = validate(minimal_data)
     assert dataset.problems == []
     assert (len(dataset.accelerators), len(dataset.specs), len(dataset.sources)) == (1, 8, 3)
-    assert (len(dataset.rules), len(dataset.claims)) == (1, 1)
+    assert (len(dataset.rules), len(dataset.claims), len(dataset.prices)) == (1, 1, 3)
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
@@ -161,6 +175,7 @@ def test_checks_are_registered_once():
         "dense_figures_are_dense",
         "device_names_are_known_and_distinct",
         "measurements_are_consistent",
+        "published_measurements_are_consistent",
         "peer_rows_are_numbers_in_known_units",
         "policy_sources_exist",
         "policy_events_name_known_chips",
@@ -168,10 +183,16 @@ def test_checks_are_registered_once():
         "rules_are_consistent",
         "claims_name_known_chips_and_metrics",
         "claims_are_consistent",
+        "prices_are_well_formed",
         "readings_name_their_copy",
         "reputable_publishers_are_listed",
         "denylisted_sources_are_not_alone",
         "preferred_respects_tiers",
+        "system_ids_match_file_names",
+        "system_ids_and_names_are_unique",
+        "system_chips_are_known_and_counted",
+        "system_sources_exist",
+        "system_values_are_plausible",
     ]
 
 
@@ -229,3 +250,62 @@ def test_a_misspelt_key_in_a_source_is_reported_once_not_at_every_value_citing_i
     problems = validate(minimal_data).problems
     assert sorted(problem.code for problem in problems) == ["missing-field", "unknown-field"]
     assert all(problem.file == f"data/sources/{path.name}" for problem in problems)
+
+
+def test_malformed_prices_are_each_reported_at_their_field(minimal_data):
+    """Every price problem at once, located at the field: chip, source, amount, kinds' fields, dating."""
+    (minimal_data / "prices" / "more.yaml").write_text(
+        "- accelerator: x7\n"  # 1
+        "  kind: launch-list\n"
+        "  amount: 30000\n"
+        "  currency: USD\n"
+        "  date: 2024-03-18\n"
+        "  source: acme-datasheat\n"  # 6
+        "- accelerator: x1\n"  # 7
+        "  kind: cloud-reserved\n"
+        "  amount: 2.5\n"
+        "  currency: USD\n"
+        "  date: 2025-01-01\n"
+        "  period_from: 2025-01-01\n"  # 12
+        "  unit: gpu-hour\n"
+        "  gpus_per_instance: 8\n"  # 14
+        "  source: test-news\n"
+        "- accelerator: x1\n"  # 16
+        "  kind: reported-street\n"
+        "  amount: 20000\n"
+        "  currency: USD\n"
+        "  date: 2025-01-01\n"
+        "  region: us-east-1\n"  # 21
+        "  source: test-news\n"
+        "- accelerator: x1\n"  # 23
+        "  kind: launch-list\n"
+        "  amount: -5\n"  # 25
+        "  currency: USD\n"
+        "  date: 2025-01-01\n"
+        "  source: test-news\n"
+        "- accelerator: x1\n"  # 29
+        "  kind: launch-list\n"
+        "  amount: .inf\n"  # 31
+        "  currency: USD\n"
+        "  date: 2025-01-01\n"
+        "  source: test-news\n"
+    )
+    problems = [str(problem) for problem in validate(minimal_data).problems]
+    assert problems == [
+        "data/prices/more.yaml:1 x7.price.accelerator: accelerator 'x7' is not an accelerator id in "
+        "data/accelerators/ [unknown-accelerator]",
+        "data/prices/more.yaml:6 x7.price.source: source 'acme-datasheat' is not defined; did you mean "
+        "'acme-datasheet'? [unknown-source]",
+        "data/prices/more.yaml:8 x1.price.kind: a cloud-reserved rate needs 'provider' [inconsistent-price]",
+        "data/prices/more.yaml:8 x1.price.kind: a cloud-reserved rate needs 'term' [inconsistent-price]",
+        "data/prices/more.yaml:11 x1.price.date: give either 'date' or 'period_from' (with an optional "
+        "'period_to'), not both or neither [inconsistent-price]",
+        "data/prices/more.yaml:14 x1.price.gpus_per_instance: a gpu-hour rate is already per GPU; remove "
+        "'gpus_per_instance' [inconsistent-price]",
+        "data/prices/more.yaml:17 x1.price.kind: a reported-street price needs 'market' (where it was asked, e.g. "
+        "'China grey market') [inconsistent-price]",
+        "data/prices/more.yaml:21 x1.price.region: 'region' is for cloud rates; a reported-street price is per "
+        "chip [inconsistent-price]",
+        "data/prices/more.yaml:25 amount: -5: input should be greater than 0 [bad-type]",
+        "data/prices/more.yaml:31 amount: inf: input should be a finite number [not-finite]",
+    ]

@@ -28,6 +28,7 @@ COMMANDS = [
     "metrics",
     "peak",
     "plot",
+    "prices",
     "serve",
     "show",
     "site",

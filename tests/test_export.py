@@ -21,7 +21,8 @@ def built(several_db: str) -> str:
 
 def test_the_csv_export_round_trips(built, tmp_path):
     written = export(tmp_path, "csv", built)
-    names = ["accelerators", "values", "sources", "rules", "claims", "measurements", "dictionary"]
+    names = ["accelerators", "values", "sources", "rules", "claims", "measurements", "prices"]
+    names += ["systems", "system_totals", "dictionary"]
     assert [path.name for path in written] == [f"{name}.csv" for name in names]
     wide = pd.read_csv(tmp_path / "accelerators.csv").set_index("id")
     original = gpudb.specs(url=built)

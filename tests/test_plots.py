@@ -248,7 +248,7 @@ def test_the_plot_command_writes_files_and_reports_bad_input(built, tmp_path):
             ["pie"],
             2,
             "Error: unknown plot kind 'pie'; valid kinds: ratio, export-map, roofline, compute-bandwidth, "
-            "timeline, profile, measured\n",
+            "timeline, profile, measured, price-performance\n",
         ),
         (["roofline", "--metric", "watts"], 2, "Error: unknown compute metric 'watts'; valid metrics: fp64_tflops"),
         (["timeline", "-b", "x1"], 2, "Error: --baseline applies to the ratio and profile plots, not to 'timeline'\n"),
@@ -275,11 +275,12 @@ def test_the_plot_command_writes_the_standard_set(built, tmp_path):
         "compute-bandwidth.html",
         "timeline.html",
         "profile.html",
+        "price-performance.html",  # the fixture's x1 has a list and a street price
         "plotly.min.js",  # one copy beside the files, not 4.8 MB inside each
         "index.html",
     ]
     index = (tmp_path / "figures" / "index.html").read_text()
-    assert index.count("<li><a href=") == 7 and '<a href="roofline.html">' in index
+    assert index.count("<li><a href=") == 8 and '<a href="roofline.html">' in index
 
 
 # ---------------------------------------------------------------------------------------------- images
@@ -371,9 +372,9 @@ def test_the_h20s_low_ridge_point(real_db):
 
 def test_the_standard_set_is_complete_and_honest(real_db, tmp_path):
     drawn = figures.standard_set(real_db)
-    # every standard figure but "measured": the real data holds no gpudb bench run yet, and a figure the data
-    # cannot draw is left out (tests/test_web_measured.py draws it from a run)
-    assert [slug for slug, _, _ in drawn] == [slug for slug, *_ in figures.STANDARD if slug != "measured"]
+    # every standard figure, "measured" too: the real data holds no gpudb bench run yet, but it holds measurements
+    # others published (data/measurements/published/), which the figure draws
+    assert [slug for slug, _, _ in drawn] == [slug for slug, *_ in figures.STANDARD]
     for slug, _, figure in drawn:
         for trace in figure.data:
             values = [*(trace.x or ()), *(trace.y or ())]

@@ -30,7 +30,7 @@ def written(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("figures")
     data = folder / "data"
     shutil.copytree(Path(__file__).parent.parent / "data", data)
-    shutil.copytree(Path(__file__).parent / "fixtures" / "measurements", data / "measurements")
+    shutil.copytree(Path(__file__).parent / "fixtures" / "measurements", data / "measurements", dirs_exist_ok=True)
     url = f"sqlite:///{folder / 'gpudb.sqlite'}"
     build(url, data)
     runner = CliRunner()

@@ -53,6 +53,8 @@ def test_every_source_is_cited():
     cited |= {rule.entry.source for rule in dataset.rules} | {claim.entry.source for claim in dataset.claims}
     cited |= {source for rule in dataset.rules for source in rule.entry.verified_by}  # texts that verified a rule
     cited |= {source for event in dataset.policy_events for source in event.entry.sources}
+    cited |= {measurement.entry.source for measurement in dataset.published_measurements}
+    cited |= {price.entry.source for price in dataset.prices}
     assert sorted(source.entry.id for source in dataset.sources if source.entry.id not in cited) == []
 
 
@@ -91,7 +93,7 @@ def test_the_mission_chips_have_every_core_metric(real_db, chip):
         ("H20", "memory_bandwidth_tbs", 4.0),
         ("H20", "tdp_w", 400.0),
         # B200 (HGX, per GPU): NVIDIA's table as reproduced by G. Lockwood, dense column
-        ("HGX B200", "bf16_dense_tflops", 2250.0),
+        ("B200 SXM", "bf16_dense_tflops", 2250.0),
         ("B200", "fp4_dense_tflops", 9000.0),
         ("B200", "memory_bandwidth_tbs", 8.0),
         ("B200", "interconnect_bandwidth_gbs", 1800.0),
@@ -185,6 +187,12 @@ EXPECTED_VERDICTS = {
     "bernstein-2025-07-siyuan590-surpasses-h20": ("not-checkable", ""),
     "ifp-2025-12-910c-tpp": ("matches", "tpp"),  # The Register's 752 × 16 = 12,032 (Huawei's unstated 800 is kept out)
     "ifp-2025-12-910c-bandwidth": ("matches", "memory_bandwidth_tbs"),  # 3.2 TB/s
+    # systems, on their totals: 49,200 ÷ 13,400 GB = 3.67 (more than 3.6); 1,229 ÷ 576 TB/s = 2.13;
+    # 300,000 ÷ 180,000 TFLOPS = 1.67; 559 ÷ 145 kW = 3.86 (nearly 4)
+    "semianalysis-2025-04-cm384-memory": ("matches", "memory_capacity_gb"),
+    "semianalysis-2025-04-cm384-bandwidth": ("matches", "memory_bandwidth_tbs"),
+    "semianalysis-2025-04-cm384-bf16": ("matches", "bf16_dense_tflops"),
+    "semianalysis-2025-04-cm384-power": ("matches", "tdp_w"),
 }
 
 

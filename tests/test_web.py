@@ -422,7 +422,7 @@ def test_head_answers_every_route_as_get_does_without_a_body(client):
             "/download/database?format=csv&table=nope",
             400,
             "parameter 'table': unknown table 'nope'; allowed values: accelerators, values, sources, rules, claims, "
-            "measurements, dictionary",
+            "measurements, prices, dictionary",
         ),
         ("/download/database?format=json&x=1", 400, "unknown parameter 'x'; allowed parameters: format, table"),
     ],
@@ -468,7 +468,17 @@ def test_accelerator_page_shows_every_value_with_its_source(client):
 
 def test_accelerator_json_twin(client):
     body = client.get("/api/accelerators/x1").json()
-    assert list(body) == ["ok", "accelerator", "values", "derived", "export_status", "claims", "measurements", "plots"]
+    assert list(body) == [
+        "ok",
+        "accelerator",
+        "values",
+        "derived",
+        "export_status",
+        "claims",
+        "measurements",
+        "prices",
+        "plots",
+    ]
     assert body["accelerator"]["id"] == "x1" and body["accelerator"]["aliases"] == ["Acme X1", "X1"]
     bf16 = next(v for v in body["values"] if v["metric"] == "bf16_dense_tflops")
     assert bf16["value"] == 989.5 and bf16["sparse_in_source"] is True
@@ -648,7 +658,19 @@ def test_download_streams_every_row_in_pieces(client, monkeypatch):
 
 def test_download_the_whole_database(client):
     body = client.get("/download/database?format=json").json()
-    assert set(body) == {"ok", "accelerators", "values", "sources", "rules", "claims", "measurements", "dictionary"}
+    assert set(body) == {
+        "ok",
+        "accelerators",
+        "values",
+        "sources",
+        "rules",
+        "claims",
+        "measurements",
+        "prices",
+        "systems",
+        "system_totals",
+        "dictionary",
+    }
     assert len(body["values"]) == 13
     rows = list(csv.DictReader(io.StringIO(client.get("/download/database?format=csv&table=values").text)))
     assert len(rows) == 13 and rows[0]["source_url"]

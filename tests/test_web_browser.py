@@ -228,3 +228,12 @@ def test_a_plot_file_opens_offline_with_a_rendered_plot(database, tmp_path, watc
     watched.page.wait_for_selector(".main-svg")
     assert watched.page.locator(".scatterlayer .point").count() >= 4
     assert all(url.startswith(("file://", "data:", "blob:")) for url in watched.requests)
+
+
+def test_the_detail_page_draws_its_price_chart(server, watched):
+    page = watched.page
+    page.goto(server + "/accelerators/h100-sxm")
+    assert page.locator("#prices").inner_text() == "Price history"
+    assert page.locator("table.prices tbody tr").count() >= 3
+    page.wait_for_selector("#plot-prices[data-drawn=true] .main-svg")
+    assert page.locator("#plot-prices .scatterlayer .trace").count() >= 2

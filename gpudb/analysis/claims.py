@@ -171,20 +171,22 @@ def check_claim(claim: dict[str, Any], values: dict[str, dict[str, float | None]
     subject, baseline = values[claim["subject_id"]], values.get(claim["baseline_id"] or "", {})
     is_ratio = claim["stated_ratio"] is not None
     stated = claim["stated_ratio"] if is_ratio else claim["stated_value"]
+    # a ratio claim that names its metric (as claims on systems do) is checked on that metric alone
+    keys = (claim["stated_metric"],) if claim["stated_metric"] else CANDIDATES
     candidates = []
-    for key in CANDIDATES if is_ratio else (claim["stated_metric"],):
+    for key in keys:
         if is_ratio:
             top, bottom = subject.get(key), baseline.get(key)
             figure = top / bottom if top is not None and bottom else None
         else:
             figure = subject.get(key)
         if figure is None:
-            candidates.append(Candidate(key, labels[key], None, None, None))
+            candidates.append(Candidate(key, labels.get(key, key), None, None, None))
             continue
         gap = figure / stated - 1
         # a system-level claim is never graded on a peak spec, even where the numbers happen to agree
         graded = grade(gap, claim["qualifier"], claim["tolerance"]) if claim["scope"] == "peak-spec" else None
-        candidates.append(Candidate(key, labels[key], figure, graded, gap))
+        candidates.append(Candidate(key, labels.get(key, key), figure, graded, gap))
     if claim["scope"] == "system-level":
         return ClaimCheck(
             claim,
@@ -241,8 +243,13 @@ def run_checks(ids: list[str] | None = None, url: Any = None, about: list[str] |
         claims = [claim for claim in claims if claim["id"] in ids]
     if about is not None:
         claims = [claim for claim in claims if is_about(claim, about)]
-    chips = sorted({c["subject_id"] for c in claims} | {c["baseline_id"] for c in claims if c["baseline_id"]})
+    named = {c["subject_id"] for c in claims} | {c["baseline_id"] for c in claims if c["baseline_id"]}
+    from gpudb.analysis.systems import system_figures  # a claim may compare systems: their totals
+
+    systems = system_figures(sorted(named), engine)
+    chips = sorted(named - set(systems))
     values = chip_values(chips, engine) if chips else {}
+    values.update(systems)
     return [check_claim(claim, values) for claim in claims]
 
 

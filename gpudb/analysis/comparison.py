@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from gpudb.analysis.measured import latest_by_metric
+from gpudb.analysis.measured import latest_by_metric, others_text, published_by_metric
 from gpudb.errors import InvalidArgumentError
 from gpudb.metrics.catalogue import closest_metric
 from gpudb.metrics.derived import H100_EQUIVALENT_BASE, comparable_metrics, derive
@@ -39,7 +39,7 @@ def chip_values(
     base = stored[H100_EQUIVALENT_BASE] or None  # None when the base chip is not in the database
     values: dict[str, dict[str, float | None]] = {}
     for accelerator_id in accelerator_ids:
-        chip = dict(stored[accelerator_id])
+        chip: dict[str, float | None] = dict(stored[accelerator_id])
         chip.update({key: derivation.value for key, derivation in derive(chip, base).items()})
         values[accelerator_id] = chip
     return values
@@ -71,11 +71,16 @@ class Comparison:
 
     @property
     def columns(self) -> list[str]:
-        measured = [f"{chip} {what}" for chip in self.chips for what in ("measured", "efficiency")]
+        measured = [f"{chip} {what}" for chip in self.chips for what in ("measured", "efficiency", OTHERS)]
         return [
             *["metric", "label", "unit", "category", "higher_is_better", *self.chips, *self.ratio_columns],
             *(measured if self.with_measured else []),
         ]
+
+
+OTHERS = "measured by others"  # the column of what others published, per chip
+OTHER_KEYS: tuple[str, ...] = ("measurement_id", "measured_by", "measured", "name", "value", "efficiency", "method")
+OTHER_KEYS += ("shape", "tool", "measurement_source_id", "measurement_source", "measurement_url")
 
 
 def compare_rows(
@@ -89,7 +94,9 @@ def compare_rows(
     """The comparison behind `compare`, as rows; the CLI uses it so that a table needs no pandas.
 
     With measured=True each row also has, per chip, "<chip> measured" (the newest `gpudb bench` run's median,
-    same unit) and "<chip> efficiency" (measured ÷ published), and "measured": {chip: details or None}.
+    same unit), "<chip> efficiency" (measured ÷ published), "measured": {chip: details or None}, and what others
+    published, side by side and never averaged: "<chip> measured by others" (text: each figure, its efficiency,
+    who and when) and "published_measurements": {chip: [details, newest first]}.
     Figures whose source does not say dense or sparse are left out (status convention-unstated) unless
     include_unstated=True; then they are used as published and their status still says so.
     """
@@ -107,13 +114,20 @@ def compare_rows(
     values = chip_values(ids, engine, include_unstated)
     marked = query.statuses(ids, engine)
     runs = latest_by_metric(ids, engine) if measured else {}
+    others = published_by_metric(ids, engine) if measured else {}
     rows = []
     for key, label, unit, category, higher_is_better in comparable_metrics():
         if metrics and key not in metrics:
             continue
         if not metrics and all(values[chip].get(key) is None and key not in marked[chip] for chip in ids):
             continue  # a metric nobody has is noise in the default view
-        row = {"metric": key, "label": label, "unit": unit, "category": category, "higher_is_better": higher_is_better}
+        row: dict[str, Any] = {
+            "metric": key,
+            "label": label,
+            "unit": unit,
+            "category": category,
+            "higher_is_better": higher_is_better,
+        }
         for chip in ids:
             row[chip] = values[chip].get(key)
         for chip in ids:
@@ -121,7 +135,7 @@ def compare_rows(
                 row[f"{chip}/{base_id}"] = ratio(values[chip].get(key), values[base_id].get(key))
         row["status"] = {chip: _status(values[chip].get(key), marked[chip].get(key)) for chip in ids}
         if measured:
-            _add_measured(row, ids, runs)
+            _add_measured(row, ids, runs, others)
         rows.append(row)
     if metrics:
         rows.sort(key=lambda row: metrics.index(row["metric"]))
@@ -135,9 +149,12 @@ def _status(value: float | None, marked: str | None) -> str:
     return "value" if value is not None else marked or "unknown"
 
 
-def _add_measured(row: dict[str, Any], ids: list[str], runs: dict[str, dict[str, dict]]) -> None:
-    """The newest measured median of each chip beside its published value, and their ratio (efficiency)."""
-    row["measured"] = {}
+def _add_measured(
+    row: dict[str, Any], ids: list[str], runs: dict[str, dict[str, dict]], others: dict[str, dict[str, list]]
+) -> None:
+    """The newest `gpudb bench` median of each chip beside its published value, and their ratio (efficiency);
+    then every figure others published, each with its own efficiency and who measured it."""
+    row["measured"], row["published_measurements"] = {}, {}
     for chip in ids:
         figure = runs[chip].get(row["metric"])
         row[f"{chip} measured"] = figure["median"] if figure else None
@@ -147,6 +164,9 @@ def _add_measured(row: dict[str, Any], ids: list[str], runs: dict[str, dict[str,
             if figure
             else None
         )
+        published = others[chip].get(row["metric"], [])
+        row[f"{chip} {OTHERS}"] = others_text(published)
+        row["published_measurements"][chip] = [{key: figure[key] for key in OTHER_KEYS} for figure in published]
 
 
 def compare(
@@ -165,7 +185,8 @@ def compare(
     `frame.attrs["status"]` says why: {chip: {metric: value | not-supported | not-applicable | unknown |
     not-disclosed | convention-unstated}}. include_unstated=True uses figures whose source does not say dense or
     sparse, as published (their status still says convention-unstated).
-    measured=True adds "<id> measured" (newest `gpudb bench` median, same unit) and "<id> efficiency" columns.
+    measured=True adds "<id> measured" (newest `gpudb bench` median, same unit), "<id> efficiency" and
+    "<id> measured by others" (text: each published measurement with its efficiency, who measured and when).
     """
     import pandas as pd
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from gpudb.errors import InvalidArgumentError
 from gpudb.metrics.catalogue import METRICS
-from gpudb.storage import query
+from gpudb.storage import query, query_narrow
 from gpudb.tiers import TIER_NAMES, VENDOR_KINDS
 from gpudb.validation.preference import CONFLICT_THRESHOLD, disagreement
 
@@ -88,7 +88,7 @@ def coverage(url: str | Engine | None = None) -> list[Cell]:
     engine = query.engine_for(url)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     preferred: dict[tuple[str, str], tuple] = {}
-    for chip, key, is_preferred, status, kind, tier, read in query.cells(engine):  # one query, grouped here
+    for chip, key, is_preferred, status, kind, tier, read in query_narrow.cells(engine):  # one query, grouped here
         counts[chip, key] += 1
         if is_preferred:
             preferred[chip, key] = (status, kind, tier, read)

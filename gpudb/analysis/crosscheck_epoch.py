@@ -28,9 +28,10 @@ def epoch_rows(path: Path) -> list[PeerRow]:
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidArgumentError(f"cannot read {path}: {error}") from error
     reader = csv.DictReader(text.splitlines())
-    if NAME_COLUMN not in (reader.fieldnames or []):
+    fieldnames = reader.fieldnames or []
+    if NAME_COLUMN not in fieldnames:
         raise InvalidArgumentError(f"{path}: no {NAME_COLUMN!r} column; is this Epoch AI's ml_hardware.csv?")
-    present = [column for column in COLUMNS if column in reader.fieldnames]
+    present = [column for column in COLUMNS if column in fieldnames]
     if not present:
         raise InvalidArgumentError(f"{path}: none of Epoch's figure columns ({', '.join(COLUMNS)})")
     rows = []

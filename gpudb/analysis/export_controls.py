@@ -4,6 +4,7 @@ applies, or 'indeterminate' with what is missing. Rules are data (data/rules/); 
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,9 +34,9 @@ class Classification:
 
 
 def rule_inputs(
-    values: dict[str, float | None],
-    statuses: dict[str, str] | None = None,
-    inferences: dict[str, str] | None = None,
+    values: Mapping[str, float | None],
+    statuses: Mapping[str, str] | None = None,
+    inferences: Mapping[str, str] | None = None,
 ) -> dict[str, tuple[float | None, str]]:
     """The quantities rules test, each with the working that produced it (or why it is missing).
 
@@ -81,10 +82,10 @@ def _matches_name(product: str, names: list[str]) -> bool:
 def classify(
     rule: dict[str, Any],
     accelerator: dict[str, Any],
-    values: dict[str, float | None],
+    values: Mapping[str, float | None],
     names: list[str],
-    statuses: dict[str, str] | None = None,
-    inferences: dict[str, str] | None = None,
+    statuses: Mapping[str, str] | None = None,
+    inferences: Mapping[str, str] | None = None,
 ) -> Classification:
     """Apply one rule (a row of the rule table) to one chip (identity row, stored values, all its names, the
     metrics it has a status for instead of a value, and the reasoning of its inferred values)."""
@@ -121,7 +122,7 @@ def classify(
         if paragraph.get("requires_data_center") and not accelerator["data_center"]:
             working.append(f"{paragraph['id']}: does not apply (not designed or marketed for data centres)")
             continue
-        verdicts = []
+        verdicts: list[bool | None] = []
         for condition in paragraph["conditions"]:
             value = inputs[condition["metric"]][0]
             label, unit = INPUT_LABELS[condition["metric"]]

@@ -1,7 +1,9 @@
-"""Measured figures (from `gpudb bench` runs) beside the published ones, and the efficiency between them.
+"""Measured figures beside the published peaks, and the efficiency between them: runs of `gpudb bench` (kind
+'gpudb bench') and measurements others made and published (kind 'published', with who measured and a source).
 
-Efficiency is the measured median ÷ the published dense peak of the same metric (the preferred value), so
-0.75 means the run sustained 75% of the datasheet figure. A measured figure never replaces a published one.
+Efficiency is the measured value (a run's median, or the figure as published) ÷ the published dense peak of
+the same metric (the preferred value), so 0.75 means 75% of the datasheet figure. A measured figure never
+replaces a published one, and several measurements of one chip are kept side by side, never averaged.
 
     >>> import gpudb
     >>> gpudb.measurements("H100")      # one row per measured figure, with its published peak and efficiency
@@ -25,7 +27,12 @@ if TYPE_CHECKING:
 RUN_COLUMNS = [
     "measurement_id",
     "accelerator_id",
+    "kind",
+    "measured_by",
     "measured",
+    "published_on",
+    "measurement_source_id",
+    "tool",
     "mode",
     "device_name",
     "backend",
@@ -35,10 +42,21 @@ RUN_COLUMNS = [
     "power_limit_w",
     "sm_clock_max_mhz",
     "host",
+    "measurement_source",
+    "measurement_url",
 ]
 
-FIGURE_COLUMNS = ["name", "metric", "label", "precision", "unit", "median", "best", "spread_pct", "repetitions"]
-FIGURE_COLUMNS += ["shape", "size_bytes", "method", "limitation", "published", "published_status"]
+FIGURE_COLUMNS = ["name", "metric", "label", "precision", "unit", "value", "median", "best", "spread_pct"]
+FIGURE_COLUMNS += [
+    "repetitions",
+    "shape",
+    "size_bytes",
+    "method",
+    "limitation",
+    "note",
+    "published",
+    "published_status",
+]
 FIGURE_COLUMNS += ["published_source", "published_url", "efficiency", "best_efficiency"]
 COLUMNS = RUN_COLUMNS + FIGURE_COLUMNS
 
@@ -53,12 +71,15 @@ def efficiency(measured: float | None, published: float | None) -> float | None:
 def measurement_rows(name: str | None = None, url: str | Engine | None = None) -> list[dict]:
     """Every measured figure (of one chip when `name` is given), newest run first, with its published peak.
 
-    Keys: the run's (see RUN_COLUMNS), then name, metric, label, precision, unit, median, best, spread_pct,
-    repetitions, shape, size_bytes, method, limitation, published (the preferred published value, same unit),
-    published_status, published_source, published_url, efficiency (median ÷ published) and best_efficiency.
+    Keys: the measurement's (see RUN_COLUMNS: kind 'gpudb bench' or 'published', measured_by, measured,
+    published_on and measurement_source_id for a published one), then name, metric, label, precision, unit,
+    value (a run's median or the published figure), median, best, spread_pct, repetitions (runs only), shape,
+    size_bytes, method, limitation, note, published (the preferred published peak, same unit), published_status,
+    published_source, published_url, efficiency (value ÷ published) and best_efficiency (runs only).
     """
     engine = query.engine_for(url)
     accelerator_id = query.resolve(name, engine) if name else None
+    cited = tables.source.alias("cited")  # where a published measurement was published
     published = (
         select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number, SpecValue.status,
                Source.title, Source.url)
@@ -69,12 +90,21 @@ def measurement_rows(name: str | None = None, url: str | Engine | None = None) -
     statement = (
         select(
             Measurement.id.label("measurement_id"),
-            *(getattr(Measurement, column) for column in RUN_COLUMNS[1:]),
+            Measurement.accelerator_id,
+            Measurement.kind,
+            Measurement.measured_by,
+            Measurement.measured,
+            Measurement.published.label("published_on"),
+            Measurement.source_id.label("measurement_source_id"),
+            *(getattr(Measurement, column) for column in RUN_COLUMNS[7:-2]),
+            cited.c.title.label("measurement_source"),
+            cited.c.url.label("measurement_url"),
             MeasuredValue.name,
             MeasuredValue.metric_key.label("metric"),
             Metric.label,
             MeasuredValue.precision,
             MeasuredValue.unit,
+            MeasuredValue.value,
             MeasuredValue.median,
             MeasuredValue.best,
             MeasuredValue.spread_pct,
@@ -83,12 +113,14 @@ def measurement_rows(name: str | None = None, url: str | Engine | None = None) -
             MeasuredValue.size_bytes,
             MeasuredValue.method,
             MeasuredValue.limitation,
+            MeasuredValue.note,
             published.c.value_number.label("published"),
             published.c.status.label("published_status"),
             published.c.title.label("published_source"),
             published.c.url.label("published_url"),
         )
         .join(tables.measured_value, MeasuredValue.measurement_id == Measurement.id)
+        .outerjoin(cited, cited.c.id == Measurement.source_id)
         .join(tables.metric, Metric.key == MeasuredValue.metric_key)
         .outerjoin(
             published,
@@ -107,7 +139,7 @@ def measurement_rows(name: str | None = None, url: str | Engine | None = None) -
         rows = [dict(row) for row in connection.execute(statement).mappings()]
     for row in rows:
         row["published_status"] = row["published_status"] or "unknown"
-        row["efficiency"] = efficiency(row["median"], row["published"])
+        row["efficiency"] = efficiency(row["value"], row["published"])
         row["best_efficiency"] = efficiency(row["best"], row["published"])
     return rows
 
@@ -125,7 +157,7 @@ def runs(name: str | None = None, url: str | Engine | None = None) -> list[dict]
 
 
 def latest_by_metric(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, dict]]:
-    """For each chip, its newest run's figure per metric: id → {metric → row of measurement_rows}.
+    """For each chip, its newest `gpudb bench` run's figure per metric: id → {metric → row of measurement_rows}.
 
     Where a run measured one metric twice (memory bandwidth by copy and by read), the higher median stands:
     each is a lower bound on what the memory can do.
@@ -133,7 +165,7 @@ def latest_by_metric(accelerator_ids: list[str], url: str | Engine | None = None
     engine = query.engine_for(url)
     found: dict[str, dict[str, dict]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
     for accelerator_id in accelerator_ids:
-        rows = measurement_rows(accelerator_id, engine)
+        rows = [row for row in measurement_rows(accelerator_id, engine) if row["kind"] == tables.BENCH_KIND]
         if not rows:
             continue
         newest = rows[0]["measurement_id"]
@@ -144,6 +176,29 @@ def latest_by_metric(accelerator_ids: list[str], url: str | Engine | None = None
             if kept is None or row["median"] > kept["median"]:
                 found[accelerator_id][row["metric"]] = row
     return found
+
+
+def published_by_metric(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, list]]:
+    """For each chip, every figure others published, per metric, newest first: id → {metric → [rows]}."""
+    engine = query.engine_for(url)
+    found: dict[str, dict[str, list]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
+    for accelerator_id in accelerator_ids:
+        for row in measurement_rows(accelerator_id, engine):
+            if row["kind"] == tables.PUBLISHED_KIND:
+                found[accelerator_id].setdefault(row["metric"], []).append(row)
+    return found
+
+
+def others_text(rows: list[dict]) -> str:
+    """Published figures side by side, never averaged: '794.5 (80.3%, Stas Bekman, 2025-08-10); …' ('' if none)."""
+    from gpudb.formatting import format_number
+
+    shown = []
+    for row in rows:
+        share = "" if row["efficiency"] is None else f"{row['efficiency'] * 100:.1f}%, "
+        value = format_number(float(f"{row['value']:.4g}"))
+        shown.append(f"{value} ({share}{row['measured_by']}, {row['measured']})")
+    return "; ".join(shown)
 
 
 def measurements(name: str | None = None, url: str | Engine | None = None) -> pd.DataFrame:

@@ -90,7 +90,9 @@ def measure_matmul(torch, precision: str, shapes, device, settings: Settings) ->
     Shapes that do not fit in memory are left out; if no shape runs, NotMeasurable says why.
     """
     best: tuple[RateFigures, tuple[int, int, int]] | None = None
-    tried, reasons, method = [], [], ""
+    tried: list[tuple[int, ...]] = []
+    reasons: list[str] = []
+    method = ""
     timer = timer_for(torch, device)
     with _tf32(torch, precision == "tf32"):
         for m, n, k in shapes:
@@ -162,5 +164,7 @@ def measure_bandwidth(
         if best is None or figures.median > best[0].median:
             best = (figures, size)
         call = None  # the buffers go before the next, larger size is allocated
+    if best is None:  # not reached: sizes is not empty
+        raise NotMeasurable("no buffer size to run")
     timing = "CUDA events" if device.type == "cuda" else "wall clock"
     return Measured(kind, best[0], f"{method}; best median over {len(sizes)} sizes; {timing}", size_bytes=best[1])

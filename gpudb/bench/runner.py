@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy import Engine
@@ -53,7 +54,7 @@ class Match:
     how: str
 
 
-def _sm_counts(ids: list[str], engine: Engine) -> dict[str, int | None]:
+def _sm_counts(ids: list[str], engine: Engine) -> dict[str, float | None]:
     values = query.numeric_values(ids, engine)
     return {accelerator_id: values[accelerator_id].get("compute_units") for accelerator_id in ids}
 
@@ -125,7 +126,7 @@ def _significant(value: float, digits: int = 4) -> float:
 
 def _result(measured: Measured, metric: str, precision: str | None) -> dict:
     figures = measured.figures
-    result = {
+    result: dict[str, Any] = {
         "name": measured.name,
         "metric": metric,
         "precision": precision,

@@ -71,7 +71,7 @@ def app() -> None:
 
 
 # Importing a command module registers its commands on `app`; they import `app` from here, so this comes last.
-from gpudb.cli import analysis, bench, browse, crosscheck, data, plot, serve  # noqa: E402, F401
+from gpudb.cli import analysis, bench, browse, crosscheck, data, plot, prices, serve  # noqa: E402, F401
 
 
 def main() -> None:

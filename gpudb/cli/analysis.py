@@ -33,13 +33,25 @@ def _ratio_status(row: dict[str, Any], chip: str, base: str) -> str:
 @click.option("--baseline", "-b", help="Chip the ratios are taken against (default: the last).")
 @click.option("--metrics", "-m", help="Comma-separated metric keys (default: all with a value).")
 @click.option(
-    "--measured", is_flag=True, help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published)."
+    "--measured",
+    is_flag=True,
+    help="Add each chip's newest `gpudb bench` figures and efficiency (÷ published), and what others measured.",
 )
 @click.option(
     "--include-unstated",
     is_flag=True,
     help="Also use tensor figures whose source does not say dense or sparse (as published, marked).",
 )
+@click.option(
+    "--view",
+    type=click.Choice(["total", "per-chip", "per-kw", "per-rack"]),
+    default="total",
+    show_default=True,
+    help="Systems only: totals, or totals per chip, per kW or per rack (a chip beside a system: per-chip).",
+)
+@click.option("--cost", is_flag=True, help="Show TFLOPS and memory per dollar of each chip's dated prices instead.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="With --cost: prices on this day.")
+@click.option("--precision", default="bf16", show_default=True, help="With --cost: the dense precision.")
 @db_option
 @output_format_option(CompareFormat)
 def compare(
@@ -48,6 +60,10 @@ def compare(
     metrics: str | None,
     measured: bool,
     include_unstated: bool,
+    view: str,
+    cost: bool,
+    as_of: Any,
+    precision: str,
     db: str | None,
     output_format: CompareFormat,
 ) -> None:
@@ -55,11 +71,23 @@ def compare(
 
     NAMES: ids, names or aliases.
 
-    Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured
+    Systems compare with systems: gpudb compare "CloudMatrix 384" "GB200 NVL72" (totals, with their sources).
+
+    Example: gpudb compare H200 H20   (reads "H200 is N× H20"); gpudb compare H100 H200 --measured;
+    gpudb compare H100 H200 B200 MI300X --cost --as-of 2025-06-30
     """
-    from gpudb.analysis.comparison import compare_rows
+    if cost:
+        from gpudb.cli.prices import print_cost_comparison
+
+        return print_cost_comparison(list(names), db, output_format, as_of.date() if as_of else None, precision)
+    from gpudb.analysis.comparison import OTHERS, compare_rows
+    from gpudb.cli import systems as system_commands
 
     keys = [key.strip() for key in metrics.split(",") if key.strip()] if metrics else None
+    found = system_commands.kinds(names, db)
+    if any(kind == "system" for kind, _ in found):
+        system_commands.compare(names, found, baseline, keys, view, db, output_format)
+        return
     comparison = compare_rows(
         list(names), baseline=baseline, metrics=keys, url=db, measured=measured, include_unstated=include_unstated
     )
@@ -93,7 +121,7 @@ def compare(
     ]
     columns = ["metric", "unit", *chips, *ratio_columns]
     if measured:
-        columns += [f"{chip} {what}" for chip in chips for what in ("measured", "efficiency")]
+        columns += [f"{chip} {what}" for chip in chips for what in ("measured", "efficiency", OTHERS)]
     if output_format is CompareFormat.markdown:
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
@@ -111,12 +139,14 @@ def compare(
 
 def _measured_cells(row: dict[str, Any], chips: list[str]) -> dict[str, str]:
     """A chip's newest measured median and its efficiency as table cells ('' where nothing was measured)."""
+    from gpudb.analysis.comparison import OTHERS
     from gpudb.bench.report import figure, percent
 
     cells = {}
     for chip in chips:
         cells[f"{chip} measured"] = figure(row[f"{chip} measured"])
         cells[f"{chip} efficiency"] = percent(row[f"{chip} efficiency"])
+        cells[f"{chip} {OTHERS}"] = row[f"{chip} {OTHERS}"]
     return cells
 
 
@@ -140,9 +170,12 @@ def explain(name: str, metric: str, db: str | None) -> None:
     click.echo(f"  {explanation.derivation.working}")
     for item in explanation.inputs:
         published = f"{item.as_published}" + (" with 2:4 sparsity, halved" if item.sparse_in_source else "")
+        source = item.source
+        cited = (
+            f"{source.title}, {source.publisher} ({tier_label(source.kind)}); {source.url}" if source else "no source"
+        )  # validation forbids a value without a source
         click.echo(
-            f"  {item.label} = {cell_text(item.value)} {item.unit} (published: {published}) — "
-            f"{item.source.title}, {item.source.publisher} ({tier_label(item.source.kind)}); {item.source.url}"
+            f"  {item.label} = {cell_text(item.value)} {item.unit} (published: {published}) — {cited}"
             + (f"; {inference_label(item.inference)}" if item.inference else "")
         )
 

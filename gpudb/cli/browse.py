@@ -12,14 +12,21 @@ from gpudb.cli.common import STATUS_WORDS, Format, db_option, format_option, pri
 
 
 @app.command("list")
+@click.option("--systems", "list_systems", is_flag=True, help="List the systems (boards, racks, pods) instead.")
 @db_option
 @format_option
-def list_accelerators(db: str | None, output_format: Format) -> None:
+def list_accelerators(list_systems: bool, db: str | None, output_format: Format) -> None:
     """List the accelerators in the database.
 
-    Example: gpudb list --format csv
+    Example: gpudb list --format csv; gpudb list --systems
     """
     from gpudb.storage import query
+
+    if list_systems:
+        from gpudb.cli import systems as system_commands
+
+        system_commands.list_systems(db, output_format)
+        return
 
     rows = query.accelerators(db)
     columns = [
@@ -46,11 +53,17 @@ def show(name: str, db: str | None, output_format: Format) -> None:
 
     NAME: an id, name or alias.
 
-    Example: gpudb show H200
+    Example: gpudb show H200; gpudb show "GB200 NVL72" (a system: its totals, published or derived)
     """
     from gpudb.storage import query
     from gpudb.tiers import inference_label, reading_label, tier_label
 
+    kind, identifier = query.resolve_kind(name, db)
+    if kind == "system":
+        from gpudb.cli import systems as system_commands
+
+        system_commands.show(identifier, db, output_format)
+        return
     accelerator = query.get(name, db)
     if output_format is Format.json:
         from gpudb.analysis import measured
@@ -119,12 +132,16 @@ def show(name: str, db: str | None, output_format: Format) -> None:
 
 
 def _show_measurements(accelerator_id: str, db: str | None) -> None:
-    """Each `gpudb bench` run of the chip, newest first: its environment, then its figures beside the peaks."""
+    """Each measurement of the chip, newest first: a `gpudb bench` run's environment, or who published one and
+    where, then its figures beside the peaks."""
     from gpudb.analysis import measured
     from gpudb.bench import report
 
     figures = measured.measurement_rows(accelerator_id, db)
     for run in measured.runs(accelerator_id, db):
+        if run["kind"] == "published":
+            _show_published(run, [row for row in figures if row["measurement_id"] == run["id"]])
+            continue
         click.echo(f"\nMeasured {run['measured']} ({run['mode']} run {run['id']}, {run['tool']})")
         click.echo(f"on {report.environment_line(run)}")
         results = [row for row in figures if row["measurement_id"] == run["id"]]
@@ -135,6 +152,31 @@ def _show_measurements(accelerator_id: str, db: str | None) -> None:
         for row in results:
             if row["limitation"]:
                 click.echo(f"limitation of {row['name']}: {row['limitation']}")
+
+
+def _show_published(run: dict, results: list[dict]) -> None:
+    """A measurement someone else published: who, when, where, how, and its figures beside the peaks."""
+    from gpudb.bench.report import figure, percent
+
+    source = results[0]["measurement_source"] if results else run["source_id"]
+    software = f"; software: {run['tool']}" if run["tool"] else ""
+    click.echo(f"\nMeasured by {run['measured_by']}, {run['measured']} ({run['id']}; published {run['published']} in ")
+    click.echo(f"{source}{software})")
+    click.echo(f"method: {results[0]['method'] if results else ''}")
+    rows = [
+        {
+            "measured": row["name"],
+            "against": row["label"],
+            "as published": figure(row["value"]),
+            "unit": row["unit"],
+            "published peak": figure(row["published"]) if row["published"] else "not published",
+            "efficiency": percent(row["efficiency"]),
+            "at": "×".join(str(side) for side in row["shape"]) if row["shape"] else "",
+        }
+        for row in results
+    ]
+    columns = ["measured", "against", "as published", "unit", "published peak", "efficiency", "at"]
+    print_rows(rows, columns, Format.table)
 
 
 def _without_point_zero(value: float | str | None) -> float | str | None:

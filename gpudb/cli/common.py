@@ -46,7 +46,7 @@ def output_format_option(formats: type[StrEnum]):
         "-f",
         "output_format",
         type=click.Choice(formats),
-        default=formats.table,
+        default=formats["table"],  # every format enum has a table member
         show_default=True,
         help="Output format.",
     )

@@ -50,17 +50,20 @@ def plot(
 
     Example: gpudb plot ratio H200 H20 --out h200-vs-h20.html
     """
+    # the arguments are checked before plotly is imported, so a usage error is quick
     if all_figures:
         if kind or names or out or not out_dir:
             raise InvalidArgumentError("--all writes the standard set: give --out-dir DIR and no kind, chips or --out")
-    elif not kind or not out:
-        raise InvalidArgumentError("give a plot kind and --out FILE (or --all --out-dir DIR)")
-    from gpudb.plots import files as plot_files
-    from gpudb.plots import frames as figures
+        from gpudb.plots import files as plot_files
+        from gpudb.plots import frames as figures
 
-    if all_figures:
         written = plot_files.write_standard_set(figures.standard_set(db), out_dir)
     else:
+        if not kind or not out:
+            raise InvalidArgumentError("give a plot kind and --out FILE (or --all --out-dir DIR)")
+        from gpudb.plots import files as plot_files
+        from gpudb.plots import frames as figures
+
         plot_files.check_output(out)
         chips = list(names) or None
         figure = figures.make_figure(kind, chips, baseline, metric, db)

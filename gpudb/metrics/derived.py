@@ -48,16 +48,22 @@ def _stored(values: Values, key: str) -> str:
     return f"{values[key]:g} {metric.unit_label} {metric.label}".replace("  ", " ")
 
 
-def _missing(label: str, values: Values, *keys: str) -> Derivation | None:
+def _known(label: str, values: Values, *keys: str) -> tuple[float, ...] | Derivation:
+    """The stored values of `keys` in order, or the missing Derivation naming those that are absent."""
+    known = [value for key in keys if (value := values.get(key)) is not None]
+    if len(known) == len(keys):
+        return tuple(known)
     absent = [METRICS_BY_KEY[key].label for key in keys if values.get(key) is None]
-    if not absent:
-        return None
     return Derivation(None, f"{label} unknown: no stored {' or '.join(absent)}", tuple(keys))
 
 
 # Ties are broken in this order so the working is stable (H20: FP8, BF16 and INT8 all give 2,368).
 TPP_PREFERENCE = ("fp8", "int8", "fp16", "bf16", "fp4", "tf32", "fp32", "fp64")
-TPP_INPUTS = tuple(m.key for m in METRICS if m.bits and m.category == "compute")
+# metric key → (precision, bit length) of every throughput that counts towards TPP
+TPP_FORMATS: dict[str, tuple[str, int]] = {
+    m.key: (m.precision, m.bits) for m in METRICS if m.bits and m.precision and m.category == "compute"
+}
+TPP_INPUTS = tuple(TPP_FORMATS)
 TENSOR_INPUTS = tuple(key for key in TPP_INPUTS if METRICS_BY_KEY[key].sparsity_applies)
 
 
@@ -67,9 +73,10 @@ def tpp(values: Values) -> Derivation:
     Unknown when no tensor (matrix) rate is stored: FP64 or FP32 alone would give a far lower figure than the
     chip's real TPP and could clear it under every threshold.
     """
-    candidates = [(values[key] * METRICS_BY_KEY[key].bits, key) for key in TPP_INPUTS if values.get(key)]
-    if not any(values.get(key) for key in TENSOR_INPUTS):
-        precisions = ", ".join(METRICS_BY_KEY[key].precision.upper() for key in TENSOR_INPUTS)
+    stored = {key: value for key in TPP_INPUTS if (value := values.get(key))}
+    candidates = [(value * TPP_FORMATS[key][1], key) for key, value in stored.items()]
+    if not any(key in stored for key in TENSOR_INPUTS):
+        precisions = ", ".join(TPP_FORMATS[key][0].upper() for key in TENSOR_INPUTS)
         return Derivation(
             None,
             f"TPP unknown: no dense tensor throughput ({precisions}) stored; FP64/FP32 alone would understate it",
@@ -78,71 +85,73 @@ def tpp(values: Values) -> Derivation:
     best = max(value for value, _ in candidates)
     # equal within rounding of the published figures (0.1%) counts as a tie
     tied = [key for value, key in candidates if value >= best * 0.999]
-    key = min(tied, key=lambda k: TPP_PREFERENCE.index(METRICS_BY_KEY[k].precision or "fp64"))
-    metric = METRICS_BY_KEY[key]
-    value = values[key] * metric.bits
-    others = ", ".join(f"{METRICS_BY_KEY[k].precision.upper()} {format_number(v)}" for v, k in candidates if k != key)
+    key = min(tied, key=lambda k: TPP_PREFERENCE.index(TPP_FORMATS[k][0]))
+    precision, bits = TPP_FORMATS[key]
+    value = stored[key] * bits
+    others = ", ".join(f"{TPP_FORMATS[k][0].upper()} {format_number(v)}" for v, k in candidates if k != key)
     working = (
-        f"{values[key]:g} {metric.unit_label} {metric.precision.upper()} dense × {metric.bits} bits = "
+        f"{stored[key]:g} {METRICS_BY_KEY[key].unit_label} {precision.upper()} dense × {bits} bits = "
         f"{format_number(value)}"
     )
     if others:
         working += f" (the maximum; other precisions: {others})"
-    return Derivation(value, working, (key,), metric.precision)
+    return Derivation(value, working, (key,), precision)
 
 
 def performance_density(values: Values) -> Derivation:
     """TPP ÷ total logic die area in mm² (ECCN 3A090 'performance density'); HBM stacks excluded."""
     total = tpp(values)
-    if total.missing:
+    if total.value is None:
         return Derivation(None, "performance density unknown: " + total.working, total.inputs)
-    if not values.get("die_area_mm2"):
+    if not (area := values.get("die_area_mm2")):
         return Derivation(None, "performance density indeterminate: die area unknown", (*total.inputs, "die_area_mm2"))
-    value = total.value / values["die_area_mm2"]
+    value = total.value / area
     return Derivation(
         value,
-        f"TPP {format_number(total.value)} ÷ {values['die_area_mm2']:g} mm² die area = {format_number(value)}",
+        f"TPP {format_number(total.value)} ÷ {area:g} mm² die area = {format_number(value)}",
         (*total.inputs, "die_area_mm2"),
     )
 
 
 def bf16_gflops_per_w(values: Values) -> Derivation:
     """Dense BF16 throughput per watt of TDP, in GFLOPS/W."""
-    if missing := _missing("BF16 per watt", values, "bf16_dense_tflops", "tdp_w"):
-        return missing
-    value = values["bf16_dense_tflops"] * 1000 / values["tdp_w"]
-    working = f"{_stored(values, 'bf16_dense_tflops')} × 1000 ÷ {values['tdp_w']:g} W = {format_number(value)} GFLOPS/W"
+    known = _known("BF16 per watt", values, "bf16_dense_tflops", "tdp_w")
+    if isinstance(known, Derivation):
+        return known
+    bf16, tdp = known
+    value = bf16 * 1000 / tdp
+    working = f"{_stored(values, 'bf16_dense_tflops')} × 1000 ÷ {tdp:g} W = {format_number(value)} GFLOPS/W"
     return Derivation(value, working, ("bf16_dense_tflops", "tdp_w"))
 
 
 def bf16_tflops_per_kusd(values: Values) -> Derivation:
     """Dense BF16 throughput per thousand US dollars of launch price."""
-    if missing := _missing("BF16 per dollar", values, "bf16_dense_tflops", "launch_price_usd"):
-        return missing
-    value = values["bf16_dense_tflops"] / (values["launch_price_usd"] / 1000)
+    known = _known("BF16 per dollar", values, "bf16_dense_tflops", "launch_price_usd")
+    if isinstance(known, Derivation):
+        return known
+    bf16, price = known
+    value = bf16 / (price / 1000)
     working = (
-        f"{_stored(values, 'bf16_dense_tflops')} ÷ {values['launch_price_usd']:,.0f} USD × 1000 = "
-        f"{format_number(value)} TFLOPS per 1000 USD"
+        f"{_stored(values, 'bf16_dense_tflops')} ÷ {price:,.0f} USD × 1000 = {format_number(value)} TFLOPS per 1000 USD"
     )
     return Derivation(value, working, ("bf16_dense_tflops", "launch_price_usd"))
 
 
 def ridge_point_bf16(values: Values) -> Derivation:
     """Roofline ridge point: dense BF16 FLOP/s ÷ memory bytes/s, in FLOP per byte."""
-    if missing := _missing("ridge point", values, "bf16_dense_tflops", "memory_bandwidth_tbs"):
-        return missing
-    value = values["bf16_dense_tflops"] / values["memory_bandwidth_tbs"]  # both ×10¹²: the prefixes cancel
-    working = (
-        f"{_stored(values, 'bf16_dense_tflops')} ÷ {values['memory_bandwidth_tbs']:g} TB/s = "
-        f"{format_number(value)} FLOP/byte"
-    )
+    known = _known("ridge point", values, "bf16_dense_tflops", "memory_bandwidth_tbs")
+    if isinstance(known, Derivation):
+        return known
+    bf16, bandwidth = known
+    value = bf16 / bandwidth  # both ×10¹²: the prefixes cancel
+    working = f"{_stored(values, 'bf16_dense_tflops')} ÷ {bandwidth:g} TB/s = {format_number(value)} FLOP/byte"
     return Derivation(value, working, ("bf16_dense_tflops", "memory_bandwidth_tbs"))
 
 
 def bytes_per_flop_bf16(values: Values) -> Derivation:
     """Memory bytes/s per dense BF16 FLOP/s: the inverse of the ridge point."""
     ridge = ridge_point_bf16(values)
-    if ridge.missing:
+    if ridge.value is None:
         return Derivation(None, ridge.working.replace("ridge point", "bytes per FLOP"), ridge.inputs)
     value = 1 / ridge.value
     working = (
@@ -153,13 +162,12 @@ def bytes_per_flop_bf16(values: Values) -> Derivation:
 
 def memory_sweep_ms(values: Values) -> Derivation:
     """Time to read all of memory once at peak bandwidth, in milliseconds."""
-    if missing := _missing("memory sweep time", values, "memory_capacity_gb", "memory_bandwidth_tbs"):
-        return missing
-    value = values["memory_capacity_gb"] / (values["memory_bandwidth_tbs"] * 1000) * 1000
-    working = (
-        f"{values['memory_capacity_gb']:g} GB ÷ {values['memory_bandwidth_tbs'] * 1000:g} GB/s = "
-        f"{format_number(value)} ms"
-    )
+    known = _known("memory sweep time", values, "memory_capacity_gb", "memory_bandwidth_tbs")
+    if isinstance(known, Derivation):
+        return known
+    capacity, bandwidth = known
+    value = capacity / (bandwidth * 1000) * 1000
+    working = f"{capacity:g} GB ÷ {bandwidth * 1000:g} GB/s = {format_number(value)} ms"
     return Derivation(value, working, ("memory_capacity_gb", "memory_bandwidth_tbs"))
 
 
@@ -169,9 +177,9 @@ H100_EQUIVALENT_BASE = "h100-sxm"  # the chip one H100-equivalent stands for
 def h100_equivalents(values: Values, base: Values | None) -> Derivation:
     """TPP ÷ the TPP of the H100 SXM: how many H100s of export-control compute the chip is worth."""
     chip, reference = tpp(values), tpp(base or {})
-    if chip.missing:
+    if chip.value is None:
         return Derivation(None, "H100-equivalents unknown: " + chip.working, chip.inputs)
-    if reference.missing:
+    if reference.value is None:
         return Derivation(None, f"H100-equivalents unknown: no TPP for the base {H100_EQUIVALENT_BASE}", chip.inputs)
     value = chip.value / reference.value
     working = (

@@ -56,7 +56,7 @@ __all__ = [
     "vendor_colours",
 ]
 
-KINDS = ("ratio", "export-map", "roofline", "compute-bandwidth", "timeline", "profile", "measured")
+KINDS = ("ratio", "export-map", "roofline", "compute-bandwidth", "timeline", "profile", "measured", "price-performance")
 
 
 def ratio_bars(
@@ -251,9 +251,11 @@ def timeline(
 def measured_vs_published(
     measured: pd.DataFrame, points: pd.DataFrame | None = None, colours: Mapping[str, str] | None = None
 ) -> go.Figure:
-    """Each chip's newest `gpudb bench` figures as a share of the published peak (100% = the datasheet), one bar
-    per measurement, labelled "measured / published unit". `measured`: rows of gpudb.analysis.measured.measurement_rows
-    (one run per chip), with a published value; a figure without one is named in a note."""
+    """Each chip's measured figures as a share of the published peak (100% = the datasheet), one bar per figure,
+    labelled with who measured it ("gpudb bench", or the person or organisation that published it) and
+    "measured / published unit"; several measurements of one chip stand side by side, never averaged.
+    `measured`: rows of gpudb.analysis.measured.measurement_rows, with a published value; a figure without one
+    is named in a note."""
     chips = list(dict.fromkeys(measured["accelerator_id"]))
     styles = chip_styles(chips, points, colours)
     figure = go.Figure()
@@ -267,16 +269,7 @@ def measured_vs_published(
         rows = rows[rows["published"].notna()]
         colour, nth = styles[chip]
         labels = [_measured_label(row) for _, row in rows.iterrows()]
-        hover = [
-            f"<b>{chip_name(points, chip)}</b>, {html.escape(row['name'])}<br>"
-            f"measured {number(row['median'])} {row['unit']} (median; best {number(row['best'])}, "
-            f"spread {row['spread_pct']:.1f}%)<br>published {number(row['published'])} {row['unit']} "
-            f"({html.escape(str(row['label']))})<br><i>{html.escape(str(row['published_source']))}</i><br>"
-            f"{html.escape(str(row['method']))}<br>run {html.escape(str(row['measurement_id']))}, "
-            f"{html.escape(str(row['device_name']))}, PyTorch {html.escape(str(row['torch_version']))}"
-            + (f"<br>limitation: {html.escape(str(row['limitation']))}" if isinstance(row["limitation"], str) else "")
-            for _, row in rows.iterrows()
-        ]
+        hover = [_measured_hover(row, chip_name(points, chip)) for _, row in rows.iterrows()]
         figure.add_trace(
             go.Bar(
                 x=[value * 100 for value in rows["efficiency"]],
@@ -299,14 +292,41 @@ def measured_vs_published(
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(range=[0, 130])
     figure.update_layout(barmode="group", height=max(420, 30 * len(measured) + 200))
-    return finish(figure, "Measured by gpudb bench, as a share of the published peak", "measured ÷ published (%)", "")
+    title = "Measured (by gpudb bench and by others), as a share of the published peak"
+    return finish(figure, title, "measured ÷ published (%)", "")
+
+
+def _measured_hover(row: pd.Series, chip: str) -> str:
+    """Who measured, what, how, against which published figure; a run also its spread and environment."""
+    if row["kind"] == "published":
+        what = f"measured {number(row['value'])} {row['unit']} (as published)"
+        where = (
+            f"by {html.escape(str(row['measured_by']))}, {row['measured']}; "
+            f"in {html.escape(str(row['measurement_source']))}"
+        )
+    else:
+        what = (
+            f"measured {number(row['median'])} {row['unit']} (median; best {number(row['best'])}, "
+            f"spread {row['spread_pct']:.1f}%)"
+        )
+        where = (
+            f"by gpudb bench, run {html.escape(str(row['measurement_id']))}, "
+            f"{html.escape(str(row['device_name']))}, PyTorch {html.escape(str(row['torch_version']))}"
+        )
+    return (
+        f"<b>{chip}</b>, {html.escape(row['name'])}<br>{what}<br>published {number(row['published'])} "
+        f"{row['unit']} ({html.escape(str(row['label']))})<br><i>{html.escape(str(row['published_source']))}</i><br>"
+        f"{html.escape(str(row['method']))}<br>{where}"
+        + (f"<br>limitation: {html.escape(str(row['limitation']))}" if isinstance(row["limitation"], str) else "")
+    )
 
 
 def _measured_text(row: pd.Series) -> str:
     """'75% · 745 / 989.5 TFLOPS': the share, then measured and published."""
-    return f"{row['efficiency']:.0%} · {number(row['median'])} / {number(row['published'])} {row['unit']}"
+    return f"{row['efficiency']:.0%} · {number(row['value'])} / {number(row['published'])} {row['unit']}"
 
 
 def _measured_label(row: pd.Series) -> str:
-    """'BF16 dense: matmul-bf16', 'Memory bandwidth: copy'."""
-    return f"{html.escape(str(row['label']))}: {html.escape(str(row['name']))}"
+    """'BF16 dense: matmul-bf16 (gpudb bench)', 'BF16 dense: matmul-bf16 (Stas Bekman, 2025-08-10)': who measured."""
+    who = "gpudb bench" if row["kind"] != "published" else f"{row['measured_by']}, {row['measured']}"
+    return f"{html.escape(str(row['label']))}: {html.escape(str(row['name']))} ({html.escape(who)})"

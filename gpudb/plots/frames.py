@@ -17,7 +17,7 @@ from gpudb.errors import DatabaseError, GpudbError, InvalidArgumentError
 from gpudb.metrics.catalogue import METRICS, METRICS_BY_KEY
 from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
 from gpudb.plots import figures as plots
-from gpudb.storage import query
+from gpudb.storage import query, query_narrow, query_prices
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,15 +135,15 @@ class Catalogue:
 
     def __init__(self, engine: Engine, every: pd.DataFrame | None = None) -> None:
         self.engine, self.every = engine, every
-        self.vendors = sorted(set(every["vendor"].astype(str))) if every is not None else query.vendors(engine)
+        self.vendors = sorted(set(every["vendor"].astype(str))) if every is not None else query_narrow.vendors(engine)
 
     def present(self, chips: list[str]) -> list[str]:
         if self.every is not None:
             return [chip for chip in chips if chip in self.every.index]
-        return query.present(chips, self.engine)
+        return query_narrow.present(chips, self.engine)
 
     def first(self, count: int) -> list[str]:
-        return sorted(self.every.index)[:count] if self.every is not None else query.first_ids(count, self.engine)
+        return sorted(self.every.index)[:count] if self.every is not None else query_narrow.first_ids(count, self.engine)
 
     def frame(self, chips: list[str] | None = None) -> pd.DataFrame:
         """The points frame of `chips` in their order (None: every chip)."""
@@ -209,6 +209,8 @@ def _draw(
         return plots.measured_vs_published(
             measured, every.frame(list(dict.fromkeys(measured["accelerator_id"]))), colours
         )
+    if kind == "price-performance":
+        return _price_performance(ids, metric, engine)
     chosen = every.frame(_chips(ids, engine, every, MISSION_CHIPS if kind == "roofline" else None))
     if kind == "export-map":
         axis = metric or "performance_density"
@@ -221,35 +223,68 @@ def _draw(
             raise InvalidArgumentError("no thresholds rule in the data to draw (data/rules/)")
         overlay = _rule(engine, CASE_BY_CASE_RULE, "case-by-case") if axis == "memory_bandwidth_gbs" else None
         return plots.export_map(chosen, rule, axis, overlay, colours)
-    draw = {"roofline": plots.roofline, "compute-bandwidth": plots.compute_bandwidth, "timeline": plots.timeline}
-    return draw[kind](chosen, _compute_metric(metric), colours)
+    chart = {"roofline": plots.roofline, "compute-bandwidth": plots.compute_bandwidth, "timeline": plots.timeline}
+    return chart[kind](chosen, _compute_metric(metric), colours)
 
 
 def _measured(ids: list[str] | None, engine: Engine) -> pd.DataFrame:
-    """The newest run's figures of each chip named (default: every chip that has one), as a frame."""
+    """Each chip's newest `gpudb bench` run and every measurement others published, side by side, as a frame
+    (default: every chip that has one)."""
     import pandas as pd
 
     from gpudb.analysis.measured import COLUMNS, measurement_rows
+    from gpudb.storage.tables import BENCH_KIND
 
     rows = measurement_rows(url=engine)
     wanted = (
         [query.resolve(name, engine) for name in ids] if ids else list(dict.fromkeys(r["accelerator_id"] for r in rows))
     )
-    newest = {}
-    for row in rows:  # newest run first within each chip
-        newest.setdefault(row["accelerator_id"], row["measurement_id"])
+    newest_run: dict[str, str] = {}  # chip → its newest gpudb bench run's id
+    for row in rows:  # newest first within each chip
+        if row["kind"] == BENCH_KIND:
+            newest_run.setdefault(row["accelerator_id"], row["measurement_id"])
     kept = [
         row
         for row in rows
-        if row["accelerator_id"] in wanted and newest[row["accelerator_id"]] == row["measurement_id"]
+        if row["accelerator_id"] in wanted
+        and (row["kind"] != BENCH_KIND or newest_run[row["accelerator_id"]] == row["measurement_id"])
     ]
-    missing = [chip for chip in wanted if chip not in newest]
+    measured = {row["accelerator_id"] for row in kept}
+    missing = [chip for chip in wanted if chip not in measured]
     if missing or not kept:
         raise InvalidArgumentError(
             f"no measurements of {', '.join(missing) or 'any chip'} in the database; run gpudb bench on one, "
-            "then gpudb build"
+            "or add one others published (data/measurements/published/), then gpudb build"
         )
     return pd.DataFrame(kept, columns=COLUMNS)
+
+
+def _price_performance(ids: list[str] | None, precision: str | None, engine: Engine) -> go.Figure:
+    """TFLOPS per 1,000 of each purchase price by its date (gpudb.analysis.costs), of the chips named or all."""
+    import pandas as pd
+
+    from gpudb.analysis.costs import price_performance_rows
+    from gpudb.plots.prices import price_performance
+
+    rows = price_performance_rows(precision or "bf16", engine)
+    if ids:
+        wanted = {query.resolve(name, engine) for name in ids}
+        rows = [row for row in rows if row["accelerator_id"] in wanted]
+    if not rows:
+        raise InvalidArgumentError("no purchase prices of these chips in the database (data/prices/)")
+    return price_performance(pd.DataFrame(rows), precision or "bf16")
+
+
+def price_history(accelerator_id: str, engine: Engine) -> go.Figure:
+    """One chip's dated prices as a figure (gpudb.plots.prices.price_history); an error when it has none."""
+    import pandas as pd
+
+    from gpudb.plots.prices import price_history as draw
+
+    prices = query_prices.prices([accelerator_id], engine)
+    if not prices:
+        raise InvalidArgumentError(f"no prices of {accelerator_id} in the database (data/prices/)")
+    return draw(pd.DataFrame(prices), query.accelerator_row(accelerator_id, engine)["name"])
 
 
 def make_figure(
@@ -291,7 +326,8 @@ STANDARD = (
     ("compute-bandwidth", "BF16 compute against memory bandwidth and capacity", "compute-bandwidth", None),
     ("timeline", "BF16 compute by launch date", "timeline", None),
     ("profile", "Spec profile against the H20", "profile", None),
-    ("measured", "Measured by gpudb bench against the published peaks", "measured", None),
+    ("measured", "Measured (by gpudb bench and by others) against the published peaks", "measured", None),
+    ("price-performance", "BF16 TFLOPS per 1,000 of purchase price, by date", "price-performance", None),
 )
 
 
@@ -299,7 +335,7 @@ def standard_set(url: str | Engine | None = None) -> list[tuple[str, str, go.Fig
     """The standard figures as (slug, title, figure), for `gpudb plot --all` and the web's /plots page. A figure
     the data cannot draw (no rule file, none of the default chips) is left out of the set."""
     engine = query.engine_for(url)
-    if not query.vendors(engine):
+    if not query_narrow.vendors(engine):
         return []
     every = Catalogue(engine, points(engine))
     drawn = []

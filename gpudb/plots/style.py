@@ -203,7 +203,7 @@ def scatter_by_vendor(
 ) -> None:
     """One trace per vendor (the legend names vendors), China-specific parts as diamonds, each point labelled."""
     palette = {**vendor_colours(points["vendor"].astype(str)), **(colours or {})}
-    biggest = points[size].max() if size else None
+    biggest = points[size].max() if size else 1.0
     labels = point_labels(points, x, y)
     for vendor, group in points.groupby("vendor", sort=True):
         marker: dict[str, Any] = {
@@ -289,16 +289,3 @@ def ratio_scale(figure: go.Figure, axis: str, ratios: Iterable[float], log: bool
     buttons = [{"label": name, "method": "relayout", "args": [settings]} for name, settings in scales.items()]
     menu = {"type": "buttons", "direction": "left", "buttons": buttons, "active": 0 if log else 1, "showactive": True}
     figure.update_layout(updatemenus=[menu | {"x": 1, "y": 1.08, "xanchor": "right", "yanchor": "bottom"}])
-    return [
-        {
-            "type": "buttons",
-            "direction": "left",
-            "buttons": buttons,
-            "active": 0 if log else 1,
-            "x": 1,
-            "y": 1.08,
-            "xanchor": "right",
-            "yanchor": "bottom",
-            "showactive": True,
-        }
-    ]

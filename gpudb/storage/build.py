@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from gpudb import settings
 from gpudb.errors import DatabaseError, DataValidationError, EmptyDataError
 from gpudb.metrics.catalogue import METRICS
 from gpudb.speed import bulk_write
 from gpudb.speed.gc_pause import with_paused_gc
+from gpudb.storage.build_side_tables import measurement_rows, price_rows
+from gpudb.storage.build_systems import system_rows
 from gpudb.storage.engines import create, open_for_reading, shown, sqlite_path
 from gpudb.storage.guards import holds_accelerators, refuse_foreign_file, remove_stale_builds
 from gpudb.storage.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
@@ -40,6 +42,11 @@ TABLES = [
         "device_name",
         "measurement",
         "measured_value",
+        "price",
+        "system",
+        "system_name",
+        "system_part",
+        "system_value",
         "build_info",
     )
 ]
@@ -159,7 +166,9 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             }
             for number, record in enumerate(dataset.device_names, start=1)
         ],
-        **_measurement_rows(dataset),
+        **measurement_rows(dataset),
+        "price": price_rows(dataset),
+        **system_rows(dataset),
         "build_info": [
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "gpudb_version", "value": __version__},
@@ -167,58 +176,6 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             {"key": "data_version", "value": _data_version(data_dir)},
         ],
     }
-
-
-def _measurement_rows(dataset: Dataset) -> dict[str, list[dict]]:
-    """Runs of `gpudb bench` and their figures: a table of their own, never spec values."""
-    runs = sorted(dataset.measurements, key=lambda record: record.entry.id)
-    measurement, measured_value = [], []
-    for record in runs:
-        run, environment = record.entry, record.entry.environment
-        measurement.append(
-            {
-                "id": run.id,
-                "accelerator_id": run.accelerator,
-                "measured": run.measured,
-                "tool": run.tool,
-                "mode": run.mode,
-                "device_name": environment.device_name,
-                "memory_gb": environment.memory_gb,
-                "sm_count": environment.sm_count,
-                "backend": environment.backend,
-                "driver_version": environment.driver_version,
-                "cuda_version": environment.cuda_version,
-                "torch_version": environment.torch_version,
-                "power_limit_w": environment.power_limit_w,
-                "sm_clock_max_mhz": environment.sm_clock_max_mhz,
-                "host": environment.host,
-                "environment": environment.model_dump(mode="json"),
-                "skipped": [skipped.model_dump(mode="json") for skipped in run.skipped],
-                "note": run.note,
-                "file": record.file,
-            }
-        )
-        for position, result in enumerate(run.results):
-            measured_value.append(
-                {
-                    "id": len(measured_value) + 1,
-                    "measurement_id": run.id,
-                    "name": result.name,
-                    "metric_key": result.metric,
-                    "precision": result.precision,
-                    "method": result.method,
-                    "unit": result.unit,
-                    "median": result.median,
-                    "best": result.best,
-                    "spread_pct": result.spread_pct,
-                    "repetitions": result.repetitions,
-                    "shape": result.shape,
-                    "size_bytes": result.size_bytes,
-                    "limitation": result.limitation,
-                    "position": position,
-                }
-            )
-    return {"measurement": measurement, "measured_value": measured_value}
 
 
 def _data_version(data_dir: Path) -> str:
@@ -253,7 +210,7 @@ def _write(connection: Connection, table_rows: dict[str, list[dict]]) -> None:
 def _schema_is_current(connection: Connection) -> bool:
     if not all(inspect(connection).has_table(table.name) for table in TABLES):
         return False
-    version = connection.execute(select(BuildInfo.value).where(BuildInfo.key == "schema_version")).scalar()
+    version = connection.execute(select(col(BuildInfo.value)).where(col(BuildInfo.key) == "schema_version")).scalar()
     return version == str(SCHEMA_VERSION)
 
 
@@ -341,7 +298,7 @@ def copy_to_sqlite(source: Engine, path: Path) -> None:
 def build_info(engine: Engine) -> dict[str, str]:
     """The build_info table as a dict."""
     with engine.connect() as connection:
-        return {key: value for key, value in connection.execute(select(BuildInfo.key, BuildInfo.value))}
+        return {key: value for key, value in connection.execute(select(col(BuildInfo.key), col(BuildInfo.value)))}
 
 
 def iter_tables() -> Iterator[str]:

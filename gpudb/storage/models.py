@@ -10,7 +10,9 @@ from sqlmodel import Field, SQLModel
 
 from gpudb.identity import describe
 
-SCHEMA_VERSION = 6  # 6: source tier, read, read_via; spec_value inference
+SCHEMA_VERSION = (
+    9  # 6: source tier, read, read_via; spec_value inference; 7: price; 8: systems; 9: published measurements
+)
 
 
 class Source(SQLModel, table=True):
@@ -162,8 +164,9 @@ class Claim(SQLModel, table=True):
     source_id: str = Field(foreign_key="source.id")
     quote: str
     quote_found: bool | None = Field(default=None, description="false where the stored source lacks the quote.")
-    subject_id: str = Field(foreign_key="accelerator.id", index=True)
-    baseline_id: str | None = Field(default=None, foreign_key="accelerator.id")
+    # no foreign key: a claim may compare systems as well as chips (validation checks the id names one)
+    subject_id: str = Field(index=True, description="The accelerator or system id the claim is about.")
+    baseline_id: str | None = Field(default=None, description="The accelerator or system id it is compared with.")
     stated_ratio: float | None = Field(default=None)
     stated_value: float | None = Field(default=None)
     stated_metric: str | None = Field(default=None)
@@ -187,25 +190,31 @@ class DeviceName(SQLModel, table=True):
 
 
 class Measurement(SQLModel, table=True):
-    """One run of `gpudb bench` on one device, with its environment; never mixed into the published specs."""
+    """One measurement of one chip, never mixed into the published specs: a run of `gpudb bench` on one device
+    (kind 'gpudb bench', with its environment) or a measurement someone else published (kind 'published', with
+    who measured and its source)."""
 
     __tablename__ = "measurement"
 
     id: str = Field(primary_key=True)
     accelerator_id: str = Field(foreign_key="accelerator.id", index=True)
-    measured: date = Field(description="Day of the run (UTC).")
-    tool: str = Field(description="What produced it, with its version.")
-    mode: str = Field(description="quick or full.")
-    device_name: str = Field(description="As the driver reported it.")
-    memory_gb: float = Field(description="Total device memory as reported, GB.")
-    sm_count: int
-    backend: str = Field(description="cuda, rocm or cpu.")
+    kind: str = Field(description="'gpudb bench' (a run of ours) or 'published' (measured and published by others).")
+    measured_by: str = Field(description="Who measured: 'gpudb bench', or the person or organisation named.")
+    measured: date = Field(description="Day of the run (UTC), or of a published measurement (else of publication).")
+    published: date | None = Field(default=None, description="Day a published measurement was published.")
+    source_id: str | None = Field(default=None, foreign_key="source.id", description="Where it was published.")
+    tool: str | None = Field(default=None, description="What produced it, with its version (software as stated).")
+    mode: str | None = Field(default=None, description="quick or full (gpudb bench runs).")
+    device_name: str | None = Field(default=None, description="As the driver reported it.")
+    memory_gb: float | None = Field(default=None, description="Total device memory as reported, GB.")
+    sm_count: int | None = Field(default=None)
+    backend: str | None = Field(default=None, description="cuda, rocm or cpu.")
     driver_version: str | None = Field(default=None)
     cuda_version: str | None = Field(default=None)
-    torch_version: str
+    torch_version: str | None = Field(default=None)
     power_limit_w: float | None = Field(default=None)
     sm_clock_max_mhz: int | None = Field(default=None)
-    host: str
+    host: str | None = Field(default=None)
     environment: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     skipped: list = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False), description="[{name, reason}] not measured."
@@ -215,7 +224,7 @@ class Measurement(SQLModel, table=True):
 
 
 class MeasuredValue(SQLModel, table=True):
-    """One measured figure of a run, set against a published metric of the same chip."""
+    """One measured figure, set against a published metric of the same chip."""
 
     __tablename__ = "measured_value"
 
@@ -226,14 +235,114 @@ class MeasuredValue(SQLModel, table=True):
     precision: str | None = Field(default=None)
     method: str
     unit: str = Field(description="The metric's canonical unit: TFLOPS, TOPS or TB/s.")
-    median: float
-    best: float
-    spread_pct: float = Field(description="(best − worst) ÷ median × 100 over the repetitions.")
-    repetitions: int
+    value: float = Field(description="The figure set against the peak: a run's median, or the published figure.")
+    median: float | None = Field(default=None, description="Median over the repetitions (gpudb bench runs).")
+    best: float | None = Field(default=None, description="Best repetition (gpudb bench runs).")
+    spread_pct: float | None = Field(default=None, description="(best − worst) ÷ median × 100 over the repetitions.")
+    repetitions: int | None = Field(default=None)
     shape: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     size_bytes: int | None = Field(default=None)
     limitation: str | None = Field(default=None)
-    position: int = Field(description="Order in the measurement file.")
+    note: str | None = Field(default=None)
+    position: int = Field(description="Order in the measurement file (or entry).")
+
+
+class Price(SQLModel, table=True):
+    """One dated price of one accelerator: a list, purchase or street price per chip, or a cloud rate per GPU-hour.
+
+    Many per chip over time, none of them "the" price. An instance-hour rate is stored divided by its GPUs.
+    """
+
+    __tablename__ = "price"
+
+    id: int | None = Field(default=None, primary_key=True)
+    accelerator_id: str = Field(foreign_key="accelerator.id", index=True)
+    kind: str = Field(description="launch-list, reported-purchase, reported-street, cloud-on-demand, cloud-reserved.")
+    amount: float = Field(description="Per chip, or per GPU-hour for a cloud rate (an instance's rate divided).")
+    amount_high: float | None = Field(default=None, description="A reported range's upper end, same unit.")
+    currency: str = Field(description="ISO 4217 code, as published; never converted.")
+    as_published: str = Field(description="The figure as the source gives it, e.g. '98.32 USD per instance-hour'.")
+    date: dt.date = Field(description="The day it was quoted, or the first day of its period.")
+    date_to: dt.date | None = Field(default=None, description="The last day of its period, when it has one.")
+    period: bool = Field(description="Dated by a period (date … date_to) rather than a day.")
+    unit: str = Field(description="chip, or gpu-hour for a cloud rate.")
+    gpus_per_instance: int | None = Field(default=None, description="An instance-hour rate was divided by these.")
+    market: str | None = Field(default=None)
+    provider: str | None = Field(default=None)
+    instance: str | None = Field(default=None)
+    region: str | None = Field(default=None)
+    term: str | None = Field(default=None)
+    source_id: str = Field(foreign_key="source.id", index=True)
+    note: str | None = Field(default=None)
+    file: str
+    line: int | None = Field(default=None)
+
+
+class System(SQLModel, table=True):
+    """A board, node, rack or pod: its identity; its chips are system_part rows, its totals system_value rows."""
+
+    __tablename__ = "system"
+
+    id: str = Field(primary_key=True, description="Stable id, e.g. gb200-nvl72.")
+    vendor: str = Field(index=True)
+    name: str = Field(description="Product name of the system.")
+    kind: str = Field(description="board, node, rack or pod.")
+    availability: str = Field(description="shipping or announced.")
+    announced: date | None = Field(default=None, description="When it was announced.")
+    parts: list = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False), description="Other parts (CPUs, switches)."
+    )
+    note: str | None = Field(default=None)
+    sources: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    file: str = Field(description="The data file it was built from.")
+
+
+class SystemName(SQLModel, table=True):
+    """A name of a system (id, product name, aliases), folded for matching as accelerator names are."""
+
+    __tablename__ = "system_name"
+
+    system_id: str = Field(foreign_key="system.id", primary_key=True)
+    name: str = Field(primary_key=True)
+    name_key: str = Field(index=True, description="The name folded for matching.")
+    kind: str = Field(description="id, name or alias.")
+
+
+class SystemPart(SQLModel, table=True):
+    """The accelerators a system holds, with how many."""
+
+    __tablename__ = "system_part"
+
+    system_id: str = Field(foreign_key="system.id", primary_key=True)
+    accelerator_id: str = Field(foreign_key="accelerator.id", primary_key=True)
+    count: int = Field(description="How many of the chip the system holds.")
+    note: str | None = Field(default=None)
+
+
+class SystemValue(SQLModel, table=True):
+    """A total its vendor (or an analyst) publishes for a whole system, with provenance, as spec_value rows are.
+
+    Its own table rather than spec_value with a system column: spec_value's accelerator_id is a required key of
+    accelerator, and every chip reader (table, coverage, preference, export rules) would need a filter.
+    """
+
+    __tablename__ = "system_value"
+
+    id: int | None = Field(default=None, primary_key=True)
+    system_id: str = Field(foreign_key="system.id", index=True)
+    metric_key: str = Field(description="A chip metric (totalled) or a system metric, e.g. rack_count.")
+    value_number: float | None = Field(default=None, description="In the metric's canonical unit.")
+    value_text: str | None = Field(default=None)
+    status: str = Field(description="value, a status instead of one, or convention-unstated.")
+    preferred: bool = Field(description="The value used when sources disagree.")
+    unit: str = Field(description="The canonical unit of value_number ('' when none).")
+    as_published: str = Field(description="The figure exactly as the source gives it.")
+    sparse_in_source: bool = Field(description="The source figure was with 2:4 sparsity; stored halved.")
+    unstated_number: float | None = Field(default=None, description="A figure of unstated dense/sparse convention.")
+    source_id: str | None = Field(default=None, foreign_key="source.id")
+    note: str | None = Field(default=None)
+    file: str
+    line: int | None = Field(default=None)
 
 
 class BuildInfo(SQLModel, table=True):

@@ -37,6 +37,9 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
     with engine.connect() as connection:
         # the indexed lookup answers every good name; only a miss reads all names (prefixes, suggestions)
         exact = connection.execute(select(Alias.accelerator_id).where(Alias.name_key == wanted).limit(1)).scalar()
+        system = _system_named(connection, wanted)
+        if exact is not None and system is not None:
+            raise AmbiguousNameError.chip_or_system(name, exact, system)
         if exact is not None:
             return exact
         names = connection.execute(select(Alias.name_key, Alias.name, Alias.accelerator_id)).all()
@@ -47,6 +50,29 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
     close = difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.6)
     suggestions = list(dict.fromkeys(starting + [by_key[key] for key in close]))[:3]
     raise UnknownAcceleratorError(name, suggestions)
+
+
+def _system_named(connection, wanted: str) -> str | None:
+    """The system whose id, name or alias folds to `wanted`, or None."""
+    column = tables.system_name.c
+    return connection.execute(select(column.system_id).where(column.name_key == wanted).limit(1)).scalar()
+
+
+def resolve_kind(name: str, url: str | Engine | None = None) -> tuple[str, str]:
+    """('accelerator', id) or ('system', id) for a name; one that names both is an ambiguity, never a choice."""
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        system = _system_named(connection, name_key(name))
+    if system is None:
+        return "accelerator", resolve(name, engine)
+    chip = None
+    with engine.connect() as connection:
+        chip = connection.execute(
+            select(Alias.accelerator_id).where(Alias.name_key == name_key(name)).limit(1)
+        ).scalar()
+    if chip is not None:
+        raise AmbiguousNameError.chip_or_system(name, chip, system)
+    return "system", system
 
 
 def get(name: str, url: str | Engine | None = None) -> AcceleratorPublic:
@@ -170,25 +196,6 @@ def accelerators(url: str | Engine | None = None, ids: list[str] | None = None) 
     ]
 
 
-def present(ids: list[str], url: str | Engine | None = None) -> list[str]:
-    """Those of `ids` that are stored accelerators, in the order given."""
-    with engine_for(url).connect() as connection:
-        found = set(connection.scalars(select(Accelerator.id).where(Accelerator.id.in_(ids))))
-    return [chip for chip in ids if chip in found]
-
-
-def first_ids(count: int, url: str | Engine | None = None) -> list[str]:
-    """The first `count` accelerator ids in id order."""
-    with engine_for(url).connect() as connection:
-        return list(connection.scalars(select(Accelerator.id).order_by(Accelerator.id).limit(count)))
-
-
-def vendors(url: str | Engine | None = None) -> list[str]:
-    """Every vendor with an accelerator stored (the colours of a figure depend on the whole set)."""
-    with engine_for(url).connect() as connection:
-        return sorted(connection.scalars(select(Accelerator.vendor).distinct()))
-
-
 def metrics(url: str | Engine | None = None) -> list[dict]:
     """The metric catalogue as stored in the database, in catalogue order."""
     engine = engine_for(url)
@@ -276,22 +283,6 @@ def entries(url: str | Engine | None = None) -> list[dict]:
         result = connection.execute(chosen)
         keys = list(result.keys())
         return [dict(zip(keys, row, strict=True)) for row in result.all()]  # 5× faster than .mappings()
-
-
-def cells(url: str | Engine | None = None) -> list[tuple]:
-    """(accelerator id, metric key, preferred, status, source kind, tier, read) of every stored entry."""
-    with engine_for(url).connect() as connection:
-        return connection.execute(
-            select(
-                SpecValue.accelerator_id,
-                SpecValue.metric_key,
-                SpecValue.preferred,
-                SpecValue.status,
-                Source.kind,
-                Source.tier,
-                Source.read,
-            ).outerjoin(tables.source, Source.id == SpecValue.source_id)
-        ).all()
 
 
 def sources(url: str | Engine | None = None) -> list[dict]:

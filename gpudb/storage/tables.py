@@ -136,11 +136,18 @@ device_name = table(
     column("note", String),
 )
 
+# measurement.kind: a run of ours, or a measurement someone else made and published
+BENCH_KIND, PUBLISHED_KIND = "gpudb bench", "published"
+
 measurement = table(
     "measurement",
     column("id", String),
     column("accelerator_id", String),
+    column("kind", String),
+    column("measured_by", String),
     column("measured", Date),
+    column("published", Date),
+    column("source_id", String),
     column("tool", String),
     column("mode", String),
     column("device_name", String),
@@ -168,6 +175,7 @@ measured_value = table(
     column("precision", String),
     column("method", String),
     column("unit", String),
+    column("value", Float),
     column("median", Float),
     column("best", Float),
     column("spread_pct", Float),
@@ -175,7 +183,82 @@ measured_value = table(
     column("shape", JSON),
     column("size_bytes", Integer),
     column("limitation", String),
+    column("note", String),
     column("position", Integer),
+)
+
+price = table(
+    "price",
+    column("id", Integer),
+    column("accelerator_id", String),
+    column("kind", String),
+    column("amount", Float),
+    column("amount_high", Float),
+    column("currency", String),
+    column("as_published", String),
+    column("date", Date),
+    column("date_to", Date),
+    column("period", Boolean),
+    column("unit", String),
+    column("gpus_per_instance", Integer),
+    column("market", String),
+    column("provider", String),
+    column("instance", String),
+    column("region", String),
+    column("term", String),
+    column("source_id", String),
+    column("note", String),
+    column("file", String),
+    column("line", Integer),
+)
+
+system = table(
+    "system",
+    column("id", String),
+    column("vendor", String),
+    column("name", String),
+    column("kind", String),
+    column("availability", String),
+    column("announced", Date),
+    column("parts", JSON),
+    column("note", String),
+    column("sources", JSON),
+    column("file", String),
+)
+
+system_name = table(
+    "system_name",
+    column("system_id", String),
+    column("name", String),
+    column("name_key", String),
+    column("kind", String),
+)
+
+system_part = table(
+    "system_part",
+    column("system_id", String),
+    column("accelerator_id", String),
+    column("count", Integer),
+    column("note", String),
+)
+
+system_value = table(
+    "system_value",
+    column("id", Integer),
+    column("system_id", String),
+    column("metric_key", String),
+    column("value_number", Float),
+    column("value_text", String),
+    column("status", String),
+    column("preferred", Boolean),
+    column("unit", String),
+    column("as_published", String),
+    column("sparse_in_source", Boolean),
+    column("unstated_number", Float),
+    column("source_id", String),
+    column("note", String),
+    column("file", String),
+    column("line", Integer),
 )
 
 build_info = table(
@@ -195,5 +278,10 @@ ALL = (
     device_name,
     measurement,
     measured_value,
+    price,
+    system,
+    system_name,
+    system_part,
+    system_value,
     build_info,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -36,6 +36,7 @@ class _Refused(yaml.MarkedYAMLError):
     def __init__(self, code: str, message: str, mark: Any, field: str | None = None):
         super().__init__(None, None, message, mark)
         self.code = code
+        self.message = message  # also in .problem, which PyYAML types as optional
         self.field = field
 
 
@@ -132,7 +133,10 @@ class _TreeCheck:
 
 
 # libyaml's parser when PyYAML was built with it: about ten times faster on a large catalogue.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader  # CSafeLoader has the same interface
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _LineLoader(_SafeLoader):
@@ -155,7 +159,7 @@ class _LineLoader(_SafeLoader):
         except (ValueError, KeyError, OverflowError) as error:
             raise _scalar_problem(node, error) from None
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         mapping = LineDict()
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
@@ -168,7 +172,7 @@ class _LineLoader(_SafeLoader):
             mapping[key] = self.construct_object(value_node, deep=True)
         return mapping
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
         sequence = LineList(self.construct_object(child, deep=True) for child in node.value)
         sequence.line = node.start_mark.line + 1
         sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
@@ -334,7 +338,7 @@ def read_document(path: Path, data_dir: Path) -> tuple[Document | None, Problem 
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+        line: int | None = raw[: error.start].count(b"\n") + 1
         return None, Problem(
             "not-utf8",
             f"byte 0x{raw[error.start]:02x} at offset {error.start} is not UTF-8; save the file as UTF-8",
@@ -345,7 +349,7 @@ def read_document(path: Path, data_dir: Path) -> tuple[Document | None, Problem 
         content = _parse(text)
     except _Refused as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
-        return None, Problem(error.code, error.problem, file=shown, line=line, field=error.field)
+        return None, Problem(error.code, error.message, file=shown, line=line, field=error.field)
     except RecursionError:
         message = f"values nest more than {MAX_DEPTH} levels deep"
         return None, Problem("too-deep", message, file=shown, line=1)

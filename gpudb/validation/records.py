@@ -21,7 +21,9 @@ from gpudb.validation.schema import (
     RuleFile,
     SourceEntry,
     SpecEntry,
+    SystemFile,
 )
+from gpudb.validation.schema_prices_peers import PriceEntry
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -33,6 +35,11 @@ class Located(Generic[M]):
     entry: M
     file: str
     line: int | None
+    content: Any = field(default=None, compare=False, repr=False)  # the item as read, for its fields' lines
+
+    def field_line(self, *location: Any) -> int | None:
+        """The line of a field of the entry (the entry's own line when the field is not written)."""
+        return line_of(self.content, location) if self.content is not None else self.line
 
 
 SourceRecord = Located[SourceEntry]
@@ -86,6 +93,19 @@ class AcceleratorRecord:
         return line_of(self.content, location)
 
 
+@dataclass(frozen=True)
+class SystemRecord:
+    """A validated system file and where it is (its totals are SpecRecords keyed by the system id)."""
+
+    entry: SystemFile
+    file: str
+    path: Path
+    content: LineDict
+
+    def line(self, *location: Any) -> int | None:
+        return line_of(self.content, location)
+
+
 @dataclass
 class Dataset:
     """Everything read from data/, and every problem found on the way."""
@@ -97,9 +117,14 @@ class Dataset:
     claims: list[Located[ClaimEntry]] = field(default_factory=list)
     policy_events: list[Located[PolicyEvent]] = field(default_factory=list)
     device_names: list[Located[DeviceNameEntry]] = field(default_factory=list)
+    prices: list[Located[PriceEntry]] = field(default_factory=list)
+    systems: list[SystemRecord] = field(default_factory=list)
+    system_specs: list[SpecRecord] = field(default_factory=list)  # accelerator_id holds the system id
+    system_preferred: set[tuple[str, str, int | None]] = field(default_factory=set)
     reputable_publishers: list[Located[ReputablePublisher]] = field(default_factory=list)
     denylisted_hosts: list[Located[DenylistedHost]] = field(default_factory=list)
     measurements: list[Any] = field(default_factory=list)  # gpudb.validation.checks.measurements.MeasurementRecord
+    published_measurements: list[Any] = field(default_factory=list)  # …checks.measurements.PublishedRecord
     peers: list[Any] = field(default_factory=list)  # gpudb.validation.checks.peers.PeerRecord
     # SpecRecord.key of the entry used for each (accelerator, metric); see gpudb.validation.preference
     preferred: set[tuple[str, str, int | None]] = field(default_factory=set)

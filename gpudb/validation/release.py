@@ -43,7 +43,7 @@ def release_problems(data_dir: Path) -> tuple[Release | None, list[Problem]]:
     if not isinstance(content, dict):
         return None, [Problem("bad-shape", "dataset.yaml must be a YAML mapping", shown, line_of(content, ()))]
     problems = []
-    fields = {}
+    fields: dict[str, str] = {}
     for name in ("title", "version", "released", "license"):
         value = content.get(name)
         line = line_of(content, (name,))
@@ -58,7 +58,8 @@ def release_problems(data_dir: Path) -> tuple[Release | None, list[Problem]]:
         elif name == "released" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             message = f"{quoted(value)}: released must be a date written YYYY-MM-DD"
             problems.append(Problem("bad-type", message, shown, line, None, name))
-        fields[name] = value
+        else:
+            fields[name] = value
     return (None, problems) if problems else (Release(**fields), [])
 
 

@@ -13,14 +13,17 @@ from gpudb.validation.checks import devices as checks_devices
 from gpudb.validation.checks import measurements as checks_measurements
 from gpudb.validation.checks import peers as checks_peers
 from gpudb.validation.checks import policy as checks_policy
+from gpudb.validation.checks import prices as checks_prices  # noqa: F401
 from gpudb.validation.checks import sources as checks_sources  # noqa: F401
+from gpudb.validation.checks import systems as checks_systems  # noqa: F401
 from gpudb.validation.loader import load_folder, read_document, yaml_files
 from gpudb.validation.preference import choose_preferred
 from gpudb.validation.records import Dataset, Located, M
 from gpudb.validation.release import release_problems
 from gpudb.validation.schema import DenylistedHost, ReputablePublisher, SourceEntry
-from gpudb.validation.shape import read_accelerators, read_list
-from gpudb.validation.values import read_specs
+from gpudb.validation.schema_prices_peers import PriceEntry
+from gpudb.validation.shape import read_accelerators, read_list, read_systems
+from gpudb.validation.values import read_specs, read_system_specs
 
 
 @with_paused_gc  # millions of long-lived objects and no garbage: see gpudb.speed.gc_pause
@@ -40,15 +43,27 @@ def validate(data_dir: Path) -> Dataset:
     dataset.denylisted_hosts = _read_list_file(data_dir, "source-denylist.yaml", DenylistedHost, dataset)
     read_accelerators(accelerator_documents, dataset)
     read_specs(dataset)
+    system_documents, problems = load_folder(data_dir / "systems", data_dir)  # an absent folder holds none
+    dataset.problems.extend(problems)
+    read_systems(system_documents, dataset)
+    read_system_specs(dataset)
     checks_policy.read_policy(data_dir, dataset)
     checks_devices.read_device_names(data_dir, dataset)
-    checks_measurements.read_measurements(data_dir, dataset)
+    # runs of gpudb bench, one per file; measurements others published: lists, one file per topic, in published/
+    measurements = data_dir / "measurements"
+    checks_measurements.read_measurements(measurements, measurements / "published", data_dir, dataset)
+    price_documents, problems = load_folder(data_dir / "prices", data_dir)
+    dataset.problems.extend(problems)
+    dataset.prices = read_list(price_documents, PriceEntry, "prices", dataset)
     if (data_dir / "dataset.yaml").exists():
         dataset.problems.extend(release_problems(data_dir)[1])
     checks_peers.read_peers(data_dir, dataset)
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
     dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})
+    dataset.system_preferred = choose_preferred(
+        dataset.system_specs, {source.entry.id: source.entry for source in dataset.sources}
+    )
     dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
     return dataset
 

@@ -143,6 +143,34 @@ class AcceleratorFile(_Strict):
     specs: dict[Text, Any]
 
 
+class SystemChip(_Strict):
+    """The accelerators a system holds: an accelerator id and how many."""
+
+    accelerator: Slug = Field(description="The accelerator id (data/accelerators/).")
+    count: int = Field(description="How many of it the system holds (at least 1).")
+    note: Text | None = None
+
+
+class SystemFile(_Strict):
+    """One system (a board, node, rack or pod): its chips, other parts, and the figures published for the whole."""
+
+    id: Slug = Field(description="Stable id; equals the file name.")
+    vendor: Text
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+    kind: Literal["board", "node", "rack", "pod"] = Field(description="board, node, rack or pod.")
+    availability: Literal["shipping", "announced"] = Field(
+        "shipping", description="Shipping, or announced and not yet shipping (its figures are the announcement's)."
+    )
+    announced: date | None = Field(None, description="When the system was announced.")
+    chips: list[SystemChip] = Field(min_length=1, description="Its accelerators, each with a count.")
+    parts: list[Text] = Field(default_factory=list, description="Other parts where they matter (CPUs, switches).")
+    note: Text | None = None
+    sources: list[Slug] = Field(default_factory=list, description="Sources for the identity and the parts.")
+    # totals for the whole system, each a SpecEntry or a list of them, in the metric's canonical unit
+    specs: dict[Text, Any] = Field(default_factory=dict)
+
+
 # ---------------------------------------------------------------------------------------------- export rules
 
 ConditionMetric = Literal["tpp", "performance_density", "interconnect_bandwidth_gbs", "memory_bandwidth_gbs"]
@@ -261,102 +289,4 @@ class DeviceNameEntry(_Strict):
     reported_by: list[Literal["torch", "nvidia-smi", "rocm-smi", "other"]] = Field(
         default_factory=list, description="Which tools report this string."
     )
-    note: Text | None = None
-
-
-# ---------------------------------------------------------------------------------------------- measurements
-
-MeasuredUnit = Literal["TFLOPS", "TOPS", "TB/s"]
-
-
-class MeasuredEnvironment(_Strict):
-    """Where a measurement was taken: the device as its driver reports it, the software, clocks and host."""
-
-    device_name: Text = Field(description="As torch.cuda.get_device_name() reports it.")
-    memory_gb: Annotated[float, Field(gt=0)] = Field(description="Total device memory as reported, in GB (10⁹ B).")
-    sm_count: Annotated[int, Field(gt=0)] = Field(description="Streaming multiprocessors (compute units) reported.")
-    compute_capability: Text | None = Field(description="e.g. '9.0'; null off CUDA.")
-    backend: Literal["cuda", "rocm", "cpu"] = Field(description="What PyTorch ran on.")
-    driver_version: Text | None = Field(description="GPU driver version; null when it could not be read.")
-    cuda_version: Text | None = Field(description="CUDA (or HIP) runtime PyTorch was built with; null off GPU.")
-    torch_version: Text
-    python_version: Text
-    sm_clock_max_mhz: Annotated[int, Field(gt=0)] | None = Field(description="Max SM clock; null when unreadable.")
-    memory_clock_max_mhz: Annotated[int, Field(gt=0)] | None = Field(description="Max memory clock, or null.")
-    power_limit_w: Annotated[float, Field(gt=0)] | None = Field(description="Enforced power limit, or null.")
-    host: Text = Field(description="What kind of host: e.g. 'cloud VM, 16 vCPU', 'DGX H100 node'.")
-    os: Text = Field(description="Operating system and kernel, as platform.platform() gives it.")
-
-
-class MeasuredResult(_Strict):
-    """One measured figure: a rate at one precision, or a memory bandwidth, with its method and spread."""
-
-    name: Slug = Field(description="What was measured, e.g. matmul-bf16, copy, read.")
-    metric: Text = Field(description="The published metric it is set against, e.g. bf16_dense_tflops.")
-    precision: Slug | None = Field(None, description="The number format, for matrix multiplies.")
-    method: Text = Field(description="How: the call or kernel, and how it was timed.")
-    unit: MeasuredUnit
-    median: Annotated[float, Field(gt=0)] = Field(description="Median over the repetitions at the chosen shape.")
-    best: Annotated[float, Field(gt=0)] = Field(description="Best repetition at that shape.")
-    spread_pct: Annotated[float, Field(ge=0)] = Field(description="(best − worst) ÷ median × 100 at that shape.")
-    repetitions: Annotated[int, Field(ge=1)]
-    shape: list[Annotated[int, Field(gt=0)]] | None = Field(
-        None, description="m, n, k of the matrix multiply that gave the best median."
-    )
-    size_bytes: Annotated[int, Field(gt=0)] | None = Field(None, description="Buffer size of a bandwidth test.")
-    shapes_tried: list[list[Annotated[int, Field(gt=0)]]] = Field(default_factory=list)
-    limitation: Text | None = Field(None, description="Why this figure may understate what the hardware can do.")
-
-
-class SkippedMeasurement(_Strict):
-    """A precision the chip supports that this run did not measure, and why."""
-
-    name: Slug
-    reason: Text
-
-
-class MeasurementFile(_Strict):
-    """One run of `gpudb bench` on one device (data/measurements/<id>.yaml)."""
-
-    id: Slug = Field(description="Stable id; equals the file name.")
-    accelerator: Slug = Field(description="The accelerator id the device is.")
-    measured: date = Field(description="The day of the run (UTC).")
-    tool: Text = Field(description="What produced it, with its version, e.g. 'gpudb bench 0.1.0'.")
-    mode: Literal["quick", "full"]
-    environment: MeasuredEnvironment
-    results: list[MeasuredResult] = Field(min_length=1)
-    skipped: list[SkippedMeasurement] = Field(default_factory=list)
-    note: Text | None = None
-
-
-# ---------------------------------------------------------------------------------------------- peer tables
-
-# What a peer entry can be: a precision of gpudb.analysis.devices.PRECISIONS, or the memory bandwidth.
-PeerPrecision = Literal["fp64", "fp64-tensor", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4", "memory-bandwidth"]
-PEER_PRECISIONS: tuple[str, ...] = get_args(PeerPrecision)
-# The units a peer table may give, in SI base units as the frameworks and Epoch AI write them.
-PEER_UNITS: tuple[str, ...] = ("FLOP/s", "OP/s", "byte/s")
-
-
-class PeerFile(_Strict):
-    """A table of peak figures hard-coded in another project (data/peers/<name>.yaml); entries are checked apart."""
-
-    name: Slug = Field(description="Stable name; equals the file name.")
-    title: Text = Field(description="What the table is, e.g. 'torchtitan get_peak_flops (BF16)'.")
-    repository: Annotated[str, StringConstraints(pattern=r"^[\w.-]+/[\w.-]+$")] = Field(description="owner/name.")
-    path: Text = Field(description="The file in the repository that holds the table.")
-    commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}$")] = Field(description="The commit read.")
-    read: date = Field(description="When the table was transcribed.")
-    note: Text | None = None
-    entries: list[Any] = Field(min_length=1, description="One row per device key and precision (see PeerEntry).")
-
-
-class PeerEntry(_Strict):
-    """One figure of a peer table: the device as the project spells it, the precision, the value and its unit."""
-
-    key: Text = Field(description="The device name or substring as the project writes it, e.g. 'h100 sxm'.")
-    precision: PeerPrecision = Field(description="A precision name (bf16, fp8, …) or memory-bandwidth.")
-    value: Any = Field(description="The number, in `unit`.")
-    unit: Text = Field(description="FLOP/s, OP/s (integer formats) or byte/s (memory bandwidth).")
-    written: Text | None = Field(None, description="The expression exactly as the code writes it, e.g. '1.979e15 / 2'.")
     note: Text | None = None

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ValidationError
 from gpudb.problems import Problem
 from gpudb.tiers import RETIRED_KINDS
 from gpudb.validation.loader import Document, LineDict, LineList, line_of, quoted
-from gpudb.validation.records import AcceleratorRecord, Dataset, Located, M
-from gpudb.validation.schema import AcceleratorFile
+from gpudb.validation.records import AcceleratorRecord, Dataset, Located, M, SystemRecord
+from gpudb.validation.schema import AcceleratorFile, SystemFile
 
 
 def _field_problems(
@@ -80,7 +80,7 @@ def _field_problems(
             )
 
 
-def _allowed_fields(model: type, location: tuple[Any, ...]) -> list[str]:
+def _allowed_fields(model: type[BaseModel], location: tuple[Any, ...]) -> list[str]:
     """The field names allowed where an unknown one was found: walk the models along the location."""
     for step in location[:-1]:
         if isinstance(step, str) and step in getattr(model, "model_fields", {}):
@@ -117,7 +117,7 @@ def read_list(documents: list[Document], model: type[M], what: str, dataset: Dat
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     dataset.invalid_ids.add(item["id"])  # reported here once; not again where it is cited
                 continue
-            records.append(Located(entry, document.shown_path, content.item_lines[index]))
+            records.append(Located(entry, document.shown_path, content.item_lines[index], item))
     return records
 
 
@@ -136,3 +136,21 @@ def read_accelerators(documents: list[Document], dataset: Dataset) -> None:
             dataset.problems.extend(_field_problems(error, document.shown_path, content, (), name, AcceleratorFile))
             continue
         dataset.accelerators.append(AcceleratorRecord(entry, document.shown_path, document.path, content))
+
+
+def read_systems(documents: list[Document], dataset: Dataset) -> None:
+    """System files (data/systems/<vendor>/<id>.yaml): each a mapping, checked against SystemFile."""
+    for document in documents:
+        content = document.content
+        if not isinstance(content, LineDict):
+            line = getattr(content, "line", 1)
+            message = "a system file must be a YAML mapping"
+            dataset.problems.append(Problem("bad-shape", message, document.shown_path, line))
+            continue
+        name = content.get("id") if isinstance(content.get("id"), str) else document.path.stem
+        try:
+            entry = SystemFile.model_validate(content)
+        except ValidationError as error:
+            dataset.problems.extend(_field_problems(error, document.shown_path, content, (), name, SystemFile))
+            continue
+        dataset.systems.append(SystemRecord(entry, document.shown_path, document.path, content))

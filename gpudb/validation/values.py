@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -13,7 +13,7 @@ from gpudb.metrics.catalogue import METRICS_BY_KEY, Metric, closest_metric
 from gpudb.problems import Problem
 from gpudb.units import UnitProblem, finite_number, to_canonical
 from gpudb.validation.loader import lines_of, quoted
-from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord
+from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord, SystemRecord
 from gpudb.validation.schema import SpecEntry
 from gpudb.validation.shape import _field_problems
 
@@ -36,9 +36,8 @@ STATUS_NEEDS = {
 VALUE_ONLY_FIELDS = ("unit", "sparsity", "board_gpus", "inference", "dense_ratio_note")
 
 
-def _status_problem(metric: Metric, spec: SpecEntry) -> tuple[str, str, str] | None:
-    """(code, message, field) when a status entry is misused, else None."""
-    status = spec.status
+def _status_problem(metric: Metric, spec: SpecEntry, status: str) -> tuple[str, str, str] | None:
+    """(code, message, field) when an entry with `status` (its spec.status) is misused, else None."""
     if spec.value is not None:
         return "bad-status", f"give either a 'value' or 'status: {status}', not both", "status"
     extra = [name for name in VALUE_ONLY_FIELDS if getattr(spec, name) is not None]
@@ -58,28 +57,33 @@ def _status_problem(metric: Metric, spec: SpecEntry) -> tuple[str, str, str] | N
 
 
 def read_spec(
-    record: AcceleratorRecord, key: str, spec: SpecEntry, position: int | None = None
+    record: AcceleratorRecord | SystemRecord,
+    key: str,
+    spec: SpecEntry,
+    position: int | None = None,
+    metrics: Mapping[str, Metric] = METRICS_BY_KEY,
 ) -> SpecRecord | Problem:
     """One spec value in its canonical unit (halved when sparse, divided when a board figure), or a problem.
 
-    `position` is the entry's index when the metric has a list of values from several sources.
+    `position` is the entry's index when the metric has a list of values from several sources; `metrics` the
+    catalogue the key must be in (a system's totals have their own).
     """
     accelerator, file = record.entry.id, record.file
     where = ("specs", key) if position is None else ("specs", key, position)
     line, source_line = lines_of(record.content, where, "source")
-    metric = METRICS_BY_KEY.get(key)
+    metric = metrics.get(key)
 
     def problem(code: str, message: str, at: str = "value") -> Problem:
         return Problem(code, message, file, record.line(*where, at) or line, accelerator, key, spec.value)
 
     if metric is None:
-        guess = closest_metric(key)
+        guess = closest_metric(key, metrics)
         hint = f"did you mean {guess!r}? " if guess else ""
         return Problem(
             "unknown-metric", f"{key!r} is not a metric; {hint}see 'gpudb metrics'", file, line, accelerator, key
         )
     if spec.status is not None:
-        if found := _status_problem(metric, spec):
+        if found := _status_problem(metric, spec, spec.status):
             return problem(*found)
         return SpecRecord(accelerator, metric, spec, None, None, "", file, line, source_line, position)
     if spec.value is None:
@@ -100,6 +104,10 @@ def read_spec(
             "missing-sparsity",
             f"{(metric.precision or metric.label).upper()} tensor figures are quoted dense or with 2:4 sparsity; add "
             "'sparsity: dense' or 'sparsity: sparse' as the source prints it",
+        )
+    if spec.board_gpus is not None and isinstance(record, SystemRecord):
+        return problem(
+            "bad-type", "'board_gpus' does not apply to a system's total; give the figure as published", "board_gpus"
         )
     if spec.board_gpus is not None and (metric.kind != "number" or metric.category in {"physical", "market"}):
         return problem("bad-type", f"'board_gpus' does not apply to {metric.label}", "board_gpus")
@@ -161,33 +169,50 @@ def _read_date(value: Any) -> str | None:
 def read_specs(dataset: Dataset) -> None:
     """Every spec entry of every accelerator: a metric holds one entry, or a list of entries from several sources."""
     for record in dataset.accelerators:
-        for key, raw in record.entry.specs.items():
-            if isinstance(raw, list):
-                dataset.problems.extend(_list_problems(record, key, raw))
-                entries: list[tuple[int | None, Any]] = list(enumerate(raw))
+        _read_record_specs(record, dataset, dataset.specs, METRICS_BY_KEY)
+
+
+def read_system_specs(dataset: Dataset) -> None:
+    """Every total of every system, read as chip values are, against the system metrics."""
+    from gpudb.metrics.systems import SYSTEM_METRICS_BY_KEY
+
+    for record in dataset.systems:
+        _read_record_specs(record, dataset, dataset.system_specs, SYSTEM_METRICS_BY_KEY)
+
+
+def _read_record_specs(
+    record: AcceleratorRecord | SystemRecord,
+    dataset: Dataset,
+    into: list[SpecRecord],
+    metrics: Mapping[str, Metric],
+) -> None:
+    for key, raw in record.entry.specs.items():
+        if isinstance(raw, list):
+            dataset.problems.extend(_list_problems(record, key, raw))
+            entries: list[tuple[int | None, Any]] = list(enumerate(raw))
+        else:
+            entries = [(None, raw)]
+        for position, item in entries:
+            prefix = ("specs", key) if position is None else ("specs", key, position)
+            try:
+                spec = SpecEntry.model_validate(item)
+            except ValidationError as error:
+                problems = _field_problems(error, record.file, record.content, prefix, record.entry.id, SpecEntry)
+                dataset.problems.extend(problems)
+                continue
+            if position is None and spec.preferred is not None:
+                message = "'preferred' chooses among several values; this metric has one"
+                line = record.line(*prefix, "preferred")
+                dataset.problems.append(Problem("bad-list", message, record.file, line, record.entry.id, key))
+                continue
+            result = read_spec(record, key, spec, position, metrics)
+            if isinstance(result, Problem):
+                dataset.problems.append(result)
             else:
-                entries = [(None, raw)]
-            for position, item in entries:
-                prefix = ("specs", key) if position is None else ("specs", key, position)
-                try:
-                    spec = SpecEntry.model_validate(item)
-                except ValidationError as error:
-                    problems = _field_problems(error, record.file, record.content, prefix, record.entry.id, SpecEntry)
-                    dataset.problems.extend(problems)
-                    continue
-                if position is None and spec.preferred is not None:
-                    message = "'preferred' chooses among several values; this metric has one"
-                    line = record.line(*prefix, "preferred")
-                    dataset.problems.append(Problem("bad-list", message, record.file, line, record.entry.id, key))
-                    continue
-                result = read_spec(record, key, spec, position)
-                if isinstance(result, Problem):
-                    dataset.problems.append(result)
-                else:
-                    dataset.specs.append(result)
+                into.append(result)
 
 
-def _list_problems(record: AcceleratorRecord, key: str, entries: list[Any]) -> Iterator[Problem]:
+def _list_problems(record: AcceleratorRecord | SystemRecord, key: str, entries: list[Any]) -> Iterator[Problem]:
     """A list of values must have two or more entries, each source once, and at most one 'preferred: true'."""
     accelerator, file = record.entry.id, record.file
     if len(entries) < 2:

@@ -165,7 +165,7 @@ def api_rules(request: Request) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------ downloads
 
 FORMATS = ("csv", "json")
-TABLES = ("accelerators", "values", "sources", "rules", "claims", "measurements", "dictionary")
+TABLES = ("accelerators", "values", "sources", "rules", "claims", "measurements", "prices", "dictionary")
 
 
 def _format(params: dict[str, list[str]]) -> str:

@@ -100,7 +100,7 @@ def plotly_js() -> str:
 
 def create_app(url: str | None = None) -> FastAPI:
     """The app on the database at `url` (default: $GPUDB_DATABASE_URL or the embedded SQLite file)."""
-    from gpudb.web import api, pages
+    from gpudb.web import api, pages, systems_view
 
     @contextlib.asynccontextmanager
     async def warm(app: FastAPI):
@@ -165,5 +165,6 @@ def create_app(url: str | None = None) -> FastAPI:
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(systems_view.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -56,6 +56,8 @@ def describe(error: Exception, parameter: str | None = None) -> tuple[int, dict[
     if isinstance(error, AmbiguousNameError):
         message = f"parameter {parameter!r}: {error}" if parameter else str(error)
         return 404, error_body(404, message, parameter, error.candidates)
+    if isinstance(error, InvalidArgumentError) and isinstance(error, LookupError):  # an unknown system
+        return 404, error_body(404, str(error), parameter)
     if isinstance(error, InvalidArgumentError):
         return 400, error_body(400, str(error), parameter)
     if isinstance(error, DatabaseError):

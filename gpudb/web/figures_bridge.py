@@ -34,6 +34,15 @@ def figures(wanted: list[tuple[str, str, dict[str, Any]]], url: Any) -> list[dic
     return found
 
 
+def price_history(accelerator_id: str, prices: list[dict[str, Any]], url: Any) -> list[dict[str, Any]]:
+    """The chip's price history figure, as one item for the page's plots (none when it has no prices)."""
+    module = _load()
+    if module is None or not prices:
+        return []
+    figure = module.price_history(accelerator_id, url)
+    return [{"slug": "prices", "title": "Price history", "figure": json.loads(figure.to_json())}]
+
+
 def standard(url: Any) -> list[dict[str, Any]]:
     """figures.standard_set(url) as JSON-ready dicts."""
     module = _load()

@@ -1,5 +1,6 @@
-"""The detail page's measured section: each `gpudb bench` run of a chip, its environment and its figures beside
-the published peaks (gpudb.analysis.measured), as JSON-ready dicts."""
+"""The detail page's measured section: each measurement of a chip (a `gpudb bench` run with its environment, or
+one others published, with who measured and its source) and its figures beside the published peaks
+(gpudb.analysis.measured), as JSON-ready dicts."""
 
 from __future__ import annotations
 
@@ -9,20 +10,29 @@ from sqlalchemy import Engine
 
 from gpudb.analysis import measured
 
-FIGURE_KEYS = ["name", "metric", "label", "precision", "unit", "median", "best", "spread_pct", "repetitions"]
-FIGURE_KEYS += ["shape", "size_bytes", "method", "limitation", "published", "published_source", "published_url"]
+FIGURE_KEYS = ["name", "metric", "label", "precision", "unit", "value", "median", "best", "spread_pct"]
+FIGURE_KEYS += ["repetitions", "shape", "size_bytes", "method", "limitation", "note", "published"]
+FIGURE_KEYS += ["published_source", "published_url"]
 FIGURE_KEYS += ["efficiency", "best_efficiency"]
 
 
 def runs(accelerator_id: str, engine: Engine) -> list[dict[str, Any]]:
-    """The chip's runs, newest first: id, date, tool, mode, environment, skipped, and figures."""
+    """The chip's measurements, newest first: id, kind, measured_by, date, tool, mode, environment, skipped, the
+    source of a published one (published, source_id, source, url), and figures."""
     figures = measured.measurement_rows(accelerator_id, engine)
+    cited = {row["measurement_id"]: row for row in figures}
     found = []
     for run in measured.runs(accelerator_id, engine):
         found.append(
             {
                 "id": run["id"],
+                "kind": run["kind"],
+                "measured_by": run["measured_by"],
                 "measured": run["measured"],
+                "published": run["published"],
+                "source_id": run["source_id"],
+                "source": cited[run["id"]]["measurement_source"] if run["id"] in cited else None,
+                "url": cited[run["id"]]["measurement_url"] if run["id"] in cited else None,
                 "tool": run["tool"],
                 "mode": run["mode"],
                 "environment": run["environment"],

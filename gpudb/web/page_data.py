@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from gpudb.errors import InvalidArgumentError
 from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
-from gpudb.storage import query
+from gpudb.storage import query, query_prices
 from gpudb.web import figures_bridge, measured_view
 from gpudb.web.errors import ParameterError
 from gpudb.web.params import Params, check_names, choice, single, values
@@ -83,8 +83,14 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
     wanted_plots = [("profile", "Profile", {"ids": [chip.id]})]
     if runs:
         wanted_plots.append(
-            ("measured", "Measured by gpudb bench, as a share of the published peak", {"ids": [chip.id]})
+            (
+                "measured",
+                "Measured (by gpudb bench and by others), as a share of the published peak",
+                {"ids": [chip.id]},
+            )
         )
+    prices = query_prices.prices([chip.id], engine)
+    plots_ = figures_bridge.figures(wanted_plots, engine) + figures_bridge.price_history(chip.id, prices, engine)
     return _jsonable(
         {
             "ok": True,
@@ -94,7 +100,8 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
             "export_status": export,
             "claims": claims_,
             "measurements": runs,
-            "plots": figures_bridge.figures(wanted_plots, engine),
+            "prices": prices,
+            "plots": plots_,
         }
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import overload
 from urllib.parse import urlencode
 
 from gpudb.web.errors import ParameterError, not_allowed
@@ -107,6 +108,12 @@ def check_names(params: Params, allowed: Sequence[str]) -> None:
             raise ParameterError(name, f"unknown parameter {name!r}; {known}", allowed)
 
 
+@overload
+def choice(params: Params, name: str, allowed: Sequence[str], default: str, what: str = "value") -> str: ...
+@overload
+def choice(
+    params: Params, name: str, allowed: Sequence[str], default: None = None, what: str = "value"
+) -> str | None: ...
 def choice(
     params: Params, name: str, allowed: Sequence[str], default: str | None = None, what: str = "value"
 ) -> str | None:

@@ -115,10 +115,12 @@ class Snapshot:
         names = self.names.get(chip, [chip])
         return classify(rule, row, self.stored[chip], names, self.statuses.get(chip, {})).outcome
 
-    def export_column(self, rule_id: str) -> pd.Series:
-        """Every chip's outcome under one rule (computed once per rule and build)."""
+    def export_column(self, rule_id: str | None) -> pd.Series:
+        """Every chip's outcome under one rule (computed once per rule and build); None where there is no rule."""
         import pandas as pd
 
+        if rule_id is None:  # the data has no rules at all
+            return pd.Series(None, index=self.frame.index, dtype=object)
         if rule_id not in self.outcomes:
             with self._lock:
                 if rule_id not in self.outcomes:

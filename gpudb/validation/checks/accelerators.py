@@ -162,7 +162,7 @@ def dense_figures_are_dense(dataset: Dataset) -> Iterator[Problem]:
         for high_key, low_key, limit in DENSE_RATIO_LIMITS:
             # A low-precision figure is judged against the chip's highest figure of the higher precision, so
             # that a second, lower source for that precision never makes a dense figure look sparse.
-            high = max(specs.get(high_key, []), key=lambda spec: spec.value_number, default=None)
+            high = max(specs.get(high_key, []), key=lambda spec: spec.value_number or 0.0, default=None)
             low = next(
                 (
                     spec
@@ -171,7 +171,7 @@ def dense_figures_are_dense(dataset: Dataset) -> Iterator[Problem]:
                 ),
                 None,
             )
-            if not high or not low or not high.value_number:
+            if not high or not low or not high.value_number or low.value_number is None:
                 continue
             ratio = low.value_number / high.value_number
             if ratio >= limit * SPARSE_SUSPICION:

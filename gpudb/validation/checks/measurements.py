@@ -1,24 +1,25 @@
-"""Measurement files (data/measurements/*.yaml, written by `gpudb bench`): reading and checking them.
+"""Measurements (data/measurements/*.yaml by `gpudb bench`, data/measurements/published/*.yaml by others).
 
 A measurement is what one run on one device delivered, kept apart from the published specs: it never becomes
-a spec value, it is set beside one. Each file must say where it was taken (its environment) and what it is set
-against (a catalogue metric of the accelerator it names).
+a spec value, it is set beside one. A bench file must say where it was taken (its environment); a published
+one who measured, when, how, and the source it was read in. Both name a catalogue metric of a known chip.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from gpudb.metrics.catalogue import METRICS_BY_KEY, closest_metric
+from gpudb.metrics.catalogue import METRICS_BY_KEY, Metric, closest_metric
 from gpudb.problems import Problem
 from gpudb.validation.checks import check
-from gpudb.validation.loader import line_of, load_folder
+from gpudb.validation.loader import Document, LineList, line_of, load_folder
+from gpudb.validation.measurement_schema import MeasurementFile, PublishedMeasurement
 from gpudb.validation.records import Dataset, SpecRecord
-from gpudb.validation.schema import MeasurementFile
 from gpudb.validation.shape import _field_problems
 
 # A measured rate can beat the published peak only by clock noise (boost above the quoted clock); past this
@@ -43,11 +44,32 @@ class MeasurementRecord:
         return Problem(code, message, self.file, self.line(*location), self.entry.id, field, value)
 
 
-def read_measurements(data_dir: Path, dataset: Dataset) -> None:
-    """Read data/measurements/*.yaml (one run per file, a mapping) into the dataset."""
-    documents, problems = load_folder(data_dir / "measurements", data_dir)
+@dataclass(frozen=True)
+class PublishedRecord:
+    """A validated published measurement (one entry of a list file) and where it is."""
+
+    entry: PublishedMeasurement
+    file: str
+    content: LineList
+    index: int
+
+    def line(self, *location: object) -> int | None:
+        return line_of(self.content, (self.index, *location))
+
+    def problem(self, code: str, message: str, *location: object, field: str, value: object) -> Problem:
+        """A problem in this entry, at the line of `location`, about the measurement (shown as its id)."""
+        return Problem(code, message, self.file, self.line(*location), self.entry.id, field, value)
+
+
+def read_measurements(folder: Path, published: Path, data_dir: Path, dataset: Dataset) -> None:
+    """Read `folder` (runs of `gpudb bench`, a mapping per file) and, below it, `published` (lists of
+    measurements others published) into the dataset."""
+    documents, problems = load_folder(folder, data_dir)
     dataset.problems.extend(problems)
     for document in documents:
+        if document.path.is_relative_to(published):
+            _read_published(document, dataset)
+            continue
         content = document.content
         if not isinstance(content, dict):
             line = getattr(content, "line", 1)
@@ -61,6 +83,25 @@ def read_measurements(data_dir: Path, dataset: Dataset) -> None:
             dataset.problems.extend(_field_problems(error, document.shown_path, content, (), subject, MeasurementFile))
             continue
         dataset.measurements.append(MeasurementRecord(entry, document.shown_path, document.path, content))
+
+
+def _read_published(document: Document, dataset: Dataset) -> None:
+    """Entries of one data/measurements/published/<topic>.yaml (a list of PublishedMeasurement)."""
+    content = document.content
+    if not isinstance(content, LineList):
+        line = getattr(content, "line", 1)
+        message = "a published measurements file must be a YAML list"
+        dataset.problems.append(Problem("bad-shape", message, document.shown_path, line))
+        return
+    for index, item in enumerate(content):
+        try:
+            entry = PublishedMeasurement.model_validate(item)
+        except ValidationError as error:
+            subject = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
+            problems = _field_problems(error, document.shown_path, content, (index,), subject, PublishedMeasurement)
+            dataset.problems.extend(problems)
+            continue
+        dataset.published_measurements.append(PublishedRecord(entry, document.shown_path, content, index))
 
 
 def _preferred_values(dataset: Dataset) -> dict[tuple[str, str], SpecRecord]:
@@ -107,7 +148,7 @@ def _run_problems(
             f"the device reported {reported} SMs but {run.accelerator} has {sm_count.value_number:g}; "
             "it is another SKU (or a partitioned GPU), not this accelerator"
         )
-        where = ("environment", "sm_count")
+        where: tuple[str | int, ...] = ("environment", "sm_count")
         yield record.problem("inconsistent-measurement", message, *where, field="environment.sm_count", value=reported)
     names: set[str] = set()
     for index, result in enumerate(run.results):
@@ -146,4 +187,77 @@ def _run_problems(
             )
             yield record.problem(
                 "inconsistent-measurement", message, *where, "best", field=f"{field}.best", value=result.best
+            )
+
+
+@check
+def published_measurements_are_consistent(dataset: Dataset) -> Iterator[Problem]:
+    """Each published measurement names a known chip, source and catalogue metrics, with finite positive values
+    in the metric's unit, no more than 10% past the chip's published peak; ids are unique among all measurements."""
+    if not dataset.published_measurements:
+        return
+    preferred = _preferred_values(dataset)
+    sources = {source.entry.id for source in dataset.sources} | dataset.invalid_ids
+    first_use = {record.entry.id: f"{record.file}:{record.line('id')}" for record in dataset.measurements}
+    for record in dataset.published_measurements:
+        entry = record.entry
+        if entry.id in first_use:
+            message = f"measurement id {entry.id!r} is already used at {first_use[entry.id]}"
+            yield record.problem("duplicate-id", message, "id", field="id", value=entry.id)
+        first_use.setdefault(entry.id, f"{record.file}:{record.line('id')}")
+        if entry.source not in sources:
+            message = f"source {entry.source!r} is not defined; define it in data/sources/"
+            yield record.problem("unknown-source", message, "source", field="source", value=entry.source)
+        if entry.accelerator not in dataset.accelerator_file_ids:
+            message = f"accelerator {entry.accelerator!r} is not an accelerator id in data/accelerators/"
+            where = ("accelerator",)
+            yield record.problem("unknown-accelerator", message, *where, field="accelerator", value=entry.accelerator)
+            continue
+        yield from _published_result_problems(record, preferred)
+
+
+def _published_result_problems(
+    record: PublishedRecord, preferred: dict[tuple[str, str], SpecRecord]
+) -> Iterator[Problem]:
+    entry = record.entry
+    names: set[str] = set()
+    for index, result in enumerate(entry.results):
+        where, field = ("results", index), f"results[{index}]"
+        if result.name in names:
+            message = f"result {result.name!r} appears twice in this measurement"
+            yield record.problem("duplicate-id", message, *where, "name", field=f"{field}.name", value=result.name)
+        names.add(result.name)
+        metric: Metric | None = METRICS_BY_KEY.get(result.metric)
+        if metric is None or metric.unit_label not in ("TFLOPS", "TOPS", "TB/s"):
+            close = closest_metric(result.metric)
+            hint = f"; did you mean {close!r}?" if close and close != result.metric else ""
+            what = "is not a metric in the catalogue" if metric is None else "is not a rate a measurement can reach"
+            message = f"{result.metric!r} {what}{hint}"
+            yield record.problem(
+                "unknown-metric", message, *where, "metric", field=f"{field}.metric", value=result.metric
+            )
+            continue
+        if result.unit != metric.unit_label:
+            message = f"{result.metric} is in {metric.unit_label}, not {result.unit}"
+            yield record.problem(
+                "wrong-measured-unit", message, *where, "unit", field=f"{field}.unit", value=result.unit
+            )
+            continue
+        if not math.isfinite(result.value) or result.value <= 0:
+            message = f"measured value {result.value:g} is not a finite number above zero"
+            where_value = (*where, "value")
+            yield record.problem(
+                "bad-measured-value", message, *where_value, field=f"{field}.value", value=result.value
+            )
+            continue
+        published = preferred.get((entry.accelerator, result.metric))
+        if published and published.value_number and result.value > PEAK_TOLERANCE * published.value_number:
+            message = (
+                f"{result.value:g} {result.unit} is {result.value / published.value_number:.2f}× the published "
+                f"{published.value_number:g} {metric.unit_label} of {entry.accelerator}; a measurement cannot beat "
+                "the peak by more than 10% (a sparse peak, or another chip?)"
+            )
+            where_value = (*where, "value")
+            yield record.problem(
+                "inconsistent-measurement", message, *where_value, field=f"{field}.value", value=result.value
             )

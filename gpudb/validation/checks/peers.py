@@ -12,7 +12,7 @@ from gpudb.problems import Problem
 from gpudb.validation.checks import check
 from gpudb.validation.loader import line_of, load_folder
 from gpudb.validation.records import Dataset
-from gpudb.validation.schema import PEER_UNITS, PeerEntry, PeerFile
+from gpudb.validation.schema_prices_peers import PEER_UNITS, PeerEntry, PeerFile
 from gpudb.validation.shape import _field_problems
 
 
@@ -60,7 +60,7 @@ def read_peers(data_dir: Path, dataset: Dataset) -> None:
             try:
                 rows.append(PeerRow(PeerEntry.model_validate(raw), index, line_of(content, location)))
             except ValidationError as error:
-                problems = _field_problems(error, document.shown_path, raw, (), subject, PeerEntry)
+                row_problems = _field_problems(error, document.shown_path, raw, (), subject, PeerEntry)
                 # the row's own lines are relative to the row; locate them in the whole file
                 dataset.problems.extend(
                     Problem(
@@ -72,7 +72,7 @@ def read_peers(data_dir: Path, dataset: Dataset) -> None:
                         f"entries[{index}].{p.field}" if p.field else f"entries[{index}]",
                         p.value,
                     )
-                    for p in problems
+                    for p in row_problems
                 )
         dataset.peers.append(PeerRecord(header, document.shown_path, document.path, content, rows))
 

@@ -21,14 +21,14 @@ def read_policy(data_dir: Path, dataset: Dataset) -> None:
     """Read data/rules/*.yaml (one rule version per file) and data/claims.yaml (a list) into the dataset."""
     documents, problems = load_folder(data_dir / "rules", data_dir)
     dataset.problems.extend(problems)
-    for document in documents:
-        if not isinstance(document.content, LineDict):
-            line = getattr(document.content, "line", 1)
+    for rule_document in documents:
+        if not isinstance(rule_document.content, LineDict):
+            line = getattr(rule_document.content, "line", 1)
             dataset.problems.append(
-                Problem("bad-shape", "a rule file must be a YAML mapping", document.shown_path, line)
+                Problem("bad-shape", "a rule file must be a YAML mapping", rule_document.shown_path, line)
             )
             continue
-        dataset.rules.extend(read_list([_as_list(document)], RuleFile, "rule", dataset))
+        dataset.rules.extend(read_list([_as_list(rule_document)], RuleFile, "rule", dataset))
     claims_path = data_dir / "claims.yaml"
     if claims_path.exists():
         document, problem = read_document(claims_path, data_dir)
@@ -128,6 +128,7 @@ def rules_are_consistent(dataset: Dataset) -> Iterator[Problem]:
 @check
 def claims_name_known_chips_and_metrics(dataset: Dataset) -> Iterator[Problem]:
     chips = {accelerator.entry.id for accelerator in dataset.accelerators} | dataset.accelerator_file_ids
+    chips |= {system.entry.id for system in dataset.systems}  # a claim may compare systems
     metric_keys = comparable_metric_keys()
     for record in dataset.claims:
         claim = record.entry

@@ -1,0 +1,124 @@
+"""Registered checks of system files: ids, names, the chips they hold and their counts, sources, values."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from gpudb.names import name_key
+from gpudb.problems import Problem
+from gpudb.validation.checks import check
+from gpudb.validation.checks.accelerators import _unknown_source, duplicate_id_problem, repeated_ids
+from gpudb.validation.records import Dataset
+
+
+@check
+def system_ids_match_file_names(dataset: Dataset) -> Iterator[Problem]:
+    for record in dataset.systems:
+        if record.entry.id != record.path.stem:
+            message = f"id {record.entry.id!r} differs from the file name {record.path.name!r}; rename one"
+            yield Problem(
+                "id-mismatch", message, record.file, record.line("id"), record.entry.id, "id", record.entry.id
+            )
+
+
+@check
+def system_ids_and_names_are_unique(dataset: Dataset) -> Iterator[Problem]:
+    """Systems among themselves; a name shared with a chip is allowed and answered as ambiguous on lookup."""
+    for record, earlier in repeated_ids(dataset.systems):
+        yield duplicate_id_problem("system", record, earlier, record.line("id"), earlier.line("id"))
+    owner: dict[str, str] = {}
+    for record in dataset.systems:
+        for own_name in {record.entry.id, record.entry.name}:
+            owner.setdefault(name_key(own_name), record.entry.id)
+    for record in dataset.systems:
+        for index, alias in enumerate(record.entry.aliases):
+            other = owner.setdefault(name_key(alias), record.entry.id)
+            if other != record.entry.id:
+                yield Problem(
+                    "duplicate-alias",
+                    f"alias {alias!r} already names system {other!r}",
+                    record.file,
+                    record.line("aliases", index),
+                    record.entry.id,
+                    "aliases",
+                    alias,
+                )
+
+
+@check
+def system_chips_are_known_and_counted(dataset: Dataset) -> Iterator[Problem]:
+    chips = {record.entry.id for record in dataset.accelerators} | dataset.accelerator_file_ids
+    for record in dataset.systems:
+        for index, part in enumerate(record.entry.chips):
+            if part.accelerator not in chips:
+                guess = difflib.get_close_matches(part.accelerator, sorted(chips), n=1)
+                hint = f"; did you mean {guess[0]!r}?" if guess else ""
+                yield Problem(
+                    "unknown-system-chip",
+                    f"chip {part.accelerator!r} is not an accelerator id in data/accelerators/{hint}",
+                    record.file,
+                    record.line("chips", index, "accelerator"),
+                    record.entry.id,
+                    "chips",
+                    part.accelerator,
+                )
+            if part.count < 1:
+                yield Problem(
+                    "bad-chip-count",
+                    f"{part.accelerator} count {part.count} is below 1; a system holds at least one of each chip",
+                    record.file,
+                    record.line("chips", index, "count"),
+                    record.entry.id,
+                    "chips",
+                    part.count,
+                )
+
+
+@check
+def system_sources_exist(dataset: Dataset) -> Iterator[Problem]:
+    defined = {source.entry.id for source in dataset.sources}
+    known = defined | dataset.invalid_ids
+    for record in dataset.systems:
+        for index, source_id in enumerate(record.entry.sources):
+            if source_id not in known:
+                line = record.line("sources", index)
+                yield _unknown_source(source_id, defined, record.file, line, record.entry.id, "sources")
+    for spec in dataset.system_specs:
+        if spec.entry.source is not None and spec.entry.source not in known:
+            yield _unknown_source(
+                spec.entry.source, defined, spec.file, spec.source_line, spec.accelerator_id, spec.metric.key
+            )
+
+
+@check
+def system_values_are_plausible(dataset: Dataset) -> Iterator[Problem]:
+    """Below zero, or outside the system metric's bounds (chip metrics' bounds are per chip, so not applied)."""
+    from gpudb.metrics.systems import SYSTEM_ONLY_METRICS
+
+    bounded = {metric.key for metric in SYSTEM_ONLY_METRICS}
+    for spec in dataset.system_specs:
+        value, metric = spec.value_number, spec.metric
+        if value is None:
+            continue
+        if value < 0:
+            yield Problem(
+                "negative-value",
+                f"{spec.as_published} is negative",
+                spec.file,
+                spec.line,
+                spec.accelerator_id,
+                metric.key,
+                spec.entry.value,
+            )
+        elif metric.key in bounded and not (metric.min_value or 0) <= value <= (metric.max_value or value):
+            yield Problem(
+                "implausible-value",
+                f"{spec.as_published} is outside the plausible range {metric.min_value:g} to {metric.max_value:g}"
+                f" for {metric.label}",
+                spec.file,
+                spec.line,
+                spec.accelerator_id,
+                metric.key,
+                spec.entry.value,
+            )

@@ -1,0 +1,74 @@
+"""A system's detail page and the systems plot in headless Chromium, on the real data/: the totals table reads the
+CloudMatrix 384's published and derived figures, and the plot draws with no console error or outside request."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(real_db) -> Iterator[str]:
+    import uvicorn
+
+    from gpudb.web import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    instance = uvicorn.Server(uvicorn.Config(create_app(real_db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    errors: list[str] = []
+    blocked: list[str] = []
+    tab = context.new_page()
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r):
+        if r.request.url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    yield tab
+    assert (errors, blocked) == ([], [])
+    context.close()
+
+
+def test_system_detail_page(server, page):
+    page.goto(server + "/systems/CM384")
+    assert page.inner_text("h1") == "CloudMatrix 384"
+    bf16 = page.locator("#total-bf16_dense_tflops")
+    assert bf16.locator("td").nth(0).inner_text() == "300,000 TFLOPS"
+    assert "vendor total +4% against count × chip" in bf16.inner_text()
+    assert bf16.locator("td").nth(2).inner_text() == "384 × 752 TFLOPS = 288,768 TFLOPS"
+    assert "ascend-910c under" in page.inner_text("#export-controls")
+
+
+def test_systems_plot_draws(server, page):
+    page.goto(server + "/systems")
+    page.wait_for_selector(".plot[data-drawn=true] .main-svg")
+    assert page.locator("#systems tbody tr").count() == 9
+    names = page.eval_on_selector_all(".plot .textpoint text", "nodes => nodes.map(n => n.textContent)")
+    assert "CloudMatrix 384" in names and "GB200 NVL72" in names
