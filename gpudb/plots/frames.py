@@ -143,7 +143,9 @@ class Catalogue:
         return query_narrow.present(chips, self.engine)
 
     def first(self, count: int) -> list[str]:
-        return sorted(self.every.index)[:count] if self.every is not None else query_narrow.first_ids(count, self.engine)
+        if self.every is None:
+            return query_narrow.first_ids(count, self.engine)
+        return sorted(self.every.index)[:count]
 
     def frame(self, chips: list[str] | None = None) -> pd.DataFrame:
         """The points frame of `chips` in their order (None: every chip)."""
