@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/run.py --only build   # the build rows alone, merged into RESULTS.md's table
     .venv/bin/python benchmarks/run.py --only cli     # the cold-CLI rows alone, likewise
     .venv/bin/python benchmarks/run.py --only web     # the web-load and server-memory rows alone, likewise
+    .venv/bin/python benchmarks/run.py --only paths   # detail, compare, site, conflicts, coverage, likewise
 
 Prints, for each size, median and spread (min–max) and writes them to benchmarks/RESULTS.md. Each measurement
 runs in a fresh process, as a user would run it. PostgreSQL runs use GPUDB_BENCH_POSTGRES_URL (default: the
@@ -25,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402
+from paths import measure_paths  # noqa: E402
 from web_load import measure_server  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
@@ -69,16 +71,19 @@ def bench_size(count: int, repeats: int, work: Path, only: str | None = None) ->
     data = generate(work / f"n{count}", count)
     env = {**os.environ, "GPUDB_DATA_DIR": str(data)}
     sqlite_url = f"sqlite:///{work / f'n{count}' / 'gpudb.sqlite'}"
-    if only in ("cli", "web"):
+    if only in ("cli", "web", "paths"):
         timed([GPUDB, "build", "--db", sqlite_url], env)  # the database they read; not a figure here
         if only == "cli":
             return bench_cli(repeats, env, sqlite_url)
+        if only == "paths":
+            return measure_paths(sqlite_url, env)
         return measure_server(sqlite_url, {**env, "GPUDB_DATABASE_URL": sqlite_url})
     rows = bench_build(count, repeats, env, sqlite_url)
     if only == "build":
         return rows
     rows.update(bench_cli(repeats, env, sqlite_url))
     rows.update(measure_server(sqlite_url, {**env, "GPUDB_DATABASE_URL": sqlite_url}))
+    rows.update(measure_paths(sqlite_url, env))
     return rows
 
 
@@ -142,8 +147,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument(
         "--only",
-        choices=["build", "cli", "web"],
-        help="measure the build, the cold CLI or the web server alone; its rows replace the table's",
+        choices=["build", "cli", "web", "paths"],
+        help="measure the build, the cold CLI, the web server or the per-chip paths alone; its rows replace the "
+        "table's",
     )
     parser.add_argument("--gpudb", help="the gpudb command to measure (default: this checkout's); writes nothing")
     arguments = parser.parse_args()

@@ -22,6 +22,7 @@ from gpudb.metrics.catalogue import METRICS
 from gpudb.metrics.derived import DERIVED
 from gpudb.storage import build as db
 from gpudb.storage import query, query_prices
+from gpudb.storage import tables as schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,10 +54,13 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
     wide = wide.reset_index()
     values = query.specs(long=True, url=engine)
     sources = pd.DataFrame(query.sources(engine))
-    rules = pd.DataFrame(query.rules(engine))
+    # the columns named, so that a database with no rules or claims still exports their (empty) tables whole
+    rules = pd.DataFrame(query.rules(engine), columns=[column.name for column in schema.rule.columns])
     for column in ("paragraphs", "named_products"):
         rules[column] = rules[column].map(json.dumps)  # nested lists as JSON text, so CSV keeps them whole
-    claims = pd.DataFrame(query.claims(engine))
+    claims = pd.DataFrame(
+        query.claims(engine), columns=[*(column.name for column in schema.claim.columns), "source_title", "source_url"]
+    )
     measurements = measured.measurements(url=engine)  # gpudb bench runs, beside (never among) the published values
     measurements["shape"] = measurements["shape"].map(lambda shape: json.dumps(shape) if shape else None)
     prices = pd.DataFrame(query_prices.prices(None, engine), columns=list(PRICE_COLUMNS))[list(PRICE_COLUMNS)]

@@ -87,3 +87,25 @@ def test_a_bad_release_version_is_reported(minimal_data):
     result = CliRunner().invoke(app, ["cite", "--data", str(minimal_data)])
     assert result.exit_code == 1
     assert result.output == "Error: data/ has 1 problem; nothing was written\n"
+
+
+def test_a_database_without_rules_exports_and_publishes(minimal_data, tmp_path):
+    # no data/rules/: the rules table is empty, and export and site still write it (its header alone)
+    import shutil
+
+    from gpudb.storage.build import build
+
+    shutil.rmtree(minimal_data / "rules")
+    url = f"sqlite:///{tmp_path / 'norules.sqlite'}"
+    build(url, minimal_data)
+    runner = CliRunner()
+    result = runner.invoke(app, ["export", str(tmp_path / "csv"), "--format", "csv", "--db", url])
+    assert result.exit_code == 0, result.output
+    rules = (tmp_path / "csv" / "rules.csv").read_text()
+    assert rules == (
+        "id,title,citation,authority,published,effective,status,status_note,source_id,kind,paragraphs,"
+        "named_products,outcome_inside,outcome_outside,verification,position\n"
+    )
+    result = runner.invoke(app, ["site", str(tmp_path / "public"), "--db", url])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "public" / "accelerators" / "x1.html").exists()

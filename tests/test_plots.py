@@ -23,6 +23,7 @@ from gpudb.plots import figures as plots
 from gpudb.plots import files as plot_files
 from gpudb.plots import frames as figures
 from gpudb.plots.style import OKABE_ITO
+from gpudb.storage import query
 from gpudb.storage.build import build
 
 SEVERAL = Path(__file__).parent / "fixtures" / "several-values"
@@ -383,3 +384,18 @@ def test_the_standard_set_is_complete_and_honest(real_db, tmp_path):
     written = plot_files.write_standard_set(drawn, tmp_path)
     assert [path.name for path in written][-1] == "index.html"
     assert 'href="export-map.html"' in (tmp_path / "index.html").read_text()
+
+
+def test_a_profile_reads_only_the_chips_it_draws(built, monkeypatch):
+    # the detail page draws one chip against its baseline: its frame holds those two chips, not the catalogue
+    read = []
+    original = query.specs
+
+    def spy(long=False, url=None, ids=None):
+        frame = original(long, url, ids)
+        read.append((long, ids, sorted(set(frame["accelerator_id"]) if long else set(frame.index))))
+        return frame
+
+    monkeypatch.setattr(query, "specs", spy)
+    figures.make_figure("profile", ["x3", "X4"], baseline="x4", url=built)
+    assert read == [(False, ["x3", "x4"], ["x3", "x4"]), (True, ["x3", "x4"], ["x3", "x4"])]

@@ -373,6 +373,18 @@ def test_error_shape_is_one_for_every_error(client):
     assert "no page at /nope" in client.get("/nope").text
 
 
+def test_head_answers_every_route_as_get_does_without_a_body(client):
+    # docs/web.md: every route answers GET and HEAD; HEAD gives GET's status and headers, no body
+    assert client.head("/").headers["content-length"] == str(len(client.get("/").content))
+    paths = ("/", "/accelerators/x1", "/compare?ids=x1,x2", "/api/accelerators", "/download/table?format=csv", "/nope")
+    for path in paths:
+        got, head = client.get(path), client.head(path)
+        assert (head.status_code, head.content) == (got.status_code, b""), path
+        assert head.headers["content-type"] == got.headers["content-type"], path
+        assert head.headers.get("content-length") == got.headers.get("content-length"), path  # none when streamed
+        assert head.headers["x-frame-options"] == "DENY", path
+
+
 @pytest.mark.parametrize(
     ("url", "status", "message"),
     [
@@ -512,6 +524,35 @@ def test_compare_page_and_twin(client):
         "Pick two or more chips" in chooser
         and '<select id="ids" name="ids" multiple size="8" data-chosen="">' in chooser
     )
+
+
+def test_compare_pickers_become_text_fields_above_the_limit(client, monkeypatch):
+    from gpudb.web import page_data
+
+    monkeypatch.setattr(page_data, "PICKER_CHIPS", 1)  # two chips in the fixture: over the limit
+    html = client.get("/compare?ids=x1,x2").text
+    assert "<option" not in html  # no chip listed: the page holds only the chips compared
+    assert (
+        '<input id="ids" name="ids" type="text" value="x1, x2" list="chip-names" data-names="/api/names" '
+        'autocomplete="off" placeholder="e.g. H200, H20">'
+    ) in html
+    assert 'id="baseline" name="baseline" type="text" value="x2"' in html
+    assert '<span class="ratio r-p3">6.69×</span>' in html  # the text fields submit names the server resolves
+    by_name = client.get("/compare?ids=Acme+X1,+X2+PCIe").text
+    assert '<span class="ratio r-p3">6.69×</span>' in by_name
+
+
+def test_names_api_suggests_chips_by_any_name(client):
+    # "x" is in every name of both chips; "acme" only in x1's alias "Acme X1"; x1's names start with "x" as x2's do
+    assert client.get("/api/names?q=x").json() == {
+        "ok": True,
+        "names": [{"id": "x1", "name": "X1 SXM"}, {"id": "x2", "name": "X2 PCIe"}],
+    }
+    assert client.get("/api/names?q=ACME").json()["names"] == [{"id": "x1", "name": "X1 SXM"}]
+    assert client.get("/api/names?q=pcie").json()["names"] == [{"id": "x2", "name": "X2 PCIe"}]
+    missing = client.get("/api/names")
+    assert missing.status_code == 400
+    assert missing.json()["message"] == "parameter 'q' is required: part of a chip's name, e.g. q=h20"
 
 
 def test_claims_page_and_twin(client):

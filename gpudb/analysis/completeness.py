@@ -1,6 +1,6 @@
 """What the data holds and where its sources disagree: coverage per accelerator and metric, and conflicts.
 
-Both read every stored entry (all sources, statuses included) through gpudb.storage.query; no pandas.
+Each reads the stored entries (all sources, statuses included) in one query through gpudb.storage.query; no pandas.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from gpudb.errors import InvalidArgumentError
 from gpudb.metrics.catalogue import METRICS
-from gpudb.storage import query
+from gpudb.storage import query, query_narrow
 from gpudb.tiers import TIER_NAMES, VENDOR_KINDS
 from gpudb.validation.preference import CONFLICT_THRESHOLD, disagreement
 
@@ -86,26 +86,22 @@ def tally(cells: list[Cell]) -> dict[str, int]:
 def coverage(url: str | Engine | None = None) -> list[Cell]:
     """One cell per accelerator and catalogue metric, in accelerator and catalogue order."""
     engine = query.engine_for(url)
-    grouped = _entries_by_chip_and_metric(engine)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    preferred: dict[tuple[str, str], tuple] = {}
+    for chip, key, is_preferred, status, kind, tier, read in query_narrow.cells(engine):  # one query, grouped here
+        counts[chip, key] += 1
+        if is_preferred:
+            preferred[chip, key] = (status, kind, tier, read)
     cells = []
     for accelerator in query.accelerators(engine):
+        chip = accelerator["id"]
         for metric in METRICS:
-            entries = grouped.get((accelerator["id"], metric.key), [])
-            preferred = next((entry for entry in entries if entry["preferred"]), None)
-            if preferred is None:
-                cells.append(Cell(accelerator["id"], metric.key, "unknown", None, 0))  # nothing stored: unknown
+            found = preferred.get((chip, metric.key))
+            if found is None:
+                cells.append(Cell(chip, metric.key, "unknown", None, 0))  # nothing stored: unknown
             else:
-                cells.append(
-                    Cell(
-                        accelerator["id"],
-                        metric.key,
-                        preferred["status"],
-                        preferred["source_kind"],
-                        len(entries),
-                        preferred["source_tier"],
-                        preferred["source_read"],
-                    )
-                )
+                status, kind, tier, read = found
+                cells.append(Cell(chip, metric.key, status, kind, counts[chip, metric.key], tier, read))
     return cells
 
 
@@ -139,7 +135,8 @@ def conflicts(threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = 
     if not math.isfinite(threshold) or threshold < 0:
         raise InvalidArgumentError(f"threshold {threshold * 100:g}% must be a finite number of 0% or more")
     found = []
-    for (accelerator_id, metric), entries in sorted(_entries_by_chip_and_metric(query.engine_for(url)).items()):
+    shared = _entries_by_chip_and_metric(query.entries(query.engine_for(url)))
+    for (accelerator_id, metric), entries in sorted(shared.items()):
         if len(entries) < 2:
             continue
         entries = sorted(entries, key=lambda entry: not entry["preferred"])
@@ -152,8 +149,8 @@ def conflicts(threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = 
     return found
 
 
-def _entries_by_chip_and_metric(engine: Engine) -> dict[tuple[str, str], list[dict[str, Any]]]:
+def _entries_by_chip_and_metric(entries: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for entry in query.entries(engine):
+    for entry in entries:
         grouped[entry["accelerator_id"], entry["metric"]].append(entry)
     return grouped

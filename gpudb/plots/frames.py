@@ -17,7 +17,7 @@ from gpudb.errors import DatabaseError, GpudbError, InvalidArgumentError
 from gpudb.metrics.catalogue import METRICS, METRICS_BY_KEY
 from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
 from gpudb.plots import figures as plots
-from gpudb.storage import query, query_prices
+from gpudb.storage import query, query_narrow, query_prices
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,10 +65,10 @@ def points(url: str | Engine | None = None, ids: list[str] | None = None) -> pd.
     import pandas as pd
 
     engine = query.engine_for(url)
-    wide = query.specs(url=engine)
+    wide = query.specs(url=engine, ids=ids)
     if ids is not None:
         wide = wide.loc[ids]
-    long = query.specs(long=True, url=engine)
+    long = query.specs(long=True, url=engine, ids=ids)
     used = long[long["preferred"].astype(bool) & (long["status"] == "value") & long["accelerator_id"].isin(wide.index)]
     used = used.assign(
         source=[
@@ -129,27 +129,54 @@ def _compute_metric(metric: str | None) -> str:
     return key
 
 
-def _chips(ids: list[str] | None, engine: Engine, every: pd.DataFrame, default: tuple[str, ...] | None) -> list[str]:
-    """The chips named (resolved like gpudb.get), or the default set (those of it in the data), or every chip."""
+class Catalogue:
+    """The chips a figure may draw: the points frame of those it draws, read on demand (a figure of two chips
+    reads two chips, not the catalogue) unless every chip's frame is already loaded (`every`)."""
+
+    def __init__(self, engine: Engine, every: pd.DataFrame | None = None) -> None:
+        self.engine, self.every = engine, every
+        self.vendors = sorted(set(every["vendor"].astype(str))) if every is not None else query_narrow.vendors(engine)
+
+    def present(self, chips: list[str]) -> list[str]:
+        if self.every is not None:
+            return [chip for chip in chips if chip in self.every.index]
+        return query_narrow.present(chips, self.engine)
+
+    def first(self, count: int) -> list[str]:
+        if self.every is None:
+            return query_narrow.first_ids(count, self.engine)
+        return sorted(self.every.index)[:count]
+
+    def frame(self, chips: list[str] | None = None) -> pd.DataFrame:
+        """The points frame of `chips` in their order (None: every chip)."""
+        if self.every is None:
+            return points(self.engine, ids=chips)
+        return self.every if chips is None else self.every.loc[chips]
+
+
+def _chips(
+    ids: list[str] | None, engine: Engine, every: Catalogue, default: tuple[str, ...] | None
+) -> list[str] | None:
+    """The chips named (resolved like gpudb.get), or the default set (those of it in the data), or None: every chip."""
     if ids:
         return list(dict.fromkeys(query.resolve(name, engine) for name in ids))
     if default is None:
-        return list(every.index)
-    return [chip for chip in default if chip in every.index] or sorted(every.index)[: len(default)]
+        return None
+    return every.present(list(default)) or every.first(len(default))
 
 
 def _comparison(
-    kind: str, ids: list[str] | None, baseline: str | None, keys: list[str] | None, engine: Engine, every: pd.DataFrame
+    kind: str, ids: list[str] | None, baseline: str | None, keys: list[str] | None, engine: Engine, every: Catalogue
 ) -> pd.DataFrame:
     """The compare() frame of a ratio or profile plot: a named baseline joins the chips; a lone chip is compared
     with the H20 (the H20 with the H100 SXM); default metrics that no chip has are dropped."""
-    chips = _chips(ids, engine, every, RATIO_CHIPS if kind == "ratio" else MISSION_CHIPS)
+    chips = _chips(ids, engine, every, RATIO_CHIPS if kind == "ratio" else MISSION_CHIPS) or []
     base = query.resolve(baseline, engine) if baseline else None
     if base and base not in chips:
         chips.append(base)
     if len(chips) == 1:
         partner = BASELINE if chips[0] != BASELINE else BASELINE_FOR_BASELINE
-        if partner in every.index:
+        if every.present([partner]):
             chips.append(partner)
             base = base or partner
     if len(chips) < 2:
@@ -165,25 +192,28 @@ def _comparison(
 
 
 def _draw(
-    kind: str, ids: list[str] | None, baseline: str | None, metric: str | None, engine: Engine, every: pd.DataFrame
+    kind: str, ids: list[str] | None, baseline: str | None, metric: str | None, engine: Engine, every: Catalogue
 ) -> go.Figure:
-    """make_figure with the points frame of every chip already built (`every`)."""
+    """make_figure on a Catalogue (the points frame of every chip, or of the chips drawn, read on demand)."""
     if kind not in plots.KINDS:
         raise InvalidArgumentError(f"unknown plot kind {kind!r}; valid kinds: {', '.join(plots.KINDS)}")
-    colours = plots.vendor_colours(every["vendor"].astype(str))
+    colours = plots.vendor_colours(every.vendors)
     if kind in ("ratio", "profile"):
         keys = [key.strip() for key in metric.split(",") if key.strip()] if metric else None
         frame = _comparison(kind, ids, baseline, keys, engine, every)
-        chosen = every.loc[frame.attrs["chips"]]
+        chosen = every.frame(frame.attrs["chips"])
         draw = plots.ratio_bars if kind == "ratio" else plots.profile
         return draw(frame, chosen, colours)
     if baseline:
         raise InvalidArgumentError(f"--baseline applies to the ratio and profile plots, not to {kind!r}")
     if kind == "measured":
-        return plots.measured_vs_published(_measured(ids, engine), every, colours)
+        measured = _measured(ids, engine)
+        return plots.measured_vs_published(
+            measured, every.frame(list(dict.fromkeys(measured["accelerator_id"]))), colours
+        )
     if kind == "price-performance":
         return _price_performance(ids, metric, engine)
-    chosen = every.loc[_chips(ids, engine, every, MISSION_CHIPS if kind == "roofline" else None)]
+    chosen = every.frame(_chips(ids, engine, every, MISSION_CHIPS if kind == "roofline" else None))
     if kind == "export-map":
         axis = metric or "performance_density"
         if axis not in EXPORT_MAP_AXES:
@@ -279,9 +309,10 @@ def make_figure(
     if kind not in plots.KINDS:
         raise InvalidArgumentError(f"unknown plot kind {kind!r}; valid kinds: {', '.join(plots.KINDS)}")
     engine = query.engine_for(url)
-    if not query.accelerators(engine):
+    every = Catalogue(engine)
+    if not every.vendors:
         raise DatabaseError("the database has no accelerators to plot; add files under data/ and run gpudb build")
-    return _draw(kind, ids, baseline, metric, engine, points(engine))
+    return _draw(kind, ids, baseline, metric, engine, every)
 
 
 STANDARD = (
@@ -306,9 +337,9 @@ def standard_set(url: str | Engine | None = None) -> list[tuple[str, str, go.Fig
     """The standard figures as (slug, title, figure), for `gpudb plot --all` and the web's /plots page. A figure
     the data cannot draw (no rule file, none of the default chips) is left out of the set."""
     engine = query.engine_for(url)
-    if not query.accelerators(engine):
+    if not query_narrow.vendors(engine):
         return []
-    every = points(engine)
+    every = Catalogue(engine, points(engine))
     drawn = []
     for slug, title, kind, metric in STANDARD:
         try:

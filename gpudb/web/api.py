@@ -112,6 +112,13 @@ def api_compare(
     return {k: v for k, v in view.items() if k != "all_chips"}
 
 
+@router.get("/api/names", summary="Chips whose id, name or an alias contains q (at most 20): the compare pickers")
+def api_names(
+    request: Request, q: Annotated[str | None, Query(description="Part of a chip's name, e.g. h20.")] = None
+) -> dict[str, Any]:
+    return page_data.names(request.app.state.url, params_of(request))
+
+
 @router.get("/api/coverage", summary="What each chip has, how well sourced, and where sources disagree")
 def api_coverage(request: Request) -> dict[str, Any]:
     return page_data.coverage(request.app.state.url, params_of(request))

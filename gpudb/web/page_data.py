@@ -16,19 +16,27 @@ from gpudb.web.params import Params, check_names, choice, single, values
 from gpudb.web.snapshot import snapshot
 from gpudb.web.table_view import (
     _jsonable,
+    cached,
     judged_ratio,
+    params_key,
     resolver,
 )
 
 
 def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     """The detail page: identity, every value with its source, derived metrics with their working and inputs,
-    export status under every rule with the working, the claims that mention the chip, and its plots."""
+    export status under every rule with the working, the claims that mention the chip, and its plots. The name is
+    resolved once, here; the page is kept per build (a bounded cache), and reads only this chip's data."""
+    engine = query.engine_for(url)
+    chip_id = query.resolve(name, engine)
+    return cached(snapshot(engine), "accelerator", chip_id, lambda: _accelerator(engine, chip_id))
+
+
+def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
     from gpudb.analysis.claims import check_record, run_checks
     from gpudb.analysis.export_controls import export_status
 
-    engine = query.engine_for(url)
-    chip = query.get(name, engine)
+    chip = query.get(chip_id, engine)
     values_ = [v.model_dump(mode="json") for v in chip.values]
     stored = {
         v.metric: float(v.value)
@@ -115,21 +123,58 @@ def claims(url: str | Engine | None, params: Params | None = None) -> dict[str, 
 
 
 COMPARE_PARAMETERS = ("ids", "baseline", "metrics")
+PICKER_CHIPS = 300  # above this many chips the compare page's pickers are text fields answered by /api/names
+NAMES_SHOWN = 20
+
+
+def names(url: str | Engine | None, params: Params) -> dict[str, Any]:
+    """Chips whose id, name or an alias contains `q` (case and spacing ignored), those starting with it first:
+    at most NAMES_SHOWN, for the compare page's text fields."""
+    from gpudb.names import name_key
+
+    check_names(params, ("q",))
+    wanted = name_key(single(params, "q") or "")
+    if not wanted:
+        raise ParameterError("q", "parameter 'q' is required: part of a chip's name, e.g. q=h20")
+    engine = query.engine_for(url)
+    snap = snapshot(engine)
+    if "names" not in snap.extra:  # per build: id, name, and the keys of every name of each chip
+        every = query.all_names(engine)
+        snap.extra["names"] = [
+            (chip, name, [name_key(n) for n in every.get(chip, [chip])]) for chip, name in snap.frame["name"].items()
+        ]
+    found = [
+        (not any(key.startswith(wanted) for key in keys), name.casefold(), chip, name)
+        for chip, name, keys in snap.extra["names"]
+        if any(wanted in key for key in keys)
+    ]
+    return {"ok": True, "names": [{"id": chip, "name": name} for *_, chip, name in sorted(found)[:NAMES_SHOWN]]}
 
 
 def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
     """The compare page: chips (by id, name or alias), the baseline, one row per metric, the ratio plot, and the
-    published claims about the chips compared (subject and baseline both among them, or a value of one)."""
+    published claims about the chips compared (subject and baseline both among them, or a value of one). Kept per
+    build by its parameters (a bounded cache); it reads only the chips compared."""
+    engine = query.engine_for(url)
+    check_names(params, COMPARE_PARAMETERS)
+    snap = snapshot(engine)
+    view = cached(snap, "compare", params_key(params), lambda: _comparison(engine, params))
+    # the pickers list every chip up to PICKER_CHIPS; above, they are text fields (the server resolves any name,
+    # /api/names suggests them), so the page holds only the chips compared
+    frame = snap.frame
+    chips = [{"id": c, "name": n} for c, n in frame["name"].items()] if len(frame) <= PICKER_CHIPS else None
+    return {**view, "all_chips": chips}
+
+
+def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
     from gpudb.analysis.claims import check_record, run_checks
     from gpudb.analysis.comparison import compare_rows
 
-    engine = query.engine_for(url)
-    check_names(params, COMPARE_PARAMETERS)
     resolve = resolver(engine)
     ids = list(dict.fromkeys(resolve("ids", name) for name in values(params, "ids")))
-    chips = [{"id": chip, "name": name} for chip, name in snapshot(engine).frame["name"].items()]
+    frame = snapshot(engine).frame
     if not ids:
-        return {"ok": True, "chips": [], "baseline": None, "rows": [], "all_chips": chips, "plots": [], "claims": []}
+        return {"ok": True, "chips": [], "baseline": None, "rows": [], "plots": [], "claims": []}
     baseline = single(params, "baseline")
     base = resolve("baseline", baseline) if baseline else ids[-1]
     if base not in ids:
@@ -143,7 +188,7 @@ def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
         result = compare_rows(ids, base, metrics, engine)
     except InvalidArgumentError as error:
         raise ParameterError("metrics", f"parameter 'metrics': {error}") from None
-    names = dict(snapshot(engine).frame["name"].items())
+    names = dict(frame.loc[result.chips, "name"].items())
     plots = figures_bridge.figures([("ratio", "Ratio to the baseline", {"ids": ids, "baseline": base})], engine)
     for row in result.rows:
         judged = {c: judged_ratio(row.get(f"{c}/{base}"), row["higher_is_better"]) for c in ids if c != base}
@@ -156,7 +201,6 @@ def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
             "baseline": result.baseline,
             "ratio_columns": result.ratio_columns,
             "rows": result.rows,
-            "all_chips": chips,
             "plots": plots,
             "claims": [check_record(check) for check in run_checks(url=engine, about=result.chips)],
         }

@@ -269,7 +269,35 @@
     if (!active) panel.open = false;
   }
 
+  /* The compare page's text fields (above a few hundred chips): suggest names from /api/names for the part
+     after the last comma; without this script they still work, as the server resolves any name. */
+  function nameSuggestions() {
+    document.querySelectorAll("input[data-names]").forEach(function (input) {
+      var list = document.getElementById(input.getAttribute("list"));
+      var asked = "";
+      input.addEventListener("input", function () {
+        var parts = input.value.split(",");
+        var part = parts.pop().trim();
+        var before = parts.map(function (p) { return p.trim(); }).filter(Boolean);
+        if (part.length < 2 || part === asked || !list) return;
+        asked = part;
+        fetch(input.dataset.names + "?q=" + encodeURIComponent(part))
+          .then(function (response) { return response.ok ? response.json() : { names: [] }; })
+          .then(function (body) {
+            if (part !== asked) return;
+            list.replaceChildren.apply(list, body.names.map(function (chip) {
+              var option = document.createElement("option");
+              option.value = before.concat([chip.name]).join(", ");
+              return option;
+            }));
+          })
+          .catch(function () {});
+      });
+    });
+  }
+
   function start() {
+    nameSuggestions();
     var table = document.getElementById("specs");
     var form = document.getElementById("filters");
     var compare = document.getElementById("compare-form");

@@ -1,0 +1,73 @@
+"""The per-chip paths at a catalogue size: detail and compare pages (in-process, p50 of fresh and repeated views,
+page size), and `gpudb site`, `gpudb conflicts`, `gpudb coverage` (wall seconds of a fresh process each).
+
+    .venv/bin/python benchmarks/paths.py sqlite:///path/to/gpudb.sqlite   # prints the rows
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GPUDB = str(Path(sys.executable).parent / "gpudb")
+
+
+def _p50(client, paths: list[str]) -> tuple[float, int]:
+    """Median milliseconds over the requests, and the size of the last page in bytes."""
+    times, size = [], 0
+    for path in paths:
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {path}: {response.status_code}")
+        size = len(response.content)
+    return statistics.median(times), size
+
+
+def _wall(command: list[str], env: dict[str, str]) -> str:
+    start = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return f"{time.perf_counter() - start:.3g} s"
+
+
+def measure_paths(url: str, env: dict[str, str], site: bool = True) -> dict[str, str]:
+    from fastapi.testclient import TestClient
+
+    from gpudb.web import create_app
+    from gpudb.web.page_data import chip_ids
+
+    client = TestClient(create_app(url))
+    chips = chip_ids(url)
+    fresh = chips[: min(20, len(chips))]  # each chip once: a page not yet kept
+    detail, size = _p50(client, [f"/accelerators/{chip}" for chip in fresh])
+    repeated, _ = _p50(client, [f"/accelerators/{fresh[0]}"] * 20)
+    pairs = [f"/compare?ids={a},{b}" for a, b in zip(fresh, fresh[1:], strict=False)]
+    compare, compare_size = _p50(client, pairs)
+    again, _ = _p50(client, [pairs[0]] * 20)
+    empty, empty_size = _p50(client, ["/compare"] * 5)
+    rows = {
+        "detail page: p50, first view of a chip": f"{detail:.3g} ms ({size / 1024:.0f} KB)",
+        "detail page: p50, repeated view": f"{repeated:.3g} ms",
+        "compare page: p50, first view of a pair": f"{compare:.3g} ms ({compare_size / 1024:.0f} KB)",
+        "compare page: p50, repeated view": f"{again:.3g} ms",
+        "compare page: no chips chosen": f"{empty:.3g} ms ({empty_size / 1024:.0f} KB)",
+    }
+    env_db = {**env, "GPUDB_DATABASE_URL": url}
+    rows["gpudb conflicts (table)"] = _wall([GPUDB, "conflicts"], env_db)
+    rows["gpudb coverage (table)"] = _wall([GPUDB, "coverage"], env_db)
+    if site:
+        with tempfile.TemporaryDirectory() as out:
+            rows["gpudb site"] = _wall([GPUDB, "site", out], env_db)
+    return rows
+
+
+if __name__ == "__main__":
+    import os
+
+    for label, value in measure_paths(sys.argv[1], dict(os.environ), "--no-site" not in sys.argv).items():
+        print(f"{label}: {value}")
