@@ -31,7 +31,7 @@ def vendors(url: str | Engine | None = None) -> list[str]:
 def cells(url: str | Engine | None = None) -> list[tuple]:
     """(accelerator id, metric key, preferred, status, source kind, tier, read) of every stored entry."""
     with engine_for(url).connect() as connection:
-        return connection.execute(
+        rows = connection.execute(
             select(
                 SpecValue.accelerator_id,
                 SpecValue.metric_key,
@@ -42,3 +42,4 @@ def cells(url: str | Engine | None = None) -> list[tuple]:
                 Source.read,
             ).outerjoin(tables.source, Source.id == SpecValue.source_id)
         ).all()
+    return [tuple(row) for row in rows]
