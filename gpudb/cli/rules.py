@@ -42,12 +42,13 @@ def export_status(name: str | None, rule: str | None, every: bool, db: str | Non
             "citation": rules[result.rule_id]["citation"],
             "status": rules[result.rule_id]["status"],
             "effective": str(rules[result.rule_id]["effective"] or ""),
+            "verification": rules[result.rule_id].get("verification") or "",
         }
         for result in results
     ]
     if output_format is not Format.table:
         columns = ["rule_id", "citation", "status", "effective", "accelerator_id", "outcome", "paragraph", "summary",
-                   "deciding", "working", "missing"]  # fmt: skip
+                   "deciding", "working", "missing", "verification"]  # fmt: skip
         if output_format is Format.csv:
             for row in rows:
                 for column in ("deciding", "working", "missing"):
@@ -63,6 +64,8 @@ def export_status(name: str | None, rule: str | None, every: bool, db: str | Non
         click.echo(f"{row['rule_id']} ({row['citation']}, {row['status']}): {row['summary']}")
         for line in row["working"]:
             click.echo(f"    {line}")
+        if row["verification"]:  # what the thresholds rest on: primary text, quotation or summary
+            click.echo(f"    verification: {row['verification']}")
 
 
 def _print_matrix(rule: str | None, db: str | None, output_format: Format) -> None:

@@ -70,6 +70,8 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
             "summary": c.summary,
             "working": c.working,
             "missing": c.missing,
+            "status_note": rules[c.rule_id].get("status_note"),
+            "verification": rules[c.rule_id].get("verification"),
         }
         for c in export_status(chip.id, url=engine)
     ]
