@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select
 
@@ -258,21 +258,24 @@ def numeric_values(
 
     Figures whose dense/sparse convention the source does not state are left out unless `include_unstated`.
     """
-    engine = engine_for(url)
     number = func.coalesce(SpecValue.value_number, SpecValue.unstated_number) if include_unstated else None
     column = SpecValue.value_number if number is None else number
-    with engine.connect() as connection:
+    return _preferred_by_chip(accelerator_ids, column, column.is_not(None), url)
+
+
+def _preferred_by_chip(accelerator_ids: list[str], column: Any, condition: Any, url: str | Engine | None) -> dict:
+    """One column of the chips' preferred entries that meet `condition`: id → {metric key → the column's value}
+    (every id present, with {} when it has none)."""
+    with engine_for(url).connect() as connection:
         rows = connection.execute(
             select(SpecValue.accelerator_id, SpecValue.metric_key, column).where(
-                SpecValue.accelerator_id.in_(accelerator_ids),
-                SpecValue.preferred.is_(True),
-                column.is_not(None),
+                SpecValue.accelerator_id.in_(accelerator_ids), SpecValue.preferred.is_(True), condition
             )
         ).all()
-    values: dict[str, dict[str, float]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
-    for accelerator_id, key, number in rows:
-        values[accelerator_id][key] = number
-    return values
+    found: dict[str, dict[str, Any]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
+    for accelerator_id, key, value in rows:
+        found[accelerator_id][key] = value
+    return found
 
 
 def entries(url: str | Engine | None = None) -> list[dict]:
@@ -297,36 +300,12 @@ def statuses(accelerator_ids: list[str], url: str | Engine | None = None) -> dic
 
     Only preferred entries count; a metric with nothing stored at all is simply absent (unknown).
     """
-    engine = engine_for(url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.status).where(
-                SpecValue.accelerator_id.in_(accelerator_ids),
-                SpecValue.preferred.is_(True),
-                SpecValue.status != "value",
-            )
-        ).all()
-    found: dict[str, dict[str, str]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
-    for accelerator_id, key, status in rows:
-        found[accelerator_id][key] = status
-    return found
+    return _preferred_by_chip(accelerator_ids, SpecValue.status, SpecValue.status != "value", url)
 
 
 def inferences(accelerator_ids: list[str], url: str | Engine | None = None) -> dict[str, dict[str, str]]:
     """Preferred values that are inferred, not stated by their source: id → {metric key → the reasoning}."""
-    engine = engine_for(url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.inference).where(
-                SpecValue.accelerator_id.in_(accelerator_ids),
-                SpecValue.preferred.is_(True),
-                SpecValue.inference.is_not(None),
-            )
-        ).all()
-    found: dict[str, dict[str, str]] = {accelerator_id: {} for accelerator_id in accelerator_ids}
-    for accelerator_id, key, reasoning in rows:
-        found[accelerator_id][key] = reasoning
-    return found
+    return _preferred_by_chip(accelerator_ids, SpecValue.inference, SpecValue.inference.is_not(None), url)
 
 
 def rules(url: str | Engine | None = None) -> list[dict]:
