@@ -433,6 +433,25 @@ def test_other_parameter_errors(client, url, status, message):
     assert (response.status_code, response.json()["message"]) == (status, message)
 
 
+@pytest.mark.parametrize(
+    ("page", "twin"),
+    [
+        ("/accelerators/x1", "/api/accelerators/x1"),
+        ("/plots", "/api/plots"),
+        ("/systems", "/api/systems"),
+        ("/api", "/api/metrics"),
+    ],
+)
+def test_pages_that_take_no_parameters_refuse_one_as_their_json_twins_do(client, page, twin):
+    # these pages used to ignore an unknown parameter while their JSON twins answered 400
+    message = "unknown parameter 'foo'; this page takes no parameters"
+    html, json_twin = client.get(page + "?foo=1"), client.get(twin + "?foo=1")
+    assert (html.status_code, json_twin.status_code) == (400, 400)
+    assert json_twin.json()["message"] == message
+    assert "unknown parameter &#39;foo&#39;; this page takes no parameters" in html.text
+    assert client.get(page).status_code == 200
+
+
 def test_unknown_metric_in_compare_names_the_parameter(client):
     response = client.get("/api/compare?ids=x1,x2&metrics=tppp")
     assert response.status_code == 400

@@ -14,8 +14,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from gpudb.storage import query
 from gpudb.web import page_data, table_view
 from gpudb.web.errors import ParameterError, not_allowed
-from gpudb.web.pages import params_of
-from gpudb.web.params import check_names, choice, single
+from gpudb.web.params import NO_PARAMETERS, check_names, choice, params_of, single
 from gpudb.web.snapshot import COLUMNS, snapshot
 
 router = APIRouter()
@@ -64,15 +63,21 @@ def api_table(
     return Response(body, media_type="application/json")
 
 
-@router.get("/api/accelerators/{name}", summary="One accelerator: values with sources, derived metrics, export status")
+@router.get(
+    "/api/accelerators/{name}",
+    summary="One accelerator: values with sources, derived metrics, export status",
+    dependencies=NO_PARAMETERS,
+)
 def api_accelerator(request: Request, name: Id) -> dict[str, Any]:
-    check_names(params_of(request), ())
     return page_data.accelerator(request.app.state.url, name)
 
 
-@router.get("/api/accelerators/{name}/values", summary="Every stored value of one accelerator with its provenance")
+@router.get(
+    "/api/accelerators/{name}/values",
+    summary="Every stored value of one accelerator with its provenance",
+    dependencies=NO_PARAMETERS,
+)
 def api_values(request: Request, name: Id) -> dict[str, Any]:
-    check_names(params_of(request), ())
     chip = query.get(name, query.engine_for(request.app.state.url))
     return {"ok": True, "accelerator": chip.id, "values": [v.model_dump(mode="json") for v in chip.values]}
 
@@ -143,21 +148,22 @@ def api_claims(
     return page_data.claims(request.app.state.url, params_of(request))
 
 
-@router.get("/api/plots", summary="The standard figures as plotly JSON")
+@router.get("/api/plots", summary="The standard figures as plotly JSON", dependencies=NO_PARAMETERS)
 def api_plots(request: Request) -> dict[str, Any]:
-    check_names(params_of(request), ())
     return page_data.plots(request.app.state.url)
 
 
-@router.get("/api/metrics", summary="Every column of the table: key, label, unit, description and kind")
+@router.get(
+    "/api/metrics",
+    summary="Every column of the table: key, label, unit, description and kind",
+    dependencies=NO_PARAMETERS,
+)
 def api_metrics(request: Request) -> dict[str, Any]:
-    check_names(params_of(request), ())
     return {"ok": True, "columns": [c.__dict__ | {"numeric": c.numeric} for c in COLUMNS.values()]}
 
 
-@router.get("/api/rules", summary="Every export-rule version, oldest first")
+@router.get("/api/rules", summary="Every export-rule version, oldest first", dependencies=NO_PARAMETERS)
 def api_rules(request: Request) -> dict[str, Any]:
-    check_names(params_of(request), ())
     rules = query.rules(query.engine_for(request.app.state.url))
     return {"ok": True, "rules": json.loads(json.dumps(rules, default=str))}
 

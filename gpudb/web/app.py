@@ -82,7 +82,8 @@ class HeadAsGet:
 
 
 def wants_json(request: Request) -> bool:
-    return request.url.path.startswith(("/api", "/download"))
+    path = request.url.path
+    return path.startswith(("/api/", "/download/")) and path != "/api/"  # /api itself is the HTML API page
 
 
 def error_response(request: Request, status: int, body: dict) -> Response:

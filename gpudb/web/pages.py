@@ -8,19 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gpudb.web import page_data, table_view
-from gpudb.web.params import values
+from gpudb.web.params import NO_PARAMETERS, params_of, values
 from gpudb.web.render import Links, render
 from gpudb.web.snapshot import OUTCOMES
 
 router = APIRouter(include_in_schema=False)
-
-
-def params_of(request: Request) -> dict[str, list[str]]:
-    """The query string as name → every value given."""
-    found: dict[str, list[str]] = {}
-    for name, value in request.query_params.multi_items():
-        found.setdefault(name, []).append(value)
-    return found
 
 
 def page(template: str, **context) -> HTMLResponse:
@@ -43,7 +35,7 @@ def table_page(request: Request) -> Response:
     return HTMLResponse(table_view.rendered_table(request.app.state.url, params, "table-html", draw))
 
 
-@router.get("/accelerators/{name}", response_class=HTMLResponse)
+@router.get("/accelerators/{name}", response_class=HTMLResponse, dependencies=NO_PARAMETERS)
 def accelerator_page(request: Request, name: str) -> HTMLResponse:
     view = page_data.accelerator(request.app.state.url, name)
     return page("accelerator.html", view=view, page="accelerator", has_plots=any(p["figure"] for p in view["plots"]))
@@ -79,7 +71,7 @@ def crosscheck_page(request: Request) -> HTMLResponse:
     return page("crosscheck.html", view=view, page="crosscheck")
 
 
-@router.get("/plots", response_class=HTMLResponse)
+@router.get("/plots", response_class=HTMLResponse, dependencies=NO_PARAMETERS)
 def plots_page(request: Request) -> HTMLResponse:
     view = page_data.plots(request.app.state.url)
     return page("plots.html", view=view, page="plots", has_plots=any(p["figure"] for p in view["plots"]))
@@ -91,6 +83,6 @@ def favicon() -> Response:
     return Response(status_code=204)
 
 
-@router.get("/api", response_class=HTMLResponse)
+@router.get("/api", response_class=HTMLResponse, dependencies=NO_PARAMETERS)
 def api_page(request: Request) -> HTMLResponse:
     return page("api.html", spec=request.app.openapi(), page="api")

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from typing import overload
 from urllib.parse import urlencode
 
+from fastapi import Depends, Request
+
 from gpudb.web.errors import ParameterError, not_allowed
 from gpudb.web.snapshot import COLUMNS, DEFAULT_COLUMNS, OUTCOMES, Snapshot
 
@@ -82,6 +84,22 @@ class TableState:
         """'?sort=tpp&order=desc…' or '' for the default view."""
         pairs = self.pairs(**changes)
         return "?" + urlencode(pairs) if pairs else ""
+
+
+def params_of(request: Request) -> dict[str, list[str]]:
+    """The query string as name → every value given."""
+    found: dict[str, list[str]] = {}
+    for name, value in request.query_params.multi_items():
+        found.setdefault(name, []).append(value)
+    return found
+
+
+def takes_no_parameters(request: Request) -> None:
+    """Refuse any query parameter on a page that takes none, the HTML page as its JSON twin (400, named)."""
+    check_names(params_of(request), ())
+
+
+NO_PARAMETERS = [Depends(takes_no_parameters)]  # a route's `dependencies=`
 
 
 def values(params: Params, name: str) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from gpudb.web.params import NO_PARAMETERS
 from gpudb.web.render import Links, render
 
 router = APIRouter()
@@ -56,24 +57,32 @@ def system_data(url: Any, name: str) -> dict[str, Any]:
     return {"ok": True, "system": shown}
 
 
-@router.get("/api/systems", summary="Every system (board, node, rack, pod) with its chips and headline totals")
+@router.get(
+    "/api/systems",
+    summary="Every system (board, node, rack, pod) with its chips and headline totals",
+    dependencies=NO_PARAMETERS,
+)
 def api_systems(request: Request) -> dict[str, Any]:
     return systems_data(request.app.state.url)
 
 
-@router.get("/api/systems/{name}", summary="One system: totals published or derived (with working), chips, sources")
+@router.get(
+    "/api/systems/{name}",
+    summary="One system: totals published or derived (with working), chips, sources",
+    dependencies=NO_PARAMETERS,
+)
 def api_system(request: Request, name: str) -> dict[str, Any]:
     return system_data(request.app.state.url, name)
 
 
-@router.get("/systems", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/systems", response_class=HTMLResponse, include_in_schema=False, dependencies=NO_PARAMETERS)
 def systems_page(request: Request) -> HTMLResponse:
     view = systems_data(request.app.state.url)
     has_plots = any(p["figure"] for p in view["plots"])
     return HTMLResponse(render("systems.html", Links(), view=view, page="systems", has_plots=has_plots))
 
 
-@router.get("/systems/{name}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/systems/{name}", response_class=HTMLResponse, include_in_schema=False, dependencies=NO_PARAMETERS)
 def system_page(request: Request, name: str) -> HTMLResponse:
     view = system_data(request.app.state.url, name)
     return HTMLResponse(render("system.html", Links(), view=view, page="systems"))
