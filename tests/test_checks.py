@@ -181,6 +181,7 @@ def test_checks_are_registered_once():
         "policy_events_name_known_chips",
         "policy_ids_are_unique",
         "rules_are_consistent",
+        "rule_thresholds_are_within_their_metrics_bounds",
         "claims_name_known_chips_and_metrics",
         "claims_are_consistent",
         "prices_are_well_formed",

@@ -175,6 +175,21 @@ CASES = {
         "paragraphs.conditions.value: 1e+300: input should be less than or equal to 1000000000000 "
         "[bad-type]",
     ),
+    "threshold past TPP's bounds": (
+        RULE,
+        "value: 4800}",
+        "value: 5.0e+7}",
+        "data/rules/test-thresholds.yaml:14 test-thresholds.paragraphs[0].conditions[0].value: threshold tpp >= "
+        "5e+07 is outside the plausible range 0.04 to 3.2e+06 of tpp [implausible-value]",
+    ),
+    "threshold past performance density's bounds": (
+        RULE,
+        "value: 5.92}",
+        "value: 400000}",
+        "data/rules/test-thresholds.yaml:20 test-thresholds.paragraphs[1].conditions[1].value: threshold "
+        "performance_density >= 400000 is outside the plausible range 4e-06 to 320000 of performance_density "
+        "[implausible-value]",
+    ),
     "claim value .nan": (
         CLAIMS,
         "stated: {value: 15832",

@@ -67,6 +67,22 @@ TPP_INPUTS = tuple(TPP_FORMATS)
 TENSOR_INPUTS = tuple(key for key in TPP_INPUTS if METRICS_BY_KEY[key].sparsity_applies)
 
 
+def tpp_bounds() -> tuple[float, float]:
+    """The plausible range of TPP: the stored throughput bounds of every tensor format × its bit length."""
+    formats = [(METRICS_BY_KEY[key], bits) for key, (_, bits) in TPP_FORMATS.items() if key in TENSOR_INPUTS]
+    return (
+        min((metric.min_value or 0) * bits for metric, bits in formats),
+        max((metric.max_value or 0) * bits for metric, bits in formats),
+    )
+
+
+def performance_density_bounds() -> tuple[float, float]:
+    """The plausible range of performance density: TPP's bounds over the die-area bounds."""
+    low, high = tpp_bounds()
+    area = METRICS_BY_KEY["die_area_mm2"]
+    return low / (area.max_value or 1), high / (area.min_value or 1)
+
+
 def tpp(values: Values) -> Derivation:
     """Total processing performance (ECCN 3A090): max over precisions of dense TOPS/TFLOPS × bit length.
 

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from gpudb.metrics.derived import comparable_metric_keys
+from gpudb.metrics.catalogue import METRICS_BY_KEY
+from gpudb.metrics.derived import comparable_metric_keys, performance_density_bounds, tpp_bounds
 from gpudb.problems import Problem
 from gpudb.validation.checks import check
 from gpudb.validation.checks.accelerators import duplicate_id_problem, repeated_ids
@@ -123,6 +124,40 @@ def rules_are_consistent(dataset: Dataset) -> Iterator[Problem]:
         else:
             continue
         yield Problem("inconsistent-rule", message, record.file, record.line, None, rule.id, rule.kind)
+
+
+def condition_bounds(metric_key: str) -> tuple[float, float]:
+    """The plausible range of a rule condition's metric: derived for TPP and PD, the catalogue's otherwise."""
+    if metric_key == "tpp":
+        return tpp_bounds()
+    if metric_key == "performance_density":
+        return performance_density_bounds()
+    if metric_key == "memory_bandwidth_gbs":  # the rules' GB/s; the catalogue stores TB/s
+        stored = METRICS_BY_KEY["memory_bandwidth_tbs"]
+        return (stored.min_value or 0) * 1000, (stored.max_value or 0) * 1000
+    metric = METRICS_BY_KEY[metric_key]
+    return metric.min_value or 0, metric.max_value or 0
+
+
+@check
+def rule_thresholds_are_within_their_metrics_bounds(dataset: Dataset) -> Iterator[Problem]:
+    """A threshold no chip could reach or fall below (TPP 1e11, bandwidth 0.001 GB/s) is a slip in the rule file."""
+    for record in dataset.rules:
+        for p, paragraph in enumerate(record.entry.paragraphs or ()):
+            for c, condition in enumerate(paragraph.conditions):
+                low, high = condition_bounds(condition.metric)
+                if low <= condition.value <= high:
+                    continue
+                yield Problem(
+                    "implausible-value",
+                    f"threshold {condition.metric} {condition.op} {condition.value:g} is outside the plausible range"
+                    f" {low:g} to {high:g} of {condition.metric}",
+                    record.file,
+                    record.field_line("paragraphs", p, "conditions", c, "value"),
+                    None,
+                    f"{record.entry.id}.paragraphs[{p}].conditions[{c}].value",
+                    condition.value,
+                )
 
 
 @check
