@@ -14,10 +14,11 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from gpudb.storage import query
 from gpudb.web import page_data, table_view
 from gpudb.web.errors import ParameterError, not_allowed
-from gpudb.web.params import NO_PARAMETERS, check_names, choice, params_of, single
+from gpudb.web.openapi import ERROR_RESPONSES, download_responses
+from gpudb.web.params import FORMATS, NO_PARAMETERS, TABLES, check_names, choice, params_of, single
 from gpudb.web.snapshot import COLUMNS, snapshot
 
-router = APIRouter()
+router = APIRouter(responses=ERROR_RESPONSES)
 Id = Annotated[str, Path(description="Accelerator id, name or alias, e.g. h20 or H200.")]
 
 
@@ -170,9 +171,6 @@ def api_rules(request: Request) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------------ downloads
 
-FORMATS = ("csv", "json")
-TABLES = ("accelerators", "values", "sources", "rules", "claims", "measurements", "prices", "dictionary")
-
 
 def _format(params: dict[str, list[str]]) -> str:
     fmt = single(params, "format")
@@ -248,6 +246,7 @@ def _json_lines(pages: Iterator[dict[str, Any]]) -> Iterator[str]:
 @router.get(
     "/download/table",
     summary="The current table view (same filters and sort, every page, each value with its source) as CSV or JSON",
+    responses=download_responses("text/csv", "application/json"),
 )
 def download_table(
     request: Request, format: Annotated[str | None, Query(description="csv or json.")] = None
@@ -276,7 +275,11 @@ def database_tables(url: Any) -> dict[str, list[dict[str, Any]]]:
     return snap.extra["database"]
 
 
-@router.get("/download/database", summary="The whole database: JSON (every table) or CSV (one table)")
+@router.get(
+    "/download/database",
+    summary="The whole database: JSON (every table) or CSV (one table)",
+    responses=download_responses("text/csv", "application/json"),
+)
 def download_database(
     request: Request,
     format: Annotated[str | None, Query(description="csv or json.")] = None,  # noqa: A002
@@ -296,7 +299,11 @@ def download_database(
     return _attachment(to_csv(tables[name]), f"gpudb-{name}", "csv")
 
 
-@router.get("/download/crosscheck", summary="The cross-check entries (same peer and verdict filters) as CSV or JSON")
+@router.get(
+    "/download/crosscheck",
+    summary="The cross-check entries (same peer and verdict filters) as CSV or JSON",
+    responses=download_responses("text/csv", "application/json"),
+)
 def download_crosscheck(
     request: Request,
     format: Annotated[str | None, Query(description="csv or json.")] = None,  # noqa: A002

@@ -104,6 +104,7 @@ def plotly_js() -> str:
 def create_app(url: str | None = None) -> FastAPI:
     """The app on the database at `url` (default: $GPUDB_DATABASE_URL or the embedded SQLite file)."""
     from gpudb.web import api, pages, systems_view
+    from gpudb.web.openapi import openapi_for
 
     @contextlib.asynccontextmanager
     async def warm(app: FastAPI):
@@ -124,6 +125,7 @@ def create_app(url: str | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.url = url
+    app.openapi = openapi_for(app, url)  # type: ignore[method-assign]  # with the served data's allowed values
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(HttpCaching, url=url)
     app.add_middleware(SecurityHeaders)

@@ -33,6 +33,8 @@ TABLE_PARAMETERS = (
     "offset",
 )
 DEFAULT_LIMIT = 100
+FORMATS = ("csv", "json")  # of every download
+TABLES = ("accelerators", "values", "sources", "rules", "claims", "measurements", "prices", "dictionary")
 MAX_LIMIT = 1_000  # a page; every row of a view is a download (/download/table), which streams
 SORT_KEYS = ("id", *COLUMNS)
 

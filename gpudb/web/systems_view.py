@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from gpudb.web.openapi import ERROR_RESPONSES
 from gpudb.web.params import NO_PARAMETERS
 from gpudb.web.render import Links, render
 
-router = APIRouter()
+router = APIRouter(responses=ERROR_RESPONSES)
 
 
 def systems_data(url: Any) -> dict[str, Any]:
