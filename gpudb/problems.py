@@ -13,7 +13,7 @@ CODES: dict[str, str] = {
     "forbidden-tag": "a YAML tag that builds objects (!!python/…): refused, data files hold plain values",
     "complex-key": "a mapping key that is a list or a mapping (`? [a, b]`)",
     "too-deep": "values nested more than 64 levels deep",
-    "too-large": "a file over 16 MiB, or whose aliases expand it too far (an alias bomb)",
+    "too-large": "a file over 16 MiB or of over 100,000 values, or whose aliases expand it too far (an alias bomb)",
     "duplicate-key": "a key appears twice in one mapping (YAML would silently keep the last)",
     "bad-shape": "the file's top level is not what it should be (a mapping for an accelerator, a list for sources)",
     "unknown-field": "a field the format does not have (a typo is an error, not ignored)",

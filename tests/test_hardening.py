@@ -254,6 +254,25 @@ def test_a_message_quotes_at_most_80_characters_of_a_value(minimal_data):
     assert len(problem.as_dict()["value"]) == 80
 
 
+def test_a_file_writing_more_than_100000_values_is_refused_before_it_is_parsed(minimal_data, monkeypatch):
+    from gpudb.validation import loader
+
+    parse = loader._parse
+
+    def small_only(text):
+        assert len(text) < 100_000, "the large file was parsed"
+        return parse(text)
+
+    monkeypatch.setattr(loader, "_parse", small_only)
+    path = minimal_data / X1
+    written = path.read_text()  # 37 newlines, 28 ': ', 2 ',' and 1 '[': 68 marks
+    path.write_text(written + "x-list: [" + "1, " * 100_000 + "1]\n")  # line 38: 2 + 100,000 + 1 more
+    assert messages(minimal_data) == [
+        "data/accelerators/acme/x1.yaml:38 the file writes more than 100,000 values, keys or items (100,071 lines, "
+        "keys and separators); split it [too-large]"
+    ]
+
+
 def test_a_file_past_16_mib_is_refused_unread(minimal_data):
     path = minimal_data / X1
     path.write_text(path.read_text() + "#" * (16 * 2**20))
