@@ -65,9 +65,11 @@ CASES: dict[str, Callable[[], tuple[str, str]]] = {
     "a mapping of 80,000 keys": lambda: (X1, fill("  k{n}: 1\n", x1_text() + "x-map:\n")),
     "one string of 1 MB": lambda: (X1, x1_text().replace("X1 SXM", "y" * (LIMIT_BYTES - len(x1_text()) - 10))),
     "digit strings (400 digits each)": lambda: (X1, fill("- " + "9" * 400 + "\n", x1_text() + "x-digits:\n")),
-    "3,000 small source entries": lambda: (
-        "sources/many.yaml",
-        fill(SOURCE_ENTRY),
+    "10,000 source entries (refused)": lambda: ("sources/many.yaml", fill(SOURCE_ENTRY)),
+    "1,000 source entries": lambda: ("sources/many.yaml", "".join(SOURCE_ENTRY.format(n=n) for n in range(1000))),
+    "nested lists just under the cap": lambda: (
+        X1,
+        x1_text() + "x-deep:\n" + ("- " + "[" * 60 + "1" + "]" * 60 + "\n") * (99_000 // 61),
     ),
     "a problem on every line": lambda: (
         X1,

@@ -121,36 +121,33 @@ def read_list(documents: list[Document], model: type[M], what: str, dataset: Dat
     return records
 
 
-def read_accelerators(documents: list[Document], dataset: Dataset) -> None:
+def read_mappings(
+    documents: list[Document], dataset: Dataset, kind: str, model: type[M]
+) -> Iterator[tuple[M, Document]]:
+    """Each document that is a mapping valid against `model`, with its document; the others are problems."""
     for document in documents:
         content = document.content
         if not isinstance(content, LineDict):
             line = getattr(content, "line", 1)
-            message = "an accelerator file must be a YAML mapping"
-            dataset.problems.append(Problem("bad-shape", message, document.shown_path, line))
+            dataset.problems.append(
+                Problem("bad-shape", f"{kind} file must be a YAML mapping", document.shown_path, line)
+            )
             continue
         name = content.get("id") if isinstance(content.get("id"), str) else document.path.stem
         try:
-            entry = AcceleratorFile.model_validate(content)
+            entry = model.model_validate(content)
         except ValidationError as error:
-            dataset.problems.extend(_field_problems(error, document.shown_path, content, (), name, AcceleratorFile))
+            dataset.problems.extend(_field_problems(error, document.shown_path, content, (), name, model))
             continue
-        dataset.accelerators.append(AcceleratorRecord(entry, document.shown_path, document.path, content))
+        yield entry, document
+
+
+def read_accelerators(documents: list[Document], dataset: Dataset) -> None:
+    for entry, document in read_mappings(documents, dataset, "an accelerator", AcceleratorFile):
+        dataset.accelerators.append(AcceleratorRecord(entry, document.shown_path, document.path, document.content))
 
 
 def read_systems(documents: list[Document], dataset: Dataset) -> None:
     """System files (data/systems/<vendor>/<id>.yaml): each a mapping, checked against SystemFile."""
-    for document in documents:
-        content = document.content
-        if not isinstance(content, LineDict):
-            line = getattr(content, "line", 1)
-            message = "a system file must be a YAML mapping"
-            dataset.problems.append(Problem("bad-shape", message, document.shown_path, line))
-            continue
-        name = content.get("id") if isinstance(content.get("id"), str) else document.path.stem
-        try:
-            entry = SystemFile.model_validate(content)
-        except ValidationError as error:
-            dataset.problems.extend(_field_problems(error, document.shown_path, content, (), name, SystemFile))
-            continue
-        dataset.systems.append(SystemRecord(entry, document.shown_path, document.path, content))
+    for entry, document in read_mappings(documents, dataset, "a system", SystemFile):
+        dataset.systems.append(SystemRecord(entry, document.shown_path, document.path, document.content))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from gpudb.names import name_key
 from gpudb.problems import Problem
 from gpudb.validation.checks import check
-from gpudb.validation.records import Dataset, SpecRecord
+from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord, SystemRecord
 
 
 @check
@@ -52,25 +52,30 @@ def ids_are_unique(dataset: Dataset) -> Iterator[Problem]:
         yield duplicate_id_problem("source", source, earlier_source, source.line, earlier_source.line)
 
 
-@check
-def aliases_are_unique(dataset: Dataset) -> Iterator[Problem]:
-    owner: dict[str, str] = {}  # name key → accelerator id, for ids and names first
-    for record in dataset.accelerators:
+def repeated_aliases(records: Sequence[AcceleratorRecord | SystemRecord], kind: str) -> Iterator[Problem]:
+    """An alias that is already the id, name or alias of another record of the same kind (chip or system)."""
+    owner: dict[str, str] = {}  # name key → id, for ids and names first
+    for record in records:
         for own_name in {record.entry.id, record.entry.name}:
             owner.setdefault(name_key(own_name), record.entry.id)
-    for record in dataset.accelerators:
+    for record in records:
         for index, alias in enumerate(record.entry.aliases):
             other = owner.setdefault(name_key(alias), record.entry.id)
             if other != record.entry.id:
                 yield Problem(
                     "duplicate-alias",
-                    f"alias {alias!r} already names accelerator {other!r}",
+                    f"alias {alias!r} already names {kind} {other!r}",
                     record.file,
                     record.line("aliases", index),
                     record.entry.id,
                     "aliases",
                     alias,
                 )
+
+
+@check
+def aliases_are_unique(dataset: Dataset) -> Iterator[Problem]:
+    yield from repeated_aliases(dataset.accelerators, "accelerator")
 
 
 @check

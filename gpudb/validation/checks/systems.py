@@ -5,10 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from gpudb.names import name_key
 from gpudb.problems import Problem
 from gpudb.validation.checks import check
-from gpudb.validation.checks.accelerators import _unknown_source, duplicate_id_problem, repeated_ids
+from gpudb.validation.checks.accelerators import _unknown_source, duplicate_id_problem, repeated_aliases, repeated_ids
 from gpudb.validation.records import Dataset
 
 
@@ -27,23 +26,7 @@ def system_ids_and_names_are_unique(dataset: Dataset) -> Iterator[Problem]:
     """Systems among themselves; a name shared with a chip is allowed and answered as ambiguous on lookup."""
     for record, earlier in repeated_ids(dataset.systems):
         yield duplicate_id_problem("system", record, earlier, record.line("id"), earlier.line("id"))
-    owner: dict[str, str] = {}
-    for record in dataset.systems:
-        for own_name in {record.entry.id, record.entry.name}:
-            owner.setdefault(name_key(own_name), record.entry.id)
-    for record in dataset.systems:
-        for index, alias in enumerate(record.entry.aliases):
-            other = owner.setdefault(name_key(alias), record.entry.id)
-            if other != record.entry.id:
-                yield Problem(
-                    "duplicate-alias",
-                    f"alias {alias!r} already names system {other!r}",
-                    record.file,
-                    record.line("aliases", index),
-                    record.entry.id,
-                    "aliases",
-                    alias,
-                )
+    yield from repeated_aliases(dataset.systems, "system")
 
 
 @check
