@@ -25,6 +25,7 @@ from gpudb.storage.build_systems import system_rows
 from gpudb.storage.engines import create, open_for_reading, shown, sqlite_path
 from gpudb.storage.guards import holds_accelerators, refuse_foreign_file, remove_stale_builds
 from gpudb.storage.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
+from gpudb.storage.value_rows import value_row
 
 if TYPE_CHECKING:
     from gpudb.validation.records import Dataset
@@ -102,26 +103,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             for position, m in enumerate(METRICS)
         ],
         "spec_value": [
-            {
-                "id": number,
-                "accelerator_id": s.accelerator_id,
-                "metric_key": s.metric.key,
-                # a figure of unstated convention is kept apart: nothing dense-only reads unstated_number
-                "value_number": None if s.convention_unstated else s.value_number,
-                "value_text": s.value_text,
-                "status": "convention-unstated" if s.convention_unstated else s.status,
-                "preferred": s.key in dataset.preferred,
-                "unit": s.metric.unit_label,
-                "as_published": s.as_published,
-                "sparse_in_source": s.sparse_in_source,
-                "unstated_number": s.value_number if s.convention_unstated else None,
-                "board_gpus": s.entry.board_gpus,
-                "source_id": s.entry.source,
-                "inference": s.entry.inference,
-                "note": s.entry.note,
-                "file": s.file,
-                "line": s.line,
-            }
+            value_row(number, s, s.key in dataset.preferred, "accelerator_id", of_chip=True)
             for number, s in enumerate(specs, start=1)
         ],
         "rule": [

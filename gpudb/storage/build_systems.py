@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 def system_rows(dataset: Dataset) -> dict[str, list[dict]]:
     """Systems, their names, their chips and their totals, in a stable order."""
     from gpudb.names import name_key
+    from gpudb.storage.value_rows import value_row
 
     systems = sorted(dataset.systems, key=lambda record: record.entry.id)
     names: dict[tuple[str, str], dict] = {}
@@ -33,23 +34,7 @@ def system_rows(dataset: Dataset) -> dict[str, list[dict]]:
             for part in record.entry.chips
         ],
         "system_value": [
-            {
-                "id": number,
-                "system_id": s.accelerator_id,
-                "metric_key": s.metric.key,
-                "value_number": None if s.convention_unstated else s.value_number,
-                "value_text": s.value_text,
-                "status": "convention-unstated" if s.convention_unstated else s.status,
-                "preferred": s.key in dataset.system_preferred,
-                "unit": s.metric.unit_label,
-                "as_published": s.as_published,
-                "sparse_in_source": s.sparse_in_source,
-                "unstated_number": s.value_number if s.convention_unstated else None,
-                "source_id": s.entry.source,
-                "note": s.entry.note,
-                "file": s.file,
-                "line": s.line,
-            }
+            value_row(number, s, s.key in dataset.system_preferred, "system_id", of_chip=False)
             for number, s in enumerate(specs, start=1)
         ],
     }

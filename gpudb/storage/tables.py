@@ -9,7 +9,7 @@ tests/test_tables.py checks that they match gpudb.storage.models column for colu
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, column, table
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, TableClause, column, table
 
 source = table(
     "source",
@@ -65,26 +65,36 @@ metric = table(
     column("position", Integer),
 )
 
-spec_value = table(
-    "spec_value",
-    column("id", Integer),
-    column("accelerator_id", String),
-    column("metric_key", String),
-    column("value_number", Float),
-    column("value_text", String),
-    column("status", String),
-    column("preferred", Boolean),
-    column("unit", String),
-    column("as_published", String),
-    column("sparse_in_source", Boolean),
-    column("unstated_number", Float),
-    column("board_gpus", Integer),
-    column("source_id", String),
-    column("inference", String),
-    column("note", String),
-    column("file", String),
-    column("line", Integer),
-)
+
+def stored_values(name: str, owner: str, of_chips: bool) -> TableClause:
+    """A table of stored values with their provenance: spec_value (a chip's, owner accelerator_id) or system_value
+    (a system's totals, owner system_id). The columns are the same; chips' values also say board_gpus and inference."""
+    chip_only = (column("board_gpus", Integer),) if of_chips else ()
+    inference = (column("inference", String),) if of_chips else ()
+    return table(
+        name,
+        column("id", Integer),
+        column(owner, String),
+        column("metric_key", String),
+        column("value_number", Float),
+        column("value_text", String),
+        column("status", String),
+        column("preferred", Boolean),
+        column("unit", String),
+        column("as_published", String),
+        column("sparse_in_source", Boolean),
+        column("unstated_number", Float),
+        *chip_only,
+        column("source_id", String),
+        *inference,
+        column("note", String),
+        column("file", String),
+        column("line", Integer),
+    )
+
+
+spec_value = stored_values("spec_value", "accelerator_id", of_chips=True)
+
 
 rule = table(
     "rule",
@@ -242,24 +252,7 @@ system_part = table(
     column("note", String),
 )
 
-system_value = table(
-    "system_value",
-    column("id", Integer),
-    column("system_id", String),
-    column("metric_key", String),
-    column("value_number", Float),
-    column("value_text", String),
-    column("status", String),
-    column("preferred", Boolean),
-    column("unit", String),
-    column("as_published", String),
-    column("sparse_in_source", Boolean),
-    column("unstated_number", Float),
-    column("source_id", String),
-    column("note", String),
-    column("file", String),
-    column("line", Integer),
-)
+system_value = stored_values("system_value", "system_id", of_chips=False)
 
 build_info = table(
     "build_info",
