@@ -154,10 +154,7 @@ def _run_problems(
     for index, result in enumerate(run.results):
         where = ("results", index)
         field = f"results[{index}]"
-        if result.name in names:
-            message = f"result {result.name!r} appears twice in this run"
-            yield record.problem("duplicate-id", message, *where, "name", field=f"{field}.name", value=result.name)
-        names.add(result.name)
+        yield from _repeated_name(record, result.name, names, index, "run")
         metric = METRICS_BY_KEY.get(result.metric)
         if metric is None:
             close = closest_metric(result.metric)
@@ -179,15 +176,7 @@ def _run_problems(
                 "inconsistent-measurement", message, *where, "best", field=f"{field}.best", value=result.best
             )
         published = preferred.get((run.accelerator, result.metric))
-        if published and published.value_number and result.best > PEAK_TOLERANCE * published.value_number:
-            message = (
-                f"{result.best:g} {result.unit} is {result.best / published.value_number:.2f}× the published "
-                f"{published.value_number:g} {result.unit} of {run.accelerator}; a measurement cannot beat the "
-                "peak by more than 10% (a sparse peak, or another chip?)"
-            )
-            yield record.problem(
-                "inconsistent-measurement", message, *where, "best", field=f"{field}.best", value=result.best
-            )
+        yield from _past_peak(record, index, "best", result.best, result.unit, published, run.accelerator)
 
 
 @check
@@ -223,10 +212,7 @@ def _published_result_problems(
     names: set[str] = set()
     for index, result in enumerate(entry.results):
         where, field = ("results", index), f"results[{index}]"
-        if result.name in names:
-            message = f"result {result.name!r} appears twice in this measurement"
-            yield record.problem("duplicate-id", message, *where, "name", field=f"{field}.name", value=result.name)
-        names.add(result.name)
+        yield from _repeated_name(record, result.name, names, index, "measurement")
         metric: Metric | None = METRICS_BY_KEY.get(result.metric)
         if metric is None or metric.unit_label not in ("TFLOPS", "TOPS", "TB/s"):
             close = closest_metric(result.metric)
@@ -251,13 +237,36 @@ def _published_result_problems(
             )
             continue
         published = preferred.get((entry.accelerator, result.metric))
-        if published and published.value_number and result.value > PEAK_TOLERANCE * published.value_number:
-            message = (
-                f"{result.value:g} {result.unit} is {result.value / published.value_number:.2f}× the published "
-                f"{published.value_number:g} {metric.unit_label} of {entry.accelerator}; a measurement cannot beat "
-                "the peak by more than 10% (a sparse peak, or another chip?)"
-            )
-            where_value = (*where, "value")
-            yield record.problem(
-                "inconsistent-measurement", message, *where_value, field=f"{field}.value", value=result.value
-            )
+        yield from _past_peak(record, index, "value", result.value, result.unit, published, entry.accelerator)
+
+
+def _repeated_name(
+    record: MeasurementRecord | PublishedRecord, name: str, names: set[str], index: int, what: str
+) -> Iterator[Problem]:
+    """A result name already used in this run (or published measurement); `names` collects them."""
+    if name in names:
+        message = f"result {name!r} appears twice in this {what}"
+        yield record.problem(
+            "duplicate-id", message, "results", index, "name", field=f"results[{index}].name", value=name
+        )
+    names.add(name)
+
+
+def _past_peak(
+    record: MeasurementRecord | PublishedRecord,
+    index: int,
+    key: str,
+    measured: float,
+    unit: str,
+    published: SpecRecord | None,
+    chip: str,
+) -> Iterator[Problem]:
+    """A measured rate more than 10% past the chip's published peak: a sparse peak, or another chip."""
+    if published and published.value_number and measured > PEAK_TOLERANCE * published.value_number:
+        message = (
+            f"{measured:g} {unit} is {measured / published.value_number:.2f}× the published "
+            f"{published.value_number:g} {unit} of {chip}; a measurement cannot beat the peak by more than 10% "
+            "(a sparse peak, or another chip?)"
+        )
+        field = f"results[{index}].{key}"
+        yield record.problem("inconsistent-measurement", message, "results", index, key, field=field, value=measured)
