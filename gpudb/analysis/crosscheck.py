@@ -68,12 +68,9 @@ def peer_rows(name: str | None = None, data_dir: Path | None = None) -> list[Pee
     if name is not None and name not in records:
         raise InvalidArgumentError(f"unknown peer table {name!r}; known: {', '.join(sorted(records)) or 'none'}")
     return [
-        PeerRow(
-            peer, row.entry.key, row.entry.precision, float(row.entry.value), row.entry.unit, row.entry.written,
-            row.entry.note,
-        )  # fmt: skip
+        PeerRow(peer, e.key, e.precision, float(e.value), e.unit, e.written, e.note)
         for peer in ([name] if name else sorted(records))
-        for row in records[peer].rows
+        for e in (row.entry for row in records[peer].rows)
     ]
 
 
