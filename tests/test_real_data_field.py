@@ -183,3 +183,155 @@ def test_the_h100_nvl_classification_follows_its_re_verified_tpp(real_db):
     results = {r.rule_id: r for r in export_status("h100-nvl", url=real_db)}
     assert results["us-2023-10-advanced-computing"].paragraph == "3A090.a.1"
     assert any("13,364" in line for line in results["us-2023-10-advanced-computing"].working)
+
+
+# Every device key of the peer tables (data/peers/<peer>.yaml, each transcribed from the repository and commit it
+# names: composer mosaicml/composer, lightning Lightning-AI/pytorch-lightning, nanochat karpathy/nanochat, nanogpt
+# karpathy/nanoGPT, olmo-core allenai/OLMo-core, torchtitan pytorch/torchtitan) and the chip it means, written by
+# hand from what each project's code says the key is for. None: the chip is not in gpudb, with the reason.
+NOT_HELD = None
+PEER_KEYS = {
+    ("composer", "a10"): "a10",
+    ("composer", "a100"): "a100-sxm",
+    ("composer", "h100-pcie"): "h100-pcie",
+    ("composer", "h100-sxm"): "h100-sxm",
+    ("composer", "h200-sxm"): "h200-sxm",
+    ("composer", "t4"): "t4",
+    ("composer", "trn1"): "trainium1",
+    ("composer", "v100-pcie"): "v100-pcie-16gb",
+    ("composer", "v100-sxm"): "v100-sxm2-16gb",  # 16 and 32 GB modules share every peak; as plain "V100 SXM2"
+    ("composer", "v100s-pcie"): "v100s-pcie",
+    ("lightning", "a100"): "a100-sxm",
+    ("lightning", "a10g"): "a10g",
+    ("lightning", "a40"): "a40",
+    ("lightning", "a6000"): "rtx-a6000",
+    ("lightning", "h100 nvl"): "h100-nvl",
+    ("lightning", "h100 pcie"): "h100-pcie",
+    ("lightning", "h100 sxm"): "h100-sxm",
+    ("lightning", "h200 nvl1"): "h200-nvl",
+    ("lightning", "h200 sxm1"): "h200-sxm",
+    ("lightning", "l4"): "l4",
+    ("lightning", "l40"): "l40",
+    ("lightning", "quadro rtx 5000"): NOT_HELD,  # Turing SKUs whose whitepaper tables were not found in the corpora
+    ("lightning", "rtx 2070 super"): NOT_HELD,
+    ("lightning", "rtx 2080"): NOT_HELD,  # not the 2080 Ti: a prefix of one name is not a match
+    ("lightning", "rtx 2080 super"): NOT_HELD,
+    ("lightning", "rtx 2080 ti"): "rtx-2080-ti",
+    ("lightning", "rtx 3070"): NOT_HELD,  # Ampere GeForce: the GA102 whitepaper's tables were not reachable
+    ("lightning", "rtx 3080"): NOT_HELD,
+    ("lightning", "rtx 3080 ti"): NOT_HELD,
+    ("lightning", "rtx 3090"): NOT_HELD,
+    ("lightning", "rtx 3090 ti"): NOT_HELD,
+    ("lightning", "rtx 4080"): NOT_HELD,  # Ada GeForce below the 4090: the Ada whitepaper was not reachable
+    ("lightning", "rtx 4080 super"): NOT_HELD,
+    ("lightning", "rtx 4090"): "rtx-4090",
+    ("lightning", "t4"): "t4",
+    ("lightning", "titan rtx"): NOT_HELD,
+    ("lightning", "v100 pcie"): "v100-pcie-16gb",
+    ("lightning", "v100 sxm"): "v100-sxm2-16gb",
+    ("lightning", "v100s pcie"): "v100s-pcie",
+    ("nanochat", "gb200"): "gb200",
+    ("nanochat", "grace blackwell"): "gb200",  # nanochat's second substring for its GB200 row
+    ("nanochat", "b200"): "b200",
+    ("nanochat", "b100"): "b100",
+    ("nanochat", "h200 nvl"): "h200-nvl",
+    ("nanochat", "h200 pcie"): "h200-nvl",  # the H200's PCIe card is the NVL
+    ("nanochat", "h200"): "h200-sxm",
+    ("nanochat", "h100 nvl"): "h100-nvl",
+    ("nanochat", "h100 pcie"): "h100-pcie",
+    ("nanochat", "h100"): "h100-sxm",
+    ("nanochat", "h800 nvl"): NOT_HELD,  # exists (driver README 233A), no published specification found
+    ("nanochat", "h800 pcie"): "h800-pcie",
+    ("nanochat", "h800"): "h800-sxm",  # nanochat gives it the PCIe figure: crosscheck reports other-sku
+    ("nanochat", "a100"): "a100-sxm",
+    ("nanochat", "a800"): "a800-sxm",
+    ("nanochat", "a40"): "a40",
+    ("nanochat", "a30"): "a30",
+    ("nanochat", "l40s"): "l40s",
+    ("nanochat", "l40-s"): "l40s",
+    ("nanochat", "l40 s"): "l40s",
+    ("nanochat", "l4"): "l4",
+    ("nanochat", "mi355"): "mi355x",
+    ("nanochat", "mi325"): "mi325x",
+    ("nanochat", "mi300x"): "mi300x",
+    ("nanochat", "mi300a"): "mi300a",
+    ("nanochat", "mi250x"): "mi250x",
+    ("nanochat", "mi250"): "mi250",
+    ("nanochat", "5090"): "rtx-5090",  # substring of "NVIDIA GeForce RTX 5090"; no other chip held contains it
+    ("nanochat", "4090"): "rtx-4090",
+    ("nanochat", "3090"): NOT_HELD,
+    ("nanogpt", "A100"): "a100-sxm",
+    ("olmo-core", "A100"): "a100-sxm",
+    ("olmo-core", "B200"): "b200",
+    ("olmo-core", "H100"): "h100-sxm",
+    ("olmo-core", "H100 NVL"): "h100-nvl",
+    ("olmo-core", "H100 PCIe"): "h100-pcie",
+    ("torchtitan", "A100"): "a100-sxm",
+    ("torchtitan", "A6000"): "rtx-a6000",
+    ("torchtitan", "B200"): "b200",
+    ("torchtitan", "B300"): "b300",
+    ("torchtitan", "GB200"): "gb200",
+    ("torchtitan", "GB300"): "gb300",
+    ("torchtitan", "H100 NVL"): "h100-nvl",
+    ("torchtitan", "H100 PCIe"): "h100-pcie",
+    ("torchtitan", "H100"): "h100-sxm",
+    ("torchtitan", "H20"): "h20",
+    ("torchtitan", "H200"): "h200-sxm",
+    ("torchtitan", "MI250X"): "mi250x",
+    ("torchtitan", "MI300X"): "mi300x",
+    ("torchtitan", "MI325X"): "mi325x",
+    ("torchtitan", "MI355X"): "mi355x",
+    ("torchtitan", "TPU v4"): "tpu-v4",
+    ("torchtitan", "TPU v5e"): "tpu-v5e",
+    ("torchtitan", "TPU v5p"): "tpu-v5p",
+    ("torchtitan", "TPU v6e"): "tpu-v6e",
+    ("torchtitan", "TPU v7"): "tpu7x",
+    ("torchtitan", "l40s"): "l40s",
+    ("torchtitan", "trn1"): "trainium1",
+    ("torchtitan", "trn2"): "trainium2",
+}
+
+
+def test_every_peer_key_resolves_to_the_chip_it_means(real_db):
+    """Issue 18: each device key of the peer tables resolves through crosscheck's lookup to the hand-written chip,
+    and the list above is the whole set of keys (a new key fails here until it is listed)."""
+    from gpudb.analysis.crosscheck import classify, peer_rows
+
+    resolved = {(row["peer"], row["key"]): row["accelerator_id"] for row in classify(peer_rows(), real_db)}
+    assert set(resolved) == set(PEER_KEYS)
+    wrong = {key: (got, PEER_KEYS[key]) for key, got in resolved.items() if got != PEER_KEYS[key]}
+    assert wrong == {}
+
+
+def test_a_peer_note_explains_a_key_that_is_not_held(real_db):
+    from gpudb.analysis.crosscheck import classify, peer_rows
+
+    [row] = [r for r in classify(peer_rows("nanochat"), real_db) if r["key"] == "h800 nvl"]
+    assert row["verdict"] == "not-in-gpudb"
+    assert row["note"].startswith("no device name or accelerator name matches; The product exists:")
+
+
+# Hand-checked against the cited tables: the Turing in-depth post's Table 1 (RTX 2080 Ti, reference card), the
+# V100 datasheet's V100S PCIe column (cx2a/Guts copy), and the T4 spec database entry.
+PEER_CHIP_SPOT_CHECKS = [
+    ("rtx-2080-ti", "fp16_dense_tflops", 53.8),  # "Peak FP16 Tensor TFLOPS with FP32 Accumulate" 53.8 / 56.9 (FE)
+    ("rtx-2080-ti", "int8_dense_tops", 215.2),  # "Peak INT8 Tensor TOPS" 215.2 / 227.7
+    ("rtx-2080-ti", "memory_bandwidth_tbs", 0.616),  # "Memory Bandwidth (GB/sec) 616"
+    ("v100s-pcie", "fp16_dense_tflops", 130),  # "Tensor Performance ... 130 TFLOPS"
+    ("v100s-pcie", "memory_bandwidth_tbs", 1.134),  # "1134 GB/sec"
+    ("t4", "memory_bandwidth_tbs", 0.32),  # "Bandwidth 320.0 GB/s"
+    ("t4", "tdp_w", 70),  # "TDP 70 W"
+]
+
+
+@pytest.mark.parametrize(("chip", "metric", "expected"), PEER_CHIP_SPOT_CHECKS)
+def test_spot_checks_of_the_chips_added_for_peer_keys(real_db, chip, metric, expected):
+    assert query.get(chip, real_db).value(metric) == pytest.approx(expected, rel=1e-3)
+
+
+def test_turing_has_no_bf16_so_its_peak_says_why(real_db):
+    from gpudb.analysis.devices import UnsupportedPrecisionError, peak_flops
+
+    with pytest.raises(UnsupportedPrecisionError, match=r"^rtx-2080-ti does not support BF16 \(per NVIDIA Turing"):
+        peak_flops("NVIDIA GeForce RTX 2080 Ti", "bf16", real_db)
+    assert peak_flops("Tesla T4", "fp16", real_db).tflops == pytest.approx(65.13)

@@ -44,6 +44,7 @@ class PeerRow:
     value: float
     unit: str
     written: str | None = None
+    note: str | None = None  # the transcriber's note on the row (e.g. why its device is not in gpudb)
 
 
 def peer_names(data_dir: Path | None = None) -> list[str]:
@@ -67,9 +68,9 @@ def peer_rows(name: str | None = None, data_dir: Path | None = None) -> list[Pee
     if name is not None and name not in records:
         raise InvalidArgumentError(f"unknown peer table {name!r}; known: {', '.join(sorted(records)) or 'none'}")
     return [
-        PeerRow(peer, row.entry.key, row.entry.precision, float(row.entry.value), row.entry.unit, row.entry.written)
+        PeerRow(peer, e.key, e.precision, float(e.value), e.unit, e.written, e.note)
         for peer in ([name] if name else sorted(records))
-        for row in records[peer].rows
+        for e in (row.entry for row in records[peer].rows)
     ]
 
 
@@ -130,6 +131,8 @@ def classify(rows: list[PeerRow], url: str | Engine | None = None) -> list[dict[
         }  # fmt: skip
         if accelerator_id is None:
             out["verdict"] = "not-in-gpudb"
+            if row.note:  # the peer file says why the device is missing: a lead is worth its explanation
+                out["note"] = f"{how}; {row.note}"
         else:
             out.update(_verdict(converted, accelerator_id, metric, by_chip, by_metric))
         result.append(out)
