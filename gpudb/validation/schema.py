@@ -177,7 +177,6 @@ ConditionMetric = Literal["tpp", "performance_density", "interconnect_bandwidth_
 
 
 # A threshold, ratio or memory figure: finite (no .nan, no .inf) and below 10¹² (1e300 is a slip, not a rule).
-Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
 Positive = Annotated[float, Field(allow_inf_nan=False, gt=0, le=1e12)]
 
 
@@ -247,7 +246,7 @@ class StatedFigure(_Strict):
     """What a claim states: a ratio of subject to baseline, or a value of one metric."""
 
     ratio: Positive | None = None
-    value: Finite | None = None
+    value: Positive | None = None  # every comparable metric is a positive quantity
     # a metric key (e.g. memory_bandwidth_tbs); checked against the catalogue's metrics, which lists them
     metric: Text | None = None
 

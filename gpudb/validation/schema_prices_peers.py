@@ -16,7 +16,8 @@ from gpudb.validation.schema import Slug, Text, _Strict
 # (street, with the market named), or a cloud rate, on demand or reserved for a term. None is "the" price.
 PriceKind = Literal["launch-list", "reported-purchase", "reported-street", "cloud-on-demand", "cloud-reserved"]
 PRICE_KINDS: tuple[str, ...] = get_args(PriceKind)
-Amount = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+# above zero and below a trillion in any currency: a price past that is a slip (1e300), not a chip's or an hour's
+Amount = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
 
 
 class PriceEntry(_Strict):

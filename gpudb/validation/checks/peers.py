@@ -93,6 +93,8 @@ def peer_rows_are_numbers_in_known_units(dataset: Dataset) -> Iterator[Problem]:
                 line = line_of(record.content, (*at, "value"))
                 message = f"{entry.value!r} is not a number; write the figure in {entry.unit}, e.g. 9.89e+14"
                 yield Problem("not-a-number", message, record.file, line, name, f"{field}.value", entry.value)
+            else:
+                yield from _implausible_rate(record, row, name)
             line = line_of(record.content, (*at, "unit"))
             if entry.unit not in PEER_UNITS:
                 message = f"unit {entry.unit!r} is not one of {', '.join(PEER_UNITS)}"
@@ -103,3 +105,21 @@ def peer_rows_are_numbers_in_known_units(dataset: Dataset) -> Iterator[Problem]:
                 fits = wanted if isinstance(wanted, str) else " or ".join(wanted)
                 message = f"{entry.precision} is given in {fits}, not {entry.unit}"
                 yield Problem("peer-unit-mismatch", message, record.file, line, name, f"{field}.unit", entry.unit)
+
+
+# A device's rate in FLOP/s, OP/s or byte/s: the fastest chip is near 1e16; a unit slip (×1000) is what the
+# cross-check classifies, so only what no device and no slip could be (past 1e21, or not above zero) is refused.
+MAX_PEER_RATE = 1e21
+
+
+def _implausible_rate(record: PeerRecord, row: PeerRow, name: str) -> Iterator[Problem]:
+    value, unit = row.entry.value, row.entry.unit
+    line = line_of(record.content, ("entries", row.index, "value"))
+    field = f"entries[{row.index}].value"
+    if value != value or value in (float("inf"), float("-inf")):
+        yield Problem("not-finite", f"{value} is not a finite number", record.file, line, name, field, value)
+    elif value < 0:
+        yield Problem("negative-value", f"{value:g} {unit} is negative", record.file, line, name, field, value)
+    elif not 0 < value <= MAX_PEER_RATE:
+        message = f"{value:g} {unit} is outside the plausible range of a device's rate (above 0, at most 1e+21)"
+        yield Problem("implausible-value", message, record.file, line, name, field, value)

@@ -74,9 +74,15 @@ def system_sources_exist(dataset: Dataset) -> Iterator[Problem]:
             )
 
 
+# A system holds at most this many chips (the largest pods hold about 10,000): a chip metric's total is bounded by
+# its per-chip maximum times this, so that 1e300 W is refused while any real pod's total passes.
+MAX_CHIPS_PER_SYSTEM = 1_000_000
+
+
 @check
 def system_values_are_plausible(dataset: Dataset) -> Iterator[Problem]:
-    """Below zero, or outside the system metric's bounds (chip metrics' bounds are per chip, so not applied)."""
+    """Not above zero, or outside the bounds a system's total can take: the system metric's own, or for a chip
+    metric (a total of chips) above zero and at most its per-chip maximum × MAX_CHIPS_PER_SYSTEM."""
     from gpudb.metrics.systems import SYSTEM_ONLY_METRICS
 
     bounded = {metric.key for metric in SYSTEM_ONLY_METRICS}
@@ -84,6 +90,10 @@ def system_values_are_plausible(dataset: Dataset) -> Iterator[Problem]:
         value, metric = spec.value_number, spec.metric
         if value is None:
             continue
+        if metric.key in bounded:  # its own bounds, which may allow zero (a board is in no rack: rack_count 0)
+            low, high, zero_allowed = metric.min_value or 0, metric.max_value or value, True
+        else:  # a total of chips
+            low, high, zero_allowed = 0, (metric.max_value or value) * MAX_CHIPS_PER_SYSTEM, False
         if value < 0:
             yield Problem(
                 "negative-value",
@@ -94,11 +104,11 @@ def system_values_are_plausible(dataset: Dataset) -> Iterator[Problem]:
                 metric.key,
                 spec.entry.value,
             )
-        elif metric.key in bounded and not (metric.min_value or 0) <= value <= (metric.max_value or value):
+        elif not low <= value <= high or (value == 0 and not zero_allowed):
             yield Problem(
                 "implausible-value",
-                f"{spec.as_published} is outside the plausible range {metric.min_value:g} to {metric.max_value:g}"
-                f" for {metric.label}",
+                f"{spec.as_published} is outside the plausible range of a system's {metric.label}"
+                f" ({'from' if zero_allowed else 'above'} {low:g}, at most {high:g})",
                 spec.file,
                 spec.line,
                 spec.accelerator_id,
