@@ -399,3 +399,65 @@ def test_a_profile_reads_only_the_chips_it_draws(built, monkeypatch):
     monkeypatch.setattr(query, "specs", spy)
     figures.make_figure("profile", ["x3", "X4"], baseline="x4", url=built)
     assert read == [(False, ["x3", "x4"], ["x3", "x4"]), (True, ["x3", "x4"], ["x3", "x4"])]
+
+
+# ---------------------------------------------------------------------------------------------- export-map labels
+# The article export's plot area: 1,200 × 675 px less the figure's margins. A label's box is estimated by hand:
+# 6 px per character and 12 px per line of the 10 px font (DejaVu Sans averages about 5.5 px a character).
+
+
+def _label_boxes(figure):
+    """(text, box) of each chip label of an export map, in plot-area pixels (y downwards), and each marker's box."""
+    margin = figure.layout.margin
+    width, height = 1200 - margin.l - margin.r, 675 - margin.t - margin.b
+    (x0, x1), (y0, y1) = figure.layout.xaxis.range, figure.layout.yaxis.range
+
+    def pixels(x_log, y):
+        return (x_log - x0) / (x1 - x0) * width, (1 - (y - y0) / (y1 - y0)) * height
+
+    boxes = []
+    for note in figure.layout.annotations:
+        if note.name != "label":
+            continue
+        px, py = pixels(note.x, note.y)
+        lines = note.text.split("<br>")
+        half_w, half_h = max(map(len, lines)) * 6 / 2, len(lines) * 12 / 2
+        cx, cy = px + note.ax, py + note.ay
+        boxes.append((note.text, (cx - half_w, cy - half_h, cx + half_w, cy + half_h)))
+    markers = [
+        pixels(math.log10(x), y)
+        for trace in figure.data
+        if trace.mode == "markers"
+        for x, y in zip(trace.x, trace.y, strict=True)
+    ]
+    return boxes, markers, (width, height)
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("axis", ["performance_density", "memory_bandwidth_gbs"])
+def test_export_map_labels_do_not_overlap(real_db, axis):
+    figure = figures.make_figure("export-map", metric=axis, url=real_db)
+    boxes, markers, (width, height) = _label_boxes(figure)
+    texts = [text for text, _ in boxes]
+    # the H100 SXM and H200 SXM sit at one spot (TPP 15,832) and share a label on the density map; the H100 NVL
+    # (13,364) and H100 PCIe (12,104) beside them have their own
+    if axis == "performance_density":
+        shared = next(text for text in texts if "H200 SXM" in text)
+        assert "H100 SXM" in shared and "H100 NVL" not in shared
+        assert {"H100 NVL", "H100 PCIe", "Maia 100"} <= set(texts)
+    assert len(boxes) >= 20  # a label per spot: 21 on the density map, more on the bandwidth one
+    for index, (text, box) in enumerate(boxes):
+        assert box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height, text  # inside the plot
+        for other_text, other in boxes[index + 1 :]:
+            assert not _overlap(box, other), (text, other_text)
+        for mx, my in markers:  # no label covers a marker (12 px across)
+            assert not _overlap(box, (mx - 6, my - 6, mx + 6, my + 6)), (text, mx, my)
+
+
+def test_export_map_log_axis_ticks_say_what_they_mean(real_db):
+    figure = figures.make_figure("export-map", url=real_db)
+    assert list(figure.layout.xaxis.ticktext) == ["1,000", "2,000", "5,000", "10,000", "20,000"]
+    assert list(figure.layout.xaxis.tickvals) == [1000, 2000, 5000, 10000, 20000]
