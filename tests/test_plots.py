@@ -248,8 +248,12 @@ def test_the_plot_command_writes_files_and_reports_bad_input(built, tmp_path):
             ["pie"],
             2,
             "Error: unknown plot kind 'pie'; valid kinds: ratio, export-map, roofline, compute-bandwidth, "
-            "timeline, profile, measured, price-performance\n",
+            "timeline, profile, measured, price-performance, claim\n",
         ),
+        (["claim"], 2, "Error: a claim plot needs --id CLAIM_ID; valid claims: "),
+        (["claim", "--id", "nope"], 2, "Error: unknown claim 'nope'; valid claims: "),
+        (["claim", "x1", "--id", "nope"], 2, "Error: a claim plot takes --id CLAIM_ID alone: the claim names"),
+        (["ratio", "x1", "x3", "--id", "c"], 2, "Error: --id names a claim, for the claim plot, not for 'ratio'\n"),
         (["roofline", "--metric", "watts"], 2, "Error: unknown compute metric 'watts'; valid metrics: fp64_tflops"),
         (["timeline", "-b", "x1"], 2, "Error: --baseline applies to the ratio and profile plots, not to 'timeline'\n"),
     ]
@@ -461,3 +465,46 @@ def test_export_map_log_axis_ticks_say_what_they_mean(real_db):
     figure = figures.make_figure("export-map", url=real_db)
     assert list(figure.layout.xaxis.ticktext) == ["1,000", "2,000", "5,000", "10,000", "20,000"]
     assert list(figure.layout.xaxis.tickvals) == [1000, 2000, 5000, 10000, 20000]
+
+
+# ---------------------------------------------------------------------------------------------- the claim view
+
+
+def _claim_points(figure):
+    """metric → (figure, grade) of a claim view's markers (one trace per grade, customdata = [metric, figure])."""
+    return {
+        metric: (value, trace.name) for trace in figure.data for (metric, value) in trace.customdata
+    }  # fmt: skip
+
+
+def test_the_claim_view_puts_nearly_six_times_beside_each_metric(real_db, tmp_path):
+    figure = figures.make_figure("claim", claim="ifp-2025-12-h200-vs-h20", url=real_db)
+    found = _claim_points(figure)
+    assert found["tpp"] == (pytest.approx(15832 / 2368), "roughly")  # 6.69×: 11.4% above 6, "nearly" is below
+    assert found["bf16_dense_tflops"] == (pytest.approx(989.5 / 148), "roughly")
+    assert found["memory_bandwidth_tbs"] == (pytest.approx(4.8 / 4.0), "does not match")  # 1.2×
+    assert found["memory_capacity_gb"] == (pytest.approx(141 / 96), "does not match")
+    assert list(found)[0] == "tpp"  # the headline metric leads
+    (stated,) = [shape for shape in figure.layout.shapes if shape.name == "stated"]
+    assert (stated.x0, stated.x1) == (6, 6)  # the stated "nearly six times"
+    band = next(shape for shape in figure.layout.shapes if shape.name == "match band")
+    assert (band.x0, band.x1) == (pytest.approx(5.7), 6)  # "nearly": within 5% below
+    assert [a.text for a in figure.layout.annotations if a.name == "stated"] == ["<b>stated: nearly 6× h20</b>"]
+    assert figure.layout.xaxis.type == "log" and "6×" in figure.layout.xaxis.ticktext
+    assert _notes(figure) == ["No figure for: FP4 dense, PCIe bandwidth, FP64 Tensor"]
+    out = tmp_path / "claim.html"
+    result = CliRunner().invoke(
+        app, ["plot", "claim", "--id", "ifp-2025-12-h200-vs-h20", "-o", str(out), "--db", real_db]
+    )
+    assert (result.exit_code, result.output) == (0, f"{out}\n")
+
+
+def test_the_claim_view_of_a_value_and_of_a_system_level_claim(real_db):
+    value = figures.make_figure("claim", claim="bernstein-2025-07-910b-tpp", url=real_db)
+    assert _claim_points(value) == {"tpp": (5648, "roughly")}  # the 910B's stored TPP against the stated 5,120
+    assert [s.x0 for s in value.layout.shapes if s.name == "stated"] == [5120]
+    assert value.layout.xaxis.type != "log" and value.layout.xaxis.range[0] == 0
+    system = figures.make_figure("claim", claim="ifp-2025-12-blackwell-inference", url=real_db)
+    assert {grade for _, grade in _claim_points(system).values()} == {"not graded (system-level)"}
+    assert not [s for s in system.layout.shapes if s.name == "match band"]  # nothing to match on a peak spec
+    assert _claim_points(system)["tpp"][0] == pytest.approx(36000 / 15832)

@@ -283,3 +283,29 @@ def test_the_detail_page_draws_its_price_chart(server, watched):
     assert page.locator("table.prices tbody tr").count() >= 3
     page.wait_for_selector("#plot-prices[data-drawn=true] .main-svg")
     assert page.locator("#plot-prices .scatterlayer .trace").count() >= 2
+
+
+def test_the_claims_page_draws_each_claim_in_one_picture(server, watched):
+    page = watched.page
+    page.goto(server + "/claims")
+    page.click('#claim-ifp-2025-12-h200-vs-h20 a[href="#figure-claim-ifp-2025-12-h200-vs-h20"]')
+    plot = "#plot-claim-ifp-2025-12-h200-vs-h20"
+    page.wait_for_selector(f"{plot}[data-drawn=true] .main-svg")
+    drawn = page.evaluate(
+        """selector => {
+            const gd = document.querySelector(selector);
+            const points = {};
+            gd.data.forEach(trace => trace.customdata.forEach(([metric, value]) => { points[metric] = value; }));
+            const stated = gd.layout.shapes.find(shape => shape.name === 'stated');
+            return {points, stated: [stated.x0, stated.x1],
+                    texts: [...gd.querySelectorAll('.scatterlayer .textpoint')].map(t => t.textContent),
+                    markers: gd.querySelectorAll('.scatterlayer .point').length};
+        }""",
+        plot,
+    )
+    assert round(drawn["points"]["tpp"], 2) == 6.69 and drawn["points"]["memory_bandwidth_tbs"] == 1.2
+    assert drawn["stated"] == [6, 6]  # "nearly six times"
+    assert "6.69× (+11.4%)" in drawn["texts"] and "1.2× (−80.0%)" in drawn["texts"]
+    assert drawn["markers"] == len(drawn["points"]) >= 10
+    # a claim with no figure on any metric (the Siyuan 590 has no stored TPP) has no picture
+    assert page.locator("#figure-claim-bernstein-2025-07-siyuan590-tpp").count() == 0

@@ -73,11 +73,9 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
     _write(out_dir / "compare" / "index.html", html, written)
     coverage = render("coverage.html", StaticLinks(0), view=page_data.coverage(engine), page="coverage")
     _write(out_dir / "coverage.html", coverage, written)
-    _write(
-        out_dir / "claims.html",
-        render("claims.html", StaticLinks(0), view=page_data.claims(engine), page="claims"),
-        written,
-    )
+    claims = page_data.claims(engine, with_plots=True)
+    html = render("claims.html", StaticLinks(0), view=claims, page="claims", has_plots=bool(claims["plots"]))
+    _write(out_dir / "claims.html", html, written)
     plots = page_data.plots(engine)
     html = render("plots.html", StaticLinks(0), view=plots, page="plots", has_plots=bool(plots["plots"]))
     _write(out_dir / "plots.html", html, written)
