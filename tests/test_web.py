@@ -244,12 +244,13 @@ def test_baseline_adds_ratios_with_a_colour_class(client):
     assert body["baseline"] == {"id": "x2", "name": "X2 PCIe"}
     x1, x2 = body["rows"]
     assert round(x1["cells"]["tpp"]["ratio"], 2) == 6.69
-    assert x1["cells"]["tpp"]["ratio_class"] == "r-p3"
+    assert x1["cells"]["tpp"]["ratio_class"] == "r-good3"  # 6.69×, and more TPP is better: dark green
     assert x2["cells"]["tpp"]["ratio"] == 1.0 and x2["cells"]["tpp"]["ratio_class"] == "r-0"
     assert x2["cells"]["fp4_dense_tflops"]["status"] == "not-supported"
     assert x2["cells"]["fp4_dense_tflops"]["ratio"] is None
     html = client.get("/?baseline=x2&columns=tpp").text
-    assert '<span class="ratio r-p3">6.69×</span>' in html
+    assert '<span class="ratio r-good3">6.69×</span>' in html
+    assert '<p class="legend" id="ratio-legend">Ratios: <span class="ratio r-good2">green</span>' in html
     assert '<tr data-id="x2"' in html and 'class="baseline"' in html
     assert "ratios to\n  <strong>X2 PCIe</strong>" in html
 

@@ -138,7 +138,7 @@ def test_pick_a_baseline_and_read_a_ratio(server, watched):
     page.select_option("#baseline", "h20")
     page.wait_for_selector('tr.baseline[data-id="h20"]')
     assert page.inner_text('tr[data-id="h200-sxm"] td[data-key="tpp"] .ratio') == "6.69×"
-    assert "r-p3" in page.get_attribute('tr[data-id="h200-sxm"] td[data-key="tpp"] .ratio', "class")
+    assert "r-good3" in page.get_attribute('tr[data-id="h200-sxm"] td[data-key="tpp"] .ratio', "class")
     assert "baseline=h20" in page.url
 
 
@@ -309,3 +309,27 @@ def test_the_claims_page_draws_each_claim_in_one_picture(server, watched):
     assert drawn["markers"] == len(drawn["points"]) >= 10
     # a claim with no figure on any metric (the Siyuan 590 has no stored TPP) has no picture
     assert page.locator("#figure-claim-bernstein-2025-07-siyuan590-tpp").count() == 0
+
+
+@pytest.mark.parametrize("where", ["server", "static"])
+def test_table_ratios_are_green_when_better_red_when_worse(server, database, tmp_path, watched, where):
+    """The compare page's rule on the main table: the H200's 700 W ÷ the H20's 400 W = 1.75× is worse (red), its
+    TFLOPS ratio above 1 is better (green), on the server and in the static site (where app.js computes it)."""
+    page = watched.page
+    if where == "server":
+        page.goto(server + "/?columns=tdp_w,bf16_dense_tflops,memory_capacity_gb&baseline=h20")
+    else:
+        from gpudb.web.site import write_site
+
+        write_site(tmp_path / "site", database)
+        page.goto((tmp_path / "site" / "index.html").as_uri() + "#columns=tdp_w,bf16_dense_tflops&baseline=h20")
+    page.wait_for_selector('tr.baseline[data-id="h20"]')
+    tdp = 'tr[data-id="h200-sxm"] td[data-key="tdp_w"] .ratio'
+    bf16 = 'tr[data-id="h200-sxm"] td[data-key="bf16_dense_tflops"] .ratio'
+    assert page.inner_text(tdp) == "1.75×" and "r-bad1" in page.get_attribute(tdp, "class").split()
+    assert page.inner_text(bf16) == "6.69×" and "r-good3" in page.get_attribute(bf16, "class").split()
+    lower = 'tr[data-id="l20"] td[data-key="tdp_w"] .ratio'  # 275 W ÷ 400 W: less power is better, green
+    assert page.inner_text(lower) == "0.688×" and "r-good1" in page.get_attribute(lower, "class").split()
+    same = 'tr[data-id="a100-sxm-40gb"] td[data-key="tdp_w"] .ratio'  # 400 W ÷ 400 W: about 1, grey
+    assert page.inner_text(same) == "1×" and "r-0" in page.get_attribute(same, "class").split()
+    assert page.is_visible("#ratio-legend")
