@@ -4,6 +4,7 @@ security headers, the static site, and a rebuild while the server answers. Runs 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
+import plotly
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -18,6 +20,7 @@ from fastapi.testclient import TestClient
 from gpudb.cli import app as cli_app
 from gpudb.storage import build as db
 from gpudb.web import create_app
+from gpudb.web.render import STATIC as STATIC_DIR
 
 # A second fictional chip beside the fixture's x1: its figures mirror the H20 (TPP 2,368), so x1 ÷ x2 = 6.69× as
 # H200 ÷ H20; its notes carry <script> to prove that text from data is escaped; FP4 is marked not-supported.
@@ -759,13 +762,30 @@ def test_site_command_writes_a_static_site(web_url, tmp_path):
     assert result.stdout.startswith("wrote ") and result.stdout.endswith(f" files to {out}\n")
     index = (out / "index.html").read_text()
     assert 'data-mode="static"' in index
-    assert '<link rel="stylesheet" href="static/style.css">' in index and "plotly.min.js" not in index
+    assert '<link rel="stylesheet" href="static/style.css">' not in index and "plotly" not in index
     assert re.findall(r'<tr data-id="([^"]+)"', index) == ["x1", "x2"]
     assert 'href="accelerators/x1.html#m-bf16_dense_tflops"' in index
     assert ' src="/' not in index and ' href="/' not in index  # relative links only: works from file://
     detail = (out / "accelerators" / "x2.html").read_text()
-    assert '<link rel="stylesheet" href="../static/style.css">' in detail and "<script>alert" not in detail
-    assert (out / "static" / "plotly.min.js").stat().st_size > 1_000_000
+    assert "<script>alert" not in detail
+    # every static file under a name that changes with its bytes (plotly.js: with plotly's version), so a host
+    # may cache it for a year; each page links those names and each exists
+    css = f"style.{hashlib.sha256(STATIC_DIR.joinpath('style.css').read_bytes()).hexdigest()[:10]}.css"
+    assert f'<link rel="stylesheet" href="static/{css}">' in index
+    assert f'<link rel="stylesheet" href="../static/{css}">' in detail
+    assert (out / "static" / f"plotly.{plotly.__version__}.min.js").stat().st_size > 1_000_000
+    assert sorted(p.name for p in (out / "static").iterdir()) == sorted(
+        [css, f"plotly.{plotly.__version__}.min.js"]
+        + [
+            f"{n}.{hashlib.sha256(STATIC_DIR.joinpath(n + '.js').read_bytes()).hexdigest()[:10]}.js"
+            for n in ("app", "plots")
+        ]
+    )
+    for page in out.rglob("*.html"):
+        text = page.read_text()
+        for link in re.findall(r'(?:src|href)="((?:\.\./)*static/[^"]+)"', text):
+            assert (page.parent / link).is_file(), (page, link)
+            assert re.fullmatch(r"(\.\./)*static/[a-z]+\.[0-9a-f.]+\.(min\.)?(js|css)", link), link
     assert (
         (out / "claims.html").exists() and (out / "plots.html").exists() and (out / "compare" / "index.html").exists()
     )
