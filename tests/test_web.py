@@ -816,3 +816,13 @@ def test_serve_reports_an_unreachable_database(isolated_env):
 def test_table_commands_do_not_import_the_web_stack():
     code = "import sys, gpudb.cli; print(sorted(m for m in ('fastapi', 'plotly', 'jinja2') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+@pytest.mark.parametrize("path", ["/accelerators/h100-sxm", "/crosscheck", "/coverage"])
+def test_missing_values_are_named_in_words_not_dashes(real_db, path):
+    """A missing value reads 'unknown' (gpudb.formatting.STATUS_WORDS) as on every other page: the measured
+    columns of a detail page (a published run without a best or spread), the cross-check's gpudb column, the
+    coverage grid and its legend. An em dash inside a sentence is fine; one standing for a value is not."""
+    html = TestClient(create_app(real_db)).get(path).text
+    assert re.findall(r">\s*—\s*<", html) == []
+    assert '<span class="status status-unknown">unknown</span>' in html
