@@ -375,3 +375,24 @@ def test_the_coverage_grid_lets_the_page_scroll_with_its_header_and_chips_in_vie
     assert abs(found["head"] - found["box"][0]) < 2 and abs(found["chip"] - found["box"][1]) < 2  # sticky inside it
     session.context.close()
     assert session.errors == [] and session.blocked == []
+
+
+@pytest.mark.parametrize("query", ["", "?baseline=h20&sort=tpp&order=desc"])
+def test_the_default_columns_fit_1400_px(server, browser, query):
+    """At 1,400 px the table with its default columns fits its box: no sideways scrolling (headers, long names and
+    status words wrap instead), with or without a baseline's ratios."""
+    session = Watched(browser, viewport={"width": 1400, "height": 900})
+    page = session.page
+    page.goto(server + "/" + query)
+    page.wait_for_selector("body[data-ready=true]")
+    shown = page.eval_on_selector_all("#specs thead th:not([hidden])", "ths => ths.map(th => th.dataset.key)")
+    assert len(shown) == 12 and shown[-1] == "export"  # name and the eleven default columns, all shown
+    wrap = page.evaluate(
+        """() => { const w = document.querySelector('.table-wrap'), t = document.getElementById('specs');
+            return [w.scrollWidth, w.clientWidth, t.scrollWidth, t.getBoundingClientRect().right, innerWidth]; }"""
+    )
+    assert wrap[0] <= wrap[1] and wrap[2] <= wrap[1], wrap
+    assert wrap[3] <= wrap[4], wrap
+    assert page.evaluate(FITS)
+    session.context.close()
+    assert session.errors == [] and session.blocked == []
