@@ -122,11 +122,12 @@ def claims(url: str | Engine | None, params: Params | None = None, with_plots: b
             list(VERDICTS),
         )
     checked = [check for check in run_checks(url=query.engine_for(url)) if verdict in (None, check.verdict)]
-    view = {"ok": True, "claims": [check_record(check) for check in checked]}
+    records = [check_record(check) for check in checked]
+    view: dict[str, Any] = {"ok": True, "claims": records}
     if with_plots:
         plots = figures_bridge.claim_views(checked)
         drawn = {p["claim"] for p in plots}
-        for record in view["claims"]:
+        for record in records:
             record["plot"] = f"figure-claim-{record['id']}" if record["id"] in drawn else None
         view["plots"] = plots
     return _jsonable(view)
