@@ -248,8 +248,12 @@ def test_the_plot_command_writes_files_and_reports_bad_input(built, tmp_path):
             ["pie"],
             2,
             "Error: unknown plot kind 'pie'; valid kinds: ratio, export-map, roofline, compute-bandwidth, "
-            "timeline, profile, measured, price-performance\n",
+            "timeline, profile, measured, price-performance, claim\n",
         ),
+        (["claim"], 2, "Error: a claim plot needs --id CLAIM_ID; valid claims: "),
+        (["claim", "--id", "nope"], 2, "Error: unknown claim 'nope'; valid claims: "),
+        (["claim", "x1", "--id", "nope"], 2, "Error: a claim plot takes --id CLAIM_ID alone: the claim names"),
+        (["ratio", "x1", "x3", "--id", "c"], 2, "Error: --id names a claim, for the claim plot, not for 'ratio'\n"),
         (["roofline", "--metric", "watts"], 2, "Error: unknown compute metric 'watts'; valid metrics: fp64_tflops"),
         (["timeline", "-b", "x1"], 2, "Error: --baseline applies to the ratio and profile plots, not to 'timeline'\n"),
     ]
@@ -399,3 +403,108 @@ def test_a_profile_reads_only_the_chips_it_draws(built, monkeypatch):
     monkeypatch.setattr(query, "specs", spy)
     figures.make_figure("profile", ["x3", "X4"], baseline="x4", url=built)
     assert read == [(False, ["x3", "x4"], ["x3", "x4"]), (True, ["x3", "x4"], ["x3", "x4"])]
+
+
+# ---------------------------------------------------------------------------------------------- export-map labels
+# The article export's plot area: 1,200 × 675 px less the figure's margins. A label's box is estimated by hand:
+# 6 px per character and 12 px per line of the 10 px font (DejaVu Sans averages about 5.5 px a character).
+
+
+def _label_boxes(figure):
+    """(text, box) of each chip label of an export map, in plot-area pixels (y downwards), and each marker's box."""
+    margin = figure.layout.margin
+    width, height = 1200 - margin.l - margin.r, 675 - margin.t - margin.b
+    (x0, x1), (y0, y1) = figure.layout.xaxis.range, figure.layout.yaxis.range
+
+    def pixels(x_log, y):
+        return (x_log - x0) / (x1 - x0) * width, (1 - (y - y0) / (y1 - y0)) * height
+
+    boxes = []
+    for note in figure.layout.annotations:
+        if note.name != "label":
+            continue
+        px, py = pixels(note.x, note.y)
+        lines = note.text.split("<br>")
+        half_w, half_h = max(map(len, lines)) * 6 / 2, len(lines) * 12 / 2
+        cx, cy = px + note.ax, py + note.ay
+        boxes.append((note.text, (cx - half_w, cy - half_h, cx + half_w, cy + half_h)))
+    markers = [
+        pixels(math.log10(x), y)
+        for trace in figure.data
+        if trace.mode == "markers"
+        for x, y in zip(trace.x, trace.y, strict=True)
+    ]
+    return boxes, markers, (width, height)
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("axis", ["performance_density", "memory_bandwidth_gbs"])
+def test_export_map_labels_do_not_overlap(real_db, axis):
+    figure = figures.make_figure("export-map", metric=axis, url=real_db)
+    boxes, markers, (width, height) = _label_boxes(figure)
+    texts = [text for text, _ in boxes]
+    # the H100 SXM and H200 SXM sit at one spot (TPP 15,832) and share a label on the density map; the H100 NVL
+    # (13,364) and H100 PCIe (12,104) beside them have their own
+    if axis == "performance_density":
+        shared = next(text for text in texts if "H200 SXM" in text)
+        assert "H100 SXM" in shared and "H100 NVL" not in shared
+        assert {"H100 NVL", "H100 PCIe", "Maia 100"} <= set(texts)
+    assert len(boxes) >= 20  # a label per spot: 21 on the density map, more on the bandwidth one
+    for index, (text, box) in enumerate(boxes):
+        assert box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height, text  # inside the plot
+        for other_text, other in boxes[index + 1 :]:
+            assert not _overlap(box, other), (text, other_text)
+        for mx, my in markers:  # no label covers a marker (12 px across)
+            assert not _overlap(box, (mx - 6, my - 6, mx + 6, my + 6)), (text, mx, my)
+
+
+def test_export_map_log_axis_ticks_say_what_they_mean(real_db):
+    figure = figures.make_figure("export-map", url=real_db)
+    assert list(figure.layout.xaxis.ticktext) == ["1,000", "2,000", "5,000", "10,000", "20,000"]
+    assert list(figure.layout.xaxis.tickvals) == [1000, 2000, 5000, 10000, 20000]
+
+
+# ---------------------------------------------------------------------------------------------- the claim view
+
+
+def _claim_points(figure):
+    """metric → (figure, grade) of a claim view's markers (one trace per grade, customdata = [metric, figure])."""
+    return {
+        metric: (value, trace.name) for trace in figure.data for (metric, value) in trace.customdata
+    }  # fmt: skip
+
+
+def test_the_claim_view_puts_nearly_six_times_beside_each_metric(real_db, tmp_path):
+    figure = figures.make_figure("claim", claim="ifp-2025-12-h200-vs-h20", url=real_db)
+    found = _claim_points(figure)
+    assert found["tpp"] == (pytest.approx(15832 / 2368), "roughly")  # 6.69×: 11.4% above 6, "nearly" is below
+    assert found["bf16_dense_tflops"] == (pytest.approx(989.5 / 148), "roughly")
+    assert found["memory_bandwidth_tbs"] == (pytest.approx(4.8 / 4.0), "does not match")  # 1.2×
+    assert found["memory_capacity_gb"] == (pytest.approx(141 / 96), "does not match")
+    assert list(found)[0] == "tpp"  # the headline metric leads
+    (stated,) = [shape for shape in figure.layout.shapes if shape.name == "stated"]
+    assert (stated.x0, stated.x1) == (6, 6)  # the stated "nearly six times"
+    band = next(shape for shape in figure.layout.shapes if shape.name == "match band")
+    assert (band.x0, band.x1) == (pytest.approx(5.7), 6)  # "nearly": within 5% below
+    assert [a.text for a in figure.layout.annotations if a.name == "stated"] == ["<b>stated: nearly 6× h20</b>"]
+    assert figure.layout.xaxis.type == "log" and "6×" in figure.layout.xaxis.ticktext
+    assert _notes(figure) == ["No figure for: FP4 dense, PCIe bandwidth, FP64 Tensor"]
+    out = tmp_path / "claim.html"
+    result = CliRunner().invoke(
+        app, ["plot", "claim", "--id", "ifp-2025-12-h200-vs-h20", "-o", str(out), "--db", real_db]
+    )
+    assert (result.exit_code, result.output) == (0, f"{out}\n")
+
+
+def test_the_claim_view_of_a_value_and_of_a_system_level_claim(real_db):
+    value = figures.make_figure("claim", claim="bernstein-2025-07-910b-tpp", url=real_db)
+    assert _claim_points(value) == {"tpp": (5648, "roughly")}  # the 910B's stored TPP against the stated 5,120
+    assert [s.x0 for s in value.layout.shapes if s.name == "stated"] == [5120]
+    assert value.layout.xaxis.type != "log" and value.layout.xaxis.range[0] == 0
+    system = figures.make_figure("claim", claim="ifp-2025-12-blackwell-inference", url=real_db)
+    assert {grade for _, grade in _claim_points(system).values()} == {"not graded (system-level)"}
+    assert not [s for s in system.layout.shapes if s.name == "match band"]  # nothing to match on a peak spec
+    assert _claim_points(system)["tpp"][0] == pytest.approx(36000 / 15832)

@@ -165,3 +165,41 @@ def test_the_profile_draws_a_bar_per_chip_and_metric(written, watched):
     assert _drawn(watched.page)["bars"] == sum(
         watched.page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.x.length)")
     )
+
+
+@pytest.mark.parametrize("slug", ["export-map", "export-map-bandwidth"])
+def test_the_export_map_labels_drawn_do_not_overlap(written, browser, slug):
+    """At the article width (1,200 px of plot), the labels' boxes as Chromium draws them overlap neither each other
+    nor any marker: the H100 SXM / H200 SXM, H100 NVL and H100 PCIe labels no longer collide."""
+    context = browser.new_context(viewport={"width": 1216, "height": 800})  # 8 px body margins: a 1,200 px figure
+    page = context.new_page()
+    page.goto((written / "all" / f"{slug}.html").as_uri())
+    page.wait_for_selector(".js-plotly-plot .main-svg")
+    drawn = page.evaluate(
+        """() => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const labels = gd.layout.annotations.map((a, i) => [a, i]).filter(([a]) => a.name === 'label');
+            const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+            return {
+                width: gd.getBoundingClientRect().width,
+                labels: labels.map(([a, i]) => [a.text,
+                    box(document.querySelector(`.annotation[data-index="${i}"] .annotation-text`))]),
+                markers: [...document.querySelectorAll('.scatterlayer .point')].map(box),
+            };
+        }"""
+    )
+    context.close()
+    assert drawn["width"] == 1200
+    labels = drawn["labels"]
+    assert len(labels) >= 20
+    if slug == "export-map":
+        assert {"H100 NVL", "H100 PCIe"} <= {text for text, _ in labels}
+
+    def overlap(a, b, slack=0.5):
+        return a[0] + slack < b[2] and b[0] + slack < a[2] and a[1] + slack < b[3] and b[1] + slack < a[3]
+
+    for index, (text, box) in enumerate(labels):
+        for other_text, other in labels[index + 1 :]:
+            assert not overlap(box, other), (text, other_text)
+        for marker in drawn["markers"]:
+            assert not overlap(box, marker), (text, marker)

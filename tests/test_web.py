@@ -4,6 +4,7 @@ security headers, the static site, and a rebuild while the server answers. Runs 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
+import plotly
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -18,6 +20,7 @@ from fastapi.testclient import TestClient
 from gpudb.cli import app as cli_app
 from gpudb.storage import build as db
 from gpudb.web import create_app
+from gpudb.web.render import STATIC as STATIC_DIR
 
 # A second fictional chip beside the fixture's x1: its figures mirror the H20 (TPP 2,368), so x1 ÷ x2 = 6.69× as
 # H200 ÷ H20; its notes carry <script> to prove that text from data is escaped; FP4 is marked not-supported.
@@ -244,12 +247,13 @@ def test_baseline_adds_ratios_with_a_colour_class(client):
     assert body["baseline"] == {"id": "x2", "name": "X2 PCIe"}
     x1, x2 = body["rows"]
     assert round(x1["cells"]["tpp"]["ratio"], 2) == 6.69
-    assert x1["cells"]["tpp"]["ratio_class"] == "r-p3"
+    assert x1["cells"]["tpp"]["ratio_class"] == "r-good3"  # 6.69×, and more TPP is better: dark green
     assert x2["cells"]["tpp"]["ratio"] == 1.0 and x2["cells"]["tpp"]["ratio_class"] == "r-0"
     assert x2["cells"]["fp4_dense_tflops"]["status"] == "not-supported"
     assert x2["cells"]["fp4_dense_tflops"]["ratio"] is None
     html = client.get("/?baseline=x2&columns=tpp").text
-    assert '<span class="ratio r-p3">6.69×</span>' in html
+    assert '<span class="ratio r-good3">6.69×</span>' in html
+    assert '<p class="legend" id="ratio-legend">Ratios: <span class="ratio r-good2">green</span>' in html
     assert '<tr data-id="x2"' in html and 'class="baseline"' in html
     assert "ratios to\n  <strong>X2 PCIe</strong>" in html
 
@@ -777,13 +781,30 @@ def test_site_command_writes_a_static_site(web_url, tmp_path):
     assert result.stdout.startswith("wrote ") and result.stdout.endswith(f" files to {out}\n")
     index = (out / "index.html").read_text()
     assert 'data-mode="static"' in index
-    assert '<link rel="stylesheet" href="static/style.css">' in index and "plotly.min.js" not in index
+    assert '<link rel="stylesheet" href="static/style.css">' not in index and "plotly" not in index
     assert re.findall(r'<tr data-id="([^"]+)"', index) == ["x1", "x2"]
     assert 'href="accelerators/x1.html#m-bf16_dense_tflops"' in index
     assert ' src="/' not in index and ' href="/' not in index  # relative links only: works from file://
     detail = (out / "accelerators" / "x2.html").read_text()
-    assert '<link rel="stylesheet" href="../static/style.css">' in detail and "<script>alert" not in detail
-    assert (out / "static" / "plotly.min.js").stat().st_size > 1_000_000
+    assert "<script>alert" not in detail
+    # every static file under a name that changes with its bytes (plotly.js: with plotly's version), so a host
+    # may cache it for a year; each page links those names and each exists
+    css = f"style.{hashlib.sha256(STATIC_DIR.joinpath('style.css').read_bytes()).hexdigest()[:10]}.css"
+    assert f'<link rel="stylesheet" href="static/{css}">' in index
+    assert f'<link rel="stylesheet" href="../static/{css}">' in detail
+    assert (out / "static" / f"plotly.{plotly.__version__}.min.js").stat().st_size > 1_000_000
+    assert sorted(p.name for p in (out / "static").iterdir()) == sorted(
+        [css, f"plotly.{plotly.__version__}.min.js"]
+        + [
+            f"{n}.{hashlib.sha256(STATIC_DIR.joinpath(n + '.js').read_bytes()).hexdigest()[:10]}.js"
+            for n in ("app", "plots")
+        ]
+    )
+    for page in out.rglob("*.html"):
+        text = page.read_text()
+        for link in re.findall(r'(?:src|href)="((?:\.\./)*static/[^"]+)"', text):
+            assert (page.parent / link).is_file(), (page, link)
+            assert re.fullmatch(r"(\.\./)*static/[a-z]+\.[0-9a-f.]+\.(min\.)?(js|css)", link), link
     assert (
         (out / "claims.html").exists() and (out / "plots.html").exists() and (out / "compare" / "index.html").exists()
     )
@@ -814,3 +835,13 @@ def test_serve_reports_an_unreachable_database(isolated_env):
 def test_table_commands_do_not_import_the_web_stack():
     code = "import sys, gpudb.cli; print(sorted(m for m in ('fastapi', 'plotly', 'jinja2') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+@pytest.mark.parametrize("path", ["/accelerators/h100-sxm", "/crosscheck", "/coverage"])
+def test_missing_values_are_named_in_words_not_dashes(real_db, path):
+    """A missing value reads 'unknown' (gpudb.formatting.STATUS_WORDS) as on every other page: the measured
+    columns of a detail page (a published run without a best or spread), the cross-check's gpudb column, the
+    coverage grid and its legend. An em dash inside a sentence is fine; one standing for a value is not."""
+    html = TestClient(create_app(real_db)).get(path).text
+    assert re.findall(r">\s*—\s*<", html) == []
+    assert '<span class="status status-unknown">unknown</span>' in html

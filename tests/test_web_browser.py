@@ -138,7 +138,7 @@ def test_pick_a_baseline_and_read_a_ratio(server, watched):
     page.select_option("#baseline", "h20")
     page.wait_for_selector('tr.baseline[data-id="h20"]')
     assert page.inner_text('tr[data-id="h200-sxm"] td[data-key="tpp"] .ratio') == "6.69×"
-    assert "r-p3" in page.get_attribute('tr[data-id="h200-sxm"] td[data-key="tpp"] .ratio', "class")
+    assert "r-good3" in page.get_attribute('tr[data-id="h200-sxm"] td[data-key="tpp"] .ratio', "class")
     assert "baseline=h20" in page.url
 
 
@@ -221,7 +221,7 @@ def test_pages_fit_the_screen_with_the_ratio_in_view(server, browser, width):
     for path in ["/compare?ids=h200,h20", "/accelerators/h20", "/claims", "/coverage", "/plots"]:
         page.goto(server + path)
         page.wait_for_selector("body[data-ready=true]")
-        if path != "/coverage":  # the coverage grid scrolls inside its own box
+        if path != "/coverage" or width <= 640:  # on a desktop the coverage grid scrolls the page sideways
             assert page.evaluate(FITS), path
     page.goto(server + "/compare?ids=h200,h20")
     page.wait_for_selector("body[data-ready=true]")
@@ -283,3 +283,116 @@ def test_the_detail_page_draws_its_price_chart(server, watched):
     assert page.locator("table.prices tbody tr").count() >= 3
     page.wait_for_selector("#plot-prices[data-drawn=true] .main-svg")
     assert page.locator("#plot-prices .scatterlayer .trace").count() >= 2
+
+
+def test_the_claims_page_draws_each_claim_in_one_picture(server, watched):
+    page = watched.page
+    page.goto(server + "/claims")
+    page.click('#claim-ifp-2025-12-h200-vs-h20 a[href="#figure-claim-ifp-2025-12-h200-vs-h20"]')
+    plot = "#plot-claim-ifp-2025-12-h200-vs-h20"
+    page.wait_for_selector(f"{plot}[data-drawn=true] .main-svg")
+    drawn = page.evaluate(
+        """selector => {
+            const gd = document.querySelector(selector);
+            const points = {};
+            gd.data.forEach(trace => trace.customdata.forEach(([metric, value]) => { points[metric] = value; }));
+            const stated = gd.layout.shapes.find(shape => shape.name === 'stated');
+            return {points, stated: [stated.x0, stated.x1],
+                    texts: [...gd.querySelectorAll('.scatterlayer .textpoint')].map(t => t.textContent),
+                    markers: gd.querySelectorAll('.scatterlayer .point').length};
+        }""",
+        plot,
+    )
+    assert round(drawn["points"]["tpp"], 2) == 6.69 and drawn["points"]["memory_bandwidth_tbs"] == 1.2
+    assert drawn["stated"] == [6, 6]  # "nearly six times"
+    assert "6.69× (+11.4%)" in drawn["texts"] and "1.2× (−80.0%)" in drawn["texts"]
+    assert drawn["markers"] == len(drawn["points"]) >= 10
+    # a claim with no figure on any metric (the Siyuan 590 has no stored TPP) has no picture
+    assert page.locator("#figure-claim-bernstein-2025-07-siyuan590-tpp").count() == 0
+
+
+@pytest.mark.parametrize("where", ["server", "static"])
+def test_table_ratios_are_green_when_better_red_when_worse(server, database, tmp_path, watched, where):
+    """The compare page's rule on the main table: the H200's 700 W ÷ the H20's 400 W = 1.75× is worse (red), its
+    TFLOPS ratio above 1 is better (green), on the server and in the static site (where app.js computes it)."""
+    page = watched.page
+    if where == "server":
+        page.goto(server + "/?columns=tdp_w,bf16_dense_tflops,memory_capacity_gb&baseline=h20")
+    else:
+        from gpudb.web.site import write_site
+
+        write_site(tmp_path / "site", database)
+        page.goto((tmp_path / "site" / "index.html").as_uri() + "#columns=tdp_w,bf16_dense_tflops&baseline=h20")
+    page.wait_for_selector('tr.baseline[data-id="h20"]')
+    tdp = 'tr[data-id="h200-sxm"] td[data-key="tdp_w"] .ratio'
+    bf16 = 'tr[data-id="h200-sxm"] td[data-key="bf16_dense_tflops"] .ratio'
+    assert page.inner_text(tdp) == "1.75×" and "r-bad1" in page.get_attribute(tdp, "class").split()
+    assert page.inner_text(bf16) == "6.69×" and "r-good3" in page.get_attribute(bf16, "class").split()
+    lower = 'tr[data-id="l20"] td[data-key="tdp_w"] .ratio'  # 275 W ÷ 400 W: less power is better, green
+    assert page.inner_text(lower) == "0.688×" and "r-good1" in page.get_attribute(lower, "class").split()
+    same = 'tr[data-id="a100-sxm-40gb"] td[data-key="tdp_w"] .ratio'  # 400 W ÷ 400 W: about 1, grey
+    assert page.inner_text(same) == "1×" and "r-0" in page.get_attribute(same, "class").split()
+    assert page.is_visible("#ratio-legend")
+
+
+STICKY = """() => {
+    const wrap = document.getElementById('coverage-wrap');
+    const head = document.querySelector('#coverage thead th:nth-child(5)').getBoundingClientRect();
+    const chip = document.querySelector('#coverage tbody tr:nth-child(40) th').getBoundingClientRect();
+    const box = wrap.getBoundingClientRect();
+    const outside = [...document.querySelectorAll('body *')].filter(el => !wrap.contains(el) && el !== wrap)
+        .filter(el => el.getBoundingClientRect().right > innerWidth + 0.5).map(el => el.tagName + '.' + el.className);
+    return {head: head.top, chip: chip.left, box: [box.top, box.left], wide: outside,
+            scrolls: [wrap.scrollWidth > wrap.clientWidth, wrap.scrollHeight > wrap.clientHeight]};
+}"""
+
+
+def test_the_coverage_grid_lets_the_page_scroll_with_its_header_and_chips_in_view(server, browser):
+    """On a desktop the page scrolls (the grid has no scroller of its own) and the header row and chip column stick
+    to the window; on a phone the grid's own scroller is the one element wider than the screen, and they stick in
+    it. Missing values are named in words, never a dash."""
+    session = Watched(browser, viewport={"width": 1400, "height": 800})
+    page = session.page
+    page.goto(server + "/coverage")
+    page.wait_for_selector("body[data-ready=true]")
+    page.evaluate("window.scrollTo(600, 1500)")
+    found = page.evaluate(STICKY)
+    assert found["scrolls"] == [False, False]  # nothing scrolls inside the box: the page does
+    assert page.evaluate("[scrollX, scrollY]") == [600, 1500]
+    assert (found["head"], found["chip"]) == (0, 0)  # the header row at the window's top, the chips at its left
+    cells = page.eval_on_selector_all("#coverage td", "cells => cells.map(c => c.textContent.trim())")
+    assert "—" not in cells and "unknown" in cells and "not supported" in cells
+    assert "—" not in page.inner_text(".lede")
+    session.context.close()
+    session = Watched(browser, viewport={"width": 390, "height": 800})
+    page = session.page
+    page.goto(server + "/coverage")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.evaluate(FITS)
+    page.evaluate("const w = document.getElementById('coverage-wrap'); w.scrollTop = 1000; w.scrollLeft = 500;")
+    found = page.evaluate(STICKY)
+    assert found["wide"] == [] and found["scrolls"] == [True, True]  # only the grid's own scroller is wider
+    assert abs(found["head"] - found["box"][0]) < 2 and abs(found["chip"] - found["box"][1]) < 2  # sticky inside it
+    session.context.close()
+    assert session.errors == [] and session.blocked == []
+
+
+@pytest.mark.parametrize("query", ["", "?baseline=h20&sort=tpp&order=desc"])
+def test_the_default_columns_fit_1400_px(server, browser, query):
+    """At 1,400 px the table with its default columns fits its box: no sideways scrolling (headers, long names and
+    status words wrap instead), with or without a baseline's ratios."""
+    session = Watched(browser, viewport={"width": 1400, "height": 900})
+    page = session.page
+    page.goto(server + "/" + query)
+    page.wait_for_selector("body[data-ready=true]")
+    shown = page.eval_on_selector_all("#specs thead th:not([hidden])", "ths => ths.map(th => th.dataset.key)")
+    assert len(shown) == 12 and shown[-1] == "export"  # name and the eleven default columns, all shown
+    wrap = page.evaluate(
+        """() => { const w = document.querySelector('.table-wrap'), t = document.getElementById('specs');
+            return [w.scrollWidth, w.clientWidth, t.scrollWidth, t.getBoundingClientRect().right, innerWidth]; }"""
+    )
+    assert wrap[0] <= wrap[1] and wrap[2] <= wrap[1], wrap
+    assert wrap[3] <= wrap[4], wrap
+    assert page.evaluate(FITS)
+    session.context.close()
+    assert session.errors == [] and session.blocked == []

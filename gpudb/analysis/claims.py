@@ -75,6 +75,10 @@ class ClaimCheck:
         return [c for c in self.candidates if c.grade == self.verdict]
 
     @property
+    def stated_text(self) -> str:
+        return stated_text(self.claim)
+
+    @property
     def stated(self) -> float:
         return self.claim["stated_ratio"] if self.claim["stated_ratio"] is not None else self.claim["stated_value"]
 

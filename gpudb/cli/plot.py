@@ -21,6 +21,7 @@ from gpudb.errors import InvalidArgumentError
     help="Compute metric (roofline, compute-bandwidth, timeline); metric keys, comma-separated (ratio, "
     "profile); performance_density or memory_bandwidth_gbs (export-map).",
 )
+@click.option("--id", "claim", metavar="CLAIM_ID", help="The claim plot: a stored claim's id (gpudb claims).")
 @click.option("--out", "-o", type=click.Path(path_type=Path), help="FILE.html, FILE.png or FILE.svg.")
 @click.option("--all", "all_figures", is_flag=True, help="Write the standard set with an index page.")
 @click.option("--out-dir", type=click.Path(path_type=Path), help="Folder for --all.")
@@ -41,18 +42,21 @@ def plot(
     all_figures: bool,
     out_dir: Path | None,
     size: str,
+    claim: str | None,
     db: str | None,
 ) -> None:
     """Draw a comparison with plotly: interactive HTML (offline), or PNG/SVG through the system Chromium.
 
-    KIND: ratio, export-map, roofline, compute-bandwidth, timeline, profile or measured. NAMES: the chips
+    KIND: ratio, export-map, roofline, compute-bandwidth, timeline, profile, measured, price-performance or
+    claim (a stored claim's stated figure beside each metric's ratio; --id CLAIM_ID). NAMES: the chips
     (default: a sensible set).
 
-    Example: gpudb plot ratio H200 H20 --out h200-vs-h20.html
+    Examples: gpudb plot ratio H200 H20 --out h200-vs-h20.html;
+    gpudb plot claim --id ifp-2025-12-h200-vs-h20 --out six-times.png
     """
     # the arguments are checked before plotly is imported, so a usage error is quick
     if all_figures:
-        if kind or names or out or not out_dir:
+        if kind or names or out or claim or not out_dir:
             raise InvalidArgumentError("--all writes the standard set: give --out-dir DIR and no kind, chips or --out")
         from gpudb.plots import files as plot_files
         from gpudb.plots import frames as figures
@@ -66,7 +70,7 @@ def plot(
 
         plot_files.check_output(out)
         chips = list(names) or None
-        figure = figures.make_figure(kind, chips, baseline, metric, db)
+        figure = figures.make_figure(kind, chips, baseline, metric, db, claim=claim)
         written = [plot_files.write_figure(figure, out, size=size, credit=figures.credit_line(db))]
     for path in written:
         click.echo(str(path))

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from gpudb.plots.labels import Box, add_labels, place, text_size, to_pixels, wrap
 from gpudb.plots.style import (
     OVERLAY_FILL,
     OVERLAY_LINE,
@@ -18,8 +19,11 @@ from gpudb.plots.style import (
     REGION_LINE,
     add_notes,
     axis_title,
+    chip_name,
     complete,
     finish,
+    log_ticks,
+    number,
     scatter_by_vendor,
 )
 
@@ -50,6 +54,11 @@ def rule_regions(paragraphs: list[dict[str, Any]], x: str, y: str) -> list[dict[
     return regions
 
 
+# The size the labels are placed for: the article export (gpudb.plots.files.SIZES), also the HTML figure's height.
+NOMINAL_WIDTH, NOMINAL_HEIGHT = 1200, 675
+REGION_FONT = 11
+
+
 def _draw_regions(
     figure: go.Figure, regions: list[dict[str, Any]], x_range: tuple[float, float], y_top: float, overlay: bool
 ) -> None:
@@ -69,7 +78,7 @@ def _draw_regions(
             label={
                 "text": region["id"] + mark,
                 "textposition": "top right" if region["x1"] is not None and not overlay else "top left",
-                "font": {"size": 11, "color": OVERLAY_LINE if overlay else "#333"},
+                "font": {"size": REGION_FONT, "color": OVERLAY_LINE if overlay else "#333"},
             },
         )
 
@@ -109,19 +118,75 @@ def export_map(
             font={"size": 11, "color": "#555"},
             name="not controlled",
         )
-    scatter_by_vendor(figure, shown, "tpp", y, ["tpp", y], colours)
+    scatter_by_vendor(figure, shown, "tpp", y, ["tpp", y], colours, labels=False)
     if any(r["data_center"] for r in regions):
         general = [r["id"] for r in regions if not r["data_center"]]
         others = f"; others only under {', '.join(general)}" if general else ""
         notes.append(f"* applies only to parts designed or marketed for data centres{others}")
     add_notes(figure, notes)
-    figure.update_xaxes(type="log", range=[math.log10(x_low), math.log10(x_high)])  # a log axis's range is log10
+    ticks = log_ticks(x_low, x_high)  # 1,000, 2,000, 5,000, 10,000 …: never bare minor digits
+    figure.update_xaxes(
+        type="log",
+        range=[math.log10(x_low), math.log10(x_high)],  # a log axis's range is log10
+        tickvals=ticks,
+        ticktext=[number(tick) for tick in ticks],
+    )
     figure.update_yaxes(range=[0, y_top])
     title = f"{rule['title']}, {rule['citation']}"
     if overlay:
         title += f"<br><sup>blue: {overlay['title']}, {overlay['citation']}</sup>"
-    figure.update_layout(height=600)
-    return finish(figure, title, "TPP (dense TOPS × bit length, log)", axis_title(y))
+    figure.update_layout(
+        height=NOMINAL_HEIGHT,
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.01, "yanchor": "bottom"},
+    )
+    finish(figure, title, "TPP (dense TOPS × bit length, log)", axis_title(y))
+    figure.update_layout(margin={"t": 105})  # the title, its subtitle and the legend above the plot
+    _label_points(figure, shown, y, [*regions, *boxes], (x_low, x_high), y_top)
+    return figure
+
+
+def plot_area(figure: go.Figure) -> tuple[float, float]:
+    """The plot area's (width, height) in pixels at the nominal size, inside the figure's margins."""
+    margin = figure.layout.margin
+    return NOMINAL_WIDTH - margin.l - margin.r, NOMINAL_HEIGHT - margin.t - margin.b
+
+
+def _label_points(
+    figure: go.Figure,
+    shown: pd.DataFrame,
+    y: str,
+    regions: list[dict[str, Any]],
+    x_edges: tuple[float, float],
+    y_top: float,
+) -> None:
+    """Label each spot (chips at the same TPP and y share one label) where it overlaps no other label, marker or
+    region label at the nominal size; moved labels get a leader line."""
+    spots: dict[tuple[float, float], list[str]] = {}
+    for chip, row in shown.iterrows():
+        spots.setdefault((float(row["tpp"]), float(row[y])), []).append(chip_name(shown, str(chip)))
+    width, height = plot_area(figure)
+    x_range, y_range = (math.log10(x_edges[0]), math.log10(x_edges[1])), (0.0, y_top)
+    pixels = [to_pixels(px, py, x_range, y_range, width, height) for px, py in spots]
+    texts = [wrap(names) for names in spots.values()]
+    offsets = place(pixels, texts, width, height, region_label_boxes(regions, x_edges, y_top, width, height))
+    add_labels(figure, [x for x, _ in spots], [v for _, v in spots], texts, offsets)
+
+
+def region_label_boxes(
+    regions: list[dict[str, Any]], x_edges: tuple[float, float], y_top: float, width: float, height: float
+) -> list[Box]:
+    """Where the regions' labels (and 'not controlled') sit, in pixels: kept clear of the point labels."""
+    x_range, y_range = (math.log10(x_edges[0]), math.log10(x_edges[1])), (0.0, y_top)
+    boxes = [Box(0, height - 20, 100, height)]  # 'not controlled', bottom left
+    for region in regions:
+        right = region["x1"] is not None
+        corner_x = region["x1"] if right else (region["x0"] if region["x0"] is not None else x_edges[0])
+        corner_y = region["y1"] if region["y1"] is not None else y_top
+        cx, cy = to_pixels(corner_x, corner_y, x_range, y_range, width, height)
+        w, h = text_size(region["id"] + "*", REGION_FONT)
+        w, h = w + 6, h + 4
+        boxes.append(Box(cx - w, cy, cx, cy + h) if right else Box(cx, cy, cx + w, cy + h))
+    return boxes
 
 
 # ---------------------------------------------------------------------------------------------- throughput

@@ -56,7 +56,17 @@ __all__ = [
     "vendor_colours",
 ]
 
-KINDS = ("ratio", "export-map", "roofline", "compute-bandwidth", "timeline", "profile", "measured", "price-performance")
+KINDS = (
+    "ratio",
+    "export-map",
+    "roofline",
+    "compute-bandwidth",
+    "timeline",
+    "profile",
+    "measured",
+    "price-performance",
+    "claim",
+)
 
 
 def ratio_bars(

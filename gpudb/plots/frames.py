@@ -289,12 +289,27 @@ def price_history(accelerator_id: str, engine: Engine) -> go.Figure:
     return draw(pd.DataFrame(prices), query.accelerator_row(accelerator_id, engine)["name"])
 
 
+def claim_figure(claim_id: str | None, url: str | Engine | None = None) -> go.Figure:
+    """The claim view of one stored claim (gpudb.plots.claims.claim_view); InvalidArgumentError naming the claims
+    when `claim_id` is missing or unknown."""
+    from gpudb.analysis.claims import run_checks
+    from gpudb.plots.claims import claim_view
+
+    engine = query.engine_for(url)
+    if not claim_id:
+        known = sorted(claim["id"] for claim in query.claims(engine))
+        raise InvalidArgumentError(f"a claim plot needs --id CLAIM_ID; valid claims: {', '.join(known)}")
+    (check,) = run_checks([claim_id], engine)
+    return claim_view(check)
+
+
 def make_figure(
     kind: str,
     ids: list[str] | None = None,
     baseline: str | None = None,
     metric: str | None = None,
     url: str | Engine | None = None,
+    claim: str | None = None,
 ) -> go.Figure:
     """The figure of one kind (gpudb.plots.figures.KINDS) for the chips named (ids, names or aliases; default:
     every chip
@@ -302,12 +317,19 @@ def make_figure(
     roofline and profile). `metric`: the compute metric of roofline / compute-bandwidth / timeline (default
     bf16_dense_tflops), comma-separated metric keys for ratio / profile, or the export map's y axis
     (performance_density, or memory_bandwidth_gbs with the case-by-case box). `baseline`: ratio and profile only.
+    `claim`: the claim id of the `claim` kind (a stored claim's stated figure beside each metric's ratio).
 
     Raises InvalidArgumentError (naming the valid values) for a bad kind, metric or baseline use, and what
     gpudb.storage.query.resolve raises for an unknown chip.
     """
     if kind not in plots.KINDS:
         raise InvalidArgumentError(f"unknown plot kind {kind!r}; valid kinds: {', '.join(plots.KINDS)}")
+    if kind == "claim":
+        if ids or baseline or metric:
+            raise InvalidArgumentError("a claim plot takes --id CLAIM_ID alone: the claim names its chips")
+        return claim_figure(claim, url)
+    if claim:
+        raise InvalidArgumentError(f"--id names a claim, for the claim plot, not for {kind!r}")
     engine = query.engine_for(url)
     every = Catalogue(engine)
     if not every.vendors:

@@ -200,11 +200,13 @@ def scatter_by_vendor(
     hover_keys: Sequence[str],
     colours: Mapping[str, str] | None,
     size: str | None = None,
+    labels: bool = True,
 ) -> None:
-    """One trace per vendor (the legend names vendors), China-specific parts as diamonds, each point labelled."""
+    """One trace per vendor (the legend names vendors), China-specific parts as diamonds, each point labelled
+    (unless `labels` is False: the caller places the labels, as gpudb.plots.labels does on the export map)."""
     palette = {**vendor_colours(points["vendor"].astype(str)), **(colours or {})}
     biggest = points[size].max() if size else 1.0
-    labels = point_labels(points, x, y)
+    texts = point_labels(points, x, y) if labels else {}
     for vendor, group in points.groupby("vendor", sort=True):
         marker: dict[str, Any] = {
             "color": palette[str(vendor)],
@@ -218,9 +220,9 @@ def scatter_by_vendor(
             go.Scatter(
                 x=list(group[x]),
                 y=list(group[y]),
-                mode="markers+text",
+                mode="markers+text" if labels else "markers",
                 name=str(vendor),
-                text=[labels[chip] for chip in group.index],
+                text=[texts[chip] for chip in group.index] if labels else None,
                 textposition="top center",
                 textfont={"size": 10},
                 cliponaxis=False,

@@ -30,6 +30,13 @@ def asset_version(name: str) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.is_file() else __version__
 
 
+def versioned_name(name: str) -> str:
+    """The static site's name for a static file, its version before the first dot: style.1a2b3c4d5e.css,
+    plotly.6.3.0.min.js. A new file is a new name, so a static host may let browsers keep each for a year."""
+    stem, dot, rest = name.partition(".")
+    return f"{stem}.{asset_version(name)}{dot}{rest}"
+
+
 @functools.cache
 def code_version() -> str:
     """What the pages are drawn with besides the data: the package version, the templates and static files."""

@@ -52,3 +52,22 @@ def standard(url: Any) -> list[dict[str, Any]]:
         {"slug": slug, "title": title, "figure": json.loads(figure.to_json())}
         for slug, title, figure in module.standard_set(url=url)
     ]
+
+
+def claim_views(checks: list[Any]) -> list[dict[str, Any]]:
+    """The claim view (gpudb.plots.claims) of each checked claim that has a figure on some metric, keyed by claim
+    id: {claim id: {slug, title, figure}}; none when plots are not available."""
+    try:
+        from gpudb.plots.claims import claim_view
+    except ImportError:
+        return []
+    return [
+        {
+            "claim": check.claim["id"],
+            "slug": f"claim-{check.claim['id']}",
+            "title": f"{check.claim['subject_id']} {check.stated_text}: the stated figure beside each metric",
+            "figure": json.loads(claim_view(check).to_json()),
+        }
+        for check in checks
+        if any(candidate.figure is not None for candidate in check.candidates)
+    ]

@@ -108,8 +108,9 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
     )
 
 
-def claims(url: str | Engine | None, params: Params | None = None) -> dict[str, Any]:
-    """Every published claim with its verdict and the metric(s) it rests on."""
+def claims(url: str | Engine | None, params: Params | None = None, with_plots: bool = False) -> dict[str, Any]:
+    """Every published claim with its verdict and the metric(s) it rests on; `with_plots` (the HTML page, not its
+    JSON twin): `plots`, the claim view of each claim with a figure, the stated figure beside every metric's."""
     from gpudb.analysis.claims import VERDICTS, check_record, run_checks
 
     check_names(params or {}, ("verdict",))
@@ -120,8 +121,16 @@ def claims(url: str | Engine | None, params: Params | None = None) -> dict[str, 
             f"parameter 'verdict': unknown value {verdict!r}; allowed values: " + ", ".join(VERDICTS),
             list(VERDICTS),
         )
-    checks = [check_record(check) for check in run_checks(url=query.engine_for(url))]
-    return _jsonable({"ok": True, "claims": [c for c in checks if verdict is None or c["verdict"] == verdict]})
+    checked = [check for check in run_checks(url=query.engine_for(url)) if verdict in (None, check.verdict)]
+    records = [check_record(check) for check in checked]
+    view: dict[str, Any] = {"ok": True, "claims": records}
+    if with_plots:
+        plots = figures_bridge.claim_views(checked)
+        drawn = {p["claim"] for p in plots}
+        for record in records:
+            record["plot"] = f"figure-claim-{record['id']}" if record["id"] in drawn else None
+        view["plots"] = plots
+    return _jsonable(view)
 
 
 COMPARE_PARAMETERS = ("ids", "baseline", "metrics")

@@ -57,7 +57,8 @@ def compare_page(request: Request) -> HTMLResponse:
 
 @router.get("/claims", response_class=HTMLResponse)
 def claims_page(request: Request) -> HTMLResponse:
-    return page("claims.html", view=page_data.claims(request.app.state.url, params_of(request)), page="claims")
+    view = page_data.claims(request.app.state.url, params_of(request), with_plots=True)
+    return page("claims.html", view=view, page="claims", has_plots=bool(view["plots"]))
 
 
 @router.get("/coverage", response_class=HTMLResponse)

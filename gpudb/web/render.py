@@ -102,7 +102,10 @@ class StaticLinks(Links):
         return f"{self.up}{name}.html"
 
     def static(self, name: str) -> str:
-        return f"{self.up}static/{name}"
+        """static/NAME with its version in the name (style.1a2b3c4d5e.css), as `gpudb site` writes it."""
+        from gpudb.web.caching import versioned_name
+
+        return f"{self.up}static/{versioned_name(name)}"
 
     def download(self, what: str, query: str = "") -> str:
         extension = "csv" if "format=csv" in query else "json"

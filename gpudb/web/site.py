@@ -11,6 +11,7 @@ from typing import Any
 from gpudb.errors import GpudbError
 from gpudb.storage import query
 from gpudb.web import api, page_data, table_view
+from gpudb.web.caching import versioned_name
 from gpudb.web.render import STATIC, StaticLinks, render
 from gpudb.web.snapshot import COLUMNS, OUTCOMES
 
@@ -23,7 +24,8 @@ def _write(path: Path, text: str, written: list[Path]) -> None:
 
 def write_site(out_dir: Path, url: Any = None) -> list[Path]:
     """Write index.html, accelerators/<id>.html, compare/<a>-vs-<b>.html, claims.html, coverage.html, plots.html,
-    static/ and download/; returns the files written."""
+    static/ (each file under a versioned name, static/style.1a2b3c4d5e.css, so that a host may cache it for a
+    year) and download/; returns the files written."""
     from gpudb.web.app import plotly_js
 
     engine = query.engine_for(url)
@@ -73,21 +75,19 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
     _write(out_dir / "compare" / "index.html", html, written)
     coverage = render("coverage.html", StaticLinks(0), view=page_data.coverage(engine), page="coverage")
     _write(out_dir / "coverage.html", coverage, written)
-    _write(
-        out_dir / "claims.html",
-        render("claims.html", StaticLinks(0), view=page_data.claims(engine), page="claims"),
-        written,
-    )
+    claims = page_data.claims(engine, with_plots=True)
+    html = render("claims.html", StaticLinks(0), view=claims, page="claims", has_plots=bool(claims["plots"]))
+    _write(out_dir / "claims.html", html, written)
     plots = page_data.plots(engine)
     html = render("plots.html", StaticLinks(0), view=plots, page="plots", has_plots=bool(plots["plots"]))
     _write(out_dir / "plots.html", html, written)
-    for asset in sorted(STATIC.iterdir()):
+    for asset in sorted(STATIC.iterdir()):  # each under its versioned name, as the pages link it
         if asset.is_file():
-            target = out_dir / "static" / asset.name
+            target = out_dir / "static" / versioned_name(asset.name)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(asset, target)
             written.append(target)
-    _write(out_dir / "static" / "plotly.min.js", plotly_js(), written)
+    _write(out_dir / "static" / versioned_name("plotly.min.js"), plotly_js(), written)
     records = api.table_records(table_view.table(engine, {}, paged=False))
     _write(out_dir / "download" / "table.csv", api.to_csv(records), written)
     _write(out_dir / "download" / "table.json", json.dumps({"ok": True, "rows": records}, indent=1), written)

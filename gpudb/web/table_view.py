@@ -34,24 +34,14 @@ def resolver(engine: Engine) -> Callable[[str, str], str]:
     return resolve
 
 
-def ratio_class(ratio: float | None) -> str:
-    """A colour bucket for a ratio on a log₂ scale: r-n3 (≤ ¼) … r-0 (about 1) … r-p3 (≥ 4)."""
-    if ratio is None or ratio <= 0:
-        return ""
-    step = math.log2(ratio)
-    if abs(step) < 0.14:
-        return "r-0"
-    bucket = 1 if abs(step) < 1 else 2 if abs(step) < 2 else 3
-    return f"r-{'p' if step > 0 else 'n'}{bucket}"
-
-
 BAR_SPAN_STEPS = 3  # a ratio bar's half-width stands for 2³ = 8× (or ⅛×); beyond, the bar stops at the edge
 
 
 def judged_ratio(ratio: float | None, higher_is_better: bool | None) -> dict[str, Any]:
-    """How the compare page draws a ratio: a class saying better or worse for this metric (green when higher is
-    better and the ratio is above 1, or lower is better and it is below; red the other way; grey when the metric
-    has no direction), and a bar whose length is |log₂ ratio| as a percentage of half the cell, capped at 8×."""
+    """How the compare page and the table draw a ratio: a class saying better or worse for this metric (green when
+    higher is better and the ratio is above 1, or lower is better and it is below; red the other way; grey when the
+    metric has no direction), and a bar whose length is |log₂ ratio| as a percentage of half the cell, capped at
+    8×."""
     if ratio is None or ratio <= 0:
         return {"class": "", "bar": 0.0, "side": ""}
     step = math.log2(ratio)
@@ -137,7 +127,7 @@ def _cell(
         reference = _plain(base.get(key))
         ratio = cell["value"] / reference if cell["value"] is not None and reference else None
         cell["ratio"] = ratio
-        cell["ratio_class"] = ratio_class(ratio)
+        cell["ratio_class"] = judged_ratio(ratio, column.higher_is_better)["class"]  # the compare page's rule
     return cell
 
 

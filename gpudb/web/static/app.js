@@ -13,12 +13,15 @@
     return String(Number(x.toPrecision(3)));
   }
 
-  function ratioClass(r) {
+  /* The compare page's rule (gpudb.web.table_view.judged_ratio): green when the ratio is better for the metric
+     (`better`: "higher" or "lower"), red when worse, grey when the metric has no better side. */
+  function ratioClass(r, better) {
     if (r === null || !(r > 0)) return "";
     var step = Math.log2(r);
     if (Math.abs(step) < 0.14) return "r-0";
     var bucket = Math.abs(step) < 1 ? 1 : Math.abs(step) < 2 ? 2 : 3;
-    return "r-" + (step > 0 ? "p" : "n") + bucket;
+    if (better !== "higher" && better !== "lower") return "r-neutral";
+    return "r-" + ((step > 0) === (better === "higher") ? "good" : "bad") + bucket;
   }
 
   /* The form as query parameters, short: empty fields left out, the columns as one comma-separated value, and
@@ -101,8 +104,8 @@
     var defaults = headers.filter(function (th) { return !th.hidden; }).map(function (th) { return th.dataset.key; });
     var defaultRule = form.querySelector("#rule") ? form.querySelector("#rule").value : "";
     var shortest = { columns: defaults.filter(function (key) { return key !== "name"; }).join(","), rule: defaultRule };
-    var kinds = {};
-    headers.forEach(function (th) { kinds[th.dataset.key] = th.dataset.kind; });
+    var kinds = {}, better = {};
+    headers.forEach(function (th) { kinds[th.dataset.key] = th.dataset.kind; better[th.dataset.key] = th.dataset.better; });
 
     function readState() {
       var params = new URLSearchParams(window.location.hash.slice(1));
@@ -209,9 +212,11 @@
             if (mine !== null && theirs) r = mine / theirs;
           }
           span.textContent = r === null ? "" : fmt(r) + "×";
-          span.className = "ratio " + ratioClass(r);
+          span.className = "ratio " + ratioClass(r, better[key]);
         });
       });
+      var legend = document.getElementById("ratio-legend");
+      if (legend) legend.hidden = !base;
       var summary = document.getElementById("summary");
       var name = base ? base.querySelector("th a").textContent : "";
       summary.textContent = (shown ? "Showing " + shown + " matching" : "No accelerator matches") +
