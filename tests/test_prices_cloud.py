@@ -42,11 +42,14 @@ def test_aws_instance_rates_are_stored_per_accelerator(real_db, chip, instance, 
 
 
 def test_google_a3_rate_is_the_machine_rate_divided_by_its_eight_h100s(real_db):
-    price = on_demand("h100-sxm", real_db)["a3-highgpu-8g"]
-    # 88.4899999025753 USD per a3-highgpu-8g hour (GPUs, vCPUs, memory and local SSD) ÷ 8 = 11.0612499878 per GPU
-    assert price["amount"] == pytest.approx(11.06125, abs=1e-6)
-    assert price["as_published"] == "88.49 USD per instance-hour (8 GPUs)"
-    assert (price["provider"], price["region"], price["date"]) == ("Google Cloud", "us-central1", dt.date(2026, 7, 30))
+    rates = [p for p in query_prices.prices(["h100-sxm"], real_db) if p["instance"] == "a3-highgpu-8g"]
+    # The same rate in the table's versions of 2024-05-30 and 2026-07-30, oldest first
+    assert [price["date"] for price in rates] == [dt.date(2024, 5, 30), dt.date(2026, 7, 30)]
+    for price in rates:
+        # 88.4899999025753 USD per a3-highgpu-8g hour (GPUs, vCPUs, memory, local SSD) ÷ 8 = 11.0612499878 per GPU
+        assert price["amount"] == pytest.approx(11.06125, abs=1e-6)
+        assert price["as_published"] == "88.49 USD per instance-hour (8 GPUs)"
+        assert (price["provider"], price["region"]) == ("Google Cloud", "us-central1")
 
 
 def hourly(chip: str, on: dt.date, real_db: str) -> dict:
@@ -55,8 +58,15 @@ def hourly(chip: str, on: dt.date, real_db: str) -> dict:
 
 
 def test_the_h100_rate_in_force_follows_the_clouds_by_date(real_db):
-    # Before 2026-01-21 no on-demand rate: the AWS capacity-block rate of 2024-12-31 is reserved, not on demand
-    assert hourly("H100", dt.date(2026, 1, 20), real_db)["value"] is None
+    # Before 2024-05-30 no on-demand rate (the AWS capacity-block rate of 2024-12-31 is reserved, not on demand)
+    assert hourly("H100", dt.date(2024, 5, 29), real_db)["value"] is None
+    # From 2024-05-30 Google's a3-highgpu-8g: 989.5 ÷ (88.4899999025753 ÷ 8 = 11.06125) = 89.46
+    early = hourly("H100", dt.date(2026, 1, 20), real_db)
+    assert (round(early["value"], 2), early["price_date"], early["source"]) == (
+        89.46,
+        dt.date(2024, 5, 30),
+        "cyclenerd-gcp-pricing-2024-05-30",
+    )
     # From 2026-01-21 AWS p5.48xlarge: 989.5 dense BF16 TFLOPS ÷ (55.04 ÷ 8 = 6.88) = 143.82
     aws = hourly("H100", dt.date(2026, 3, 1), real_db)
     assert (round(aws["value"], 2), aws["provider"], aws["price_date"]) == (143.82, "AWS", dt.date(2026, 1, 21))
