@@ -93,10 +93,10 @@ def price_rows(dataset: Dataset) -> list[dict]:
     for record in ordered:
         price = record.entry
         divisor = price.gpus_per_instance or 1
-        published = f"{price.amount:,g}" + (f"–{price.amount_high:,g}" if price.amount_high else "")
+        published = f"{price.amount:,.8g}" + (f"–{price.amount_high:,.8g}" if price.amount_high else "")
         published += f" {price.currency}" + (f" per {price.unit}" if price.unit else "")
         if price.gpus_per_instance:
-            published += f" ({price.gpus_per_instance} GPUs)"
+            published += f" ({price.gpus_per_instance} GPU{'s' if price.gpus_per_instance > 1 else ''})"
         rows.append(
             {
                 "id": len(rows) + 1,
