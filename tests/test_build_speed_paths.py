@@ -1,6 +1,6 @@
 """The build's fast paths give exactly what the plain ones give.
 
-YAML built straight from libyaml's nodes against gpudb.validation.loader's reference _LineLoader (values, types and
+YAML built straight from libyaml's nodes against gpudb.validation.yaml_lines' reference _LineLoader (values, types and
 every line), rows written as tuples or with COPY against SQLAlchemy's ordinary insert, and the paused cycle collector.
 """
 
@@ -18,7 +18,7 @@ from gpudb.errors import DatabaseError
 from gpudb.speed import bulk_write
 from gpudb.speed.gc_pause import paused_gc
 from gpudb.storage import build as db
-from gpudb.validation import loader
+from gpudb.validation import yaml_lines
 from gpudb.validation.run import validate
 
 ROOT = Path(__file__).parent.parent
@@ -26,7 +26,7 @@ YAML_FILES = sorted(p for folder in (ROOT / "data", ROOT / "tests" / "fixtures")
 
 
 def reference(text: str) -> object:
-    return yaml.load(text, Loader=loader._LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    return yaml.load(text, Loader=yaml_lines._LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
 
 
 def outcome(read, text: str) -> object:
@@ -41,11 +41,11 @@ def same_tree(fast: object, slow: object) -> bool:
     """Equal values of equal types, with equal lines for every mapping, key, sequence and item."""
     if type(fast) is not type(slow):
         return False
-    if isinstance(slow, loader.LineDict):
+    if isinstance(slow, yaml_lines.LineDict):
         return (fast.line, fast.key_lines, list(fast)) == (slow.line, slow.key_lines, list(slow)) and all(
             same_tree(fast[key], slow[key]) for key in slow
         )
-    if isinstance(slow, loader.LineList):
+    if isinstance(slow, yaml_lines.LineList):
         return (fast.line, fast.item_lines, len(fast)) == (slow.line, slow.item_lines, len(slow)) and all(
             same_tree(a, b) for a, b in zip(fast, slow, strict=True)
         )
@@ -58,7 +58,7 @@ def test_every_data_and_fixture_file_reads_as_the_line_loader_reads_it(path):
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         pytest.skip("not UTF-8: read_document reports it before any YAML is parsed")
-    assert same_tree(outcome(loader._parse, text), outcome(reference, text))
+    assert same_tree(outcome(yaml_lines._parse, text), outcome(reference, text))
 
 
 UNUSUAL = {
@@ -91,7 +91,7 @@ UNUSUAL = {
 
 @pytest.mark.parametrize("text", UNUSUAL.values(), ids=UNUSUAL.keys())
 def test_unusual_documents_read_as_before(text):
-    assert same_tree(outcome(loader._parse, text), outcome(reference, text))
+    assert same_tree(outcome(yaml_lines._parse, text), outcome(reference, text))
 
 
 def test_a_problem_found_on_the_fast_path_names_its_exact_line(minimal_data):

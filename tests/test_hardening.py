@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from gpudb.cli import app
-from gpudb.validation import loader
+from gpudb.validation import yaml_lines
 from gpudb.validation.run import validate
 from gpudb.web.app import create_app
 
@@ -486,8 +486,8 @@ def test_ordinary_files_take_the_fast_path(monkeypatch):
     def fell_back(*_args, **_kwargs):
         raise AssertionError("fell back to the reference loader")
 
-    monkeypatch.setattr(loader.yaml, "load", fell_back)
+    monkeypatch.setattr(yaml_lines.yaml, "load", fell_back)
     files = sorted((ROOT / "data").rglob("*.yaml")) + sorted((ROOT / "tests" / "fixtures" / "minimal").rglob("*.yaml"))
     assert len(files) > 100
     for path in files:
-        loader._parse(path.read_text(encoding="utf-8"))
+        yaml_lines._parse(path.read_text(encoding="utf-8"))

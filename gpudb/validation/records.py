@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from gpudb.metrics.catalogue import Metric
 from gpudb.problems import Problem
-from gpudb.validation.loader import LineDict, line_of
+from gpudb.validation.loader import line_of
 from gpudb.validation.schema import (
     AcceleratorFile,
     ClaimEntry,
@@ -24,6 +24,7 @@ from gpudb.validation.schema import (
     SystemFile,
 )
 from gpudb.validation.schema_prices_peers import PriceEntry
+from gpudb.validation.yaml_lines import LineDict
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -29,7 +29,8 @@ class Release:
 
 def release_problems(data_dir: Path) -> tuple[Release | None, list[Problem]]:
     """data/dataset.yaml read and checked: the release, or the located problems that stop it being one."""
-    from gpudb.validation.loader import line_of, quoted, read_document
+    from gpudb.validation.loader import line_of, read_document
+    from gpudb.validation.yaml_lines import quoted
 
     path = data_dir / "dataset.yaml"
     try:

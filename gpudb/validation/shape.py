@@ -10,9 +10,10 @@ from pydantic import BaseModel, ValidationError
 
 from gpudb.problems import Problem
 from gpudb.tiers import RETIRED_KINDS
-from gpudb.validation.loader import Document, LineDict, LineList, line_of, quoted
+from gpudb.validation.loader import Document, line_of
 from gpudb.validation.records import AcceleratorRecord, Dataset, Located, M, SystemRecord
 from gpudb.validation.schema import AcceleratorFile, SystemFile
+from gpudb.validation.yaml_lines import LineDict, LineList, quoted
 
 
 def _field_problems(

@@ -12,10 +12,11 @@ from pydantic import ValidationError
 from gpudb.metrics.catalogue import METRICS_BY_KEY, Metric, closest_metric
 from gpudb.problems import Problem
 from gpudb.units import UnitProblem, finite_number, to_canonical
-from gpudb.validation.loader import lines_of, quoted
+from gpudb.validation.loader import lines_of
 from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord, SystemRecord
 from gpudb.validation.schema import SpecEntry
 from gpudb.validation.shape import _field_problems
+from gpudb.validation.yaml_lines import quoted
 
 
 def _as_published(spec: SpecEntry) -> str:

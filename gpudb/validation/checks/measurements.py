@@ -17,10 +17,11 @@ from pydantic import ValidationError
 from gpudb.metrics.catalogue import METRICS_BY_KEY, Metric, closest_metric
 from gpudb.problems import Problem
 from gpudb.validation.checks import check
-from gpudb.validation.loader import Document, LineList, line_of, load_folder
+from gpudb.validation.loader import Document, line_of, load_folder
 from gpudb.validation.measurement_schema import MeasurementFile, PublishedMeasurement
 from gpudb.validation.records import Dataset, SpecRecord
 from gpudb.validation.shape import _field_problems
+from gpudb.validation.yaml_lines import LineList
 
 # A measured rate can beat the published peak only by clock noise (boost above the quoted clock); past this
 # factor the pairing is wrong (a sparse peak, another SKU) or the timing is.

@@ -12,10 +12,11 @@ from gpudb.metrics.derived import comparable_metric_keys, performance_density_bo
 from gpudb.problems import Problem
 from gpudb.validation.checks import check
 from gpudb.validation.checks.accelerators import duplicate_id_problem, repeated_ids
-from gpudb.validation.loader import Document, LineDict, LineList, load_folder, read_document
+from gpudb.validation.loader import Document, load_folder, read_document
 from gpudb.validation.records import Dataset, Located
 from gpudb.validation.schema import ClaimEntry, PolicyEvent, RuleFile
 from gpudb.validation.shape import read_list
+from gpudb.validation.yaml_lines import LineDict, LineList
 
 
 def read_policy(data_dir: Path, dataset: Dataset) -> None:
