@@ -71,3 +71,19 @@ def test_the_system_claims_are_checked_on_system_totals(real_db):
     assert checks["semianalysis-2025-04-cm384-power"].explanation == (
         "TDP 3.86× is −3.6% from the stated 4×: 'nearly' matches within 5% below"  # 559 ÷ 145 = 3.855
     )
+
+
+def test_every_link_on_the_claims_page_answers(real_db):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from gpudb.web import create_app
+
+    client = TestClient(create_app(real_db))
+    html = client.get("/claims").text
+    links = set(re.findall(r'href="(/[^"]*)"', html))
+    # the SemiAnalysis claims compare CloudMatrix 384 with GB200 NVL72: systems, linked to their own pages
+    assert "/systems/cloudmatrix-384" in links
+    assert not any(link.startswith("/accelerators/cloudmatrix") for link in links)
+    assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
