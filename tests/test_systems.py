@@ -214,3 +214,16 @@ def test_a_claim_about_systems_links_to_the_systems_pages(systems_data, database
     assert {link for link in relative if not (tmp_path / "site" / link).is_file()} == set()
     system_page = (tmp_path / "site" / "systems" / "x1-rack.html").read_text()
     assert ' href="/' not in system_page and '<a href="../accelerators/x1.html">' in system_page
+
+
+def test_the_system_tables_download_as_csv(systems_db):
+    from fastapi.testclient import TestClient
+
+    from gpudb.web.app import create_app
+
+    client = TestClient(create_app(systems_db))
+    rows = client.get("/download/database?format=csv&table=system_totals").text.splitlines()
+    assert rows[0] == "system_id,metric,unit,value,basis,published,as_published,derived,working,source_id,source_kind"
+    assert "x1-node,tdp_w,W,2500.0,published,2500.0,2.5 kW,,,acme-datasheet,vendor-datasheet" in rows
+    dictionary = client.get("/download/database?format=json").json()["dictionary"]
+    assert {"table": "systems", "column": "kind", "unit": "", "description": "board, node, rack or pod."} in dictionary
