@@ -17,8 +17,7 @@ from sqlalchemy import Engine
 from gpudb.analysis import measured
 from gpudb.analysis.comparison import chip_values
 from gpudb.errors import GpudbError, InvalidArgumentError, MissingDependencyError
-from gpudb.identity import IDENTITY
-from gpudb.metrics.catalogue import METRICS
+from gpudb.export_dictionary import DERIVED_COLUMNS, PRICE_COLUMNS, dictionary
 from gpudb.metrics.derived import DERIVED
 from gpudb.storage import build as db
 from gpudb.storage import query, query_prices
@@ -28,22 +27,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FORMATS = ("csv", "json", "parquet", "sqlite")
-# Derived metrics under names that carry their unit, as every exported column does.
-DERIVED_COLUMNS = {
-    "tpp": "tpp",
-    "performance_density": "performance_density_tpp_per_mm2",
-    "bf16_gflops_per_w": "bf16_gflops_per_w",
-    "bf16_tflops_per_kusd": "bf16_tflops_per_kusd",
-    "ridge_point_bf16": "ridge_point_bf16_flop_per_byte",
-    "bytes_per_flop_bf16": "bytes_per_flop_bf16",
-    "memory_sweep_ms": "memory_sweep_ms",
-    "h100_equivalents": "h100_equivalents",
-}
 
 
 def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
     """Every exported table by name: accelerators (wide), values (long), sources, rules, claims, measurements
-    (gpudb bench runs with their published peak and efficiency), dictionary."""
+    (gpudb bench runs with their published peak and efficiency), prices, systems, system_totals, and the
+    dictionary describing every column of them all."""
     import pandas as pd
 
     engine = query.engine_for(url)
@@ -64,7 +53,7 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
     measurements = measured.measurements(url=engine)  # gpudb bench runs, beside (never among) the published values
     measurements["shape"] = measurements["shape"].map(lambda shape: json.dumps(shape) if shape else None)
     prices = pd.DataFrame(query_prices.prices(None, engine), columns=list(PRICE_COLUMNS))[list(PRICE_COLUMNS)]
-    return {
+    exported = {
         "accelerators": wide,
         "values": values,
         "sources": sources,
@@ -73,8 +62,8 @@ def tables(url: str | Engine | None = None) -> dict[str, pd.DataFrame]:
         "measurements": measurements,
         "prices": prices,
         **system_tables(engine),
-        "dictionary": dictionary(wide, values, sources),
     }
+    return {**exported, "dictionary": dictionary(exported)}
 
 
 def system_tables(engine: Engine) -> dict[str, pd.DataFrame]:
@@ -120,83 +109,6 @@ def system_tables(engine: Engine) -> dict[str, pd.DataFrame]:
         "systems": pd.DataFrame(systems, columns=[*system_columns, "aliases", "note"]),
         "system_totals": pd.DataFrame(totals, columns=[*total_columns, "working", "source_id", "source_kind"]),
     }
-
-
-def dictionary(wide: pd.DataFrame, values: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per column of the accelerators and values tables (and the sources table's provenance columns):
-    table, column, unit, description."""
-    import pandas as pd
-
-    described = {m.key: (m.unit_label, m.description) for m in METRICS}
-    described |= {DERIVED_COLUMNS[m.key]: (m.unit, m.description) for m in DERIVED}
-    identity = {key: column.description for key, column in IDENTITY.items()}
-    rows = [
-        {"table": "accelerators", "column": column, "unit": described.get(column, ("", ""))[0]}
-        | {"description": identity.get(column) or described.get(column, ("", ""))[1]}
-        for column in wide.columns
-    ]
-    rows += [
-        {"table": "values", "column": column, "unit": "", "description": VALUE_COLUMNS.get(column, "")}
-        for column in values.columns
-    ]
-    rows += [
-        {"table": "prices", "column": column, "unit": "", "description": description}
-        for column, description in PRICE_COLUMNS.items()
-    ]
-    rows += [
-        {"table": "sources", "column": column, "unit": "", "description": SOURCE_COLUMNS[column]}
-        for column in (sources.columns if sources is not None else ())
-        if column in SOURCE_COLUMNS
-    ]
-    return pd.DataFrame(rows)
-
-
-PRICE_COLUMNS = {
-    "accelerator_id": "The accelerator.",
-    "kind": "launch-list, reported-purchase, reported-street, cloud-on-demand or cloud-reserved.",
-    "amount": "Per chip, or per GPU-hour for a cloud rate (an instance's rate divided by gpus_per_instance).",
-    "amount_high": "A reported range's upper end, same unit as amount.",
-    "currency": "ISO 4217 code, as published; never converted.",
-    "unit": "chip, or gpu-hour.",
-    "as_published": "The figure as the source gives it.",
-    "date": "The day the price was quoted, or the first day of its period.",
-    "date_to": "The last day of its period, when it has one.",
-    "gpus_per_instance": "The GPUs an instance-hour rate was divided by.",
-    "market": "Where a street price was asked.",
-    "provider": "The cloud of a cloud rate.",
-    "instance": "The instance type or offer.",
-    "region": "The cloud region.",
-    "term": "A reserved rate's commitment.",
-    "source_id": "The source (see the sources table).",
-    "source_kind": "vendor-datasheet … estimate.",
-    "note": "Notes on the price: what it covers, how it was dated.",
-}
-
-
-VALUE_COLUMNS = {
-    "accelerator_id": "The accelerator.",
-    "metric": "The metric key (its unit is in the 'unit' column).",
-    "value": "In the metric's canonical unit; empty when status is not 'value'.",
-    "status": "value, not-supported, not-applicable or unknown.",
-    "preferred": "The entry used when several sources give this metric.",
-    "unit": "Canonical unit of value.",
-    "as_published": "The figure exactly as the source gives it.",
-    "sparse_in_source": "The source figure was with 2:4 sparsity; value is half of it.",
-    "board_gpus": "The source figure was for a board of this many GPUs; value is divided by it.",
-    "source_kind": "vendor-datasheet … estimate.",
-    "source_tier": "How far to trust the source, from its kind: 1 vendor, 2 regulator, 3 reputable press or analyst, "
-    "4 trade, 5 community, 6 estimate.",
-    "source_read": "How the source was read: original, copy (a faithful copy) or quotation (quoted in another text).",
-    "source_read_via": "The copy or quoting text the source was read through (empty for an original).",
-    "inference": "The value is inferred, not stated by its source for this part: the reasoning (empty when stated).",
-}
-SOURCE_COLUMNS = {
-    "id": "Stable source id.",
-    "kind": "What the source is: vendor-datasheet … estimate.",
-    "tier": VALUE_COLUMNS["source_tier"],
-    "read": VALUE_COLUMNS["source_read"],
-    "read_via": VALUE_COLUMNS["source_read_via"],
-}
 
 
 def export(out_dir: Path, fmt: str = "csv", url: str | None = None) -> list[Path]:

@@ -109,3 +109,24 @@ def test_a_database_without_rules_exports_and_publishes(minimal_data, tmp_path):
     result = runner.invoke(app, ["site", str(tmp_path / "public"), "--db", url])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "public" / "accelerators" / "x1.html").exists()
+
+
+def test_every_column_of_every_exported_table_has_a_dictionary_row(built, tmp_path):
+    export(tmp_path, "csv", built)
+    dictionary = pd.read_csv(tmp_path / "dictionary.csv", keep_default_na=False)
+    described = {(row.table, row.column): row.description for row in dictionary.itertuples()}
+    exported = {path.stem: pd.read_csv(path, nrows=0).columns for path in tmp_path.glob("*.csv")}
+    assert set(exported) == {"accelerators", "values", "sources", "rules", "claims", "measurements", "prices"} | {
+        "systems",
+        "system_totals",
+        "dictionary",
+    }
+    every = {(table, column) for table, columns in exported.items() for column in columns}
+    assert set(described) == every  # a row for each column, and none for a column that is not there
+    assert [key for key, description in described.items() if not description] == []
+    assert described[("systems", "chip_count")] == "Accelerators in the whole system (the chips' counts summed)."
+    assert described[("system_totals", "basis")] == (
+        "published (a source gives the total) or derived (count × the chip's figure)."
+    )
+    assert described[("system_totals", "working")] == 'The derivation, e.g. "72 × 2,500 TFLOPS = 180,000 TFLOPS".'
+    assert described[("dictionary", "unit")].startswith("The unit of its numbers")

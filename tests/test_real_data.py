@@ -55,6 +55,8 @@ def test_every_source_is_cited():
     cited |= {source for event in dataset.policy_events for source in event.entry.sources}
     cited |= {measurement.entry.source for measurement in dataset.published_measurements}
     cited |= {price.entry.source for price in dataset.prices}
+    cited |= {spec.entry.source for spec in dataset.system_specs}  # a system's published totals
+    cited |= {source for system in dataset.systems for source in system.entry.sources}
     assert sorted(source.entry.id for source in dataset.sources if source.entry.id not in cited) == []
 
 

@@ -182,3 +182,48 @@ def test_systems_plot_is_compute_against_power_with_memory_as_area(systems_db):
     assert list(trace.y) == [1.979, 7.5]  # PFLOPS: 2 × 989.5 TFLOPS; the rack's published 7.5
     assert list(trace.marker.size) == [0.282, 1.128]  # TB: 2 × 141 GB; the rack's published 1,128 GB
     assert figure.layout.xaxis.title.text == "Power (kW)"
+
+
+def test_a_claim_about_systems_links_to_the_systems_pages(systems_data, database_url, tmp_path):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from gpudb.web import create_app
+    from gpudb.web.site import write_site
+
+    with (systems_data / "claims.yaml").open("a") as claims:
+        claims.write(
+            "- id: test-rack-vs-node-power\n  claimant: Test Analyst\n  date: 2025-12-08\n  source: test-news\n"
+            "  quote: The rack draws almost five times the node's power.\n  subject: x1-rack\n  baseline: x1-node\n"
+            "  stated: {ratio: 4.8, metric: tdp_w}\n  qualifier: about\n  scope: peak-spec\n"
+        )
+    build(database_url, systems_data)
+    client = TestClient(create_app(database_url))
+    kinds = {c["id"]: (c["subject_kind"], c["baseline_kind"]) for c in client.get("/api/claims").json()["claims"]}
+    assert kinds == {"test-x1-tpp": ("accelerator", None), "test-rack-vs-node-power": ("system", "system")}
+    html = client.get("/claims").text
+    assert '<a href="/systems/x1-rack">x1-rack</a>' in html and '<a href="/accelerators/x1">x1</a>' in html
+    links = set(re.findall(r'href="(/[^"]*)"', html))
+    assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
+    # the static site has the system's page, and its claims page links to it relatively
+    write_site(tmp_path / "site", database_url)
+    static = (tmp_path / "site" / "claims.html").read_text()
+    assert '<a href="systems/x1-rack.html">x1-rack</a>' in static
+    relative = {link for link in re.findall(r'href="([^"#:]+)"', static) if not link.startswith("/")}
+    assert {link for link in relative if not (tmp_path / "site" / link).is_file()} == set()
+    system_page = (tmp_path / "site" / "systems" / "x1-rack.html").read_text()
+    assert ' href="/' not in system_page and '<a href="../accelerators/x1.html">' in system_page
+
+
+def test_the_system_tables_download_as_csv(systems_db):
+    from fastapi.testclient import TestClient
+
+    from gpudb.web.app import create_app
+
+    client = TestClient(create_app(systems_db))
+    rows = client.get("/download/database?format=csv&table=system_totals").text.splitlines()
+    assert rows[0] == "system_id,metric,unit,value,basis,published,as_published,derived,working,source_id,source_kind"
+    assert "x1-node,tdp_w,W,2500.0,published,2500.0,2.5 kW,,,acme-datasheet,vendor-datasheet" in rows
+    dictionary = client.get("/download/database?format=json").json()["dictionary"]
+    assert {"table": "systems", "column": "kind", "unit": "", "description": "board, node, rack or pod."} in dictionary

@@ -427,7 +427,7 @@ def test_head_answers_every_route_as_get_does_without_a_body(client):
             "/download/database?format=csv&table=nope",
             400,
             "parameter 'table': unknown table 'nope'; allowed values: accelerators, values, sources, rules, claims, "
-            "measurements, prices, dictionary",
+            "measurements, prices, systems, system_totals, dictionary",
         ),
         ("/download/database?format=json&x=1", 400, "unknown parameter 'x'; allowed parameters: format, table"),
     ],

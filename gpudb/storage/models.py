@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from gpudb.identity import describe
+from gpudb.identity import describe, describe_system
 
 SCHEMA_VERSION = (
     9  # 6: source tier, read, read_via; spec_value inference; 7: price; 8: systems; 9: published measurements
@@ -33,7 +33,7 @@ class Source(SQLModel, table=True):
     )
     read: str = Field(description="How it was read: original, copy (a faithful copy) or quotation (quoted elsewhere).")
     read_via: str | None = Field(default=None, description="The copy or quoting text it was read through.")
-    note: str | None = Field(default=None)
+    note: str | None = Field(default=None, description="Notes on the source: what it covers, how it was read.")
 
 
 class Accelerator(SQLModel, table=True):
@@ -134,21 +134,31 @@ class Rule(SQLModel, table=True):
 
     __tablename__ = "rule"
 
-    id: str = Field(primary_key=True)
-    title: str
+    id: str = Field(primary_key=True, description="Stable rule id (the data file's name).")
+    title: str = Field(description="Title of the rule as published.")
     citation: str = Field(description="e.g. 88 FR 73458.")
-    authority: str
-    published: date
-    effective: date | None = Field(default=None)
+    authority: str = Field(description="Who issued it, e.g. the US Bureau of Industry and Security.")
+    published: date = Field(description="Day the rule was published.")
+    effective: date | None = Field(default=None, description="Day it took effect, where recorded.")
     status: str = Field(description="in-force, superseded, not-enforced or rescinded.")
-    status_note: str | None = Field(default=None)
-    source_id: str = Field(foreign_key="source.id")
+    status_note: str | None = Field(default=None, description="What changed its status, and when.")
+    source_id: str = Field(foreign_key="source.id", description="The rule's text (see the sources table).")
     kind: str = Field(description="thresholds, named-products or case-by-case.")
-    paragraphs: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    named_products: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    outcome_inside: str | None = Field(default=None)
-    outcome_outside: str | None = Field(default=None)
-    verification: str | None = Field(default=None)
+    paragraphs: list = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False),
+        description="The paragraphs with their thresholds (TPP, performance density, I/O), as JSON.",
+    )
+    named_products: list = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False),
+        description="The products a rule names (a licence requirement by letter), as JSON.",
+    )
+    outcome_inside: str | None = Field(default=None, description="What a chip that meets a paragraph is, in words.")
+    outcome_outside: str | None = Field(default=None, description="What a chip that meets none is, in words.")
+    verification: str | None = Field(
+        default=None, description="What was read to verify the rule, where and how, and what was not confirmed."
+    )
     position: int = Field(description="Order of the rule: by publication date.")
 
 
@@ -157,23 +167,24 @@ class Claim(SQLModel, table=True):
 
     __tablename__ = "claim"
 
-    id: str = Field(primary_key=True)
-    claimant: str
-    reported_by: str | None = Field(default=None)
-    date: dt.date | None = Field(default=None)  # dt.: the field's name shadows the type here
-    source_id: str = Field(foreign_key="source.id")
-    quote: str
+    id: str = Field(primary_key=True, description="Stable claim id.")
+    claimant: str = Field(description="Who made the claim.")
+    reported_by: str | None = Field(default=None, description="Who reported it, when not the claimant.")
+    # dt.: the field's name shadows the type here
+    date: dt.date | None = Field(default=None, description="Day the claim was made or reported.")
+    source_id: str = Field(foreign_key="source.id", description="Where the claim was read (see the sources table).")
+    quote: str = Field(description="The claim's words, as published.")
     quote_found: bool | None = Field(default=None, description="false where the stored source lacks the quote.")
     # no foreign key: a claim may compare systems as well as chips (validation checks the id names one)
     subject_id: str = Field(index=True, description="The accelerator or system id the claim is about.")
     baseline_id: str | None = Field(default=None, description="The accelerator or system id it is compared with.")
-    stated_ratio: float | None = Field(default=None)
-    stated_value: float | None = Field(default=None)
-    stated_metric: str | None = Field(default=None)
-    qualifier: str
+    stated_ratio: float | None = Field(default=None, description="The ratio the claim states (subject ÷ baseline).")
+    stated_value: float | None = Field(default=None, description="The figure the claim states, for a claim of one.")
+    stated_metric: str | None = Field(default=None, description="The metric the claim names, where it names one.")
+    qualifier: str = Field(description="exactly, about, nearly, more-than…: the band the stated figure is read in.")
     scope: str = Field(description="peak-spec or system-level.")
-    tolerance: float | None = Field(default=None)
-    note: str | None = Field(default=None)
+    tolerance: float | None = Field(default=None, description="Overrides the qualifier's tolerance.")
+    note: str | None = Field(default=None, description="Notes on the claim: the working behind it.")
 
 
 class DeviceName(SQLModel, table=True):
@@ -196,8 +207,8 @@ class Measurement(SQLModel, table=True):
 
     __tablename__ = "measurement"
 
-    id: str = Field(primary_key=True)
-    accelerator_id: str = Field(foreign_key="accelerator.id", index=True)
+    id: str = Field(primary_key=True, description="Stable measurement id.")
+    accelerator_id: str = Field(foreign_key="accelerator.id", index=True, description="The accelerator measured.")
     kind: str = Field(description="'gpudb bench' (a run of ours) or 'published' (measured and published by others).")
     measured_by: str = Field(description="Who measured: 'gpudb bench', or the person or organisation named.")
     measured: date = Field(description="Day of the run (UTC), or of a published measurement (else of publication).")
@@ -209,12 +220,12 @@ class Measurement(SQLModel, table=True):
     memory_gb: float | None = Field(default=None, description="Total device memory as reported, GB.")
     sm_count: int | None = Field(default=None)
     backend: str | None = Field(default=None, description="cuda, rocm or cpu.")
-    driver_version: str | None = Field(default=None)
-    cuda_version: str | None = Field(default=None)
-    torch_version: str | None = Field(default=None)
-    power_limit_w: float | None = Field(default=None)
-    sm_clock_max_mhz: int | None = Field(default=None)
-    host: str | None = Field(default=None)
+    driver_version: str | None = Field(default=None, description="The driver's version, as reported.")
+    cuda_version: str | None = Field(default=None, description="The CUDA (or ROCm) version torch was built with.")
+    torch_version: str | None = Field(default=None, description="The PyTorch version.")
+    power_limit_w: float | None = Field(default=None, description="The device's power limit during the run, W.")
+    sm_clock_max_mhz: int | None = Field(default=None, description="The device's maximum SM clock, MHz.")
+    host: str | None = Field(default=None, description="The machine the run was made on.")
     environment: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     skipped: list = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False), description="[{name, reason}] not measured."
@@ -232,18 +243,22 @@ class MeasuredValue(SQLModel, table=True):
     measurement_id: str = Field(foreign_key="measurement.id", index=True)
     name: str = Field(description="matmul-bf16, copy, read, …")
     metric_key: str = Field(foreign_key="metric.key")
-    precision: str | None = Field(default=None)
-    method: str
+    precision: str | None = Field(default=None, description="The number format measured: bf16, fp8…")
+    method: str = Field(description="How the figure was measured: the kernel or benchmark, in words.")
     unit: str = Field(description="The metric's canonical unit: TFLOPS, TOPS or TB/s.")
     value: float = Field(description="The figure set against the peak: a run's median, or the published figure.")
     median: float | None = Field(default=None, description="Median over the repetitions (gpudb bench runs).")
     best: float | None = Field(default=None, description="Best repetition (gpudb bench runs).")
     spread_pct: float | None = Field(default=None, description="(best − worst) ÷ median × 100 over the repetitions.")
-    repetitions: int | None = Field(default=None)
-    shape: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    size_bytes: int | None = Field(default=None)
-    limitation: str | None = Field(default=None)
-    note: str | None = Field(default=None)
+    repetitions: int | None = Field(default=None, description="Timed repetitions (gpudb bench runs).")
+    shape: list | None = Field(
+        default=None,
+        sa_column=Column(JSON, nullable=True),
+        description="The matmul's shape as the run or source gives it, as JSON.",
+    )
+    size_bytes: int | None = Field(default=None, description="The bytes moved, for a memory-bandwidth figure.")
+    limitation: str | None = Field(default=None, description="What keeps the figure from being the chip's peak.")
+    note: str | None = Field(default=None, description="Notes on the measured figure.")
     position: int = Field(description="Order in the measurement file (or entry).")
 
 
@@ -283,16 +298,16 @@ class System(SQLModel, table=True):
 
     __tablename__ = "system"
 
-    id: str = Field(primary_key=True, description="Stable id, e.g. gb200-nvl72.")
-    vendor: str = Field(index=True)
-    name: str = Field(description="Product name of the system.")
-    kind: str = Field(description="board, node, rack or pod.")
-    availability: str = Field(description="shipping or announced.")
-    announced: date | None = Field(default=None, description="When it was announced.")
+    id: str = Field(primary_key=True, description=describe_system("id"))
+    vendor: str = Field(index=True, description=describe_system("vendor"))
+    name: str = Field(description=describe_system("name"))
+    kind: str = Field(description=describe_system("kind"))
+    availability: str = Field(description=describe_system("availability"))
+    announced: date | None = Field(default=None, description=describe_system("announced"))
     parts: list = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False), description="Other parts (CPUs, switches)."
+        default_factory=list, sa_column=Column(JSON, nullable=False), description=describe_system("parts")
     )
-    note: str | None = Field(default=None)
+    note: str | None = Field(default=None, description=describe_system("note"))
     sources: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     file: str = Field(description="The data file it was built from.")
 

@@ -40,6 +40,12 @@ def resolve_system(name: str, url: str | Engine | None = None) -> str:
     raise UnknownSystemError(message)
 
 
+def system_ids(url: str | Engine | None = None) -> set[str]:
+    """The id of every system: what tells a page whether an id names a system or a chip."""
+    with engine_for(url).connect() as connection:
+        return set(connection.execute(select(System.id)).scalars())
+
+
 def systems(url: str | Engine | None = None) -> list[dict]:
     """Every system with its chips ({accelerator, name, count}) and aliases, ordered by vendor and id."""
     engine = engine_for(url)

@@ -284,7 +284,7 @@ def download_database(
     request: Request,
     format: Annotated[str | None, Query(description="csv or json.")] = None,  # noqa: A002
     table: Annotated[
-        str | None, Query(description="For CSV: accelerators (default), values, sources, rules, claims or dictionary.")
+        str | None, Query(description="For CSV: one exported table, accelerators (default) … dictionary.")
     ] = None,
 ) -> Response:
     params = params_of(request)

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from gpudb.errors import InvalidArgumentError
 from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
-from gpudb.storage import query, query_prices
+from gpudb.storage import query, query_prices, query_systems
 from gpudb.web import figures_bridge, measured_view
 from gpudb.web.errors import ParameterError
 from gpudb.web.params import Params, check_names, choice, single, values
@@ -121,8 +121,10 @@ def claims(url: str | Engine | None, params: Params | None = None, with_plots: b
             f"parameter 'verdict': unknown value {verdict!r}; allowed values: " + ", ".join(VERDICTS),
             list(VERDICTS),
         )
-    checked = [check for check in run_checks(url=query.engine_for(url)) if verdict in (None, check.verdict)]
-    records = [check_record(check) for check in checked]
+    engine = query.engine_for(url)
+    systems = query_systems.system_ids(engine)
+    checked = [check for check in run_checks(url=engine) if verdict in (None, check.verdict)]
+    records = [_with_kinds(check_record(check), systems) for check in checked]
     view: dict[str, Any] = {"ok": True, "claims": records}
     if with_plots:
         plots = figures_bridge.claim_views(checked)
@@ -131,6 +133,16 @@ def claims(url: str | Engine | None, params: Params | None = None, with_plots: b
             record["plot"] = f"figure-claim-{record['id']}" if record["id"] in drawn else None
         view["plots"] = plots
     return _jsonable(view)
+
+
+def _with_kinds(record: dict[str, Any], systems: set[str]) -> dict[str, Any]:
+    """A claim record with `subject_kind` and `baseline_kind` ("system" or "accelerator"; None without a
+    baseline), so a page links a system to /systems/<id> and a chip to /accelerators/<id>."""
+
+    def kind(entry: str | None) -> str | None:
+        return None if entry is None else "system" if entry in systems else "accelerator"
+
+    return {**record, "subject_kind": kind(record["subject"]), "baseline_kind": kind(record["baseline"])}
 
 
 COMPARE_PARAMETERS = ("ids", "baseline", "metrics")

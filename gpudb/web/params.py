@@ -34,7 +34,9 @@ TABLE_PARAMETERS = (
 )
 DEFAULT_LIMIT = 100
 FORMATS = ("csv", "json")  # of every download
-TABLES = ("accelerators", "values", "sources", "rules", "claims", "measurements", "prices", "dictionary")
+# every table `gpudb export` writes
+TABLES: tuple[str, ...] = ("accelerators", "values", "sources", "rules", "claims", "measurements", "prices")
+TABLES += ("systems", "system_totals", "dictionary")
 MAX_LIMIT = 1_000  # a page; every row of a view is a download (/download/table), which streams
 SORT_KEYS = ("id", *COLUMNS)
 

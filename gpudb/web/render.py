@@ -60,6 +60,14 @@ class Links:
     def accelerator(self, chip: str, anchor: str = "") -> str:
         return f"/accelerators/{quote(chip)}" + (f"#{anchor}" if anchor else "")
 
+    def system(self, system_id: str) -> str:
+        return f"/systems/{quote(system_id)}"
+
+    def entry(self, kind: str | None, entry_id: str) -> str:
+        """The page of a chip or of a system, by the kind a page's data gives it ("system" or "accelerator"): a
+        claim's subject or baseline may be either."""
+        return self.system(entry_id) if kind == "system" else self.accelerator(entry_id)
+
     def compare(self, ids: list[str] | None = None, baseline: str | None = None) -> str:
         pairs = [("ids", ",".join(ids))] if ids else []
         if baseline:
@@ -92,6 +100,9 @@ class StaticLinks(Links):
 
     def accelerator(self, chip: str, anchor: str = "") -> str:
         return f"{self.up}accelerators/{quote(chip)}.html" + (f"#{anchor}" if anchor else "")
+
+    def system(self, system_id: str) -> str:
+        return f"{self.up}systems/{quote(system_id)}.html"
 
     def compare(self, ids: list[str] | None = None, baseline: str | None = None) -> str:
         if not ids:

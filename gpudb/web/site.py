@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from gpudb.errors import GpudbError
-from gpudb.storage import query
-from gpudb.web import api, page_data, table_view
+from gpudb.storage import query, query_systems
+from gpudb.web import api, page_data, systems_view, table_view
 from gpudb.web.caching import versioned_name
 from gpudb.web.render import STATIC, StaticLinks, render
 from gpudb.web.snapshot import COLUMNS, OUTCOMES
@@ -23,9 +23,9 @@ def _write(path: Path, text: str, written: list[Path]) -> None:
 
 
 def write_site(out_dir: Path, url: Any = None) -> list[Path]:
-    """Write index.html, accelerators/<id>.html, compare/<a>-vs-<b>.html, claims.html, coverage.html, plots.html,
-    static/ (each file under a versioned name, static/style.1a2b3c4d5e.css, so that a host may cache it for a
-    year) and download/; returns the files written."""
+    """Write index.html, accelerators/<id>.html, systems/<id>.html, compare/<a>-vs-<b>.html, claims.html,
+    coverage.html, plots.html, static/ (each file under a versioned name, static/style.1a2b3c4d5e.css, so that a
+    host may cache it for a year) and download/; returns the files written."""
     from gpudb.web.app import plotly_js
 
     engine = query.engine_for(url)
@@ -55,6 +55,9 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
         has_plots = any(p["figure"] for p in detail["plots"])
         html = render("accelerator.html", StaticLinks(1), view=detail, page="accelerator", has_plots=has_plots)
         _write(out_dir / "accelerators" / f"{chip}.html", html, written)
+    for system_id in sorted(query_systems.system_ids(engine)):  # the pages claims about systems link to
+        html = render("system.html", StaticLinks(1), view=systems_view.system_data(engine, system_id), page="systems")
+        _write(out_dir / "systems" / f"{system_id}.html", html, written)
     known = set(page_data.chip_ids(engine))
     pairs = [pair for pair in table_view.NAMED_COMPARISONS if set(pair) <= known]
     for pair in pairs:
