@@ -404,6 +404,12 @@ def test_head_answers_every_route_as_get_does_without_a_body(client):
             400,
             "parameter 'baseline': 'x2' is not among the chips compared; allowed values: x1",
         ),
+        # only separators: schemathesis found it answered 200 with no chips
+        (
+            "/api/compare?ids=%E2%80%81%2C%E3%80%80",
+            400,
+            "parameter 'ids' is required: the chips to compare, e.g. ids=h200,h20",
+        ),
         (
             "/api/compare?ids=x1,x2&bogus=1",
             400,

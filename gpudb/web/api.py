@@ -15,7 +15,7 @@ from gpudb.storage import query
 from gpudb.web import page_data, table_view
 from gpudb.web.errors import ParameterError, not_allowed
 from gpudb.web.openapi import ERROR_RESPONSES, download_responses
-from gpudb.web.params import FORMATS, NO_PARAMETERS, TABLES, check_names, choice, params_of, single
+from gpudb.web.params import FORMATS, NO_PARAMETERS, TABLES, check_names, choice, params_of, single, values
 from gpudb.web.snapshot import COLUMNS, snapshot
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -112,7 +112,7 @@ def api_compare(
     ] = None,
 ) -> dict[str, Any]:
     params = params_of(request)
-    if not params.get("ids") or not any(v.strip() for v in params["ids"]):
+    if not values(params, "ids"):  # absent, empty, or only commas and spaces
         raise ParameterError("ids", "parameter 'ids' is required: the chips to compare, e.g. ids=h200,h20")
     view = page_data.comparison(request.app.state.url, params)
     return {k: v for k, v in view.items() if k != "all_chips"}
