@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
+import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -112,3 +116,33 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GPUDB_DATABASE_URL", f"sqlite:///{tmp_path / 'default.sqlite'}")
     return tmp_path
+
+
+@contextlib.contextmanager
+def serving(url: str) -> Iterator[str]:
+    """The web app on the database at `url`, served by uvicorn in a thread on a free port; yields its base URL."""
+    import uvicorn
+
+    from gpudb.web import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    instance = uvicorn.Server(uvicorn.Config(create_app(url), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not instance.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        instance.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[[str], contextlib.AbstractContextManager[str]]:
+    """serving(url), for browser tests: `with serve(url) as base: page.goto(base + "/")`."""
+    return serving

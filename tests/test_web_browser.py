@@ -4,8 +4,6 @@ request leaving localhost. Runs on the real data/ (H200 vs H20 TPP is 6.69×).""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,25 +21,9 @@ def database(real_db) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(database) -> Iterator[str]:
-    """uvicorn in a thread on a free port; yields the base URL."""
-    import uvicorn
-
-    from gpudb.web import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    instance = uvicorn.Server(uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(10)
+def server(database, serve) -> Iterator[str]:
+    with serve(database) as base:
+        yield base
 
 
 class Watched:

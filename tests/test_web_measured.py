@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,35 +112,20 @@ def test_the_measured_plot_refuses_a_chip_without_runs(measured_url, real_db):
 
 
 @pytest.mark.browser
-def test_the_measured_section_and_plot_in_a_browser(tmp_path, browser):
-    import uvicorn
-
+def test_the_measured_section_and_plot_in_a_browser(tmp_path, browser, serve):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     (data / "measurements").mkdir(exist_ok=True)
     shutil.copy(FIXTURE, data / "measurements")
     url = f"sqlite:///{tmp_path / 'gpudb.sqlite'}"
     build(url, data)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(url), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
+    with serve(url) as base:
         for context_page in _page(browser):
-            context_page.goto(f"http://127.0.0.1:{port}/accelerators/h100-sxm#measured")
+            context_page.goto(f"{base}/accelerators/h100-sxm#measured")
             context_page.wait_for_selector("#plot-measured[data-drawn=true] .main-svg")
             row = context_page.inner_text("table.measured tbody tr:first-child")
             assert "matmul-bf16" in row and "75.3%" in row
             assert context_page.locator("#plot-measured .bars .point").count() == 6  # 4 of the run, 2 published
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def _page(browser) -> Iterator:

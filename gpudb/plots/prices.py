@@ -35,8 +35,8 @@ def price_history(prices: pd.DataFrame, chip_name: str) -> go.Figure:
         unit = f"{currency}/GPU-hour" if hourly else f"{currency} per chip"
         figure.add_trace(
             go.Scatter(
-                x=pd.to_datetime(group["date"]),
-                y=group["amount"],
+                x=_dates(group),
+                y=group["amount"].tolist(),
                 mode="lines+markers",
                 name=f"{kind} ({unit})",
                 yaxis="y2" if hourly else "y",
@@ -57,8 +57,8 @@ def price_performance(rows: pd.DataFrame, precision: str = "bf16") -> go.Figure:
     for (chip, currency), group in rows.sort_values("date").groupby(["accelerator_id", "currency"], sort=True):
         figure.add_trace(
             go.Scatter(
-                x=pd.to_datetime(group["date"]),
-                y=group["value"],
+                x=_dates(group),
+                y=group["value"].tolist(),
                 mode="lines+markers",
                 name=f"{chip} ({currency})",
                 marker={"symbol": [("circle" if kind == "launch-list" else "diamond") for kind in group["kind"]]},
@@ -68,3 +68,8 @@ def price_performance(rows: pd.DataFrame, precision: str = "bf16") -> go.Figure:
         )
     title = f"{precision.upper()} dense TFLOPS per 1,000 of purchase price, by the price's date (circles: list)"
     return finish(figure, title, "price date", f"{precision.upper()} dense TFLOPS per 1,000 (currency of the price)")
+
+
+def _dates(group: pd.DataFrame) -> list:
+    """The price dates as datetime.date objects: plain values in the figure, as every other trace holds, not arrays."""
+    return [stamp.date() for stamp in pd.to_datetime(group["date"])]
