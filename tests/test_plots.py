@@ -489,7 +489,8 @@ def test_the_claim_view_puts_nearly_six_times_beside_each_metric(real_db, tmp_pa
     assert (stated.x0, stated.x1) == (6, 6)  # the stated "nearly six times"
     band = next(shape for shape in figure.layout.shapes if shape.name == "match band")
     assert (band.x0, band.x1) == (pytest.approx(5.7), 6)  # "nearly": within 5% below
-    assert [a.text for a in figure.layout.annotations if a.name == "stated"] == ["<b>stated: nearly 6× h20</b>"]
+    assert [a.text for a in figure.layout.annotations if a.name == "stated"] == ["<b>stated: nearly 6× H20</b>"]
+    assert figure.layout.title.text.startswith("Institute for Progress: H200 SXM nearly 6× H20")  # names, not ids
     assert figure.layout.xaxis.type == "log" and "6×" in figure.layout.xaxis.ticktext
     assert _notes(figure) == ["No figure for: FP4 dense, PCIe bandwidth, FP64 Tensor"]
     out = tmp_path / "claim.html"

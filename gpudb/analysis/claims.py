@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from gpudb.formatting import format_number
@@ -66,6 +66,10 @@ class ClaimCheck:
     explanation: str
     candidates: list[Candidate] = field(default_factory=list)
     closest: Candidate | None = None
+    names: dict[str, str] = field(default_factory=dict)  # subject and baseline id → the name people read
+
+    def name(self, entry_id: str | None) -> str:
+        return self.names.get(entry_id or "", entry_id or "")
 
     @property
     def matching(self) -> list[Candidate]:
@@ -254,7 +258,11 @@ def run_checks(ids: list[str] | None = None, url: Any = None, about: list[str] |
     chips = sorted(named - set(systems))
     values = chip_values(chips, engine) if chips else {}
     values.update(systems)
-    return [check_claim(claim, values) for claim in claims]
+    from gpudb.storage import query_systems
+
+    names = {row["id"]: row["name"] for row in query.accelerators(engine, ids=chips)} if chips else {}
+    names |= {row["id"]: row["name"] for row in query_systems.systems(engine) if row["id"] in systems}
+    return [replace(check_claim(claim, values), names=names) for claim in claims]
 
 
 def is_about(claim: dict[str, Any], chips: list[str]) -> bool:

@@ -56,6 +56,9 @@ def claim_view(check: ClaimCheck) -> go.Figure:
     orange) beside each candidate metric's figure (customdata = [metric, figure]), on a log axis."""
     claim = check.claim
     is_ratio = claim["stated_ratio"] is not None
+    stated_line = stated_text(claim)
+    if is_ratio:  # the baseline by its name, as people read it: "H200 SXM nearly 6× H20"
+        stated_line = stated_line.removesuffix(str(claim["baseline_id"])) + check.name(claim["baseline_id"])
     stated = check.stated
     unit = "×" if is_ratio else _unit(claim["stated_metric"])
     indexed = sorted(enumerate(check.candidates), key=lambda pair: _order(pair[1].metric, pair[0]))
@@ -83,7 +86,7 @@ def claim_view(check: ClaimCheck) -> go.Figure:
         yref="paper",
         yanchor="bottom",
         showarrow=False,
-        text=f"<b>stated: {html.escape(stated_text(claim))}</b>",
+        text=f"<b>stated: {html.escape(stated_line)}</b>",
         font={"size": 12},
         name="stated",
     )
@@ -125,10 +128,10 @@ def claim_view(check: ClaimCheck) -> go.Figure:
     ordered = [c.label for c in shown]
     figure.update_yaxes(categoryorder="array", categoryarray=ordered, autorange="reversed")
     figure.update_layout(height=max(320, 30 * len(shown) + 200))
-    subject = html.escape(str(claim["subject_id"]))
-    title = f"{html.escape(str(claim['claimant']))}: {subject} {html.escape(stated_text(claim))}"
+    subject, baseline = html.escape(check.name(claim["subject_id"])), html.escape(check.name(claim["baseline_id"]))
+    title = f"{html.escape(str(claim['claimant']))}: {subject} {html.escape(stated_line)}"
     if is_ratio:
-        what = f"{subject} ÷ {html.escape(str(claim['baseline_id']))} (×, log)"
+        what = f"{subject} ÷ {baseline} (×, log)"
     else:
         what = axis_title(claim["stated_metric"]) if claim["stated_metric"] in KNOWN else "figure"
     return finish(figure, title, what, "")
