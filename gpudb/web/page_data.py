@@ -32,8 +32,18 @@ def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     return cached(snapshot(engine), "accelerator", chip_id, lambda: _accelerator(engine, chip_id))
 
 
-def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
+def checked_claims(engine: Engine) -> list[dict[str, Any]]:
+    """Every claim checked, once per build (a detail page shows those naming its chip: checking them all for each
+    page read the values of every chip any claim names, on every page)."""
     from gpudb.analysis.claims import check_record, run_checks
+
+    snap = snapshot(engine)
+    if "claims" not in snap.extra:
+        snap.extra["claims"] = [check_record(check) for check in run_checks(url=engine)]
+    return snap.extra["claims"]
+
+
+def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
     from gpudb.analysis.export_controls import export_status
 
     chip = query.get(chip_id, engine)
@@ -75,11 +85,7 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
         }
         for c in export_status(chip.id, url=engine)
     ]
-    claims_ = [
-        check_record(check)
-        for check in run_checks(url=engine)
-        if chip.id in {check.claim["subject_id"], check.claim["baseline_id"]}
-    ]
+    claims_ = [claim for claim in checked_claims(engine) if chip.id in {claim["subject"], claim["baseline"]}]
     identity = chip.model_dump(mode="json", exclude={"values"})
     runs = measured_view.runs(chip.id, engine)
     wanted_plots = [("profile", "Profile", {"ids": [chip.id]})]
@@ -110,7 +116,7 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
 
 def claims(url: str | Engine | None, params: Params | None = None) -> dict[str, Any]:
     """Every published claim with its verdict and the metric(s) it rests on."""
-    from gpudb.analysis.claims import VERDICTS, check_record, run_checks
+    from gpudb.analysis.claims import VERDICTS
 
     check_names(params or {}, ("verdict",))
     verdict = single(params or {}, "verdict")
@@ -120,7 +126,7 @@ def claims(url: str | Engine | None, params: Params | None = None) -> dict[str, 
             f"parameter 'verdict': unknown value {verdict!r}; allowed values: " + ", ".join(VERDICTS),
             list(VERDICTS),
         )
-    checks = [check_record(check) for check in run_checks(url=query.engine_for(url))]
+    checks = checked_claims(query.engine_for(url))
     return _jsonable({"ok": True, "claims": [c for c in checks if verdict is None or c["verdict"] == verdict]})
 
 
@@ -169,7 +175,6 @@ def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
 
 
 def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
-    from gpudb.analysis.claims import check_record, run_checks
     from gpudb.analysis.comparison import compare_rows
 
     resolve = resolver(engine)
@@ -204,7 +209,11 @@ def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
             "ratio_columns": result.ratio_columns,
             "rows": result.rows,
             "plots": plots,
-            "claims": [check_record(check) for check in run_checks(url=engine, about=result.chips)],
+            "claims": [  # about the chips compared (gpudb.analysis.claims.is_about): subject and baseline among them
+                claim
+                for claim in checked_claims(engine)
+                if claim["subject"] in result.chips and (claim["baseline"] is None or claim["baseline"] in result.chips)
+            ],
         }
     )
 
