@@ -135,7 +135,7 @@ def conflicts(threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = 
     if not math.isfinite(threshold) or threshold < 0:
         raise InvalidArgumentError(f"threshold {threshold * 100:g}% must be a finite number of 0% or more")
     found = []
-    shared = _entries_by_chip_and_metric(query.entries(query.engine_for(url)))
+    shared = _entries_by_chip_and_metric(query_narrow.disputed_entries(query.engine_for(url)))
     for (accelerator_id, metric), entries in sorted(shared.items()):
         if len(entries) < 2:
             continue
