@@ -3,7 +3,7 @@ one-query analyses that must not load the catalogue)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, and_, func, or_, select, tuple_
+from sqlalchemy import Engine, and_, case, func, or_, select, tuple_
 
 from gpudb.storage import tables
 from gpudb.storage.query import Accelerator, Source, SpecValue, _values_query, engine_for
@@ -22,6 +22,12 @@ def first_ids(count: int, url: str | Engine | None = None) -> list[str]:
         return list(connection.scalars(select(Accelerator.id).order_by(Accelerator.id).limit(count)))
 
 
+def ids_in_order(url: str | Engine | None = None) -> list[str]:
+    """Every accelerator id, in the order of gpudb.storage.query.accelerators (vendor, then id)."""
+    with engine_for(url).connect() as connection:
+        return list(connection.scalars(select(Accelerator.id).order_by(Accelerator.vendor, Accelerator.id)))
+
+
 def vendors(url: str | Engine | None = None) -> list[str]:
     """Every vendor with an accelerator stored (the colours of a figure depend on the whole set)."""
     with engine_for(url).connect() as connection:
@@ -29,18 +35,27 @@ def vendors(url: str | Engine | None = None) -> list[str]:
 
 
 def cells(url: str | Engine | None = None) -> list[tuple]:
-    """(accelerator id, metric key, preferred, status, source kind, tier, read) of every stored entry."""
+    """(accelerator id, metric key, how many entries, and the preferred entry's status, source kind, tier and read)
+    of every chip and metric with an entry, counted by the database; the last four are None where no entry is
+    preferred."""
+    preferred = SpecValue.preferred.is_(True)
+
+    def of_preferred(column):  # one preferred entry at most per chip and metric: max() picks it out of the group
+        return func.max(case((preferred, column)))
+
     with engine_for(url).connect() as connection:
         rows = connection.execute(
             select(
                 SpecValue.accelerator_id,
                 SpecValue.metric_key,
-                SpecValue.preferred,
-                SpecValue.status,
-                Source.kind,
-                Source.tier,
-                Source.read,
-            ).outerjoin(tables.source, Source.id == SpecValue.source_id)
+                func.count(),
+                of_preferred(SpecValue.status),
+                of_preferred(Source.kind),
+                of_preferred(Source.tier),
+                of_preferred(Source.read),
+            )
+            .outerjoin(tables.source, Source.id == SpecValue.source_id)
+            .group_by(SpecValue.accelerator_id, SpecValue.metric_key)
         ).all()
     return [tuple(row) for row in rows]
 
