@@ -82,7 +82,10 @@ def print_rows(
         click.echo(buffer.getvalue(), nl=False)
     elif len(rows) > LONG_TABLE:
         names = [(headers or {}).get(column, column.replace("_", " ")) for column in columns]
-        cells = [[_one_line(row.get(c)) for c in columns] for row in rows]
+        cells = [
+            [cell if type(cell) is str and "\n" not in cell else _one_line(cell) for cell in map(row.get, columns)]
+            for row in rows
+        ]
         click.echo(long_table(title, names, cells))
     else:
         from rich.table import Table
@@ -185,12 +188,13 @@ def long_table(title: str | None, headers: list[str], cells: list[list[str]]) ->
     def rule(left: str, fill: str, middle: str, right: str) -> str:
         return left + middle.join(fill * (width + 2) for width in widths) + right
 
-    def line(bar: str, values: list[str]) -> str:
-        return bar + bar.join(f" {value:<{width}} " for value, width in zip(values, widths, strict=True)) + bar
+    def line(bar: str) -> str:  # a row's format: each value left-aligned in its column, one call a row
+        return bar + bar.join(f" {{:<{width}}} " for width in widths) + bar
 
     lines = [title.center(sum(widths) + 3 * len(widths) + 1).rstrip()] if title else []
-    lines += [rule("┏", "━", "┳", "┓"), line("┃", headers), rule("┡", "━", "╇", "┩")]
-    lines += [line("│", row) for row in cells]
+    lines += [rule("┏", "━", "┳", "┓"), line("┃").format(*headers), rule("┡", "━", "╇", "┩")]
+    row_format = line("│").format
+    lines += [row_format(*row) for row in cells]
     lines.append(rule("└", "─", "┴", "┘"))
     return "\n".join(lines)
 
