@@ -1,6 +1,8 @@
 """Write a synthetic catalogue shaped like data/: N accelerators, each ~30 values (some from two sources).
 
-    python benchmarks/generate.py OUT_DIR N
+    python benchmarks/generate.py OUT_DIR N                  # N synthetic chips
+    python benchmarks/generate.py OUT_DIR N --with-data data  # and the real catalogue beside them (rules, claims,
+                                                              # the H20 baseline: detail pages then draw a profile)
 
 The files pass `gpudb check`: every value has a unit and a source, tensor figures say dense or sparse, and
 values sit inside the catalogue's plausible bounds. Numbers are pseudo-random but reproducible (seeded by N).
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import sys
 from pathlib import Path
 
 VENDORS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vehement", "Soylent", "Tyrell")
@@ -108,5 +109,28 @@ def generate(out_dir: Path, count: int) -> Path:
     return data
 
 
+def add_real_data(data: Path, real: Path) -> None:
+    """Copy the real data folder's files into the synthetic one (none of their names are the synthetic ones')."""
+    for path in sorted(real.rglob("*")):
+        target = data / path.relative_to(real)
+        if path.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", type=Path, help="the folder to write data/ into (its data/ is replaced)")
+    parser.add_argument("count", type=int, help="how many synthetic accelerators")
+    parser.add_argument("--with-data", type=Path, metavar="DATA", help="a real data folder to copy in beside them")
+    arguments = parser.parse_args()
+    data = generate(arguments.out_dir, arguments.count)
+    if arguments.with_data:
+        add_real_data(data, arguments.with_data)
+    print(data)
+
+
 if __name__ == "__main__":
-    print(generate(Path(sys.argv[1]), int(sys.argv[2])))
+    main()

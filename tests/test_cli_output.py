@@ -269,3 +269,19 @@ def test_the_other_exit_codes_keep_their_meaning(args, code, tmp_path, isolated_
     result = invoke(*args)
     assert result.exit_code == code
     assert result.stderr.count("\n") >= 1 and "Traceback" not in result.stderr
+
+
+def test_a_long_table_is_drawn_in_rich_box_style_each_column_as_wide_as_its_widest_cell():
+    from gpudb.cli.common import long_table
+
+    drawn = long_table("Two", ["chip", "tdp"], [["h20", "400"], ["h100-sxm", ""], ["a {b}", "7"]])
+    assert drawn.splitlines() == [
+        "       Two",
+        "┏━━━━━━━━━━┳━━━━━┓",
+        "┃ chip     ┃ tdp ┃",
+        "┡━━━━━━━━━━╇━━━━━┩",
+        "│ h20      │ 400 │",
+        "│ h100-sxm │     │",
+        "│ a {b}    │ 7   │",  # braces in a cell are text, not a format field
+        "└──────────┴─────┘",
+    ]

@@ -121,3 +121,13 @@ def test_coverage_counts_values_by_source_kind_and_status(built):
 def test_missing_core_metrics_are_named(minimal_data, database_url):
     build(database_url, minimal_data)  # x1 has BF16, capacity and bandwidth but no TDP
     assert missing_core(coverage(database_url)) == {"x1": ["tdp_w"]}
+
+
+def test_conflicts_read_only_the_entries_that_may_disagree(built):
+    # the database picks the chip-metrics whose entries differ (141 vs 141.5 GB included, 0.35% apart); a metric
+    # given once is never read, and at a threshold of 0 every difference is a conflict
+    from gpudb.storage.query_narrow import disputed_entries
+
+    read = sorted({(entry["accelerator_id"], entry["metric"]) for entry in disputed_entries(built)})
+    assert read == [("x3", "memory_bandwidth_tbs"), ("x3", "memory_capacity_gb"), ("x3", "tdp_w")]
+    assert [(c.accelerator_id, c.metric) for c in conflicts(0.0, url=built)] == read

@@ -6,7 +6,7 @@ Each reads the stored entries (all sources, statuses included) in one query thro
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,31 +77,28 @@ def tally(cells: list[Cell]) -> dict[str, int]:
     """How many of the cells hold a value of each grade, and how many carry each status instead."""
     counts = dict.fromkeys(GRADES, 0) | {"not supported": 0, "n/a": 0, "unknown": 0}
     words = {"not-supported": "not supported", "not-applicable": "n/a"}
-    for cell in cells:
-        grade = cell.grade
-        counts[words.get(grade, grade)] = counts.get(words.get(grade, grade), 0) + 1
+    for grade, found in Counter(cell.grade for cell in cells).items():  # in the order the grades first appear
+        counts[words.get(grade, grade)] = counts.get(words.get(grade, grade), 0) + found
     return counts
 
 
 def coverage(url: str | Engine | None = None) -> list[Cell]:
     """One cell per accelerator and catalogue metric, in accelerator and catalogue order."""
     engine = query.engine_for(url)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    preferred: dict[tuple[str, str], tuple] = {}
-    for chip, key, is_preferred, status, kind, tier, read in query_narrow.cells(engine):  # one query, grouped here
-        counts[chip, key] += 1
-        if is_preferred:
-            preferred[chip, key] = (status, kind, tier, read)
+    preferred = {  # counted and grouped by the database: one row per chip and metric, not per entry
+        (chip, key): (status, kind, count, tier, read)
+        for chip, key, count, status, kind, tier, read in query_narrow.cells(engine)
+        if status is not None
+    }
+    keys = [metric.key for metric in METRICS]
     cells = []
-    for accelerator in query.accelerators(engine):
-        chip = accelerator["id"]
-        for metric in METRICS:
-            found = preferred.get((chip, metric.key))
+    for chip in query_narrow.ids_in_order(engine):
+        for key in keys:
+            found = preferred.get((chip, key))
             if found is None:
-                cells.append(Cell(chip, metric.key, "unknown", None, 0))  # nothing stored: unknown
+                cells.append(Cell(chip, key, "unknown", None, 0))  # nothing stored (or nothing preferred): unknown
             else:
-                status, kind, tier, read = found
-                cells.append(Cell(chip, metric.key, status, kind, counts[chip, metric.key], tier, read))
+                cells.append(Cell(chip, key, *found))
     return cells
 
 
@@ -135,7 +132,7 @@ def conflicts(threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = 
     if not math.isfinite(threshold) or threshold < 0:
         raise InvalidArgumentError(f"threshold {threshold * 100:g}% must be a finite number of 0% or more")
     found = []
-    shared = _entries_by_chip_and_metric(query.entries(query.engine_for(url)))
+    shared = _entries_by_chip_and_metric(query_narrow.disputed_entries(query.engine_for(url)))
     for (accelerator_id, metric), entries in sorted(shared.items()):
         if len(entries) < 2:
             continue

@@ -19,7 +19,6 @@ from gpudb.storage import query, tables
 
 # the columns of each table, named as the model classes they stand for (reading needs no ORM and no models)
 MeasuredValue, Measurement, Metric = tables.measured_value.c, tables.measurement.c, tables.metric.c
-Source, SpecValue = tables.source.c, tables.spec_value.c
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,13 +79,9 @@ def measurement_rows(name: str | None = None, url: str | Engine | None = None) -
     engine = query.engine_for(url)
     accelerator_id = query.resolve(name, engine) if name else None
     cited = tables.source.alias("cited")  # where a published measurement was published
-    published = (
-        select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number, SpecValue.status,
-               Source.title, Source.url)
-        .outerjoin(tables.source, Source.id == SpecValue.source_id)
-        .where(SpecValue.preferred.is_(True))
-        .subquery()
-    )  # fmt: skip
+    # the preferred published peak of the same chip and metric, joined row by row (through the index on the chip)
+    # rather than as a subquery of every preferred value, which SQLite materialised whole for each call
+    peak, peak_source = tables.spec_value.alias("peak"), tables.source.alias("peak_source")
     statement = (
         select(
             Measurement.id.label("measurement_id"),
@@ -114,21 +109,23 @@ def measurement_rows(name: str | None = None, url: str | Engine | None = None) -
             MeasuredValue.method,
             MeasuredValue.limitation,
             MeasuredValue.note,
-            published.c.value_number.label("published"),
-            published.c.status.label("published_status"),
-            published.c.title.label("published_source"),
-            published.c.url.label("published_url"),
+            peak.c.value_number.label("published"),
+            peak.c.status.label("published_status"),
+            peak_source.c.title.label("published_source"),
+            peak_source.c.url.label("published_url"),
         )
         .join(tables.measured_value, MeasuredValue.measurement_id == Measurement.id)
         .outerjoin(cited, cited.c.id == Measurement.source_id)
         .join(tables.metric, Metric.key == MeasuredValue.metric_key)
         .outerjoin(
-            published,
+            peak,
             and_(
-                published.c.accelerator_id == Measurement.accelerator_id,
-                published.c.metric_key == MeasuredValue.metric_key,
+                peak.c.accelerator_id == Measurement.accelerator_id,
+                peak.c.metric_key == MeasuredValue.metric_key,
+                peak.c.preferred.is_(True),
             ),
         )
+        .outerjoin(peak_source, peak_source.c.id == peak.c.source_id)
         .order_by(
             Measurement.accelerator_id, Measurement.measured.desc(), Measurement.id.desc(), MeasuredValue.position
         )

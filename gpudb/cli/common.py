@@ -82,7 +82,10 @@ def print_rows(
         click.echo(buffer.getvalue(), nl=False)
     elif len(rows) > LONG_TABLE:
         names = [(headers or {}).get(column, column.replace("_", " ")) for column in columns]
-        cells = [[" ".join(str(_shown(row.get(c))).split("\n")) for c in columns] for row in rows]
+        cells = [
+            [cell if type(cell) is str and "\n" not in cell else _one_line(cell) for cell in map(row.get, columns)]
+            for row in rows
+        ]
         click.echo(long_table(title, names, cells))
     else:
         from rich.table import Table
@@ -168,22 +171,30 @@ def _shown(value: Any, blank: Any = "") -> Any:
     return value if blank is None else str(value)
 
 
+def _one_line(value: Any) -> str:
+    """A cell of a long table as printed: _shown, its line breaks as spaces."""
+    text = value if type(value) is str else str(_shown(value))
+    return text.replace("\n", " ") if "\n" in text else text
+
+
 LONG_TABLE = 1000  # rows above which a table is drawn by long_table: Rich measures every cell (minutes at 100,000)
 
 
 def long_table(title: str | None, headers: list[str], cells: list[list[str]]) -> str:
     """A table in Rich's box style, each column as wide as its widest cell (no wrapping), drawn in one pass."""
-    widths = [max([len(header), *(len(row[index]) for row in cells)]) for index, header in enumerate(headers)]
+    by_column = list(zip(*cells, strict=True)) or [()] * len(headers)
+    widths = [max([len(header), *map(len, column)]) for header, column in zip(headers, by_column, strict=True)]
 
     def rule(left: str, fill: str, middle: str, right: str) -> str:
         return left + middle.join(fill * (width + 2) for width in widths) + right
 
-    def line(bar: str, values: list[str]) -> str:
-        return bar + bar.join(f" {value:<{width}} " for value, width in zip(values, widths, strict=True)) + bar
+    def line(bar: str) -> str:  # a row's format: each value left-aligned in its column, one call a row
+        return bar + bar.join(f" {{:<{width}}} " for width in widths) + bar
 
     lines = [title.center(sum(widths) + 3 * len(widths) + 1).rstrip()] if title else []
-    lines += [rule("┏", "━", "┳", "┓"), line("┃", headers), rule("┡", "━", "╇", "┩")]
-    lines += [line("│", row) for row in cells]
+    lines += [rule("┏", "━", "┳", "┓"), line("┃").format(*headers), rule("┡", "━", "╇", "┩")]
+    row_format = line("│").format
+    lines += [row_format(*row) for row in cells]
     lines.append(rule("└", "─", "┴", "┘"))
     return "\n".join(lines)
 

@@ -70,13 +70,14 @@ def points(url: str | Engine | None = None, ids: list[str] | None = None) -> pd.
         wide = wide.loc[ids]
     long = query.specs(long=True, url=engine, ids=ids)
     used = long[long["preferred"].astype(bool) & (long["status"] == "value") & long["accelerator_id"].isin(wide.index)]
-    used = used.assign(
-        source=[
-            _cited(title, publisher)
-            for title, publisher in zip(used["source_title"], used["source_publisher"], strict=True)
-        ]
-    )
+    texts = [
+        _cited(title, publisher)
+        for title, publisher in zip(used["source_title"], used["source_publisher"], strict=True)
+    ]
+    used = used.assign(source=texts)
     sources = used.pivot(index="accelerator_id", columns="metric", values="source").add_suffix("__source")
+    # (chip, metric) → its source's text: the cells of `sources` that hold one, looked up without pandas
+    source_of = dict(zip(zip(used["accelerator_id"], used["metric"], strict=True), texts, strict=True))
     stored = query.numeric_values([*wide.index, H100_EQUIVALENT_BASE], engine)
     base = stored.get(H100_EQUIVALENT_BASE) or None
     derived: dict[str, dict[str, Any]] = {}
@@ -84,9 +85,9 @@ def points(url: str | Engine | None = None, ids: list[str] | None = None) -> pd.
         row: dict[str, Any] = {}
         for key, derivation in derive(stored[chip], base).items():
             cited = [
-                f"{METRICS_BY_KEY[k].label}: {sources.loc[chip, k + '__source']}"
+                f"{METRICS_BY_KEY[k].label}: {source_of[chip, k]}"
                 for k in derivation.inputs
-                if _has(sources, chip, k)
+                if k in METRICS_BY_KEY and (chip, k) in source_of
             ]
             row[key] = derivation.value
             row[f"{key}__source"] = "; ".join([derivation.working, *dict.fromkeys(cited)])
@@ -103,16 +104,6 @@ def _cited(title: Any, publisher: Any) -> str:
     if not isinstance(publisher, str) or not publisher or publisher.casefold() in str(title).casefold():
         return str(title)
     return f"{title} — {publisher}"
-
-
-def _has(sources: pd.DataFrame, chip: str, key: str) -> bool:
-    column = f"{key}__source"
-    return (
-        key in METRICS_BY_KEY
-        and column in sources
-        and chip in sources.index
-        and isinstance(sources.loc[chip, column], str)
-    )
 
 
 def _rule(engine: Engine, wanted: str, kind: str) -> dict[str, Any] | None:

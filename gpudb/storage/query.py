@@ -213,22 +213,63 @@ def specs(long: bool = False, url: str | Engine | None = None, ids: list[str] | 
     Long: one row per stored entry (every source's value, and status entries) with its unit, status, whether it
     is the preferred one, and its provenance (source title, URL, kind, sparse flag, note).
     """
+    engine = engine_for(url)
+    if long:
+        return _long_public(_long_frame(engine, ids))
+    return _wide(_preferred_frame(engine, ids), engine, ids)
+
+
+def _long_frame(engine: Engine, ids: list[str] | None) -> pd.DataFrame:
+    """The values query as a frame, built column by column from the rows (a frame of row mappings, or of the rows
+    themselves, asks each row for attributes it lacks: two failed lookups a row), with `value`: the number, else
+    the text."""
     import pandas as pd
 
-    engine = engine_for(url)
     chosen = _values_query() if ids is None else _values_query().where(SpecValue.accelerator_id.in_(ids))
     with engine.connect() as connection:
-        long_frame = pd.DataFrame(connection.execute(chosen).mappings().all())
-    catalogue = metrics(engine)
-    if long_frame.empty:
-        long_frame = pd.DataFrame(columns=[c.name for c in _values_query().selected_columns])
+        result = connection.execute(chosen)
+        names = list(result.keys())
+        by_column = list(zip(*result.all(), strict=True))
+    if by_column:
+        long_frame = pd.DataFrame(dict(zip(names, map(list, by_column), strict=True)), columns=names)
+    else:
+        long_frame = pd.DataFrame(columns=names)
     long_frame.insert(
         4,
         "value",
         long_frame["value_number"].astype(object).where(long_frame["value_number"].notna(), long_frame["value_text"]),
     )
-    if long:
-        return long_frame.drop(columns=["value_number", "value_text"]).reset_index(drop=True)
+    return long_frame
+
+
+def _preferred_frame(engine: Engine, ids: list[str] | None) -> pd.DataFrame:
+    """accelerator_id, metric, value (the number, else the text) of the preferred entries that hold a value: the
+    rows the wide frame is made of, read alone (not the whole long frame with its provenance)."""
+    import pandas as pd
+
+    chosen = select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number, SpecValue.value_text).where(
+        SpecValue.preferred.is_(True), SpecValue.status == "value"
+    )
+    if ids is not None:
+        chosen = chosen.where(SpecValue.accelerator_id.in_(ids))
+    with engine.connect() as connection:
+        rows = connection.execute(chosen).all()
+    value = [text if number is None else number for _, _, number, text in rows]
+    return pd.DataFrame(
+        {"accelerator_id": [row[0] for row in rows], "metric": [row[1] for row in rows], "value": value},
+        columns=["accelerator_id", "metric", "value"],
+    )
+
+
+def _long_public(long_frame: pd.DataFrame) -> pd.DataFrame:
+    return long_frame.drop(columns=["value_number", "value_text"]).reset_index(drop=True)
+
+
+def _wide(used: pd.DataFrame, engine: Engine, ids: list[str] | None) -> pd.DataFrame:
+    """One row per accelerator: identity, then a column per metric from `used` (accelerator_id, metric, value)."""
+    import pandas as pd
+
+    catalogue = metrics(engine)
     identity_columns = [
         "id",
         "vendor",
@@ -241,7 +282,6 @@ def specs(long: bool = False, url: str | Engine | None = None, ids: list[str] | 
     columns = [*identity_columns, "aliases", "availability", "announced"]
     identity = pd.DataFrame(accelerators(engine, ids), columns=columns).set_index("id")
     keys = [m["key"] for m in catalogue]
-    used = long_frame[long_frame["preferred"].astype(bool) & (long_frame["status"] == "value")]
     wide = used.pivot(index="accelerator_id", columns="metric", values="value")
     wide = wide.reindex(index=identity.index, columns=keys)
     for metric in catalogue:

@@ -3,7 +3,7 @@ HTML template, its JSON twin under /api and the static site (gpudb site) all use
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -22,6 +22,9 @@ from gpudb.web.table_view import (
     resolver,
 )
 
+if TYPE_CHECKING:
+    from gpudb.analysis.claims import ClaimCheck
+
 
 def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     """The detail page: identity, every value with its source, derived metrics with their working and inputs,
@@ -32,8 +35,30 @@ def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     return cached(snapshot(engine), "accelerator", chip_id, lambda: _accelerator(engine, chip_id))
 
 
+def claim_checks(engine: Engine) -> list[ClaimCheck]:
+    """Every claim checked, once per build (a detail page shows those naming its chip: checking them all for each
+    page read the values of every chip any claim names, on every page)."""
+    from gpudb.analysis.claims import run_checks
+
+    snap = snapshot(engine)
+    if "claim_checks" not in snap.extra:
+        snap.extra["claim_checks"] = run_checks(url=engine)
+    return snap.extra["claim_checks"]
+
+
+def checked_claims(engine: Engine) -> list[dict[str, Any]]:
+    """claim_checks as records, each saying whether its subject and baseline are chips or systems (once per build;
+    read-only: a view that adds to one copies it)."""
+    from gpudb.analysis.claims import check_record
+
+    snap = snapshot(engine)
+    if "claims" not in snap.extra:
+        systems = query_systems.system_ids(engine)
+        snap.extra["claims"] = [_with_kinds(check_record(check), systems) for check in claim_checks(engine)]
+    return snap.extra["claims"]
+
+
 def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
-    from gpudb.analysis.claims import check_record, run_checks
     from gpudb.analysis.export_controls import export_status
 
     chip = query.get(chip_id, engine)
@@ -75,11 +100,7 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
         }
         for c in export_status(chip.id, url=engine)
     ]
-    claims_ = [
-        check_record(check)
-        for check in run_checks(url=engine)
-        if chip.id in {check.claim["subject_id"], check.claim["baseline_id"]}
-    ]
+    claims_ = [claim for claim in checked_claims(engine) if chip.id in {claim["subject"], claim["baseline"]}]
     identity = chip.model_dump(mode="json", exclude={"values"})
     runs = measured_view.runs(chip.id, engine)
     wanted_plots = [("profile", "Profile", {"ids": [chip.id]})]
@@ -111,7 +132,7 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
 def claims(url: str | Engine | None, params: Params | None = None, with_plots: bool = False) -> dict[str, Any]:
     """Every published claim with its verdict and the metric(s) it rests on; `with_plots` (the HTML page, not its
     JSON twin): `plots`, the claim view of each claim with a figure, the stated figure beside every metric's."""
-    from gpudb.analysis.claims import VERDICTS, check_record, run_checks
+    from gpudb.analysis.claims import VERDICTS
 
     check_names(params or {}, ("verdict",))
     verdict = single(params or {}, "verdict")
@@ -122,12 +143,15 @@ def claims(url: str | Engine | None, params: Params | None = None, with_plots: b
             list(VERDICTS),
         )
     engine = query.engine_for(url)
-    systems = query_systems.system_ids(engine)
-    checked = [check for check in run_checks(url=engine) if verdict in (None, check.verdict)]
-    records = [_with_kinds(check_record(check), systems) for check in checked]
+    shown = [
+        (check, dict(record))  # a copy: the view adds its plot's id
+        for check, record in zip(claim_checks(engine), checked_claims(engine), strict=True)
+        if verdict in (None, check.verdict)
+    ]
+    records = [record for _, record in shown]
     view: dict[str, Any] = {"ok": True, "claims": records}
     if with_plots:
-        plots = figures_bridge.claim_views(checked)
+        plots = figures_bridge.claim_views([check for check, _ in shown])
         drawn = {p["claim"] for p in plots}
         for record in records:
             record["plot"] = f"figure-claim-{record['id']}" if record["id"] in drawn else None
@@ -190,7 +214,6 @@ def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
 
 
 def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
-    from gpudb.analysis.claims import check_record, run_checks
     from gpudb.analysis.comparison import compare_rows
 
     resolve = resolver(engine)
@@ -225,7 +248,11 @@ def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
             "ratio_columns": result.ratio_columns,
             "rows": result.rows,
             "plots": plots,
-            "claims": [check_record(check) for check in run_checks(url=engine, about=result.chips)],
+            "claims": [  # about the chips compared (gpudb.analysis.claims.is_about): subject and baseline among them
+                claim
+                for claim in checked_claims(engine)
+                if claim["subject"] in result.chips and (claim["baseline"] is None or claim["baseline"] in result.chips)
+            ],
         }
     )
 
