@@ -139,7 +139,7 @@ def test_the_detail_page_has_the_price_table_and_its_json_twin(prices_db):
     assert page.status_code == 200
     assert '<h2 id="prices">Price history</h2>' in page.text
     assert '<td data-label="as published">24 USD per instance-hour (8 GPUs)</td>' in page.text
-    assert '<td class="num">3.00</td>' in page.text
+    assert '<td class="num" data-label="amount">3.00</td>' in page.text
     body = client.get("/api/accelerators/x1").json()
     assert [(p["date"], p["kind"], p["amount"]) for p in body["prices"]] == [
         ("2024-03-18", "launch-list", 30000.0),
