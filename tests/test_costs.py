@@ -32,7 +32,7 @@ def test_a_reported_range_is_taken_at_its_midpoint():
     # $25,000–30,000 → 27,500; 989.5 / 27,500 × 1,000 = 35.98
     derivation = costs.per_thousand(989.5, "TFLOPS", {"amount": 25000, "amount_high": 30000, "currency": "USD"})
     assert derivation.value == pytest.approx(35.982, abs=1e-3)
-    assert derivation.working == "989.5 TFLOPS ÷ (25,000 + 30,000) ÷ 2 = 27,500 USD × 1,000 = 35.98"
+    assert derivation.working == "989.5 TFLOPS ÷ 27,500 USD (the middle of 25,000–30,000) × 1,000 = 35.98"
 
 
 def test_tflops_per_dollar_hour_uses_the_per_gpu_rate():

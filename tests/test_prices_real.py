@@ -25,7 +25,7 @@ def test_mi300x_tflops_per_thousand_dollars_from_the_citi_range(real_db):
     bf16 = rows["bf16_per_kilo_price"]
     # (10,000 + 15,000) ÷ 2 = 12,500 USD; 1,307.4 dense BF16 TFLOPS ÷ 12.5 = 104.592 TFLOPS per 1,000 USD
     assert bf16["value"] == pytest.approx(104.592)
-    assert bf16["working"] == "1,307.4 BF16 dense TFLOPS ÷ (10,000 + 15,000) ÷ 2 = 12,500 USD × 1,000 = 104.59"
+    assert bf16["working"] == "1,307.4 BF16 dense TFLOPS ÷ 12,500 USD (the middle of 10,000–15,000) × 1,000 = 104.59"
     assert (bf16["price_kind"], bf16["price_date"], bf16["source"]) == (
         "reported-purchase",
         dt.date(2024, 2, 1),  # the first day of February 2024, the month the report is dated to

@@ -46,7 +46,7 @@ def midpoint(price: dict) -> float:
 def _amount_text(price: dict) -> str:
     amount, high = price["amount"], price.get("amount_high")
     if high:
-        return f"({amount:,g} + {high:,g}) ÷ 2 = {midpoint(price):,g} {price['currency']}"
+        return f"{midpoint(price):,g} {price['currency']} (the middle of {amount:,g}–{high:,g})"
     return f"{amount:,g} {price['currency']}"
 
 
@@ -146,7 +146,7 @@ def cost_metrics(
                 wanted = "cloud on-demand rate" if work is per_hourly_rate else "purchase price"
                 day = (on or dt.date.today()).isoformat()
                 derivation = Derivation(None, f"no {wanted} dated on or before {day}")
-                unit = unit_text.format(currency="?")
+                unit = unit_text.format(currency="currency").replace("1,000 currency", "1,000 of a currency")
             else:
                 derivation = work(quantity, quantity_text, price)
                 unit = unit_text.format(currency=price["currency"])
