@@ -78,20 +78,27 @@ def aliases_are_unique(dataset: Dataset) -> Iterator[Problem]:
     yield from repeated_aliases(dataset.accelerators, "accelerator")
 
 
-@check
-def sources_exist(dataset: Dataset) -> Iterator[Problem]:
+def cited_sources_exist(
+    dataset: Dataset, records: Sequence[AcceleratorRecord | SystemRecord], specs: Iterable[SpecRecord]
+) -> Iterator[Problem]:
+    """Every source a file lists and every source a value cites is defined (chips' and systems' alike)."""
     defined = {source.entry.id for source in dataset.sources}
     known = defined | dataset.invalid_ids  # a source refused for its shape was reported where it is written
-    for record in dataset.accelerators:
+    for record in records:
         for index, source_id in enumerate(record.entry.sources):
             if source_id not in known:
                 line = record.line("sources", index)
                 yield _unknown_source(source_id, defined, record.file, line, record.entry.id, "sources")
-    for spec in dataset.specs:
+    for spec in specs:
         if spec.entry.source is not None and spec.entry.source not in known:
             yield _unknown_source(
                 spec.entry.source, defined, spec.file, spec.source_line, spec.accelerator_id, spec.metric.key
             )
+
+
+@check
+def sources_exist(dataset: Dataset) -> Iterator[Problem]:
+    yield from cited_sources_exist(dataset, dataset.accelerators, dataset.specs)
 
 
 def _unknown_source(

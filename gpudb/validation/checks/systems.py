@@ -7,7 +7,12 @@ from collections.abc import Iterator
 
 from gpudb.problems import Problem
 from gpudb.validation.checks import check
-from gpudb.validation.checks.accelerators import _unknown_source, duplicate_id_problem, repeated_aliases, repeated_ids
+from gpudb.validation.checks.accelerators import (
+    cited_sources_exist,
+    duplicate_id_problem,
+    repeated_aliases,
+    repeated_ids,
+)
 from gpudb.validation.records import Dataset
 
 
@@ -60,18 +65,7 @@ def system_chips_are_known_and_counted(dataset: Dataset) -> Iterator[Problem]:
 
 @check
 def system_sources_exist(dataset: Dataset) -> Iterator[Problem]:
-    defined = {source.entry.id for source in dataset.sources}
-    known = defined | dataset.invalid_ids
-    for record in dataset.systems:
-        for index, source_id in enumerate(record.entry.sources):
-            if source_id not in known:
-                line = record.line("sources", index)
-                yield _unknown_source(source_id, defined, record.file, line, record.entry.id, "sources")
-    for spec in dataset.system_specs:
-        if spec.entry.source is not None and spec.entry.source not in known:
-            yield _unknown_source(
-                spec.entry.source, defined, spec.file, spec.source_line, spec.accelerator_id, spec.metric.key
-            )
+    yield from cited_sources_exist(dataset, dataset.systems, dataset.system_specs)
 
 
 # A system holds at most this many chips (the largest pods hold about 10,000): a chip metric's total is bounded by
