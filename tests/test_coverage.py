@@ -131,3 +131,77 @@ def test_conflicts_read_only_the_entries_that_may_disagree(built):
     read = sorted({(entry["accelerator_id"], entry["metric"]) for entry in disputed_entries(built)})
     assert read == [("x3", "memory_bandwidth_tbs"), ("x3", "memory_capacity_gb"), ("x3", "tdp_w")]
     assert [(c.accelerator_id, c.metric) for c in conflicts(0.0, url=built)] == read
+
+
+X4 = """id: x4
+vendor: Acme
+name: X4
+architecture: Roadrunner
+form_factor: PCIe
+data_center: true
+china_specific: false
+specs:
+  memory_type:                 # two texts: a conflict at any threshold
+    - value: HBM3
+      source: acme-datasheet
+    - value: HBM3e
+      source: test-news
+  fp8_dense_tflops:            # a value beside a status
+    - value: 900 TFLOPS
+      sparsity: dense
+      source: test-news
+    - status: not-supported
+      source: acme-datasheet
+      note: The datasheet lists BF16 only.
+  tdp_w:                       # the same number twice: never a conflict
+    - value: 700 W
+      source: acme-datasheet
+    - value: 700 W
+      source: test-news
+  memory_bandwidth_tbs:        # 3% apart
+    - value: 4.12 TB/s
+      source: test-news
+    - value: 4.0 TB/s
+      source: acme-datasheet
+"""
+
+
+@pytest.fixture
+def mixed_db(several_data, database_url: str) -> str:
+    """several_data and chip x4, whose sources disagree on a text, a status and a number (and agree on one)."""
+    (several_data / "accelerators" / "acme" / "x4.yaml").write_text(X4)
+    build(database_url, several_data)
+    return database_url
+
+
+def test_the_streamed_conflicts_are_those_of_conflicts_at_every_threshold(mixed_db):
+    from gpudb.analysis.completeness import conflicting
+
+    for threshold in (0.0, 0.0035, 0.02, 0.04, 0.05, 0.5, 1e9):
+        listed = [
+            (c.accelerator_id, c.metric, c.spread, [e["source_id"] for e in c.entries])
+            for c in conflicts(threshold, url=mixed_db)
+        ]
+        streamed = [
+            (chip, metric, spread, [e[7] for e in entries])
+            for chip, metric, spread, entries in conflicting(threshold, mixed_db)
+        ]
+        assert streamed == listed, threshold
+    at_five = [(chip, metric) for chip, metric, _, _ in conflicting(0.05, mixed_db)]
+    assert at_five == [("x3", "tdp_w"), ("x4", "fp8_dense_tflops"), ("x4", "memory_type")]  # 3% and 4.2% are under
+
+
+def test_the_conflicts_command_shows_texts_and_statuses(mixed_db):
+    result = CliRunner().invoke(app, ["conflicts", "--db", mixed_db, "-f", "csv", "--threshold", "3.5"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "accelerator,metric,spread,used,value,unit,source,kind,tier,read,published",
+        "x3,memory_bandwidth_tbs,4.2%,yes,4.8,TB/s,acme-datasheet,vendor-datasheet,tier 1 vendor,original,2024-03-01",
+        "x3,memory_bandwidth_tbs,4.2%,,5,TB/s,test-news,trade-press,tier 4 trade,original,2025-12-08",
+        "x3,tdp_w,42.9%,yes,1000,W,test-news,trade-press,tier 4 trade,original,2025-12-08",
+        "x3,tdp_w,42.9%,,700,W,acme-datasheet,vendor-datasheet,tier 1 vendor,original,2024-03-01",
+        "x4,fp8_dense_tflops,,yes,not supported,,acme-datasheet,vendor-datasheet,tier 1 vendor,original,2024-03-01",
+        "x4,fp8_dense_tflops,,,900,TFLOPS,test-news,trade-press,tier 4 trade,original,2025-12-08",
+        "x4,memory_type,,yes,HBM3,,acme-datasheet,vendor-datasheet,tier 1 vendor,original,2024-03-01",
+        "x4,memory_type,,,HBM3e,,test-news,trade-press,tier 4 trade,original,2025-12-08",
+    ]

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Engine
@@ -34,6 +37,7 @@ __all__ = [
     "VENDOR_KINDS",
     "Cell",
     "Conflict",
+    "conflicting",
     "conflicts",
     "coverage",
     "missing_core",
@@ -129,21 +133,57 @@ class Conflict:
 def conflicts(threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = None) -> list[Conflict]:
     """Every metric with several entries that differ: numbers more than `threshold` apart (0.02 = 2%), different
     texts, or a value beside a status (one source gives FP8, another says it is not supported)."""
-    if not math.isfinite(threshold) or threshold < 0:
-        raise InvalidArgumentError(f"threshold {threshold * 100:g}% must be a finite number of 0% or more")
+    _check_threshold(threshold)
     found = []
-    shared = _entries_by_chip_and_metric(query_narrow.disputed_entries(query.engine_for(url)))
+    shared = _entries_by_chip_and_metric(query_narrow.disputed_entries(query.engine_for(url), threshold))
     for (accelerator_id, metric), entries in sorted(shared.items()):
         if len(entries) < 2:
             continue
         entries = sorted(entries, key=lambda entry: not entry["preferred"])
-        statuses = {entry["status"] for entry in entries}
-        numbers = [entry["value_number"] for entry in entries if entry["value_number"] is not None]
-        texts = {entry["value_text"] for entry in entries if entry["value_text"] is not None}
-        spread = disagreement(numbers) if len(numbers) == len(entries) else None
-        if len(statuses) > 1 or len(texts) > 1 or (spread is not None and spread > threshold):
+        disagree, spread = _disagree(
+            [entry["status"] for entry in entries],
+            [entry["value_number"] for entry in entries],
+            [entry["value_text"] for entry in entries],
+            threshold,
+        )
+        if disagree:
             found.append(Conflict(accelerator_id, metric, spread, entries))
     return found
+
+
+def conflicting(
+    threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = None
+) -> Iterator[tuple[str, str, float | None, list[tuple[Any, ...]]]]:
+    """The conflicts of `conflicts`, in its order, streamed and narrow: (accelerator id, metric, spread, entries),
+    each entry a row of gpudb.storage.query_narrow.shared_entries (the preferred one first). Only the entries of
+    metrics given more than once are read; for commands that print every conflict."""
+    _check_threshold(threshold)
+    return _conflicting(query_narrow.shared_entries(query.engine_for(url)), threshold)
+
+
+def _conflicting(rows: Iterator[tuple[Any, ...]], threshold: float) -> Iterator[tuple[str, str, float | None, list]]:
+    for (accelerator_id, metric), group in groupby(rows, key=itemgetter(0, 1)):
+        entries = list(group)
+        _, _, _, statuses, numbers, texts, *_ = zip(*entries, strict=True)
+        disagree, spread = _disagree(statuses, numbers, texts, threshold)
+        if disagree:
+            yield accelerator_id, metric, spread, entries
+
+
+def _disagree(
+    statuses: Sequence[str], numbers: Sequence[float | None], texts: Sequence[str | None], threshold: float
+) -> tuple[bool, float | None]:
+    """Whether the entries of one metric (their statuses, numbers and texts) disagree: different statuses or
+    texts, or numbers on all of them more than `threshold` apart; and that spread (None unless all have numbers)."""
+    spread = None if None in numbers else disagreement([number for number in numbers if number is not None])
+    if len(set(statuses)) > 1 or len(set(texts) - {None}) > 1:
+        return True, spread
+    return spread is not None and spread > threshold, spread
+
+
+def _check_threshold(threshold: float) -> None:
+    if not math.isfinite(threshold) or threshold < 0:
+        raise InvalidArgumentError(f"threshold {threshold * 100:g}% must be a finite number of 0% or more")
 
 
 def _entries_by_chip_and_metric(entries: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
 import click
 
 from gpudb.cli import app
-from gpudb.cli.common import Format, db_option, format_option, print_rows, progress
+from gpudb.cli.common import Format, db_option, format_option, print_lists, print_rows, progress
 from gpudb.formatting import STATUS_WORDS
 
 
@@ -226,52 +227,42 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
 
     Example: gpudb conflicts --threshold 5
     """
-    from gpudb.analysis.completeness import conflicts as find_conflicts
+    from gpudb.analysis.completeness import conflicting
+    from gpudb.storage.query_narrow import source_facts
     from gpudb.tiers import tier_label
 
-    with progress("comparing every source's values"):
-        found = find_conflicts(threshold / 100, db)
-    rows = [
-        {
-            "accelerator": conflict.accelerator_id,
-            "metric": conflict.metric,
-            "spread": "" if conflict.spread is None else f"{conflict.spread * 100:.1f}%",
-            "used": "yes" if entry["preferred"] else "",
-            "value": _entry_value(entry),
-            "unit": entry["unit"] if entry["status"] == "value" else "",
-            "source": entry["source_id"] or "",
-            "kind": entry["source_kind"] or "",
-            "tier": tier_label(entry["source_kind"]),
-            "read": entry["source_read"] or "",
-            "published": entry["source_published"].isoformat() if entry["source_published"] else "",
-        }
-        for conflict in found
-        for entry in conflict.entries
-    ]
-    columns = [
-        "accelerator",
-        "metric",
-        "spread",
-        "used",
-        "value",
-        "unit",
-        "source",
-        "kind",
-        "tier",
-        "read",
-        "published",
-    ]
-    if output_format is Format.table and not rows:
-        click.echo(f"No two sources disagree by more than {threshold:g}%.")
-        return
-    print_rows(rows, columns, output_format, title=f"Values whose sources disagree by more than {threshold:g}%")
+    # each source's cells (kind, tier, read, published), worked out once, not once an entry
+    sources = {
+        source: [kind, tier_label(kind), read, published if type(published) is str else published.isoformat()]
+        if published
+        else [kind, tier_label(kind), read, ""]
+        for source, (kind, read, published) in source_facts(db).items()
+    }
+    no_source = ["", "", "", ""]
 
+    def shown(entry: tuple) -> list[Any]:
+        _, _, preferred, status, number, text, unit, source, *_ = entry
+        if status != "value":
+            return ["yes" if preferred else "", STATUS_WORDS[status], "", source or "", *sources.get(source, no_source)]
+        value = text if number is None else int(number) if type(number) is float and number.is_integer() else number
+        return ["yes" if preferred else "", value, unit, source or "", *sources.get(source, no_source)]
 
-def _entry_value(entry: dict[str, Any]) -> Any:
-    """A conflict entry's value as shown: the number without .0, its text, or why it has none."""
-    if entry["status"] != "value":
-        return STATUS_WORDS[entry["status"]]
-    return _without_point_zero(entry["value_number"]) if entry["value_number"] is not None else entry["value_text"]
+    with progress("comparing every source's values"):  # the database's grouping: the wait before the first row
+        found = conflicting(threshold / 100, db)
+        first = next(found, None)
+    rows = (
+        [chip, metric, "" if spread is None else f"{spread * 100:.1f}%", *shown(entry)]
+        for chip, metric, spread, entries in itertools.chain([first] if first else [], found)
+        for entry in entries
+    )
+    columns = ["accelerator", "metric", "spread", "used", "value", "unit", "source", "kind", "tier", "read"]
+    print_lists(
+        rows,
+        [*columns, "published"],
+        output_format,
+        title=f"Values whose sources disagree by more than {threshold:g}%",
+        empty=f"No two sources disagree by more than {threshold:g}%.",
+    )
 
 
 @app.command()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -112,6 +113,60 @@ def print_rows(
         console.print(table)
 
 
+def print_lists(
+    rows: Iterable[Sequence[Any]],
+    columns: list[str],
+    output_format: Format,
+    title: str | None = None,
+    empty: str | None = None,
+) -> None:
+    """print_rows for rows given as values in column order, with the same output, streamed where the format lets
+    it be: CSV and JSON a batch of rows at a time as they are read, a long table once its widths are known (each
+    row kept as one list of texts, not a dict). `empty`: the line a table prints instead when there are no rows."""
+    batches = _batches(iter(rows))
+    if output_format is Format.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for batch in batches:
+            writer.writerows([_shown(value, blank=None) for value in row] for row in batch)
+            click.echo(buffer.getvalue(), nl=False)
+            buffer.seek(0)
+            buffer.truncate()
+        click.echo(buffer.getvalue(), nl=False)  # the header alone when there are no rows
+    elif output_format is Format.json:  # json.dumps of the whole list, indent=2, written a row at a time
+        first = True
+        for batch in batches:
+            texts = (json.dumps(dict(zip(columns, row, strict=True)), indent=2, default=str) for row in batch)
+            click.echo(
+                ("[\n  " if first else ",\n  ") + ",\n  ".join(text.replace("\n", "\n  ") for text in texts), nl=False
+            )
+            first = False
+        click.echo("[]" if first else "\n]")
+    else:
+        rows = [row for batch in batches for row in batch]
+        if not rows and empty is not None:
+            click.echo(empty)
+        elif len(rows) > LONG_TABLE:  # column by column: most columns are texts of one line, kept as they are
+            by_column: list[Sequence[str]] = [
+                column
+                if set(map(type, column)) == {str} and "\n" not in "".join(column)
+                else list(map(_one_line, column))
+                for column in zip(*rows, strict=True)
+            ]
+            del rows
+            names = [column.replace("_", " ") for column in columns]
+            for chunk in _batches(_long_table_lines(title, names, by_column)):
+                click.echo("\n".join(chunk))
+        else:
+            print_rows([dict(zip(columns, row, strict=True)) for row in rows], columns, output_format, title=title)
+
+
+def _batches(items: Iterator[Any], size: int = 5000) -> Iterator[list[Any]]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
 def column_widths(columns: list[str], names: list[str], cells: list[list[str]], width: int) -> list[int] | None:
     """Each column's text width in a table `width` wide: its natural width where all fit; else every column at
     least its longest word (a key column its widest cell, never wrapped), the rest of the room shared out so the
@@ -182,7 +237,16 @@ LONG_TABLE = 1000  # rows above which a table is drawn by long_table: Rich measu
 
 def long_table(title: str | None, headers: list[str], cells: list[list[str]]) -> str:
     """A table in Rich's box style, each column as wide as its widest cell (no wrapping), drawn in one pass."""
-    by_column = list(zip(*cells, strict=True)) or [()] * len(headers)
+    return "\n".join(long_table_lines(title, headers, cells))
+
+
+def long_table_lines(title: str | None, headers: list[str], cells: list[list[str]]) -> Iterator[str]:
+    """The lines of long_table, one at a time."""
+    return _long_table_lines(title, headers, list(zip(*cells, strict=True)) or [()] * len(headers))
+
+
+def _long_table_lines(title: str | None, headers: list[str], by_column: Sequence[Sequence[str]]) -> Iterator[str]:
+    """long_table_lines of the cells given column by column."""
     widths = [max([len(header), *map(len, column)]) for header, column in zip(headers, by_column, strict=True)]
 
     def rule(left: str, fill: str, middle: str, right: str) -> str:
@@ -191,12 +255,12 @@ def long_table(title: str | None, headers: list[str], cells: list[list[str]]) ->
     def line(bar: str) -> str:  # a row's format: each value left-aligned in its column, one call a row
         return bar + bar.join(f" {{:<{width}}} " for width in widths) + bar
 
-    lines = [title.center(sum(widths) + 3 * len(widths) + 1).rstrip()] if title else []
-    lines += [rule("┏", "━", "┳", "┓"), line("┃").format(*headers), rule("┡", "━", "╇", "┩")]
-    row_format = line("│").format
-    lines += [row_format(*row) for row in cells]
-    lines.append(rule("└", "─", "┴", "┘"))
-    return "\n".join(lines)
+    if title:
+        yield title.center(sum(widths) + 3 * len(widths) + 1).rstrip()
+    yield from (rule("┏", "━", "┳", "┓"), line("┃").format(*headers), rule("┡", "━", "╇", "┩"))
+    if by_column and by_column[0]:
+        yield from map(line("│").format, *by_column)  # a row's values, column by column
+    yield rule("└", "─", "┴", "┘")
 
 
 def console_for(renderable: Any = None):
