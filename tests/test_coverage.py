@@ -205,3 +205,26 @@ def test_the_conflicts_command_shows_texts_and_statuses(mixed_db):
         "x4,memory_type,,yes,HBM3,,acme-datasheet,vendor-datasheet,tier 1 vendor,original,2024-03-01",
         "x4,memory_type,,,HBM3e,,test-news,trade-press,tier 4 trade,original,2025-12-08",
     ]
+
+
+def test_the_summary_counted_by_the_database_is_the_tally_of_the_cells(mixed_db):
+    from gpudb.analysis.completeness import summary, tally
+
+    cells = coverage(mixed_db)
+    found = summary(mixed_db)
+    chips = list(dict.fromkeys(cell.accelerator_id for cell in cells))
+    assert list(found.by_chip) == chips == ["x1", "x3", "x4"]
+    for chip in chips:
+        assert found.by_chip[chip] == tally([cell for cell in cells if cell.accelerator_id == chip]), chip
+    assert list(found.by_metric) == [metric.key for metric in gpudb.METRICS]
+    for metric, counts in found.by_metric.items():
+        assert counts == tally([cell for cell in cells if cell.metric == metric]), metric
+    assert found.gaps == missing_core(cells) == {"x1": ["tdp_w"], "x4": ["memory_capacity_gb"]}
+    assert found.valued == {"x1", "x3", "x4"}
+    # hand-checked: x4 gives FP8 as not supported (the datasheet outranks the news report), TDP and bandwidth from
+    # the vendor datasheet and its memory type from it too; the other 19 metrics nothing
+    assert {grade: count for grade, count in found.by_chip["x4"].items() if count} == {
+        "vendor": 3,
+        "not supported": 1,
+        "unknown": len(gpudb.METRICS) - 4,
+    }

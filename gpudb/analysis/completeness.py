@@ -37,10 +37,12 @@ __all__ = [
     "VENDOR_KINDS",
     "Cell",
     "Conflict",
+    "Summary",
     "conflicting",
     "conflicts",
     "coverage",
     "missing_core",
+    "summary",
     "tally",
 ]
 
@@ -118,6 +120,63 @@ def missing_core(cells: list[Cell]) -> dict[str, list[str]]:
         if lacking:
             gaps[accelerator_id] = lacking
     return gaps
+
+
+@dataclass(frozen=True)
+class Summary:
+    """coverage's table without its cells: tally() of each chip's cells (in the order of coverage) and each metric's
+    (in catalogue order), the core metrics each chip lacks (missing_core) and the chips with a value at all."""
+
+    by_chip: dict[str, dict[str, int]]
+    by_metric: dict[str, dict[str, int]]
+    gaps: dict[str, list[str]]
+    valued: set[str]
+
+
+def summary(url: str | Engine | None = None) -> Summary:
+    """The tallies of `coverage`, counted by the database (a row per chip and grade, not a cell per chip and
+    metric): the same figures as tally() and missing_core() of coverage(url)."""
+    engine = query.engine_for(url)
+    keys = [metric.key for metric in METRICS]
+    chip_counts, metric_counts = query_narrow.grade_counts(keys, engine)
+    chips = query_narrow.ids_in_order(engine)
+    by_chip = _tallies(chips, chip_counts, len(keys))
+    by_metric = _tallies(keys, metric_counts, len(chips)) if chips else {}  # no chips, no cells to tally
+    present = query_narrow.chips_with(CORE_METRICS, engine)
+    nothing = [False] * len(CORE_METRICS)
+    gaps = {}
+    for chip in chips:
+        lacking = [
+            " or ".join(group)
+            for group, found in zip(CORE_METRICS, present.get(chip, nothing), strict=True)
+            if not found
+        ]
+        if lacking:
+            gaps[chip] = lacking
+    valued = {chip for chip, status, _, _, _ in chip_counts if status == "value"}
+    return Summary(by_chip, by_metric, gaps, valued)
+
+
+def _tallies(names: list[str], counted: list[tuple], cells_each: int) -> dict[str, dict[str, int]]:
+    """tally() of each name's cells from the database's counts (name, status, tier, read in the original, count);
+    the cells counted nowhere are 'unknown' (nothing stored)."""
+    words = {"not-supported": "not supported", "not-applicable": "n/a"}
+    tallies = {name: dict.fromkeys(GRADES, 0) | {"not supported": 0, "n/a": 0, "unknown": 0} for name in names}
+    stored = dict.fromkeys(names, 0)
+    for name, status, tier, original, count in counted:
+        if name not in tallies:
+            continue
+        if status != "value":
+            grade = words.get(status, status)
+        elif tier == 1 and not original:
+            grade = "vendor via copy"
+        else:
+            grade = TIER_NAMES.get(tier or 0, "unsourced")
+        tallies[name][grade] = tallies[name].get(grade, 0) + count
+        stored[name] += count
+    for name, counts in tallies.items():
+        counts["unknown"] += cells_each - stored[name]
+    return tallies
 
 
 @dataclass(frozen=True)

@@ -274,12 +274,12 @@ def coverage(db: str | None, output_format: Format) -> None:
     The table has a row per accelerator and a summary per metric; csv and json give every accelerator-metric cell.
     Example: gpudb coverage --format csv
     """
-    from gpudb.analysis.completeness import GRADES, VENDOR_KINDS, missing_core, tally
+    from gpudb.analysis.completeness import GRADES, VENDOR_KINDS, summary
     from gpudb.analysis.completeness import coverage as cells_of
 
-    with progress("counting values per accelerator and metric"):
-        cells = cells_of(db)
     if output_format is not Format.table:
+        with progress("counting values per accelerator and metric"):
+            cells = cells_of(db)
         rows = [
             {
                 "accelerator": c.accelerator_id,
@@ -295,28 +295,24 @@ def coverage(db: str | None, output_format: Format) -> None:
         ]
         print_rows(rows, list(rows[0]) if rows else ["accelerator"], output_format)
         return
-    gaps = missing_core(cells)
-
-    by_chip: dict[str, list] = {}
-    by_metric: dict[str, list] = {}
-    for cell in cells:
-        by_chip.setdefault(cell.accelerator_id, []).append(cell)
-        by_metric.setdefault(cell.metric, []).append(cell)
-    chip_rows = [{"accelerator": chip, **tally(group), "core metrics missing": _core_gaps(group, gaps.get(chip))}
-                 for chip, group in by_chip.items()]  # fmt: skip
+    with progress("counting values per accelerator and metric"):
+        found = summary(db)  # counted by the database: no cell per accelerator and metric
+    chip_rows = [
+        {
+            "accelerator": chip,
+            **counts,
+            "core metrics missing": ", ".join(found.gaps.get(chip, [])) or "none"
+            if chip in found.valued
+            else "no values",
+        }
+        for chip, counts in found.by_chip.items()
+    ]
     columns = ["accelerator", *GRADES, "not supported", "n/a", "unknown"]
     print_rows(chip_rows, [*columns, "core metrics missing"], Format.table, title="Values per accelerator")
-    metric_rows = [{"metric": metric, **tally(group)} for metric, group in by_metric.items()]
+    metric_rows = [{"metric": metric, **counts} for metric, counts in found.by_metric.items()]
     print_rows(metric_rows, ["metric", *columns[1:]], Format.table, title="Accelerators per metric")
     click.echo(
         f"vendor = from a vendor source ({', '.join(VENDOR_KINDS)}) read in the original; vendor via copy = "
         "read only through a copy or a quotation; the other columns are the lower tiers (gpudb/tiers.py); unknown "
         "includes nothing stored."
     )
-
-
-def _core_gaps(cells: list, gaps: list[str] | None) -> str:
-    """The core metrics a chip lacks; 'none' only where it has values at all ('no values' otherwise)."""
-    if not any(cell.status == "value" for cell in cells):
-        return "no values"
-    return ", ".join(gaps or []) or "none"

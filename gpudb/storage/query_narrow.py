@@ -131,3 +131,37 @@ def source_facts(url: str | Engine | None = None) -> dict[str, tuple[str, str, A
     with engine_for(url).connect() as connection:
         rows = connection.execute(select(Source.id, Source.kind, Source.read, Source.published)).all()
     return {source: (kind, read, published) for source, kind, read, published in rows}
+
+
+def grade_counts(keys: list[str], url: str | Engine | None = None) -> tuple[list[tuple], list[tuple]]:
+    """How many preferred entries of the metrics `keys` each chip, and each metric, has of each status, source tier
+    and reading (original or not): rows (chip or metric, status, tier, read in the original, count), counted by the
+    database, so coverage's table never makes a cell per chip and metric."""
+    original = (Source.read == "original").label("original")
+
+    def counted(by):
+        return (
+            select(by, SpecValue.status, Source.tier, original, func.count())
+            .outerjoin(tables.source, Source.id == SpecValue.source_id)
+            .where(SpecValue.preferred.is_(True), SpecValue.metric_key.in_(keys))
+            .group_by(by, SpecValue.status, Source.tier, original)
+        )
+
+    with engine_for(url).connect() as connection:
+        by_chip = [tuple(row) for row in connection.execute(counted(SpecValue.accelerator_id))]
+        by_metric = [tuple(row) for row in connection.execute(counted(SpecValue.metric_key))]
+    return by_chip, by_metric
+
+
+def chips_with(groups: tuple[tuple[str, ...], ...], url: str | Engine | None = None) -> dict[str, list[bool]]:
+    """Chip id → for each group of metric keys, whether the chip has a preferred entry of any of them (chips with
+    none of them are left out)."""
+    flags = [func.max(case((SpecValue.metric_key.in_(group), 1), else_=0)) for group in groups]
+    keys = [key for group in groups for key in group]
+    with engine_for(url).connect() as connection:
+        rows = connection.execute(
+            select(SpecValue.accelerator_id, *flags)
+            .where(SpecValue.preferred.is_(True), SpecValue.metric_key.in_(keys))
+            .group_by(SpecValue.accelerator_id)
+        )
+        return {chip: [bool(flag) for flag in found] for chip, *found in rows}
