@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import json
+import math
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -134,13 +135,21 @@ def print_lists(
             buffer.seek(0)
             buffer.truncate()
         click.echo(buffer.getvalue(), nl=False)  # the header alone when there are no rows
-    elif output_format is Format.json:  # json.dumps of the whole list, indent=2, written a row at a time
+    elif output_format is Format.json:  # json.dumps of the whole list, indent=2, written a batch at a time
+        # a row's object as json.dumps(indent=2) writes it inside the list: each value encoded column by column
+        template = "{\n    " + ",\n    ".join(json.dumps(column).replace("%", "%%") + ": %s" for column in columns)
+        template += "\n  }"
         first = True
         for batch in batches:
-            texts = (json.dumps(dict(zip(columns, row, strict=True)), indent=2, default=str) for row in batch)
-            click.echo(
-                ("[\n  " if first else ",\n  ") + ",\n  ".join(text.replace("\n", "\n  ") for text in texts), nl=False
-            )
+            encoded = [_json_scalars(column) for column in zip(*batch, strict=True)]
+            if all(column is not None for column in encoded):
+                texts = list(map(template.__mod__, zip(*encoded, strict=True)))
+            else:  # a value that is not a text, number, flag or None: json.dumps itself, row by row
+                texts = [
+                    json.dumps(dict(zip(columns, row, strict=True)), indent=2, default=str).replace("\n", "\n  ")
+                    for row in batch
+                ]
+            click.echo(("[\n  " if first else ",\n  ") + ",\n  ".join(texts), nl=False)
             first = False
         click.echo("[]" if first else "\n]")
     else:
@@ -160,6 +169,30 @@ def print_lists(
                 click.echo("\n".join(chunk))
         else:
             print_rows([dict(zip(columns, row, strict=True)) for row in rows], columns, output_format, title=title)
+
+
+_JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
+
+
+def _json_scalars(column: Sequence[Any]) -> list[str] | None:
+    """Each value of a column as json.dumps writes it (texts ASCII-escaped, numbers by repr, NaN and infinities as
+    JavaScript names); None where a value is anything else (a list, a date), which json.dumps must write itself."""
+    types = set(map(type, column))
+    if types == {str}:
+        return list(map(json.encoder.encode_basestring_ascii, column))
+    if not types <= {str, int, float, bool, type(None)}:
+        return None
+    encoded = []
+    for value in column:
+        if type(value) is str:
+            encoded.append(json.encoder.encode_basestring_ascii(value))
+        elif value is None or type(value) is bool:
+            encoded.append(_JSON_CONSTANTS[value])
+        elif type(value) is float and not math.isfinite(value):
+            encoded.append("NaN" if value != value else "Infinity" if value > 0 else "-Infinity")
+        else:
+            encoded.append(repr(value))
+    return encoded
 
 
 def _batches(items: Iterator[Any], size: int = 5000) -> Iterator[list[Any]]:
