@@ -228,3 +228,38 @@ def test_the_summary_counted_by_the_database_is_the_tally_of_the_cells(mixed_db)
         "not supported": 1,
         "unknown": len(gpudb.METRICS) - 4,
     }
+
+
+def test_the_streamed_cells_are_those_of_coverage(mixed_db):
+    from gpudb.analysis.completeness import cell_rows
+
+    cells = coverage(mixed_db)
+    expected = [
+        (c.accelerator_id, c.metric, c.status, c.source_kind, c.source_tier, c.source_read, c.grade, c.entries)
+        for c in cells
+    ]
+    assert list(cell_rows(mixed_db)) == expected
+    assert len(expected) == 3 * len(gpudb.METRICS)
+    by_key = {(row[0], row[1]): row for row in expected}  # hand-checked against x3.yaml and X4 above
+    assert by_key["x3", "tdp_w"] == ("x3", "tdp_w", "value", "trade-press", 4, "original", "trade", 2)
+    assert by_key["x4", "fp8_dense_tflops"][2:] == (
+        "not-supported",
+        "vendor-datasheet",
+        1,
+        "original",
+        "not-supported",
+        2,
+    )
+    assert by_key["x4", "fp64_tflops"][2:] == ("unknown", None, None, None, "unknown", 0)
+
+
+def test_coverage_of_an_empty_database_lists_no_cells(tmp_path, minimal_data):
+    for path in ("accelerators/acme/x1.yaml", "prices/acme.yaml"):  # the only chip, and its prices
+        (minimal_data / path).unlink()
+    (minimal_data / "claims.yaml").write_text("[]\n")  # its claim
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    result = CliRunner().invoke(app, ["build", "--db", url, "--data", str(minimal_data), "--force"])
+    assert result.exit_code == 0, result.output
+    for output_format, expected in (("csv", "accelerator\n"), ("json", "[]\n")):
+        shown = CliRunner().invoke(app, ["coverage", "--db", url, "-f", output_format])
+        assert (shown.exit_code, shown.output) == (0, expected)

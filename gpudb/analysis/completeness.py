@@ -34,6 +34,7 @@ CORE_METRICS: tuple[tuple[str, ...], ...] = (
 __all__ = [
     "CORE_METRICS",
     "GRADES",
+    "cell_rows",
     "VENDOR_KINDS",
     "Cell",
     "Conflict",
@@ -68,11 +69,14 @@ class Cell:
     def grade(self) -> str:
         """'vendor', 'vendor via copy' (a vendor value read only through a copy or quotation), the tier name, or the
         status (not-supported, not-applicable, unknown: stored as unknown or nothing stored at all)."""
-        if self.status != "value":
-            return self.status
-        if self.source_tier == 1 and self.source_read != "original":
-            return "vendor via copy"
-        return TIER_NAMES.get(self.source_tier or 0, "unsourced")
+        return self.status if self.status != "value" else _value_grade(self.source_tier, self.source_read)
+
+
+def _value_grade(tier: int | None, read: str | None) -> str:
+    """The grade of a value from a source of this tier, read so (Cell.grade)."""
+    if tier == 1 and read != "original":
+        return "vendor via copy"
+    return TIER_NAMES.get(tier or 0, "unsourced")
 
 
 # The value grades in the order `tally` counts them, most trustworthy first.
@@ -106,6 +110,43 @@ def coverage(url: str | Engine | None = None) -> list[Cell]:
             else:
                 cells.append(Cell(chip, key, *found))
     return cells
+
+
+def cell_rows(url: str | Engine | None = None) -> Iterator[tuple[Any, ...]]:
+    """coverage(url) streamed as rows, without a Cell each: (accelerator id, metric, status, source kind, source
+    tier, source read, grade, entries), in the same order and with the same values."""
+    engine = query.engine_for(url)
+    sources = {  # the preferred entry's source gives a cell's kind, tier, reading and (for a value) its grade
+        source: (kind, tier, read, _value_grade(tier, read))
+        for source, (kind, tier, read) in query_narrow.source_tiers(engine).items()
+    }
+    no_source = (None, None, None, _value_grade(None, None))
+    counts = query_narrow.entry_counts(engine)
+    keys = [metric.key for metric in METRICS]
+    stream = groupby(query_narrow.preferred_entries(engine), key=itemgetter(0))
+    pending = next(stream, None)
+    for chip in query_narrow.ids_in_order(engine):
+        found: dict[str, tuple] = {}
+        if pending is not None and pending[0] == chip:
+            found = {key: (status, source) for _, key, status, source in pending[1]}
+            pending = next(stream, None)
+        for key in keys:
+            entry = found.get(key)
+            if entry is None:
+                yield chip, key, "unknown", None, None, None, "unknown", 0  # nothing stored (or nothing preferred)
+                continue
+            status, source = entry
+            kind, tier, read, grade = sources.get(source, no_source)
+            yield (
+                chip,
+                key,
+                status,
+                kind,
+                tier,
+                read,
+                grade if status == "value" else status,
+                counts.get((chip, key), 1),
+            )
 
 
 def missing_core(cells: list[Cell]) -> dict[str, list[str]]:

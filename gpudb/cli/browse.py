@@ -274,26 +274,16 @@ def coverage(db: str | None, output_format: Format) -> None:
     The table has a row per accelerator and a summary per metric; csv and json give every accelerator-metric cell.
     Example: gpudb coverage --format csv
     """
-    from gpudb.analysis.completeness import GRADES, VENDOR_KINDS, summary
-    from gpudb.analysis.completeness import coverage as cells_of
+    from gpudb.analysis.completeness import GRADES, VENDOR_KINDS, cell_rows, summary
 
-    if output_format is not Format.table:
+    if output_format is not Format.table:  # every cell, streamed as it is read
         with progress("counting values per accelerator and metric"):
-            cells = cells_of(db)
-        rows = [
-            {
-                "accelerator": c.accelerator_id,
-                "metric": c.metric,
-                "status": c.status,
-                "source_kind": c.source_kind,
-                "source_tier": c.source_tier,
-                "source_read": c.source_read,
-                "grade": c.grade,
-                "sources": c.entries,
-            }
-            for c in cells
-        ]
-        print_rows(rows, list(rows[0]) if rows else ["accelerator"], output_format)
+            cells = cell_rows(db)
+            first = next(cells, None)
+        columns = ["accelerator", "metric", "status", "source_kind", "source_tier", "source_read", "grade", "sources"]
+        print_lists(
+            itertools.chain([first], cells) if first else [], columns if first else ["accelerator"], output_format
+        )
         return
     with progress("counting values per accelerator and metric"):
         found = summary(db)  # counted by the database: no cell per accelerator and metric

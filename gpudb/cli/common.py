@@ -130,7 +130,11 @@ def print_lists(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         for batch in batches:
-            writer.writerows([_shown(value, blank=None) for value in row] for row in batch)
+            shown = [  # column by column: flags read yes/no, the rest is written as it is
+                [_shown(value, blank=None) for value in values] if bool in set(map(type, values)) else values
+                for values in zip(*batch, strict=True)
+            ]
+            writer.writerows(zip(*shown, strict=True))
             click.echo(buffer.getvalue(), nl=False)
             buffer.seek(0)
             buffer.truncate()

@@ -165,3 +165,44 @@ def chips_with(groups: tuple[tuple[str, ...], ...], url: str | Engine | None = N
             .group_by(SpecValue.accelerator_id)
         )
         return {chip: [bool(flag) for flag in found] for chip, *found in rows}
+
+
+def _raw_rows(sql: str, url: str | Engine | None) -> Iterator[tuple[Any, ...]]:
+    """The rows of a query without parameters through the driver's cursor, in batches (no SQLAlchemy rows)."""
+    connection = engine_for(url).raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(5000):
+            yield from batch
+        cursor.close()
+    finally:
+        connection.close()
+
+
+def preferred_entries(url: str | Engine | None = None) -> Iterator[tuple[str, str, str, str | None]]:
+    """(accelerator id, metric key, status, source id) of every preferred entry, streamed, the chips in the order
+    of ids_in_order (vendor, then id: the same ORDER BY, so the same collation), found through the preferred index."""
+    return _raw_rows(
+        "SELECT v.accelerator_id, v.metric_key, v.status, v.source_id FROM accelerator a CROSS JOIN spec_value v"
+        " WHERE v.preferred = true AND v.accelerator_id = a.id ORDER BY a.vendor, a.id",
+        url,
+    )
+
+
+def entry_counts(url: str | Engine | None = None) -> dict[tuple[str, str], int]:
+    """(accelerator id, metric key) → how many entries, for those given more than once (the others have one):
+    counted in the preferred index from the entries not preferred."""
+    rows = _raw_rows(
+        "SELECT accelerator_id, metric_key, count(*) FROM spec_value WHERE preferred = false"
+        " GROUP BY accelerator_id, metric_key",
+        url,
+    )
+    return {(chip, key): count + 1 for chip, key, count in rows}
+
+
+def source_tiers(url: str | Engine | None = None) -> dict[str, tuple[str, int, str]]:
+    """Source id → (kind, tier, read) of every source (a few hundred: looked up, never joined per entry)."""
+    with engine_for(url).connect() as connection:
+        rows = connection.execute(select(Source.id, Source.kind, Source.tier, Source.read)).all()
+    return {source: (kind, tier, read) for source, kind, tier, read in rows}
