@@ -131,3 +131,135 @@ def test_conflicts_read_only_the_entries_that_may_disagree(built):
     read = sorted({(entry["accelerator_id"], entry["metric"]) for entry in disputed_entries(built)})
     assert read == [("x3", "memory_bandwidth_tbs"), ("x3", "memory_capacity_gb"), ("x3", "tdp_w")]
     assert [(c.accelerator_id, c.metric) for c in conflicts(0.0, url=built)] == read
+
+
+X4 = """id: x4
+vendor: Acme
+name: X4
+architecture: Roadrunner
+form_factor: PCIe
+data_center: true
+china_specific: false
+specs:
+  memory_type:                 # two texts: a conflict at any threshold
+    - value: HBM3
+      source: acme-datasheet
+    - value: HBM3e
+      source: test-news
+  fp8_dense_tflops:            # a value beside a status
+    - value: 900 TFLOPS
+      sparsity: dense
+      source: test-news
+    - status: not-supported
+      source: acme-datasheet
+      note: The datasheet lists BF16 only.
+  tdp_w:                       # the same number twice: never a conflict
+    - value: 700 W
+      source: acme-datasheet
+    - value: 700 W
+      source: test-news
+  memory_bandwidth_tbs:        # 3% apart
+    - value: 4.12 TB/s
+      source: test-news
+    - value: 4.0 TB/s
+      source: acme-datasheet
+"""
+
+
+@pytest.fixture
+def mixed_db(several_data, database_url: str) -> str:
+    """several_data and chip x4, whose sources disagree on a text, a status and a number (and agree on one)."""
+    (several_data / "accelerators" / "acme" / "x4.yaml").write_text(X4)
+    build(database_url, several_data)
+    return database_url
+
+
+def test_the_streamed_conflicts_are_those_of_conflicts_at_every_threshold(mixed_db):
+    from gpudb.analysis.completeness import conflicting
+
+    for threshold in (0.0, 0.0035, 0.02, 0.04, 0.05, 0.5, 1e9):
+        listed = [
+            (c.accelerator_id, c.metric, c.spread, [e["source_id"] for e in c.entries])
+            for c in conflicts(threshold, url=mixed_db)
+        ]
+        streamed = [
+            (chip, metric, spread, [e[7] for e in entries])
+            for chip, metric, spread, entries in conflicting(threshold, mixed_db)
+        ]
+        assert streamed == listed, threshold
+    at_five = [(chip, metric) for chip, metric, _, _ in conflicting(0.05, mixed_db)]
+    assert at_five == [("x3", "tdp_w"), ("x4", "fp8_dense_tflops"), ("x4", "memory_type")]  # 3% and 4.2% are under
+
+
+def test_the_conflicts_command_shows_texts_and_statuses(mixed_db):
+    result = CliRunner().invoke(app, ["conflicts", "--db", mixed_db, "-f", "csv", "--threshold", "3.5"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "accelerator,metric,spread,used,value,unit,source,kind,tier,read,published",
+        "x3,memory_bandwidth_tbs,4.2%,yes,4.8,TB/s,acme-datasheet,vendor-datasheet,tier 1 vendor,original,2024-03-01",
+        "x3,memory_bandwidth_tbs,4.2%,,5,TB/s,test-news,trade-press,tier 4 trade,original,2025-12-08",
+        "x3,tdp_w,42.9%,yes,1000,W,test-news,trade-press,tier 4 trade,original,2025-12-08",
+        "x3,tdp_w,42.9%,,700,W,acme-datasheet,vendor-datasheet,tier 1 vendor,original,2024-03-01",
+        "x4,fp8_dense_tflops,,yes,not supported,,acme-datasheet,vendor-datasheet,tier 1 vendor,original,2024-03-01",
+        "x4,fp8_dense_tflops,,,900,TFLOPS,test-news,trade-press,tier 4 trade,original,2025-12-08",
+        "x4,memory_type,,yes,HBM3,,acme-datasheet,vendor-datasheet,tier 1 vendor,original,2024-03-01",
+        "x4,memory_type,,,HBM3e,,test-news,trade-press,tier 4 trade,original,2025-12-08",
+    ]
+
+
+def test_the_summary_counted_by_the_database_is_the_tally_of_the_cells(mixed_db):
+    from gpudb.analysis.completeness import summary, tally
+
+    cells = coverage(mixed_db)
+    found = summary(mixed_db)
+    chips = list(dict.fromkeys(cell.accelerator_id for cell in cells))
+    assert list(found.by_chip) == chips == ["x1", "x3", "x4"]
+    for chip in chips:
+        assert found.by_chip[chip] == tally([cell for cell in cells if cell.accelerator_id == chip]), chip
+    assert list(found.by_metric) == [metric.key for metric in gpudb.METRICS]
+    for metric, counts in found.by_metric.items():
+        assert counts == tally([cell for cell in cells if cell.metric == metric]), metric
+    assert found.gaps == missing_core(cells) == {"x1": ["tdp_w"], "x4": ["memory_capacity_gb"]}
+    assert found.valued == {"x1", "x3", "x4"}
+    # hand-checked: x4 gives FP8 as not supported (the datasheet outranks the news report), TDP and bandwidth from
+    # the vendor datasheet and its memory type from it too; the other 19 metrics nothing
+    assert {grade: count for grade, count in found.by_chip["x4"].items() if count} == {
+        "vendor": 3,
+        "not supported": 1,
+        "unknown": len(gpudb.METRICS) - 4,
+    }
+
+
+def test_the_streamed_cells_are_those_of_coverage(mixed_db):
+    from gpudb.analysis.completeness import cell_rows
+
+    cells = coverage(mixed_db)
+    expected = [
+        (c.accelerator_id, c.metric, c.status, c.source_kind, c.source_tier, c.source_read, c.grade, c.entries)
+        for c in cells
+    ]
+    assert list(cell_rows(mixed_db)) == expected
+    assert len(expected) == 3 * len(gpudb.METRICS)
+    by_key = {(row[0], row[1]): row for row in expected}  # hand-checked against x3.yaml and X4 above
+    assert by_key["x3", "tdp_w"] == ("x3", "tdp_w", "value", "trade-press", 4, "original", "trade", 2)
+    assert by_key["x4", "fp8_dense_tflops"][2:] == (
+        "not-supported",
+        "vendor-datasheet",
+        1,
+        "original",
+        "not-supported",
+        2,
+    )
+    assert by_key["x4", "fp64_tflops"][2:] == ("unknown", None, None, None, "unknown", 0)
+
+
+def test_coverage_of_an_empty_database_lists_no_cells(tmp_path, minimal_data):
+    for path in ("accelerators/acme/x1.yaml", "prices/acme.yaml"):  # the only chip, and its prices
+        (minimal_data / path).unlink()
+    (minimal_data / "claims.yaml").write_text("[]\n")  # its claim
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    result = CliRunner().invoke(app, ["build", "--db", url, "--data", str(minimal_data), "--force"])
+    assert result.exit_code == 0, result.output
+    for output_format, expected in (("csv", "accelerator\n"), ("json", "[]\n")):
+        shown = CliRunner().invoke(app, ["coverage", "--db", url, "-f", output_format])
+        assert (shown.exit_code, shown.output) == (0, expected)

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Engine
@@ -31,12 +34,16 @@ CORE_METRICS: tuple[tuple[str, ...], ...] = (
 __all__ = [
     "CORE_METRICS",
     "GRADES",
+    "cell_rows",
     "VENDOR_KINDS",
     "Cell",
     "Conflict",
+    "Summary",
+    "conflicting",
     "conflicts",
     "coverage",
     "missing_core",
+    "summary",
     "tally",
 ]
 
@@ -62,11 +69,14 @@ class Cell:
     def grade(self) -> str:
         """'vendor', 'vendor via copy' (a vendor value read only through a copy or quotation), the tier name, or the
         status (not-supported, not-applicable, unknown: stored as unknown or nothing stored at all)."""
-        if self.status != "value":
-            return self.status
-        if self.source_tier == 1 and self.source_read != "original":
-            return "vendor via copy"
-        return TIER_NAMES.get(self.source_tier or 0, "unsourced")
+        return self.status if self.status != "value" else _value_grade(self.source_tier, self.source_read)
+
+
+def _value_grade(tier: int | None, read: str | None) -> str:
+    """The grade of a value from a source of this tier, read so (Cell.grade)."""
+    if tier == 1 and read != "original":
+        return "vendor via copy"
+    return TIER_NAMES.get(tier or 0, "unsourced")
 
 
 # The value grades in the order `tally` counts them, most trustworthy first.
@@ -102,6 +112,43 @@ def coverage(url: str | Engine | None = None) -> list[Cell]:
     return cells
 
 
+def cell_rows(url: str | Engine | None = None) -> Iterator[tuple[Any, ...]]:
+    """coverage(url) streamed as rows, without a Cell each: (accelerator id, metric, status, source kind, source
+    tier, source read, grade, entries), in the same order and with the same values."""
+    engine = query.engine_for(url)
+    sources = {  # the preferred entry's source gives a cell's kind, tier, reading and (for a value) its grade
+        source: (kind, tier, read, _value_grade(tier, read))
+        for source, (kind, tier, read) in query_narrow.source_tiers(engine).items()
+    }
+    no_source = (None, None, None, _value_grade(None, None))
+    counts = query_narrow.entry_counts(engine)
+    keys = [metric.key for metric in METRICS]
+    stream = groupby(query_narrow.preferred_entries(engine), key=itemgetter(0))
+    pending = next(stream, None)
+    for chip in query_narrow.ids_in_order(engine):
+        found: dict[str, tuple] = {}
+        if pending is not None and pending[0] == chip:
+            found = {key: (status, source) for _, key, status, source in pending[1]}
+            pending = next(stream, None)
+        for key in keys:
+            entry = found.get(key)
+            if entry is None:
+                yield chip, key, "unknown", None, None, None, "unknown", 0  # nothing stored (or nothing preferred)
+                continue
+            status, source = entry
+            kind, tier, read, grade = sources.get(source, no_source)
+            yield (
+                chip,
+                key,
+                status,
+                kind,
+                tier,
+                read,
+                grade if status == "value" else status,
+                counts.get((chip, key), 1),
+            )
+
+
 def missing_core(cells: list[Cell]) -> dict[str, list[str]]:
     """Accelerator id → the core metrics it has nothing stored for: no value and no status (a stored 'unknown'
     carries its note on why), e.g. 'tdp_w'."""
@@ -117,6 +164,63 @@ def missing_core(cells: list[Cell]) -> dict[str, list[str]]:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """coverage's table without its cells: tally() of each chip's cells (in the order of coverage) and each metric's
+    (in catalogue order), the core metrics each chip lacks (missing_core) and the chips with a value at all."""
+
+    by_chip: dict[str, dict[str, int]]
+    by_metric: dict[str, dict[str, int]]
+    gaps: dict[str, list[str]]
+    valued: set[str]
+
+
+def summary(url: str | Engine | None = None) -> Summary:
+    """The tallies of `coverage`, counted by the database (a row per chip and grade, not a cell per chip and
+    metric): the same figures as tally() and missing_core() of coverage(url)."""
+    engine = query.engine_for(url)
+    keys = [metric.key for metric in METRICS]
+    chip_counts, metric_counts = query_narrow.grade_counts(keys, engine)
+    chips = query_narrow.ids_in_order(engine)
+    by_chip = _tallies(chips, chip_counts, len(keys))
+    by_metric = _tallies(keys, metric_counts, len(chips)) if chips else {}  # no chips, no cells to tally
+    present = query_narrow.chips_with(CORE_METRICS, engine)
+    nothing = [False] * len(CORE_METRICS)
+    gaps = {}
+    for chip in chips:
+        lacking = [
+            " or ".join(group)
+            for group, found in zip(CORE_METRICS, present.get(chip, nothing), strict=True)
+            if not found
+        ]
+        if lacking:
+            gaps[chip] = lacking
+    valued = {chip for chip, status, _, _, _ in chip_counts if status == "value"}
+    return Summary(by_chip, by_metric, gaps, valued)
+
+
+def _tallies(names: list[str], counted: list[tuple], cells_each: int) -> dict[str, dict[str, int]]:
+    """tally() of each name's cells from the database's counts (name, status, tier, read in the original, count);
+    the cells counted nowhere are 'unknown' (nothing stored)."""
+    words = {"not-supported": "not supported", "not-applicable": "n/a"}
+    tallies = {name: dict.fromkeys(GRADES, 0) | {"not supported": 0, "n/a": 0, "unknown": 0} for name in names}
+    stored = dict.fromkeys(names, 0)
+    for name, status, tier, original, count in counted:
+        if name not in tallies:
+            continue
+        if status != "value":
+            grade = words.get(status, status)
+        elif tier == 1 and not original:
+            grade = "vendor via copy"
+        else:
+            grade = TIER_NAMES.get(tier or 0, "unsourced")
+        tallies[name][grade] = tallies[name].get(grade, 0) + count
+        stored[name] += count
+    for name, counts in tallies.items():
+        counts["unknown"] += cells_each - stored[name]
+    return tallies
+
+
+@dataclass(frozen=True)
 class Conflict:
     """A metric of one accelerator whose sources disagree, with every entry (the preferred one first)."""
 
@@ -129,21 +233,57 @@ class Conflict:
 def conflicts(threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = None) -> list[Conflict]:
     """Every metric with several entries that differ: numbers more than `threshold` apart (0.02 = 2%), different
     texts, or a value beside a status (one source gives FP8, another says it is not supported)."""
-    if not math.isfinite(threshold) or threshold < 0:
-        raise InvalidArgumentError(f"threshold {threshold * 100:g}% must be a finite number of 0% or more")
+    _check_threshold(threshold)
     found = []
-    shared = _entries_by_chip_and_metric(query_narrow.disputed_entries(query.engine_for(url)))
+    shared = _entries_by_chip_and_metric(query_narrow.disputed_entries(query.engine_for(url), threshold))
     for (accelerator_id, metric), entries in sorted(shared.items()):
         if len(entries) < 2:
             continue
         entries = sorted(entries, key=lambda entry: not entry["preferred"])
-        statuses = {entry["status"] for entry in entries}
-        numbers = [entry["value_number"] for entry in entries if entry["value_number"] is not None]
-        texts = {entry["value_text"] for entry in entries if entry["value_text"] is not None}
-        spread = disagreement(numbers) if len(numbers) == len(entries) else None
-        if len(statuses) > 1 or len(texts) > 1 or (spread is not None and spread > threshold):
+        disagree, spread = _disagree(
+            [entry["status"] for entry in entries],
+            [entry["value_number"] for entry in entries],
+            [entry["value_text"] for entry in entries],
+            threshold,
+        )
+        if disagree:
             found.append(Conflict(accelerator_id, metric, spread, entries))
     return found
+
+
+def conflicting(
+    threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = None
+) -> Iterator[tuple[str, str, float | None, list[tuple[Any, ...]]]]:
+    """The conflicts of `conflicts`, in its order, streamed and narrow: (accelerator id, metric, spread, entries),
+    each entry a row of gpudb.storage.query_narrow.shared_entries (the preferred one first). Only the entries of
+    metrics given more than once are read; for commands that print every conflict."""
+    _check_threshold(threshold)
+    return _conflicting(query_narrow.shared_entries(query.engine_for(url)), threshold)
+
+
+def _conflicting(rows: Iterator[tuple[Any, ...]], threshold: float) -> Iterator[tuple[str, str, float | None, list]]:
+    for (accelerator_id, metric), group in groupby(rows, key=itemgetter(0, 1)):
+        entries = list(group)
+        _, _, _, statuses, numbers, texts, *_ = zip(*entries, strict=True)
+        disagree, spread = _disagree(statuses, numbers, texts, threshold)
+        if disagree:
+            yield accelerator_id, metric, spread, entries
+
+
+def _disagree(
+    statuses: Sequence[str], numbers: Sequence[float | None], texts: Sequence[str | None], threshold: float
+) -> tuple[bool, float | None]:
+    """Whether the entries of one metric (their statuses, numbers and texts) disagree: different statuses or
+    texts, or numbers on all of them more than `threshold` apart; and that spread (None unless all have numbers)."""
+    spread = None if None in numbers else disagreement([number for number in numbers if number is not None])
+    if len(set(statuses)) > 1 or len(set(texts) - {None}) > 1:
+        return True, spread
+    return spread is not None and spread > threshold, spread
+
+
+def _check_threshold(threshold: float) -> None:
+    if not math.isfinite(threshold) or threshold < 0:
+        raise InvalidArgumentError(f"threshold {threshold * 100:g}% must be a finite number of 0% or more")
 
 
 def _entries_by_chip_and_metric(entries: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
 import click
 
 from gpudb.cli import app
-from gpudb.cli.common import Format, db_option, format_option, print_rows, progress
+from gpudb.cli.common import Format, db_option, format_option, print_lists, print_rows, progress
 from gpudb.formatting import STATUS_WORDS
 
 
@@ -226,52 +227,42 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
 
     Example: gpudb conflicts --threshold 5
     """
-    from gpudb.analysis.completeness import conflicts as find_conflicts
+    from gpudb.analysis.completeness import conflicting
+    from gpudb.storage.query_narrow import source_facts
     from gpudb.tiers import tier_label
 
-    with progress("comparing every source's values"):
-        found = find_conflicts(threshold / 100, db)
-    rows = [
-        {
-            "accelerator": conflict.accelerator_id,
-            "metric": conflict.metric,
-            "spread": "" if conflict.spread is None else f"{conflict.spread * 100:.1f}%",
-            "used": "yes" if entry["preferred"] else "",
-            "value": _entry_value(entry),
-            "unit": entry["unit"] if entry["status"] == "value" else "",
-            "source": entry["source_id"] or "",
-            "kind": entry["source_kind"] or "",
-            "tier": tier_label(entry["source_kind"]),
-            "read": entry["source_read"] or "",
-            "published": entry["source_published"].isoformat() if entry["source_published"] else "",
-        }
-        for conflict in found
-        for entry in conflict.entries
-    ]
-    columns = [
-        "accelerator",
-        "metric",
-        "spread",
-        "used",
-        "value",
-        "unit",
-        "source",
-        "kind",
-        "tier",
-        "read",
-        "published",
-    ]
-    if output_format is Format.table and not rows:
-        click.echo(f"No two sources disagree by more than {threshold:g}%.")
-        return
-    print_rows(rows, columns, output_format, title=f"Values whose sources disagree by more than {threshold:g}%")
+    # each source's cells (kind, tier, read, published), worked out once, not once an entry
+    sources = {
+        source: [kind, tier_label(kind), read, published if type(published) is str else published.isoformat()]
+        if published
+        else [kind, tier_label(kind), read, ""]
+        for source, (kind, read, published) in source_facts(db).items()
+    }
+    no_source = ["", "", "", ""]
 
+    def shown(entry: tuple) -> list[Any]:
+        _, _, preferred, status, number, text, unit, source, *_ = entry
+        if status != "value":
+            return ["yes" if preferred else "", STATUS_WORDS[status], "", source or "", *sources.get(source, no_source)]
+        value = text if number is None else int(number) if type(number) is float and number.is_integer() else number
+        return ["yes" if preferred else "", value, unit, source or "", *sources.get(source, no_source)]
 
-def _entry_value(entry: dict[str, Any]) -> Any:
-    """A conflict entry's value as shown: the number without .0, its text, or why it has none."""
-    if entry["status"] != "value":
-        return STATUS_WORDS[entry["status"]]
-    return _without_point_zero(entry["value_number"]) if entry["value_number"] is not None else entry["value_text"]
+    with progress("comparing every source's values"):  # the database's grouping: the wait before the first row
+        found = conflicting(threshold / 100, db)
+        first = next(found, None)
+    rows = (
+        [chip, metric, "" if spread is None else f"{spread * 100:.1f}%", *shown(entry)]
+        for chip, metric, spread, entries in itertools.chain([first] if first else [], found)
+        for entry in entries
+    )
+    columns = ["accelerator", "metric", "spread", "used", "value", "unit", "source", "kind", "tier", "read"]
+    print_lists(
+        rows,
+        [*columns, "published"],
+        output_format,
+        title=f"Values whose sources disagree by more than {threshold:g}%",
+        empty=f"No two sources disagree by more than {threshold:g}%.",
+    )
 
 
 @app.command()
@@ -283,49 +274,35 @@ def coverage(db: str | None, output_format: Format) -> None:
     The table has a row per accelerator and a summary per metric; csv and json give every accelerator-metric cell.
     Example: gpudb coverage --format csv
     """
-    from gpudb.analysis.completeness import GRADES, VENDOR_KINDS, missing_core, tally
-    from gpudb.analysis.completeness import coverage as cells_of
+    from gpudb.analysis.completeness import GRADES, VENDOR_KINDS, cell_rows, summary
 
-    with progress("counting values per accelerator and metric"):
-        cells = cells_of(db)
-    if output_format is not Format.table:
-        rows = [
-            {
-                "accelerator": c.accelerator_id,
-                "metric": c.metric,
-                "status": c.status,
-                "source_kind": c.source_kind,
-                "source_tier": c.source_tier,
-                "source_read": c.source_read,
-                "grade": c.grade,
-                "sources": c.entries,
-            }
-            for c in cells
-        ]
-        print_rows(rows, list(rows[0]) if rows else ["accelerator"], output_format)
+    if output_format is not Format.table:  # every cell, streamed as it is read
+        with progress("counting values per accelerator and metric"):
+            cells = cell_rows(db)
+            first = next(cells, None)
+        columns = ["accelerator", "metric", "status", "source_kind", "source_tier", "source_read", "grade", "sources"]
+        print_lists(
+            itertools.chain([first], cells) if first else [], columns if first else ["accelerator"], output_format
+        )
         return
-    gaps = missing_core(cells)
-
-    by_chip: dict[str, list] = {}
-    by_metric: dict[str, list] = {}
-    for cell in cells:
-        by_chip.setdefault(cell.accelerator_id, []).append(cell)
-        by_metric.setdefault(cell.metric, []).append(cell)
-    chip_rows = [{"accelerator": chip, **tally(group), "core metrics missing": _core_gaps(group, gaps.get(chip))}
-                 for chip, group in by_chip.items()]  # fmt: skip
+    with progress("counting values per accelerator and metric"):
+        found = summary(db)  # counted by the database: no cell per accelerator and metric
+    chip_rows = [
+        {
+            "accelerator": chip,
+            **counts,
+            "core metrics missing": ", ".join(found.gaps.get(chip, [])) or "none"
+            if chip in found.valued
+            else "no values",
+        }
+        for chip, counts in found.by_chip.items()
+    ]
     columns = ["accelerator", *GRADES, "not supported", "n/a", "unknown"]
     print_rows(chip_rows, [*columns, "core metrics missing"], Format.table, title="Values per accelerator")
-    metric_rows = [{"metric": metric, **tally(group)} for metric, group in by_metric.items()]
+    metric_rows = [{"metric": metric, **counts} for metric, counts in found.by_metric.items()]
     print_rows(metric_rows, ["metric", *columns[1:]], Format.table, title="Accelerators per metric")
     click.echo(
         f"vendor = from a vendor source ({', '.join(VENDOR_KINDS)}) read in the original; vendor via copy = "
         "read only through a copy or a quotation; the other columns are the lower tiers (gpudb/tiers.py); unknown "
         "includes nothing stored."
     )
-
-
-def _core_gaps(cells: list, gaps: list[str] | None) -> str:
-    """The core metrics a chip lacks; 'none' only where it has values at all ('no values' otherwise)."""
-    if not any(cell.status == "value" for cell in cells):
-        return "no values"
-    return ", ".join(gaps or []) or "none"

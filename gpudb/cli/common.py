@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -112,6 +114,96 @@ def print_rows(
         console.print(table)
 
 
+def print_lists(
+    rows: Iterable[Sequence[Any]],
+    columns: list[str],
+    output_format: Format,
+    title: str | None = None,
+    empty: str | None = None,
+) -> None:
+    """print_rows for rows given as values in column order, with the same output, streamed where the format lets
+    it be: CSV and JSON a batch of rows at a time as they are read, a long table once its widths are known (each
+    row kept as one list of texts, not a dict). `empty`: the line a table prints instead when there are no rows."""
+    batches = _batches(iter(rows))
+    if output_format is Format.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for batch in batches:
+            shown = [  # column by column: flags read yes/no, the rest is written as it is
+                [_shown(value, blank=None) for value in values] if bool in set(map(type, values)) else values
+                for values in zip(*batch, strict=True)
+            ]
+            writer.writerows(zip(*shown, strict=True))
+            click.echo(buffer.getvalue(), nl=False)
+            buffer.seek(0)
+            buffer.truncate()
+        click.echo(buffer.getvalue(), nl=False)  # the header alone when there are no rows
+    elif output_format is Format.json:  # json.dumps of the whole list, indent=2, written a batch at a time
+        # a row's object as json.dumps(indent=2) writes it inside the list: each value encoded column by column
+        template = "{\n    " + ",\n    ".join(json.dumps(column).replace("%", "%%") + ": %s" for column in columns)
+        template += "\n  }"
+        first = True
+        for batch in batches:
+            encoded = [_json_scalars(column) for column in zip(*batch, strict=True)]
+            if all(column is not None for column in encoded):
+                texts = list(map(template.__mod__, zip(*encoded, strict=True)))
+            else:  # a value that is not a text, number, flag or None: json.dumps itself, row by row
+                texts = [
+                    json.dumps(dict(zip(columns, row, strict=True)), indent=2, default=str).replace("\n", "\n  ")
+                    for row in batch
+                ]
+            click.echo(("[\n  " if first else ",\n  ") + ",\n  ".join(texts), nl=False)
+            first = False
+        click.echo("[]" if first else "\n]")
+    else:
+        rows = [row for batch in batches for row in batch]
+        if not rows and empty is not None:
+            click.echo(empty)
+        elif len(rows) > LONG_TABLE:  # column by column: most columns are texts of one line, kept as they are
+            by_column: list[Sequence[str]] = [
+                column
+                if set(map(type, column)) == {str} and "\n" not in "".join(column)
+                else list(map(_one_line, column))
+                for column in zip(*rows, strict=True)
+            ]
+            del rows
+            names = [column.replace("_", " ") for column in columns]
+            for chunk in _batches(_long_table_lines(title, names, by_column)):
+                click.echo("\n".join(chunk))
+        else:
+            print_rows([dict(zip(columns, row, strict=True)) for row in rows], columns, output_format, title=title)
+
+
+_JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
+
+
+def _json_scalars(column: Sequence[Any]) -> list[str] | None:
+    """Each value of a column as json.dumps writes it (texts ASCII-escaped, numbers by repr, NaN and infinities as
+    JavaScript names); None where a value is anything else (a list, a date), which json.dumps must write itself."""
+    types = set(map(type, column))
+    if types == {str}:
+        return list(map(json.encoder.encode_basestring_ascii, column))
+    if not types <= {str, int, float, bool, type(None)}:
+        return None
+    encoded = []
+    for value in column:
+        if type(value) is str:
+            encoded.append(json.encoder.encode_basestring_ascii(value))
+        elif value is None or type(value) is bool:
+            encoded.append(_JSON_CONSTANTS[value])
+        elif type(value) is float and not math.isfinite(value):
+            encoded.append("NaN" if value != value else "Infinity" if value > 0 else "-Infinity")
+        else:
+            encoded.append(repr(value))
+    return encoded
+
+
+def _batches(items: Iterator[Any], size: int = 5000) -> Iterator[list[Any]]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
 def column_widths(columns: list[str], names: list[str], cells: list[list[str]], width: int) -> list[int] | None:
     """Each column's text width in a table `width` wide: its natural width where all fit; else every column at
     least its longest word (a key column its widest cell, never wrapped), the rest of the room shared out so the
@@ -182,7 +274,16 @@ LONG_TABLE = 1000  # rows above which a table is drawn by long_table: Rich measu
 
 def long_table(title: str | None, headers: list[str], cells: list[list[str]]) -> str:
     """A table in Rich's box style, each column as wide as its widest cell (no wrapping), drawn in one pass."""
-    by_column = list(zip(*cells, strict=True)) or [()] * len(headers)
+    return "\n".join(long_table_lines(title, headers, cells))
+
+
+def long_table_lines(title: str | None, headers: list[str], cells: list[list[str]]) -> Iterator[str]:
+    """The lines of long_table, one at a time."""
+    return _long_table_lines(title, headers, list(zip(*cells, strict=True)) or [()] * len(headers))
+
+
+def _long_table_lines(title: str | None, headers: list[str], by_column: Sequence[Sequence[str]]) -> Iterator[str]:
+    """long_table_lines of the cells given column by column."""
     widths = [max([len(header), *map(len, column)]) for header, column in zip(headers, by_column, strict=True)]
 
     def rule(left: str, fill: str, middle: str, right: str) -> str:
@@ -191,12 +292,12 @@ def long_table(title: str | None, headers: list[str], cells: list[list[str]]) ->
     def line(bar: str) -> str:  # a row's format: each value left-aligned in its column, one call a row
         return bar + bar.join(f" {{:<{width}}} " for width in widths) + bar
 
-    lines = [title.center(sum(widths) + 3 * len(widths) + 1).rstrip()] if title else []
-    lines += [rule("┏", "━", "┳", "┓"), line("┃").format(*headers), rule("┡", "━", "╇", "┩")]
-    row_format = line("│").format
-    lines += [row_format(*row) for row in cells]
-    lines.append(rule("└", "─", "┴", "┘"))
-    return "\n".join(lines)
+    if title:
+        yield title.center(sum(widths) + 3 * len(widths) + 1).rstrip()
+    yield from (rule("┏", "━", "┳", "┓"), line("┃").format(*headers), rule("┡", "━", "╇", "┩"))
+    if by_column and by_column[0]:
+        yield from map(line("│").format, *by_column)  # a row's values, column by column
+    yield rule("└", "─", "┴", "┘")
 
 
 def console_for(renderable: Any = None):

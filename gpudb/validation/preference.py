@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from gpudb.tiers import KIND_TIER, READING_RANK, TIER_KINDS
-from gpudb.validation.records import SpecRecord
-from gpudb.validation.schema import SourceEntry
+
+if TYPE_CHECKING:  # annotations only: `gpudb conflicts` needs the threshold, not pydantic's models
+    from gpudb.validation.records import SpecRecord
+    from gpudb.validation.schema import SourceEntry
 
 VENDOR_KIND_RANK = {kind: rank for rank, kind in enumerate(TIER_KINDS[1])}
 NO_TIER = max(TIER_KINDS) + 1
