@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from gpudb.analysis.comparison import compare
+from gpudb.analysis.wide import points  # the points frame has one owner; gpudb.plots.frames.points is it
 from gpudb.errors import DatabaseError, GpudbError, InvalidArgumentError
-from gpudb.metrics.catalogue import METRICS, METRICS_BY_KEY
-from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.metrics.catalogue import METRICS
 from gpudb.plots import figures as plots
 from gpudb.storage import query, query_narrow, query_prices
 
@@ -56,54 +56,6 @@ PROFILE_METRICS = (
     "interconnect_bandwidth_gbs",
     "tdp_w",
 )
-
-
-def points(url: str | Engine | None = None, ids: list[str] | None = None) -> pd.DataFrame:
-    """One row per chip (index: id): identity, preferred values in canonical units, every derived metric, memory
-    bandwidth in GB/s (`memory_bandwidth_gbs`), and `<metric>__source`: the source's title (and publisher), or for
-    a derived value its working and the sources of its inputs."""
-    import pandas as pd
-
-    engine = query.engine_for(url)
-    wide = query.specs(url=engine, ids=ids)
-    if ids is not None:
-        wide = wide.loc[ids]
-    long = query.specs(long=True, url=engine, ids=ids)
-    used = long[long["preferred"].astype(bool) & (long["status"] == "value") & long["accelerator_id"].isin(wide.index)]
-    texts = [
-        _cited(title, publisher)
-        for title, publisher in zip(used["source_title"], used["source_publisher"], strict=True)
-    ]
-    used = used.assign(source=texts)
-    sources = used.pivot(index="accelerator_id", columns="metric", values="source").add_suffix("__source")
-    # (chip, metric) → its source's text: the cells of `sources` that hold one, looked up without pandas
-    source_of = dict(zip(zip(used["accelerator_id"], used["metric"], strict=True), texts, strict=True))
-    stored = query.numeric_values([*wide.index, H100_EQUIVALENT_BASE], engine)
-    base = stored.get(H100_EQUIVALENT_BASE) or None
-    derived: dict[str, dict[str, Any]] = {}
-    for chip in wide.index:
-        row: dict[str, Any] = {}
-        for key, derivation in derive(stored[chip], base).items():
-            cited = [
-                f"{METRICS_BY_KEY[k].label}: {source_of[chip, k]}"
-                for k in derivation.inputs
-                if k in METRICS_BY_KEY and (chip, k) in source_of
-            ]
-            row[key] = derivation.value
-            row[f"{key}__source"] = "; ".join([derivation.working, *dict.fromkeys(cited)])
-        derived[chip] = row
-    frame = wide.join(sources).join(pd.DataFrame.from_dict(derived, orient="index"))
-    frame["memory_bandwidth_gbs"] = frame["memory_bandwidth_tbs"] * 1000  # TB/s → GB/s, the rules' unit
-    if "memory_bandwidth_tbs__source" in frame:
-        frame["memory_bandwidth_gbs__source"] = frame["memory_bandwidth_tbs__source"]
-    return frame.astype({m.key: "float64" for m in DERIVED if m.key in frame})
-
-
-def _cited(title: Any, publisher: Any) -> str:
-    """'Title — Publisher', or the title alone when it already names the publisher."""
-    if not isinstance(publisher, str) or not publisher or publisher.casefold() in str(title).casefold():
-        return str(title)
-    return f"{title} — {publisher}"
 
 
 def _rule(engine: Engine, wanted: str, kind: str) -> dict[str, Any] | None:

@@ -269,24 +269,23 @@ def _wide(used: pd.DataFrame, engine: Engine, ids: list[str] | None) -> pd.DataF
     """One row per accelerator: identity, then a column per metric from `used` (accelerator_id, metric, value)."""
     import pandas as pd
 
-    catalogue = metrics(engine)
-    identity_columns = [
-        "id",
-        "vendor",
-        "name",
-        "architecture",
-        "form_factor",
-        "data_center",
-        "china_specific",
-    ]
-    columns = [*identity_columns, "aliases", "availability", "announced"]
+    columns = ["id", "vendor", "name", "architecture", "form_factor", "data_center", "china_specific"]
+    columns += ["aliases", "availability", "announced"]
     identity = pd.DataFrame(accelerators(engine, ids), columns=columns).set_index("id")
-    keys = [m["key"] for m in catalogue]
+    return pivot_wide(used, identity, [(m["key"], m["kind"]) for m in metrics(engine)])
+
+
+def pivot_wide(used: pd.DataFrame, identity: pd.DataFrame, catalogue: list[tuple[str, str]]) -> pd.DataFrame:
+    """The wide frame's stored part, the one pivot of it (gpudb.specs() and gpudb.analysis.wide use it): `identity`
+    (index: id) joined with a column per metric of `catalogue` ((key, kind) in order) from `used` (accelerator_id,
+    metric, value), numbers as floats; NaN where a chip has no value."""
+    import pandas as pd
+
     wide = used.pivot(index="accelerator_id", columns="metric", values="value")
-    wide = wide.reindex(index=identity.index, columns=keys)
-    for metric in catalogue:
-        if metric["kind"] == "number":
-            wide[metric["key"]] = pd.to_numeric(wide[metric["key"]])
+    wide = wide.reindex(index=identity.index, columns=[key for key, _ in catalogue])
+    for key, kind in catalogue:
+        if kind == "number":
+            wide[key] = pd.to_numeric(wide[key])
     wide.columns.name = None
     return identity.join(wide)
 

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
+from gpudb.analysis.wide import baseline_values
 from gpudb.errors import InvalidArgumentError
-from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.metrics.derived import DERIVED, derive
 from gpudb.storage import query, query_prices, query_systems
 from gpudb.web import figures_bridge, measured_view
 from gpudb.web.errors import ParameterError
@@ -68,7 +69,7 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
         for v in chip.values
         if v.preferred and v.status == "value" and isinstance(v.value, int | float)
     }
-    base = query.numeric_values([H100_EQUIVALENT_BASE], engine)[H100_EQUIVALENT_BASE] or None
+    base = baseline_values(engine)
     derivations = derive(stored, base)
     derived = [
         {
