@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
+from gpudb.analysis import point_rows
 from gpudb.analysis.comparison import compare
+from gpudb.analysis.point_rows import Known
 from gpudb.analysis.wide import points  # the points frame has one owner; gpudb.plots.frames.points is it
 from gpudb.errors import DatabaseError, GpudbError, InvalidArgumentError
 from gpudb.metrics.catalogue import METRICS
+from gpudb.metrics.derived import H100_EQUIVALENT_BASE
 from gpudb.plots import figures as plots
 from gpudb.storage import query, query_narrow, query_prices
 
@@ -74,11 +77,17 @@ def _compute_metric(metric: str | None) -> str:
 
 class Catalogue:
     """The chips a figure may draw: the points frame of those it draws, read on demand (a figure of two chips
-    reads two chips, not the catalogue) unless every chip's frame is already loaded (`every`)."""
+    reads two chips, from plain rows: gpudb.analysis.point_rows) unless every chip's frame is already loaded
+    (`every`). `known` keeps what one build's figures share (the vendors, the catalogue, the baselines' rows)."""
 
-    def __init__(self, engine: Engine, every: pd.DataFrame | None = None) -> None:
-        self.engine, self.every = engine, every
-        self.vendors = sorted(set(every["vendor"].astype(str))) if every is not None else query_narrow.vendors(engine)
+    def __init__(self, engine: Engine, every: pd.DataFrame | None = None, known: Known | None = None) -> None:
+        self.engine, self.every, self.known = engine, every, known if known is not None else known_points()
+        if every is not None:
+            self.vendors = sorted(set(every["vendor"].astype(str)))
+        else:
+            if self.known.vendors is None:
+                self.known.vendors = query_narrow.vendors(engine)
+            self.vendors = self.known.vendors
 
     def present(self, chips: list[str]) -> list[str]:
         if self.every is not None:
@@ -93,8 +102,13 @@ class Catalogue:
     def frame(self, chips: list[str] | None = None) -> pd.DataFrame:
         """The points frame of `chips` in their order (None: every chip)."""
         if self.every is None:
-            return points(self.engine, ids=chips)
+            return points(self.engine) if chips is None else point_rows.frame(self.engine, chips, self.known)
         return self.every if chips is None else self.every.loc[chips]
+
+
+def known_points() -> Known:
+    """An empty store of what one build's figures share, keeping the rows of the chips drawn beside others."""
+    return Known(keep=frozenset({BASELINE, BASELINE_FOR_BASELINE, H100_EQUIVALENT_BASE}))
 
 
 def _chips(
@@ -253,6 +267,7 @@ def make_figure(
     metric: str | None = None,
     url: str | Engine | None = None,
     claim: str | None = None,
+    known: Known | None = None,
 ) -> go.Figure:
     """The figure of one kind (gpudb.plots.figures.KINDS) for the chips named (ids, names or aliases; default:
     every chip
@@ -261,6 +276,7 @@ def make_figure(
     bf16_dense_tflops), comma-separated metric keys for ratio / profile, or the export map's y axis
     (performance_density, or memory_bandwidth_gbs with the case-by-case box). `baseline`: ratio and profile only.
     `claim`: the claim id of the `claim` kind (a stored claim's stated figure beside each metric's ratio).
+    `known` (known_points()): what figures of one build share, kept by a caller that draws many (the web).
 
     Raises InvalidArgumentError (naming the valid values) for a bad kind, metric or baseline use, and what
     gpudb.storage.query.resolve raises for an unknown chip.
@@ -274,7 +290,7 @@ def make_figure(
     if claim:
         raise InvalidArgumentError(f"--id names a claim, for the claim plot, not for {kind!r}")
     engine = query.engine_for(url)
-    every = Catalogue(engine)
+    every = Catalogue(engine, known=known)
     if not every.vendors:
         raise DatabaseError("the database has no accelerators to plot; add files under data/ and run gpudb build")
     return _draw(kind, ids, baseline, metric, engine, every)

@@ -75,12 +75,12 @@ def resolve_kind(name: str, url: str | Engine | None = None) -> tuple[str, str]:
     return "system", system
 
 
-def get(name: str, url: str | Engine | None = None) -> AcceleratorPublic:
-    """Everything stored about one accelerator, each value with its unit and source."""
+def get(name: str, url: str | Engine | None = None, resolved: bool = False) -> AcceleratorPublic:
+    """Everything stored about one accelerator, each value with its unit and source (`resolved`: name is an id)."""
     from gpudb.storage.public import AcceleratorPublic  # pydantic: only the commands that return these shapes load it
 
     engine = engine_for(url)
-    accelerator_id = resolve(name, engine)
+    accelerator_id = name if resolved else resolve(name, engine)
     with engine.connect() as connection:
         accelerator = connection.execute(select(tables.accelerator).where(Accelerator.id == accelerator_id)).one()
         aliases = connection.scalars(
