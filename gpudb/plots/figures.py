@@ -88,8 +88,7 @@ def ratio_bars(
         kept = comparison[comparison[column].notna()]
         colour, nth = styles[chip]
         hover = [
-            f"<b>{row['label']}</b>: {row[column]:.3g}×<br>"
-            f"{names[chip]}: {number(row[chip])} {row['unit']}".rstrip()
+            f"<b>{row['label']}</b>: {row[column]:.3g}×<br>{names[chip]}: {number(row[chip])} {row['unit']}".rstrip()
             + source_line(points, chip, row["metric"])
             + f"<br>{names[baseline]}: {number(row[baseline])} {row['unit']}".rstrip()
             + source_line(points, baseline, row["metric"])

@@ -69,7 +69,7 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
         for v in chip.values
         if v.preferred and v.status == "value" and isinstance(v.value, int | float)
     }
-    base = baseline_values(engine)
+    base = baseline_values(stored=snapshot(engine).stored)  # the build's numbers, read once for the table
     derivations = derive(stored, base)
     derived = [
         {
