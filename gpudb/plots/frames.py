@@ -77,17 +77,21 @@ def _compute_metric(metric: str | None) -> str:
 
 class Catalogue:
     """The chips a figure may draw: the points frame of those it draws, read on demand (a figure of two chips
-    reads two chips, from plain rows: gpudb.analysis.point_rows) unless every chip's frame is already loaded
-    (`every`). `known` keeps what one build's figures share (the vendors, the catalogue, the baselines' rows)."""
+    reads two chips) unless every chip's frame is already loaded (`every`). Given `known` (known_points(), kept by
+    a caller that draws many figures of one build: the web), the frame is made from plain rows
+    (gpudb.analysis.point_rows) and what the figures share (the vendors, the catalogue, the baselines' rows) is
+    read once."""
 
     def __init__(self, engine: Engine, every: pd.DataFrame | None = None, known: Known | None = None) -> None:
-        self.engine, self.every, self.known = engine, every, known if known is not None else known_points()
+        self.engine, self.every, self.known = engine, every, known
         if every is not None:
             self.vendors = sorted(set(every["vendor"].astype(str)))
+        elif known is None:
+            self.vendors = query_narrow.vendors(engine)
         else:
-            if self.known.vendors is None:
-                self.known.vendors = query_narrow.vendors(engine)
-            self.vendors = self.known.vendors
+            if known.vendors is None:
+                known.vendors = query_narrow.vendors(engine)
+            self.vendors = known.vendors
 
     def present(self, chips: list[str]) -> list[str]:
         if self.every is not None:
@@ -101,9 +105,11 @@ class Catalogue:
 
     def frame(self, chips: list[str] | None = None) -> pd.DataFrame:
         """The points frame of `chips` in their order (None: every chip)."""
-        if self.every is None:
-            return points(self.engine) if chips is None else point_rows.frame(self.engine, chips, self.known)
-        return self.every if chips is None else self.every.loc[chips]
+        if self.every is not None:
+            return self.every if chips is None else self.every.loc[chips]
+        if chips is None or self.known is None:
+            return points(self.engine, ids=chips)
+        return point_rows.frame(self.engine, chips, self.known)
 
 
 def known_points() -> Known:
