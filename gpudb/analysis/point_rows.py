@@ -18,8 +18,7 @@ from gpudb.storage import query
 if TYPE_CHECKING:
     import pandas as pd
 
-IDENTITY = ["vendor", "name", "architecture", "form_factor", "data_center", "china_specific"]
-IDENTITY += ["aliases", "availability", "announced"]
+IDENTITY = query.IDENTITY_COLUMNS[1:]  # the wide frame's identity columns, in its order (the id is the index)
 UNSET = object()
 NAN = math.nan
 
