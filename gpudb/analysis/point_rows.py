@@ -1,8 +1,9 @@
 """The points frame of a few chips (gpudb.analysis.wide.points with ids) from plain rows: one query for the chips'
 preferred values with their sources, one for their identity, each row a dict, then one frame made of columns.
-It is equal (pandas.testing.assert_frame_equal) to the frame of every chip's path restricted to the chips, which
-pivots and joins: at two chips that path is most of a detail page's time. `Known` keeps, for one build, what
-every such frame needs (the catalogue, the base chip's values) and the rows of chips drawn on every page."""
+Its values, index and columns equal those of wide.points(ids=...), which pivots and joins (at two chips most of
+a detail page's time); only the dtypes of the text metrics may differ, which the pivot leaves str or object by
+the order of its rows (tests/test_wide.py). `Known` keeps, for one build, what every such frame needs (the
+catalogue, the base chip's values, the vendors) and the rows of chips drawn on every page."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ the H100-equivalents, whose values come from one function here (`baseline_values
 
     table_frame(long, identity)       # the web table: stored, derived, the working and the chips' numbers
     points(engine)                    # the figures: every chip, each value with its source (pandas)
-    points(engine, ids=["h20", ...])  # a few chips (point_rows.frame: the same values, without the pivot)
+    points(engine, ids=["h20", ...])  # a few chips, the same way (point_rows.frame: the same values, from rows)
     chip_values(ids, engine)          # plain dicts: stored and derived numbers (comparisons, claims, export)
 """
 
