@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from gpudb.analysis import measured
-from gpudb.analysis.comparison import chip_values
+from gpudb.analysis.wide import chip_values
 from gpudb.errors import GpudbError, InvalidArgumentError, MissingDependencyError
 from gpudb.export_dictionary import DERIVED_COLUMNS, PRICE_COLUMNS, dictionary
 from gpudb.metrics.derived import DERIVED

@@ -237,7 +237,7 @@ def _explain(claim: dict[str, Any], verdict: str, closest: Candidate, known: lis
 
 def run_checks(ids: list[str] | None = None, url: Any = None, about: list[str] | None = None) -> list[ClaimCheck]:
     """Check every claim in the database (or those named, or those about the chips in `about`)."""
-    from gpudb.analysis.comparison import chip_values
+    from gpudb.analysis.wide import chip_values
     from gpudb.errors import InvalidArgumentError
     from gpudb.storage import query
 

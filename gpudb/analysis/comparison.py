@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from gpudb.analysis.measured import latest_by_metric, others_text, published_by_metric
+from gpudb.analysis.wide import chip_values  # the chips' numbers, stored and derived (one owner)
 from gpudb.errors import InvalidArgumentError
 from gpudb.metrics.catalogue import closest_metric
-from gpudb.metrics.derived import H100_EQUIVALENT_BASE, comparable_metrics, derive
+from gpudb.metrics.derived import comparable_metrics
 from gpudb.storage import query
 
 if TYPE_CHECKING:
@@ -26,23 +27,6 @@ def check_metric_keys(keys: list[str]) -> None:
             guess = closest_metric(key, valid)
             hint = f"did you mean {guess!r}? " if guess else ""
             raise InvalidArgumentError(f"unknown metric {key!r}; {hint}valid metrics: {', '.join(valid)}")
-
-
-def chip_values(
-    accelerator_ids: list[str], url: str | Engine | None = None, include_unstated: bool = False
-) -> dict[str, dict[str, float | None]]:
-    """Stored numeric values and derived metrics of each chip, in canonical units.
-
-    Figures of unstated dense/sparse convention enter (stored and derived) only with `include_unstated`.
-    """
-    stored = query.numeric_values([*accelerator_ids, H100_EQUIVALENT_BASE], url, include_unstated)
-    base = stored[H100_EQUIVALENT_BASE] or None  # None when the base chip is not in the database
-    values: dict[str, dict[str, float | None]] = {}
-    for accelerator_id in accelerator_ids:
-        chip: dict[str, float | None] = dict(stored[accelerator_id])
-        chip.update({key: derivation.value for key, derivation in derive(chip, base).items()})
-        values[accelerator_id] = chip
-    return values
 
 
 def ratio(value: float | None, base: float | None) -> float | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gpudb.metrics.derived import DERIVED_BY_KEY, H100_EQUIVALENT_BASE, Derivation, derive
+from gpudb.metrics.derived import DERIVED_BY_KEY, Derivation, derive
 from gpudb.storage.public import ValuePublic
 
 
@@ -27,6 +27,7 @@ class Explanation:
 
 def explain(name: str, metric: str, url: Any = None) -> Explanation:
     """How `metric` (a derived metric key) of the named chip is computed, from which stored values and sources."""
+    from gpudb.analysis.wide import baseline_values
     from gpudb.errors import InvalidArgumentError
     from gpudb.storage import query
 
@@ -36,7 +37,7 @@ def explain(name: str, metric: str, url: Any = None) -> Explanation:
     accelerator = query.get(name, engine)
     # only the preferred entry of each metric: where sources disagree, the others must not overwrite it
     stored = {v.metric: v.value for v in accelerator.values if v.preferred and isinstance(v.value, float)}
-    base = query.numeric_values([H100_EQUIVALENT_BASE], engine)[H100_EQUIVALENT_BASE] or None
+    base = baseline_values(engine)
     derivation = derive(stored, base)[metric]
     inputs = [v for v in accelerator.values if v.preferred and v.metric in derivation.inputs]
     definition = DERIVED_BY_KEY[metric]

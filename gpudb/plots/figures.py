@@ -81,18 +81,18 @@ def ratio_bars(
     chips, baseline = comparison.attrs["chips"], comparison.attrs["baseline"]
     others = [chip for chip in chips if chip != baseline]
     styles = chip_styles(chips, points, colours)
+    names = {chip: chip_name(points, chip) for chip in chips}  # once a chip, not once a bar
     figure = go.Figure()
     for chip in others:
         column = f"{chip}/{baseline}"
         kept = comparison[comparison[column].notna()]
         colour, nth = styles[chip]
         hover = [
-            f"<b>{row['label']}</b>: {row[column]:.3g}×<br>"
-            f"{chip_name(points, chip)}: {number(row[chip])} {row['unit']}".rstrip()
+            f"<b>{row['label']}</b>: {row[column]:.3g}×<br>{names[chip]}: {number(row[chip])} {row['unit']}".rstrip()
             + source_line(points, chip, row["metric"])
-            + f"<br>{chip_name(points, baseline)}: {number(row[baseline])} {row['unit']}".rstrip()
+            + f"<br>{names[baseline]}: {number(row[baseline])} {row['unit']}".rstrip()
             + source_line(points, baseline, row["metric"])
-            for _, row in kept.iterrows()
+            for row in kept.to_dict("records")
         ]
         figure.add_trace(
             go.Bar(
@@ -100,7 +100,7 @@ def ratio_bars(
                 base=1,
                 y=list(kept["label"]),
                 orientation="h",
-                name=f"{chip_name(points, chip)} ÷ {chip_name(points, baseline)}",
+                name=f"{names[chip]} ÷ {names[baseline]}",
                 marker={"color": colour, "pattern": {"shape": PATTERNS[nth % len(PATTERNS)]}},
                 text=[f"{value:.2f}×" for value in kept[column]],
                 textposition="outside",
@@ -130,6 +130,7 @@ def profile(
     from the 1× line, which is the baseline (y = ratio − 1 on base 1; customdata = [metric, ratio])."""
     chips, baseline = comparison.attrs["chips"], comparison.attrs["baseline"]
     styles = chip_styles(chips, points, colours)
+    names = {chip: chip_name(points, chip) for chip in chips}  # once a chip, not once a bar
     figure = go.Figure()
     for chip in (chip for chip in chips if chip != baseline):
         column = f"{chip}/{baseline}"
@@ -140,15 +141,15 @@ def profile(
                 x=list(kept["label"]),
                 y=[value - 1 for value in kept[column]],  # drawn from 1×: below the line is less than the baseline
                 base=1,
-                name=chip_name(points, chip),
+                name=names[chip],
                 marker={"color": colour, "pattern": {"shape": PATTERNS[nth % len(PATTERNS)]}},
                 hovertext=[
-                    f"<b>{row['label']}</b>: {row[column]:.3g}× {chip_name(points, baseline)}<br>"
-                    f"{chip_name(points, chip)}: {number(row[chip])} {row['unit']}".rstrip()
+                    f"<b>{row['label']}</b>: {row[column]:.3g}× {names[baseline]}<br>"
+                    f"{names[chip]}: {number(row[chip])} {row['unit']}".rstrip()
                     + source_line(points, chip, row["metric"])
-                    + f"<br>{chip_name(points, baseline)}: {number(row[baseline])} {row['unit']}".rstrip()
+                    + f"<br>{names[baseline]}: {number(row[baseline])} {row['unit']}".rstrip()
                     + source_line(points, baseline, row["metric"])
-                    for _, row in kept.iterrows()
+                    for row in kept.to_dict("records")
                 ],
                 hoverinfo="text",
                 customdata=[[key, value] for key, value in zip(kept["metric"], kept[column], strict=True)],

@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
+from gpudb.analysis import point_rows
 from gpudb.analysis.comparison import compare
+from gpudb.analysis.point_rows import Known
+from gpudb.analysis.wide import points  # the points frame has one owner; gpudb.plots.frames.points is it
 from gpudb.errors import DatabaseError, GpudbError, InvalidArgumentError
-from gpudb.metrics.catalogue import METRICS, METRICS_BY_KEY
-from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.metrics.catalogue import METRICS
+from gpudb.metrics.derived import H100_EQUIVALENT_BASE
 from gpudb.plots import figures as plots
 from gpudb.storage import query, query_narrow, query_prices
 
@@ -58,54 +61,6 @@ PROFILE_METRICS = (
 )
 
 
-def points(url: str | Engine | None = None, ids: list[str] | None = None) -> pd.DataFrame:
-    """One row per chip (index: id): identity, preferred values in canonical units, every derived metric, memory
-    bandwidth in GB/s (`memory_bandwidth_gbs`), and `<metric>__source`: the source's title (and publisher), or for
-    a derived value its working and the sources of its inputs."""
-    import pandas as pd
-
-    engine = query.engine_for(url)
-    wide = query.specs(url=engine, ids=ids)
-    if ids is not None:
-        wide = wide.loc[ids]
-    long = query.specs(long=True, url=engine, ids=ids)
-    used = long[long["preferred"].astype(bool) & (long["status"] == "value") & long["accelerator_id"].isin(wide.index)]
-    texts = [
-        _cited(title, publisher)
-        for title, publisher in zip(used["source_title"], used["source_publisher"], strict=True)
-    ]
-    used = used.assign(source=texts)
-    sources = used.pivot(index="accelerator_id", columns="metric", values="source").add_suffix("__source")
-    # (chip, metric) → its source's text: the cells of `sources` that hold one, looked up without pandas
-    source_of = dict(zip(zip(used["accelerator_id"], used["metric"], strict=True), texts, strict=True))
-    stored = query.numeric_values([*wide.index, H100_EQUIVALENT_BASE], engine)
-    base = stored.get(H100_EQUIVALENT_BASE) or None
-    derived: dict[str, dict[str, Any]] = {}
-    for chip in wide.index:
-        row: dict[str, Any] = {}
-        for key, derivation in derive(stored[chip], base).items():
-            cited = [
-                f"{METRICS_BY_KEY[k].label}: {source_of[chip, k]}"
-                for k in derivation.inputs
-                if k in METRICS_BY_KEY and (chip, k) in source_of
-            ]
-            row[key] = derivation.value
-            row[f"{key}__source"] = "; ".join([derivation.working, *dict.fromkeys(cited)])
-        derived[chip] = row
-    frame = wide.join(sources).join(pd.DataFrame.from_dict(derived, orient="index"))
-    frame["memory_bandwidth_gbs"] = frame["memory_bandwidth_tbs"] * 1000  # TB/s → GB/s, the rules' unit
-    if "memory_bandwidth_tbs__source" in frame:
-        frame["memory_bandwidth_gbs__source"] = frame["memory_bandwidth_tbs__source"]
-    return frame.astype({m.key: "float64" for m in DERIVED if m.key in frame})
-
-
-def _cited(title: Any, publisher: Any) -> str:
-    """'Title — Publisher', or the title alone when it already names the publisher."""
-    if not isinstance(publisher, str) or not publisher or publisher.casefold() in str(title).casefold():
-        return str(title)
-    return f"{title} — {publisher}"
-
-
 def _rule(engine: Engine, wanted: str, kind: str) -> dict[str, Any] | None:
     """The named rule version, else the newest of its kind, else None."""
     rules = query.rules(engine)
@@ -122,11 +77,21 @@ def _compute_metric(metric: str | None) -> str:
 
 class Catalogue:
     """The chips a figure may draw: the points frame of those it draws, read on demand (a figure of two chips
-    reads two chips, not the catalogue) unless every chip's frame is already loaded (`every`)."""
+    reads two chips) unless every chip's frame is already loaded (`every`). Given `known` (known_points(), kept by
+    a caller that draws many figures of one build: the web), the frame is made from plain rows
+    (gpudb.analysis.point_rows) and what the figures share (the vendors, the catalogue, the baselines' rows) is
+    read once."""
 
-    def __init__(self, engine: Engine, every: pd.DataFrame | None = None) -> None:
-        self.engine, self.every = engine, every
-        self.vendors = sorted(set(every["vendor"].astype(str))) if every is not None else query_narrow.vendors(engine)
+    def __init__(self, engine: Engine, every: pd.DataFrame | None = None, known: Known | None = None) -> None:
+        self.engine, self.every, self.known = engine, every, known
+        if every is not None:
+            self.vendors = sorted(set(every["vendor"].astype(str)))
+        elif known is None:
+            self.vendors = query_narrow.vendors(engine)
+        else:
+            if known.vendors is None:
+                known.vendors = query_narrow.vendors(engine)
+            self.vendors = known.vendors
 
     def present(self, chips: list[str]) -> list[str]:
         if self.every is not None:
@@ -140,9 +105,16 @@ class Catalogue:
 
     def frame(self, chips: list[str] | None = None) -> pd.DataFrame:
         """The points frame of `chips` in their order (None: every chip)."""
-        if self.every is None:
+        if self.every is not None:
+            return self.every if chips is None else self.every.loc[chips]
+        if chips is None or self.known is None:
             return points(self.engine, ids=chips)
-        return self.every if chips is None else self.every.loc[chips]
+        return point_rows.frame(self.engine, chips, self.known)
+
+
+def known_points() -> Known:
+    """An empty store of what one build's figures share, keeping the rows of the chips drawn beside others."""
+    return Known(keep=frozenset({BASELINE, BASELINE_FOR_BASELINE, H100_EQUIVALENT_BASE}))
 
 
 def _chips(
@@ -301,6 +273,7 @@ def make_figure(
     metric: str | None = None,
     url: str | Engine | None = None,
     claim: str | None = None,
+    known: Known | None = None,
 ) -> go.Figure:
     """The figure of one kind (gpudb.plots.figures.KINDS) for the chips named (ids, names or aliases; default:
     every chip
@@ -309,6 +282,7 @@ def make_figure(
     bf16_dense_tflops), comma-separated metric keys for ratio / profile, or the export map's y axis
     (performance_density, or memory_bandwidth_gbs with the case-by-case box). `baseline`: ratio and profile only.
     `claim`: the claim id of the `claim` kind (a stored claim's stated figure beside each metric's ratio).
+    `known` (known_points()): what figures of one build share, kept by a caller that draws many (the web).
 
     Raises InvalidArgumentError (naming the valid values) for a bad kind, metric or baseline use, and what
     gpudb.storage.query.resolve raises for an unknown chip.
@@ -322,7 +296,7 @@ def make_figure(
     if claim:
         raise InvalidArgumentError(f"--id names a claim, for the claim plot, not for {kind!r}")
     engine = query.engine_for(url)
-    every = Catalogue(engine)
+    every = Catalogue(engine, known=known)
     if not every.vendors:
         raise DatabaseError("the database has no accelerators to plot; add files under data/ and run gpudb build")
     return _draw(kind, ids, baseline, metric, engine, every)

@@ -18,6 +18,8 @@ Alias = tables.alias.c
 Metric = tables.metric.c
 Source = tables.source.c
 SpecValue = tables.spec_value.c
+IDENTITY_COLUMNS = ["id", "vendor", "name", "architecture", "form_factor", "data_center", "china_specific"]
+IDENTITY_COLUMNS += ["aliases", "availability", "announced"]  # the wide frame's first columns, as accelerators() has
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,8 +38,8 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
     wanted = name_key(name)
     with engine.connect() as connection:
         # the indexed lookup answers every good name; only a miss reads all names (prefixes, suggestions)
-        exact = connection.execute(select(Alias.accelerator_id).where(Alias.name_key == wanted).limit(1)).scalar()
-        system = _system_named(connection, wanted)
+        chip_named = select(Alias.accelerator_id).where(Alias.name_key == wanted).limit(1).scalar_subquery()
+        exact, system = connection.execute(select(chip_named, _system_named(wanted))).one()  # one round trip
         if exact is not None and system is not None:
             raise AmbiguousNameError.chip_or_system(name, exact, system)
         if exact is not None:
@@ -52,17 +54,17 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
     raise UnknownAcceleratorError(name, suggestions)
 
 
-def _system_named(connection, wanted: str) -> str | None:
-    """The system whose id, name or alias folds to `wanted`, or None."""
+def _system_named(wanted: str):
+    """The system whose id, name or alias folds to `wanted` (a scalar subquery: None when there is none)."""
     column = tables.system_name.c
-    return connection.execute(select(column.system_id).where(column.name_key == wanted).limit(1)).scalar()
+    return select(column.system_id).where(column.name_key == wanted).limit(1).scalar_subquery()
 
 
 def resolve_kind(name: str, url: str | Engine | None = None) -> tuple[str, str]:
     """('accelerator', id) or ('system', id) for a name; one that names both is an ambiguity, never a choice."""
     engine = engine_for(url)
     with engine.connect() as connection:
-        system = _system_named(connection, name_key(name))
+        system = connection.execute(select(_system_named(name_key(name)))).scalar()
     if system is None:
         return "accelerator", resolve(name, engine)
     chip = None
@@ -75,12 +77,12 @@ def resolve_kind(name: str, url: str | Engine | None = None) -> tuple[str, str]:
     return "system", system
 
 
-def get(name: str, url: str | Engine | None = None) -> AcceleratorPublic:
-    """Everything stored about one accelerator, each value with its unit and source."""
+def get(name: str, url: str | Engine | None = None, resolved: bool = False) -> AcceleratorPublic:
+    """Everything stored about one accelerator, each value with its unit and source (`resolved`: name is an id)."""
     from gpudb.storage.public import AcceleratorPublic  # pydantic: only the commands that return these shapes load it
 
     engine = engine_for(url)
-    accelerator_id = resolve(name, engine)
+    accelerator_id = name if resolved else resolve(name, engine)
     with engine.connect() as connection:
         accelerator = connection.execute(select(tables.accelerator).where(Accelerator.id == accelerator_id)).one()
         aliases = connection.scalars(
@@ -269,24 +271,20 @@ def _wide(used: pd.DataFrame, engine: Engine, ids: list[str] | None) -> pd.DataF
     """One row per accelerator: identity, then a column per metric from `used` (accelerator_id, metric, value)."""
     import pandas as pd
 
-    catalogue = metrics(engine)
-    identity_columns = [
-        "id",
-        "vendor",
-        "name",
-        "architecture",
-        "form_factor",
-        "data_center",
-        "china_specific",
-    ]
-    columns = [*identity_columns, "aliases", "availability", "announced"]
-    identity = pd.DataFrame(accelerators(engine, ids), columns=columns).set_index("id")
-    keys = [m["key"] for m in catalogue]
+    identity = pd.DataFrame(accelerators(engine, ids), columns=IDENTITY_COLUMNS).set_index("id")
+    return pivot_wide(used, identity, [(m["key"], m["kind"]) for m in metrics(engine)])
+
+
+def pivot_wide(used: pd.DataFrame, identity: pd.DataFrame, catalogue: list[tuple[str, str]]) -> pd.DataFrame:
+    """The one pivot of the wide frame (specs() and gpudb.analysis.wide): `identity` (index: id) and a column per
+    metric of `catalogue` ((key, kind) in order) from `used` (accelerator_id, metric, value); NaN where none."""
+    import pandas as pd
+
     wide = used.pivot(index="accelerator_id", columns="metric", values="value")
-    wide = wide.reindex(index=identity.index, columns=keys)
-    for metric in catalogue:
-        if metric["kind"] == "number":
-            wide[metric["key"]] = pd.to_numeric(wide[metric["key"]])
+    wide = wide.reindex(index=identity.index, columns=[key for key, _ in catalogue])
+    for key, kind in catalogue:
+        if kind == "number":
+            wide[key] = pd.to_numeric(wide[key])
     wide.columns.name = None
     return identity.join(wide)
 

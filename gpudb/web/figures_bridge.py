@@ -17,16 +17,22 @@ def _load():
     return figures
 
 
-def figures(wanted: list[tuple[str, str, dict[str, Any]]], url: Any) -> list[dict[str, Any]]:
-    """make_figure(kind, **arguments) for each (kind, title, arguments); a figure that fails says why."""
+def figures(
+    wanted: list[tuple[str, str, dict[str, Any]]], url: Any, extra: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """make_figure(kind, **arguments) for each (kind, title, arguments); a figure that fails says why. `extra`: the
+    snapshot's store of this build's products, where the figures keep what they share (frames.known_points)."""
     module = _load()
+    known = None
+    if module is not None and extra is not None:
+        known = extra.get("known_points") or extra.setdefault("known_points", module.known_points())
     found = []
     for kind, title, arguments in wanted:
         if module is None:
             found.append({"slug": kind, "title": title, "figure": None, "reason": "plots are not available"})
             continue
         try:
-            figure = module.make_figure(kind, url=url, **arguments)
+            figure = module.make_figure(kind, url=url, known=known, **arguments)
         except GpudbError as error:
             found.append({"slug": kind, "title": title, "figure": None, "reason": str(error)})
             continue

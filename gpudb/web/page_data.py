@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
+from gpudb.analysis.wide import baseline_values
 from gpudb.errors import InvalidArgumentError
-from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.metrics.derived import DERIVED, derive
 from gpudb.storage import query, query_prices, query_systems
 from gpudb.web import figures_bridge, measured_view
 from gpudb.web.errors import ParameterError
@@ -59,16 +60,16 @@ def checked_claims(engine: Engine) -> list[dict[str, Any]]:
 
 
 def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
-    from gpudb.analysis.export_controls import export_status
+    from gpudb.analysis.export_controls import export_status_of
 
-    chip = query.get(chip_id, engine)
+    chip = query.get(chip_id, engine, resolved=True)
     values_ = [v.model_dump(mode="json") for v in chip.values]
     stored = {
         v.metric: float(v.value)
         for v in chip.values
         if v.preferred and v.status == "value" and isinstance(v.value, int | float)
     }
-    base = query.numeric_values([H100_EQUIVALENT_BASE], engine)[H100_EQUIVALENT_BASE] or None
+    base = baseline_values(stored=snapshot(engine).stored)  # the build's numbers, read once for the table
     derivations = derive(stored, base)
     derived = [
         {
@@ -82,7 +83,8 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
         }
         for d in DERIVED
     ]
-    rules = {r["id"]: r for r in query.rules(engine)}
+    rule_list = snapshot(engine).rules
+    rules = {r["id"]: r for r in rule_list}
     export = [
         {
             "rule_id": c.rule_id,
@@ -98,7 +100,7 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
             "status_note": rules[c.rule_id].get("status_note"),
             "verification": rules[c.rule_id].get("verification"),
         }
-        for c in export_status(chip.id, url=engine)
+        for c in export_status_of(chip, rule_list, engine)
     ]
     claims_ = [claim for claim in checked_claims(engine) if chip.id in {claim["subject"], claim["baseline"]}]
     identity = chip.model_dump(mode="json", exclude={"values"})
@@ -113,7 +115,9 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
             )
         )
     prices = query_prices.prices([chip.id], engine)
-    plots_ = figures_bridge.figures(wanted_plots, engine) + figures_bridge.price_history(chip.id, prices, engine)
+    plots_ = figures_bridge.figures(wanted_plots, engine, snapshot(engine).extra) + figures_bridge.price_history(
+        chip.id, prices, engine
+    )
     return _jsonable(
         {
             "ok": True,
@@ -235,7 +239,8 @@ def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
     except InvalidArgumentError as error:
         raise ParameterError("metrics", f"parameter 'metrics': {error}") from None
     names = dict(frame.loc[result.chips, "name"].items())
-    plots = figures_bridge.figures([("ratio", "Ratio to the baseline", {"ids": ids, "baseline": base})], engine)
+    wanted = [("ratio", "Ratio to the baseline", {"ids": ids, "baseline": base})]
+    plots = figures_bridge.figures(wanted, engine, snapshot(engine).extra)
     for row in result.rows:
         judged = {c: judged_ratio(row.get(f"{c}/{base}"), row["higher_is_better"]) for c in ids if c != base}
         row["ratio_classes"] = {c: found["class"] for c, found in judged.items()}

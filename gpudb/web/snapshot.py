@@ -9,10 +9,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from gpudb.analysis import wide
 from gpudb.analysis.export_controls import classify
 from gpudb.identity import IDENTITY
 from gpudb.metrics.catalogue import METRICS
-from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
+from gpudb.metrics.derived import DERIVED
 from gpudb.storage import query
 
 if TYPE_CHECKING:
@@ -203,32 +204,13 @@ class Cells:
         }
 
 
-def _wide(long: pd.DataFrame, identity: pd.DataFrame) -> pd.DataFrame:
-    """One row per chip, one column per metric, from the preferred values (as query.specs() builds it)."""
-    import pandas as pd
-
-    used = long[long["preferred"].astype(bool) & (long["status"] == "value")]
-    wide = used.pivot(index="accelerator_id", columns="metric", values="value")
-    wide = wide.reindex(index=identity.index, columns=[m.key for m in METRICS])
-    for metric in METRICS:
-        if metric.kind == "number":
-            wide[metric.key] = pd.to_numeric(wide[metric.key])
-    wide.columns.name = None
-    return identity.join(wide)
-
-
 def build_snapshot(engine: Engine, stamp: Any) -> Snapshot:
     """Read everything the table shows (one query for the values) and derive the metrics of every chip."""
     import pandas as pd
 
     long = query.specs(long=True, url=engine)
     identity = pd.DataFrame(query.accelerators(engine), columns=["id", *IDENTITY_FIELDS]).set_index("id")
-    wide = _wide(long, identity)
-    numeric = [m.key for m in METRICS if m.kind == "number"]
-    stored = {
-        chip: {key: float(value) for key, value in zip(numeric, row, strict=True) if value == value}
-        for chip, row in zip(wide.index, wide[numeric].itertuples(index=False, name=None), strict=True)
-    }
+    frame, stored, working = wide.table_frame(long, identity)
     preferred = long[long["preferred"].astype(bool)]
     columns = {name: preferred[name].tolist() for name in CELL_FIELDS}
     positions = {key: i for i, key in enumerate(zip(columns["accelerator_id"], columns["metric"], strict=True))}
@@ -237,16 +219,6 @@ def build_snapshot(engine: Engine, stamp: Any) -> Snapshot:
         if status != "value":
             statuses.setdefault(chip, {})[key] = status
     cells = Cells(columns, positions)
-    base = stored.get(H100_EQUIVALENT_BASE) or None
-    working: dict[tuple[str, str], str] = {}
-    derived_columns: dict[str, list[float | None]] = {d.key: [] for d in DERIVED}
-    for chip in wide.index:
-        for key, derivation in derive(stored[chip], base).items():
-            derived_columns[key].append(derivation.value)
-            working[(chip, key)] = derivation.working
-    frame = wide.copy()
-    for key, values in derived_columns.items():
-        frame[key] = pd.array(values, dtype="Float64").astype("float64")
     text = frame.index.to_series() + " " + frame["name"] + " " + frame["vendor"] + " " + frame["architecture"]
     frame["_text"] = (text + " " + frame["form_factor"] + " " + frame["aliases"].fillna("")).str.lower()
     facets = {
