@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 from gpudb.errors import AmbiguousNameError, UnknownAcceleratorError
 from gpudb.names import name_key
 from gpudb.storage import engines, tables
+from gpudb.storage.value_reads import value_public, values_query
 
 # the columns of each table, named as the model classes they stand for: the Core clauses of gpudb.storage.tables
 # (reading needs no ORM and no models)
@@ -24,7 +25,7 @@ IDENTITY_COLUMNS += ["aliases", "availability", "announced"]  # the wide frame's
 if TYPE_CHECKING:
     import pandas as pd
 
-    from gpudb.storage.public import AcceleratorPublic, ValuePublic
+    from gpudb.storage.public import AcceleratorPublic
 
 
 def engine_for(url: str | Engine | None) -> Engine:
@@ -88,84 +89,14 @@ def get(name: str, url: str | Engine | None = None, resolved: bool = False) -> A
         aliases = connection.scalars(
             select(Alias.name).where(Alias.accelerator_id == accelerator_id, Alias.kind == "alias").order_by(Alias.name)
         ).all()
-        value_rows = connection.execute(_values_query().where(SpecValue.accelerator_id == accelerator_id)).all()
-    values = [_value_public(row._mapping) for row in value_rows]
+        value_rows = connection.execute(values_query().where(SpecValue.accelerator_id == accelerator_id)).all()
+    values = [value_public(row._mapping) for row in value_rows]
     fields = {
         column: getattr(accelerator, column)
         for column in AcceleratorPublic.model_fields
         if column not in {"aliases", "values"}
     }
     return AcceleratorPublic(**fields, aliases=list(aliases), values=values)
-
-
-def _values_query():
-    """Every value joined with its metric and source, columns named as in the long frame."""
-    return (
-        select(
-            SpecValue.accelerator_id,
-            SpecValue.metric_key.label("metric"),
-            Metric.label,
-            Metric.category,
-            SpecValue.value_number,
-            SpecValue.value_text,
-            SpecValue.status,
-            SpecValue.preferred,
-            SpecValue.unit,
-            SpecValue.as_published,
-            SpecValue.sparse_in_source,
-            SpecValue.board_gpus,
-            SpecValue.note,
-            SpecValue.inference,
-            SpecValue.source_id,
-            Source.title.label("source_title"),
-            Source.publisher.label("source_publisher"),
-            Source.url.label("source_url"),
-            Source.published.label("source_published"),
-            Source.accessed.label("source_accessed"),
-            Source.kind.label("source_kind"),
-            Source.tier.label("source_tier"),
-            Source.read.label("source_read"),
-            Source.read_via.label("source_read_via"),
-        )
-        .join(tables.metric, Metric.key == SpecValue.metric_key)
-        .outerjoin(tables.source, Source.id == SpecValue.source_id)  # an 'unknown' status may have no source
-        .order_by(SpecValue.accelerator_id, Metric.position, SpecValue.preferred.desc(), SpecValue.id)
-    )
-
-
-def _value_public(row) -> ValuePublic:
-    from gpudb.storage.public import SourcePublic, ValuePublic
-
-    source = None
-    if row["source_id"] is not None:
-        source = SourcePublic(
-            id=row["source_id"],
-            title=row["source_title"],
-            publisher=row["source_publisher"],
-            url=row["source_url"],
-            published=row["source_published"],
-            accessed=row["source_accessed"],
-            kind=row["source_kind"],
-            tier=row["source_tier"],
-            read=row["source_read"],
-            read_via=row["source_read_via"],
-        )
-    value = row["value_number"] if row["value_number"] is not None else row["value_text"]
-    return ValuePublic(
-        metric=row["metric"],
-        label=row["label"],
-        category=row["category"],
-        value=value,
-        status=row["status"],
-        preferred=row["preferred"],
-        unit=row["unit"],
-        as_published=row["as_published"],
-        sparse_in_source=row["sparse_in_source"],
-        board_gpus=row["board_gpus"],
-        note=row["note"],
-        inference=row["inference"],
-        source=source,
-    )
 
 
 def accelerators(url: str | Engine | None = None, ids: list[str] | None = None) -> list[dict]:
@@ -227,7 +158,7 @@ def _long_frame(engine: Engine, ids: list[str] | None) -> pd.DataFrame:
     the text."""
     import pandas as pd
 
-    chosen = _values_query() if ids is None else _values_query().where(SpecValue.accelerator_id.in_(ids))
+    chosen = values_query() if ids is None else values_query().where(SpecValue.accelerator_id.in_(ids))
     with engine.connect() as connection:
         result = connection.execute(chosen)
         names = list(result.keys())
@@ -319,7 +250,7 @@ def _preferred_by_chip(accelerator_ids: list[str], column: Any, condition: Any, 
 def entries(url: str | Engine | None = None) -> list[dict]:
     """Every stored entry (all sources, status entries too) with its source kind, as plain dicts; no pandas."""
     engine = engine_for(url)
-    chosen = _values_query()
+    chosen = values_query()
     with engine.connect() as connection:
         result = connection.execute(chosen)
         keys = list(result.keys())

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, or_, select, tuple_
 
 from gpudb.storage import tables
-from gpudb.storage.query import Accelerator, Source, SpecValue, _values_query, engine_for
+from gpudb.storage.query import Accelerator, Source, SpecValue, engine_for
+from gpudb.storage.value_reads import values_query
 
 
 def present(ids: list[str], url: str | Engine | None = None) -> list[str]:
@@ -89,7 +90,7 @@ def disputed_entries(url: str | Engine | None = None, threshold: float = 0.0) ->
     )
     # IN, not a join: the database then reads the entries once and looks each pair up in the disputed set (joined,
     # SQLite read the entries of each disputed pair's metric, every chip's, once per pair)
-    chosen = _values_query().where(tuple_(SpecValue.accelerator_id, SpecValue.metric_key).in_(disputed))
+    chosen = values_query().where(tuple_(SpecValue.accelerator_id, SpecValue.metric_key).in_(disputed))
     with engine_for(url).connect() as connection:
         result = connection.execute(chosen)
         keys = list(result.keys())
