@@ -67,12 +67,18 @@ def build(db: str | None, data: Path | None, force: bool) -> None:
 
     Example: gpudb build --db postgresql+psycopg://127.0.0.1/gpudb
     """
+    from gpudb import settings
     from gpudb.errors import DataValidationError
-    from gpudb.storage import build as database
+    from gpudb.validation.run import validate
 
     try:
         with progress("validating data/ and building the database"):
-            result = database.build(db, data, force=force)
+            dataset = validate(data or settings.data_dir())
+            if dataset.problems:  # refused before the database layer is even imported (about 0.4 s)
+                raise DataValidationError(dataset.problems)
+            from gpudb.storage import build as database
+
+            result = database.build(db, data, force=force, dataset=dataset)
     except DataValidationError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

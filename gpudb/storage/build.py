@@ -209,8 +209,11 @@ class BuildResult:
 
 
 @with_paused_gc  # a build makes millions of long-lived objects and no garbage: see gpudb.speed.gc_pause
-def build(url: str | None = None, data_dir: Path | None = None, force: bool = False) -> BuildResult:
-    """Validate data/ and write the database atomically; on any problem nothing is written.
+def build(
+    url: str | None = None, data_dir: Path | None = None, force: bool = False, dataset: Dataset | None = None
+) -> BuildResult:
+    """Validate data/ (unless `dataset` is its validation, already done) and write the database atomically; on
+    any problem nothing is written.
 
     SQLite: built into a new file beside the target and renamed over it (readers see the old file or the
     new one). Other databases: dropped, created and filled in one transaction. An existing file that is not a
@@ -218,9 +221,10 @@ def build(url: str | None = None, data_dir: Path | None = None, force: bool = Fa
     """
     url = url or settings.database_url()
     data_dir = data_dir or settings.data_dir()
-    from gpudb.validation.run import validate  # only a build validates: readers never import pint or the schemas
+    if dataset is None:
+        from gpudb.validation.run import validate  # only a build validates: readers never import pint or schemas
 
-    dataset = validate(data_dir)
+        dataset = validate(data_dir)
     if dataset.problems:
         raise DataValidationError(dataset.problems)
     path = sqlite_path(url)
