@@ -10,7 +10,7 @@ from typing import Any
 
 from gpudb.errors import GpudbError
 from gpudb.storage import query, query_systems
-from gpudb.web import api, page_data, systems_view, table_view
+from gpudb.web import api, detail_data, page_data, systems_view, table_view
 from gpudb.web.caching import versioned_name
 from gpudb.web.render import STATIC, StaticLinks, render
 from gpudb.web.snapshot import COLUMNS, OUTCOMES
@@ -50,8 +50,9 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
         page="table",
     )
     _write(out_dir / "index.html", page, written)
+    loaded = detail_data.load(engine)  # every chip's values, names, measurements and prices, read once
     for chip in page_data.chip_ids(engine):
-        detail = page_data.accelerator(engine, chip)
+        detail = page_data.detail(engine, chip, loaded)
         has_plots = any(p["figure"] for p in detail["plots"])
         html = render("accelerator.html", StaticLinks(1), view=detail, page="accelerator", has_plots=has_plots)
         _write(out_dir / "accelerators" / f"{chip}.html", html, written)
