@@ -5,6 +5,7 @@ way; `gpudb site` loads every chip once and writes each page from memory (issue 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -105,3 +106,58 @@ def load(engine: Engine, ids: list[str] | None = None) -> Loaded:
         chips[price["accelerator_id"]].prices.append(price)
     base = dict(base_numbers) or None
     return Loaded(chips, query.rules(engine), base)
+
+
+def profile_drawer(engine: Engine, loaded: Loaded) -> Callable[[str], dict[str, Any]]:
+    """chip id → its detail page's profile plot item ({slug, title, figure}, or figure None with the reason), drawn
+    from `loaded` by gpudb.plots.profile_json: the figure figures_bridge draws through make_figure("profile",
+    ids=[chip]) (the chip against the H20, the H20 against the H100 SXM), without a query or plotly's objects."""
+    from gpudb.analysis.comparison import comparison_rows
+    from gpudb.errors import InvalidArgumentError
+    from gpudb.metrics.catalogue import METRICS_BY_KEY
+    from gpudb.metrics.derived import derive
+    from gpudb.plots import frames, profile_json
+    from gpudb.plots.style import vendor_colours
+    from gpudb.storage import query_narrow
+
+    colours = vendor_colours(query_narrow.vendors(engine))
+    found: dict[str, tuple[dict[str, float | None], dict[str, Any]]] = {}
+
+    def of(chip: str) -> tuple[dict[str, float | None], dict[str, Any]]:
+        """The chip's values (comparison.chip_values) and its point (frames.points: name, vendor, sources)."""
+        if chip not in found:
+            data = loaded.chips[chip]
+            sources = {
+                row["metric"]: frames._cited(row["source_title"], row["source_publisher"])
+                for row in data.value_rows
+                if row["preferred"] and row["status"] == "value"
+            }
+            values: dict[str, float | None] = dict(data.numbers)
+            for key, derivation in derive(data.numbers, loaded.base).items():
+                values[key] = derivation.value
+                cited = [
+                    f"{METRICS_BY_KEY[k].label}: {sources[k]}"
+                    for k in derivation.inputs
+                    if k in METRICS_BY_KEY and k in sources
+                ]
+                sources[key] = "; ".join([derivation.working, *dict.fromkeys(cited)])
+            row = data.row
+            point = {"name": row["name"], "vendor": row["vendor"], "availability": row["availability"]}
+            found[chip] = values, {**point, "sources": sources}
+        return found[chip]
+
+    def draw(chip: str) -> dict[str, Any]:
+        item: dict[str, Any] = {"slug": "profile", "title": "Profile"}
+        partner = frames.BASELINE if chip != frames.BASELINE else frames.BASELINE_FOR_BASELINE
+        if partner not in loaded.chips:
+            error = InvalidArgumentError("a profile plot needs two or more chips; name them")
+            return {**item, "figure": None, "reason": str(error)}
+        chips = [chip, partner]
+        values = {c: of(c)[0] for c in chips}
+        marked = {c: loaded.chips[c].statuses for c in chips}
+        rows = comparison_rows(chips, partner, list(frames.PROFILE_METRICS), values, marked)
+        kept = [row for row in rows if any(row[c] is not None for c in chips)]
+        points = {c: of(c)[1] for c in chips}
+        return {**item, "figure": profile_json.profile(kept, chips, partner, points, colours)}
+
+    return draw

@@ -51,8 +51,9 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
     )
     _write(out_dir / "index.html", page, written)
     loaded = detail_data.load(engine)  # every chip's values, names, measurements and prices, read once
+    profile = detail_data.profile_drawer(engine, loaded)
     for chip in page_data.chip_ids(engine):
-        detail = page_data.detail(engine, chip, loaded)
+        detail = page_data.detail(engine, chip, loaded, profile)
         has_plots = any(p["figure"] for p in detail["plots"])
         html = render("accelerator.html", StaticLinks(1), view=detail, page="accelerator", has_plots=has_plots)
         _write(out_dir / "accelerators" / f"{chip}.html", html, written)
