@@ -111,7 +111,9 @@ def load(engine: Engine, ids: list[str] | None = None) -> Loaded:
 def profile_drawer(engine: Engine, loaded: Loaded) -> Callable[[str], dict[str, Any]]:
     """chip id → its detail page's profile plot item ({slug, title, figure}, or figure None with the reason), drawn
     from `loaded` by gpudb.plots.profile_json: the figure figures_bridge draws through make_figure("profile",
-    ids=[chip]) (the chip against the H20, the H20 against the H100 SXM), without a query or plotly's objects."""
+    ids=[chip]) (the chip against the H20, the H20 against the H100 SXM), without a query or plotly's objects.
+    `loaded.chips` is read at each call, so a caller loading chips in batches may replace it (keeping the two
+    baselines in it); only the baselines' values and points are kept between calls."""
     from gpudb.analysis.comparison import comparison_rows
     from gpudb.errors import InvalidArgumentError
     from gpudb.metrics.catalogue import METRICS_BY_KEY
@@ -125,26 +127,29 @@ def profile_drawer(engine: Engine, loaded: Loaded) -> Callable[[str], dict[str, 
 
     def of(chip: str) -> tuple[dict[str, float | None], dict[str, Any]]:
         """The chip's values (comparison.chip_values) and its point (frames.points: name, vendor, sources)."""
-        if chip not in found:
-            data = loaded.chips[chip]
-            sources = {
-                row["metric"]: frames._cited(row["source_title"], row["source_publisher"])
-                for row in data.value_rows
-                if row["preferred"] and row["status"] == "value"
-            }
-            values: dict[str, float | None] = dict(data.numbers)
-            for key, derivation in derive(data.numbers, loaded.base).items():
-                values[key] = derivation.value
-                cited = [
-                    f"{METRICS_BY_KEY[k].label}: {sources[k]}"
-                    for k in derivation.inputs
-                    if k in METRICS_BY_KEY and k in sources
-                ]
-                sources[key] = "; ".join([derivation.working, *dict.fromkeys(cited)])
-            row = data.row
-            point = {"name": row["name"], "vendor": row["vendor"], "availability": row["availability"]}
-            found[chip] = values, {**point, "sources": sources}
-        return found[chip]
+        if chip in found:
+            return found[chip]
+        data = loaded.chips[chip]
+        sources = {
+            row["metric"]: frames._cited(row["source_title"], row["source_publisher"])
+            for row in data.value_rows
+            if row["preferred"] and row["status"] == "value"
+        }
+        values: dict[str, float | None] = dict(data.numbers)
+        for key, derivation in derive(data.numbers, loaded.base).items():
+            values[key] = derivation.value
+            cited = [
+                f"{METRICS_BY_KEY[k].label}: {sources[k]}"
+                for k in derivation.inputs
+                if k in METRICS_BY_KEY and k in sources
+            ]
+            sources[key] = "; ".join([derivation.working, *dict.fromkeys(cited)])
+        row = data.row
+        point = {"name": row["name"], "vendor": row["vendor"], "availability": row["availability"]}
+        drawn = values, {**point, "sources": sources}
+        if chip in (frames.BASELINE, frames.BASELINE_FOR_BASELINE):
+            found[chip] = drawn
+        return drawn
 
     def draw(chip: str) -> dict[str, Any]:
         item: dict[str, Any] = {"slug": "profile", "title": "Profile"}

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from gpudb.errors import InvalidArgumentError
-from gpudb.metrics.derived import DERIVED, H100_EQUIVALENT_BASE, derive
-from gpudb.storage import query, query_prices, query_systems
+from gpudb.metrics.derived import DERIVED, derive
+from gpudb.storage import query, query_systems
 from gpudb.web import detail_data, figures_bridge, measured_view
 from gpudb.web.errors import ParameterError
 from gpudb.web.params import Params, check_names, choice, single, values
