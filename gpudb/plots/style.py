@@ -73,7 +73,10 @@ def source_line(points: pd.DataFrame | None, chip: str, key: str) -> str:
     """The chip's source for a metric, escaped, in italics on lines of at most 100 characters; '' when none."""
     if points is None or f"{key}__source" not in points or chip not in points.index:
         return ""
-    text = points.at[chip, f"{key}__source"]
+    return _source_lines(points.at[chip, f"{key}__source"])
+
+
+def _source_lines(text: Any) -> str:
     if not isinstance(text, str):
         return ""
     lines = textwrap.wrap(html.escape(text, quote=False), 100, break_on_hyphens=False)
@@ -184,13 +187,17 @@ def chip_styles(chips: Sequence[str], points: pd.DataFrame | None, colours: Mapp
 def hover_texts(points: pd.DataFrame, keys: Sequence[str]) -> list[str]:
     """Hover text per chip: name and id, then each metric's value, unit and source."""
     texts = []
+    # each metric's source column read once as a dict (source_line per cell asked pandas for each: most of the
+    # /plots page's hover text at 10,000 chips); a column the frame lacks gives no source line, as there
+    sources = {key: points[f"{key}__source"].to_dict() for key in keys if f"{key}__source" in points}
     for chip, row in points.iterrows():
         lines = [f"<b>{html.escape(str(row['name']))}</b> ({chip})"]
         for key in keys:
             label, unit = label_and_unit(key)
             value = row[key]
             shown = value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else number(value)
-            lines.append(f"{label}: {shown} {unit}".rstrip() + source_line(points, str(chip), key))
+            cited = _source_lines(sources[key][chip]) if key in sources else ""
+            lines.append(f"{label}: {shown} {unit}".rstrip() + cited)
         texts.append("<br>".join(lines))
     return texts
 
