@@ -3,7 +3,8 @@ beside synthetic ones, so that each detail page draws its profile. For A/B runs:
 code before and after a change on the same database (PYTHONPATH picks the code), a different `offset` each
 pair, so that every run views chips no run viewed before in its process.
 
-    python benchmarks/generate.py /tmp/mix 10000 --with-data data && gpudb build --db sqlite:////tmp/mix.sqlite --data /tmp/mix/data
+    python benchmarks/generate.py /tmp/mix 10000 --with-data data
+    gpudb build --db sqlite:////tmp/mix.sqlite --data /tmp/mix/data
     PYTHONPATH=. python benchmarks/detail_page.py sqlite:////tmp/mix.sqlite 0   # prints one line
 """
 

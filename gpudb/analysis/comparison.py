@@ -99,6 +99,22 @@ def compare_rows(
     marked = query.statuses(ids, engine)
     runs = latest_by_metric(ids, engine) if measured else {}
     others = published_by_metric(ids, engine) if measured else {}
+    rows = comparison_rows(ids, base_id, metrics, values, marked)
+    if measured:
+        for row in rows:
+            _add_measured(row, ids, runs, others)
+    return Comparison(ids, base_id, rows, measured)
+
+
+def comparison_rows(
+    ids: list[str],
+    base_id: str,
+    metrics: list[str] | None,
+    values: dict[str, dict[str, float | None]],
+    marked: dict[str, dict[str, str]],
+) -> list[dict[str, Any]]:
+    """compare_rows's rows (without the measured figures) from values already read: each chip's stored and
+    derived values (chip_values) and the statuses of those stored as one (query.statuses)."""
     rows = []
     for key, label, unit, category, higher_is_better in comparable_metrics():
         if metrics and key not in metrics:
@@ -118,12 +134,10 @@ def compare_rows(
             if chip != base_id:
                 row[f"{chip}/{base_id}"] = ratio(values[chip].get(key), values[base_id].get(key))
         row["status"] = {chip: _status(values[chip].get(key), marked[chip].get(key)) for chip in ids}
-        if measured:
-            _add_measured(row, ids, runs, others)
         rows.append(row)
     if metrics:
         rows.sort(key=lambda row: metrics.index(row["metric"]))
-    return Comparison(ids, base_id, rows, measured)
+    return rows
 
 
 def _status(value: float | None, marked: str | None) -> str:

@@ -73,7 +73,10 @@ def source_line(points: pd.DataFrame | None, chip: str, key: str) -> str:
     """The chip's source for a metric, escaped, in italics on lines of at most 100 characters; '' when none."""
     if points is None or f"{key}__source" not in points or chip not in points.index:
         return ""
-    text = points.loc[chip, f"{key}__source"]
+    return _source_lines(points.at[chip, f"{key}__source"])
+
+
+def _source_lines(text: Any) -> str:
     if not isinstance(text, str):
         return ""
     lines = textwrap.wrap(html.escape(text, quote=False), 100, break_on_hyphens=False)
@@ -83,7 +86,7 @@ def source_line(points: pd.DataFrame | None, chip: str, key: str) -> str:
 def chip_name(points: pd.DataFrame | None, chip: str) -> str:
     """The chip's product name (its id when the frame lacks it), escaped: plotly reads text as HTML; an announced,
     not yet shipping part says so, so that announced figures never read as shipped ones."""
-    name = str(points.loc[chip, "name"]) if points is not None and chip in points.index else chip
+    name = str(points.at[chip, "name"]) if points is not None and chip in points.index else chip
     if is_announced(points, chip):
         name += " (announced)"
     return html.escape(name, quote=False)
@@ -93,12 +96,12 @@ def is_announced(points: pd.DataFrame | None, chip: str) -> bool:
     """Whether the chip is announced and not yet shipping (False when the frame does not say)."""
     if points is None or chip not in points.index or "availability" not in points.columns:
         return False
-    return points.loc[chip, "availability"] == "announced"
+    return points.at[chip, "availability"] == "announced"
 
 
 def marker_symbol(points: pd.DataFrame, chip: str) -> str:
     """Diamonds for China-specific parts, circles for the rest; hollow when announced and not yet shipping."""
-    symbol = "diamond" if bool(points.loc[chip, "china_specific"]) else "circle"
+    symbol = "diamond" if bool(points.at[chip, "china_specific"]) else "circle"
     return f"{symbol}-open" if is_announced(points, chip) else symbol
 
 
@@ -107,7 +110,7 @@ def complete(points: pd.DataFrame, keys: Sequence[str]) -> tuple[pd.DataFrame, l
     (each chip named once, under the first metric it lacks)."""
     notes, named = [], set()
     for key in keys:
-        lacking = [chip for chip in points.index if absent(points.loc[chip, key]) and chip not in named]
+        lacking = [chip for chip in points.index if absent(points.at[chip, key]) and chip not in named]
         named.update(lacking)
         if lacking:
             notes.append(f"Left out, no {label_and_unit(key)[0]}: {', '.join(chip_name(points, c) for c in lacking)}")
@@ -170,7 +173,7 @@ def finish(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figu
 def chip_styles(chips: Sequence[str], points: pd.DataFrame | None, colours: Mapping[str, str] | None) -> dict[str, Any]:
     """chip → (colour, n): the vendor's colour, and n = how many chips of that vendor came before it."""
     vendors = {
-        chip: str(points.loc[chip, "vendor"]) if points is not None and chip in points.index else chip for chip in chips
+        chip: str(points.at[chip, "vendor"]) if points is not None and chip in points.index else chip for chip in chips
     }
     palette = {**vendor_colours(vendors.values()), **(colours or {})}
     seen: dict[str, int] = {}
@@ -184,13 +187,17 @@ def chip_styles(chips: Sequence[str], points: pd.DataFrame | None, colours: Mapp
 def hover_texts(points: pd.DataFrame, keys: Sequence[str]) -> list[str]:
     """Hover text per chip: name and id, then each metric's value, unit and source."""
     texts = []
+    # each metric's source column read once as a dict (source_line per cell asked pandas for each: most of the
+    # /plots page's hover text at 10,000 chips); a column the frame lacks gives no source line, as there
+    sources = {key: points[f"{key}__source"].to_dict() for key in keys if f"{key}__source" in points}
     for chip, row in points.iterrows():
         lines = [f"<b>{html.escape(str(row['name']))}</b> ({chip})"]
         for key in keys:
             label, unit = label_and_unit(key)
             value = row[key]
             shown = value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else number(value)
-            lines.append(f"{label}: {shown} {unit}".rstrip() + source_line(points, str(chip), key))
+            cited = _source_lines(sources[key][chip]) if key in sources else ""
+            lines.append(f"{label}: {shown} {unit}".rstrip() + cited)
         texts.append("<br>".join(lines))
     return texts
 

@@ -19,10 +19,14 @@ FIGURE_KEYS += ["efficiency", "best_efficiency"]
 def runs(accelerator_id: str, engine: Engine) -> list[dict[str, Any]]:
     """The chip's measurements, newest first: id, kind, measured_by, date, tool, mode, environment, skipped, the
     source of a published one (published, source_id, source, url), and figures."""
-    figures = measured.measurement_rows(accelerator_id, engine)
+    return runs_from(measured.runs(accelerator_id, engine), measured.measurement_rows(accelerator_id, engine))
+
+
+def runs_from(chip_runs: list[dict[str, Any]], figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """runs() from the chip's rows of measured.runs and measured.measurement_rows, already read."""
     cited = {row["measurement_id"]: row for row in figures}
     found = []
-    for run in measured.runs(accelerator_id, engine):
+    for run in chip_runs:
         found.append(
             {
                 "id": run["id"],

@@ -3,15 +3,15 @@ HTML template, its JSON twin under /api and the static site (gpudb site) all use
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from gpudb.analysis.wide import baseline_values
 from gpudb.errors import InvalidArgumentError
 from gpudb.metrics.derived import DERIVED, derive
-from gpudb.storage import query, query_prices, query_systems
-from gpudb.web import figures_bridge, measured_view
+from gpudb.storage import query, query_systems
+from gpudb.web import detail_data, figures_bridge, measured_view
 from gpudb.web.errors import ParameterError
 from gpudb.web.params import Params, check_names, choice, single, values
 from gpudb.web.snapshot import snapshot
@@ -30,10 +30,13 @@ if TYPE_CHECKING:
 def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     """The detail page: identity, every value with its source, derived metrics with their working and inputs,
     export status under every rule with the working, the claims that mention the chip, and its plots. The name is
-    resolved once, here; the page is kept per build (a bounded cache), and reads only this chip's data."""
+    resolved once, here; the page is kept per build (a bounded cache), and reads only this chip's data (loaded by
+    gpudb.web.detail_data in a few queries, as `gpudb site` loads every chip's at once)."""
     engine = query.engine_for(url)
     chip_id = query.resolve(name, engine)
-    return cached(snapshot(engine), "accelerator", chip_id, lambda: _accelerator(engine, chip_id))
+    return cached(
+        snapshot(engine), "accelerator", chip_id, lambda: detail(engine, chip_id, detail_data.load(engine, [chip_id]))
+    )
 
 
 def claim_checks(engine: Engine) -> list[ClaimCheck]:
@@ -59,18 +62,26 @@ def checked_claims(engine: Engine) -> list[dict[str, Any]]:
     return snap.extra["claims"]
 
 
-def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
-    from gpudb.analysis.export_controls import export_status_of
+def detail(
+    engine: Engine,
+    chip_id: str,
+    loaded: detail_data.Loaded,
+    profile: Callable[[str], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The detail page of one chip (a database id) from what detail_data.load read; `profile`: the chip's profile
+    plot item ({slug, title, figure}) drawn another way than figures_bridge (gpudb site draws every chip's from
+    memory, gpudb.plots.profile_json)."""
+    from gpudb.analysis.export_controls import classify
 
-    chip = query.get(chip_id, engine, resolved=True)
+    data = loaded.chips[chip_id]
+    chip = data.public()
     values_ = [v.model_dump(mode="json") for v in chip.values]
     stored = {
         v.metric: float(v.value)
         for v in chip.values
         if v.preferred and v.status == "value" and isinstance(v.value, int | float)
     }
-    base = baseline_values(stored=snapshot(engine).stored)  # the build's numbers, read once for the table
-    derivations = derive(stored, base)
+    derivations = derive(stored, loaded.base)
     derived = [
         {
             "key": d.key,
@@ -83,8 +94,7 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
         }
         for d in DERIVED
     ]
-    rule_list = snapshot(engine).rules
-    rules = {r["id"]: r for r in rule_list}
+    rules = {r["id"]: r for r in loaded.rules}
     export = [
         {
             "rule_id": c.rule_id,
@@ -100,12 +110,14 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
             "status_note": rules[c.rule_id].get("status_note"),
             "verification": rules[c.rule_id].get("verification"),
         }
-        for c in export_status_of(chip, rule_list, engine)
+        for c in (
+            classify(r, data.row, dict(data.numbers), data.names, data.statuses, data.inferences) for r in loaded.rules
+        )
     ]
     claims_ = [claim for claim in checked_claims(engine) if chip.id in {claim["subject"], claim["baseline"]}]
     identity = chip.model_dump(mode="json", exclude={"values"})
-    runs = measured_view.runs(chip.id, engine)
-    wanted_plots = [("profile", "Profile", {"ids": [chip.id]})]
+    runs = measured_view.runs_from(data.runs, data.figures)
+    wanted_plots = [] if profile else [("profile", "Profile", {"ids": [chip.id]})]
     if runs:
         wanted_plots.append(
             (
@@ -114,8 +126,9 @@ def _accelerator(engine: Engine, chip_id: str) -> dict[str, Any]:
                 {"ids": [chip.id]},
             )
         )
-    prices = query_prices.prices([chip.id], engine)
-    plots_ = figures_bridge.figures(wanted_plots, engine, snapshot(engine).extra) + figures_bridge.price_history(
+    prices = data.prices
+    plots_ = [profile(chip.id)] if profile else []
+    plots_ += figures_bridge.figures(wanted_plots, engine, snapshot(engine).extra) + figures_bridge.price_history(
         chip.id, prices, engine
     )
     return _jsonable(

@@ -10,10 +10,12 @@ from typing import Any
 
 from gpudb.errors import GpudbError
 from gpudb.storage import query, query_systems
-from gpudb.web import api, page_data, systems_view, table_view
+from gpudb.web import api, detail_data, page_data, systems_view, table_view
 from gpudb.web.caching import versioned_name
 from gpudb.web.render import STATIC, StaticLinks, render
 from gpudb.web.snapshot import COLUMNS, OUTCOMES
+
+DETAIL_BATCH = 500  # chips whose detail-page data is in memory at once
 
 
 def _write(path: Path, text: str, written: list[Path]) -> None:
@@ -26,6 +28,7 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
     """Write index.html, accelerators/<id>.html, systems/<id>.html, compare/<a>-vs-<b>.html, claims.html,
     coverage.html, plots.html, static/ (each file under a versioned name, static/style.1a2b3c4d5e.css, so that a
     host may cache it for a year) and download/; returns the files written."""
+    from gpudb.plots.frames import BASELINE, BASELINE_FOR_BASELINE
     from gpudb.web.app import plotly_js
 
     engine = query.engine_for(url)
@@ -50,11 +53,20 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
         page="table",
     )
     _write(out_dir / "index.html", page, written)
-    for chip in page_data.chip_ids(engine):
-        detail = page_data.accelerator(engine, chip)
-        has_plots = any(p["figure"] for p in detail["plots"])
-        html = render("accelerator.html", StaticLinks(1), view=detail, page="accelerator", has_plots=has_plots)
-        _write(out_dir / "accelerators" / f"{chip}.html", html, written)
+    # the detail pages from memory: the chips' values, names, measurements and prices read a batch of chips at a
+    # time (a few queries a batch, whatever its size), each profile drawn against the baselines loaded once
+    chips = page_data.chip_ids(engine)
+    partners = detail_data.load(engine, [c for c in (BASELINE, BASELINE_FOR_BASELINE) if c in set(chips)])
+    loaded = detail_data.Loaded(dict(partners.chips), partners.rules, partners.base)
+    profile = detail_data.profile_drawer(engine, loaded)
+    for start in range(0, len(chips), DETAIL_BATCH):
+        batch = chips[start : start + DETAIL_BATCH]
+        loaded.chips = {**partners.chips, **detail_data.load(engine, batch).chips}
+        for chip in batch:
+            detail = page_data.detail(engine, chip, loaded, profile)
+            has_plots = any(p["figure"] for p in detail["plots"])
+            html = render("accelerator.html", StaticLinks(1), view=detail, page="accelerator", has_plots=has_plots)
+            _write(out_dir / "accelerators" / f"{chip}.html", html, written)
     for system_id in sorted(query_systems.system_ids(engine)):  # the pages claims about systems link to
         html = render("system.html", StaticLinks(1), view=systems_view.system_data(engine, system_id), page="systems")
         _write(out_dir / "systems" / f"{system_id}.html", html, written)
