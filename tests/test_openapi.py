@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
@@ -25,6 +25,11 @@ def test_every_answer_is_what_the_description_says(real_db, mode):
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=12, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
         def answered_as_described(case):
+            if mode is GenerationMode.NEGATIVE:
+                # an empty value means "not given" (documented); as a string where an array is described, a
+                # repeatable parameter's "" reads the same on the wire as a valid empty item: not a negative case
+                query = case.query or {}
+                assume(not any(value in ("", [], None) or value == [""] for value in query.values()))
             case.call_and_validate()
 
         try:
