@@ -211,3 +211,20 @@ def test_the_compare_page_and_its_twin_list_the_claims(claims_db):
     assert '<span class="verdict-line">x1 about 2× x3; closest TPP 1.98×, −1.0% → matches</span>' in html
     assert 'id="claim-nearly-6"' not in html  # about x1 and x2, not x3
     assert [c["id"] for c in client.get("/api/compare?ids=x2,x3").json()["claims"]] == ["x2-tdp", "x3-bandwidth"]
+
+
+def test_the_claims_page_names_the_chips_as_people_read_them(real_db):
+    from fastapi.testclient import TestClient
+
+    from gpudb.web.app import create_app
+    from gpudb.web.page_data import claims
+
+    (record,) = [c for c in claims(real_db)["claims"] if c["id"] == "ifp-2025-12-h200-vs-h20"]
+    assert (record["subject_name"], record["baseline_name"], record["stated_named"]) == (
+        "H200 SXM",
+        "H20",
+        "nearly 6× H20",
+    )
+    assert record["stated"] == "nearly 6× h20"  # the id form stays for the CLI and the API's old field
+    page = TestClient(create_app(real_db)).get("/claims").text
+    assert '<a href="/accelerators/h200-sxm">H200 SXM</a> nearly 6× H20</td>' in page

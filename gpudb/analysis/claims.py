@@ -72,6 +72,14 @@ class ClaimCheck:
         return self.names.get(entry_id or "", entry_id or "")
 
     @property
+    def stated_named(self) -> str:
+        """stated_text with the baseline by its name, as people read it: 'nearly 6× H20'."""
+        text, baseline = stated_text(self.claim), self.claim["baseline_id"]
+        if self.claim["stated_ratio"] is None or not baseline:
+            return text
+        return text.removesuffix(str(baseline)) + self.name(baseline)
+
+    @property
     def matching(self) -> list[Candidate]:
         """The metrics the verdict rests on: those at its grade, when it is matches or roughly."""
         if self.verdict not in (MATCHES, ROUGHLY):
@@ -284,6 +292,9 @@ def check_record(check: ClaimCheck) -> dict[str, Any]:
         "subject": c["subject_id"],
         "baseline": c["baseline_id"],
         "stated": stated_text(c),
+        "subject_name": check.name(c["subject_id"]),
+        "baseline_name": check.name(c["baseline_id"]) if c["baseline_id"] else None,
+        "stated_named": check.stated_named,
         "stated_figure": check.stated,
         "scope": c["scope"],
         "verdict": check.verdict,

@@ -22,7 +22,6 @@ from gpudb.analysis.claims import (
     ClaimCheck,
     gap_text,
     match_band,
-    stated_text,
 )
 from gpudb.metrics.catalogue import METRICS_BY_KEY
 from gpudb.metrics.derived import DERIVED_BY_KEY
@@ -56,9 +55,7 @@ def claim_view(check: ClaimCheck) -> go.Figure:
     orange) beside each candidate metric's figure (customdata = [metric, figure]), on a log axis."""
     claim = check.claim
     is_ratio = claim["stated_ratio"] is not None
-    stated_line = stated_text(claim)
-    if is_ratio:  # the baseline by its name, as people read it: "H200 SXM nearly 6× H20"
-        stated_line = stated_line.removesuffix(str(claim["baseline_id"])) + check.name(claim["baseline_id"])
+    stated_line = check.stated_named  # the baseline by its name, as people read it: "nearly 6× H20"
     stated = check.stated
     unit = "×" if is_ratio else _unit(claim["stated_metric"])
     indexed = sorted(enumerate(check.candidates), key=lambda pair: _order(pair[1].metric, pair[0]))
