@@ -203,13 +203,14 @@ def test_a_claim_about_systems_links_to_the_systems_pages(systems_data, database
     kinds = {c["id"]: (c["subject_kind"], c["baseline_kind"]) for c in client.get("/api/claims").json()["claims"]}
     assert kinds == {"test-x1-tpp": ("accelerator", None), "test-rack-vs-node-power": ("system", "system")}
     html = client.get("/claims").text
-    assert '<a href="/systems/x1-rack">x1-rack</a>' in html and '<a href="/accelerators/x1">x1</a>' in html
+    # linked by their names, as people read them
+    assert '<a href="/systems/x1-rack">Acme X1 Rack 8</a>' in html and '<a href="/accelerators/x1">X1 SXM</a>' in html
     links = set(re.findall(r'href="(/[^"]*)"', html))
     assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
     # the static site has the system's page, and its claims page links to it relatively
     write_site(tmp_path / "site", database_url)
     static = (tmp_path / "site" / "claims.html").read_text()
-    assert '<a href="systems/x1-rack.html">x1-rack</a>' in static
+    assert '<a href="systems/x1-rack.html">Acme X1 Rack 8</a>' in static
     relative = {link for link in re.findall(r'href="([^"#:]+)"', static) if not link.startswith("/")}
     assert {link for link in relative if not (tmp_path / "site" / link).is_file()} == set()
     system_page = (tmp_path / "site" / "systems" / "x1-rack.html").read_text()
