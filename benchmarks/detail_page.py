@@ -10,9 +10,9 @@ pair, so that every run views chips no run viewed before in its process.
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
+
+from paths import p50_ms  # benchmarks/ is the script's folder, so on the path
 
 
 def main(url: str, offset: int) -> None:
@@ -29,19 +29,9 @@ def main(url: str, offset: int) -> None:
     real = [chip for chip in ids if chip not in synthetic and chip not in ("h20", "h100-sxm")]
     chips = synthetic[offset * 10 : offset * 10 + 10] + real[offset * 10 : offset * 10 + 10]
 
-    def p50(paths: list[str]) -> float:
-        times = []
-        for path in paths:
-            start = time.perf_counter()
-            response = client.get(path)
-            times.append((time.perf_counter() - start) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"GET {path}: {response.status_code}")
-        return statistics.median(times)
-
-    detail = p50([f"/accelerators/{chip}" for chip in chips])
-    pairs = p50([f"/compare?ids={a},{b}" for a, b in zip(chips, chips[1:] + chips[:1], strict=True)])
-    again = p50([f"/accelerators/{chips[0]}"] * 20)
+    detail, _ = p50_ms(client, [f"/accelerators/{chip}" for chip in chips])
+    pairs, _ = p50_ms(client, [f"/compare?ids={a},{b}" for a, b in zip(chips, chips[1:] + chips[:1], strict=True)])
+    again, _ = p50_ms(client, [f"/accelerators/{chips[0]}"] * 20)
     print(f"detail p50 {detail:.1f} ms (20 chips, 10 synthetic); repeated {again:.1f} ms; compare p50 {pairs:.1f} ms")
 
 

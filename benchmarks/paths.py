@@ -16,7 +16,7 @@ from pathlib import Path
 GPUDB = str(Path(sys.executable).parent / "gpudb")
 
 
-def _p50(client, paths: list[str]) -> tuple[float, int]:
+def p50_ms(client, paths: list[str]) -> tuple[float, int]:
     """Median milliseconds over the requests, and the size of the last page in bytes."""
     times, size = [], 0
     for path in paths:
@@ -44,12 +44,12 @@ def measure_paths(url: str, env: dict[str, str], site: bool = True) -> dict[str,
     client = TestClient(create_app(url))
     chips = chip_ids(url)
     fresh = chips[: min(20, len(chips))]  # each chip once: a page not yet kept
-    detail, size = _p50(client, [f"/accelerators/{chip}" for chip in fresh])
-    repeated, _ = _p50(client, [f"/accelerators/{fresh[0]}"] * 20)
+    detail, size = p50_ms(client, [f"/accelerators/{chip}" for chip in fresh])
+    repeated, _ = p50_ms(client, [f"/accelerators/{fresh[0]}"] * 20)
     pairs = [f"/compare?ids={a},{b}" for a, b in zip(fresh, fresh[1:], strict=False)]
-    compare, compare_size = _p50(client, pairs)
-    again, _ = _p50(client, [pairs[0]] * 20)
-    empty, empty_size = _p50(client, ["/compare"] * 5)
+    compare, compare_size = p50_ms(client, pairs)
+    again, _ = p50_ms(client, [pairs[0]] * 20)
+    empty, empty_size = p50_ms(client, ["/compare"] * 5)
     rows = {
         "detail page: p50, first view of a chip": f"{detail:.3g} ms ({size / 1024:.0f} KB)",
         "detail page: p50, repeated view": f"{repeated:.3g} ms",

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from gpudb.analysis import point_rows, wide
-from gpudb.analysis.export_controls import export_status, export_status_of
+from gpudb.analysis.export_controls import export_status
 from gpudb.metrics.catalogue import METRICS
 from gpudb.plots import frames
 from gpudb.storage import query
@@ -75,13 +75,13 @@ def test_figures_of_plain_rows_are_the_figures_of_the_whole_frame(real_db, kind)
     assert known.vendors == every.vendors and set(known.rows) <= {"h20", "h100-sxm"}
 
 
-def test_export_status_of_a_chip_read_is_export_status(real_db):
+def test_export_status_of_a_chip_loaded_is_export_status(real_db):
+    from gpudb.web import detail_data
+
     engine = query.engine_for(real_db)
-    rules = query.rules(engine)
+    loaded = detail_data.load(engine)
     for chip in query.specs(url=engine).index:
-        assert export_status_of(query.get(chip, engine, resolved=True), rules, engine) == export_status(
-            chip, url=engine
-        )
+        assert loaded.chips[chip].export_status(loaded.rules) == export_status(chip, url=engine)
 
 
 def test_one_pivot_for_specs_and_the_web_table(real_db):

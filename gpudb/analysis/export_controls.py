@@ -209,20 +209,6 @@ def export_status(name: str, rule: str | None = None, url: Any = None) -> list[C
     return [classify(r, accelerator, values, chip_names, statuses, inferred) for r in all_rules]
 
 
-def export_status_of(chip: Any, rules: list[dict[str, Any]], url: Any = None) -> list[Classification]:
-    """export_status of a chip already read (a gpudb.storage.public.AcceleratorPublic, every value with it) under
-    `rules`: its numbers, statuses and inferences come from its preferred values, so only its names are read."""
-    from gpudb.storage import query
-
-    preferred = [v for v in chip.values if v.preferred]
-    values = {v.metric: v.value for v in preferred if v.status == "value" and isinstance(v.value, int | float)}
-    statuses = {v.metric: v.status for v in preferred if v.status != "value"}
-    inferred = {v.metric: v.inference for v in preferred if v.inference is not None}
-    accelerator = {"id": chip.id, "data_center": chip.data_center}
-    chip_names = query.names(chip.id, query.engine_for(url))
-    return [classify(r, accelerator, values, chip_names, statuses, inferred) for r in rules]
-
-
 def export_matrix(url: Any = None) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
     """Every chip under every rule version: the rule ids, and per chip (in list order) its outcome by rule id."""
     from gpudb.storage import query

@@ -79,7 +79,7 @@ def rows(
 ) -> dict[str, dict[str, Any]]:
     """chip → its row: identity, preferred values, `<metric>__source`, derived values with their sources, and
     `_sources` (the metrics that have one); chips not in the database are absent."""
-    from gpudb.analysis.wide import _derived_row, cited, preferred_with_sources
+    from gpudb.analysis.wide import cited, derived_row, preferred_with_sources
 
     found: dict[str, dict[str, Any]] = {}
     for chip in query.accelerators(engine, ids):
@@ -94,7 +94,7 @@ def rows(
         if number is not None:
             row["_stored"][key] = number
     for row in found.values():
-        row.update(_derived_row(derive(row["_stored"], base), row["_sources"]))
+        row.update(derived_row(derive(row["_stored"], base), row["_sources"]))
         bandwidth = row.get("memory_bandwidth_tbs", math.nan)
         row["memory_bandwidth_gbs"] = bandwidth * 1000 if bandwidth is not None else math.nan
         if "memory_bandwidth_tbs" in row["_sources"]:

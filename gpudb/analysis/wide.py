@@ -105,7 +105,7 @@ def cited(title: Any, publisher: Any) -> str:
     return f"{title} — {publisher}"
 
 
-def _derived_row(derivations_: Mapping[str, Derivation], source_of: Mapping[str, str]) -> dict[str, Any]:
+def derived_row(derivations_: Mapping[str, Derivation], source_of: Mapping[str, str]) -> dict[str, Any]:
     """Each derived value and `<key>__source`: its working, then the sources of its stored inputs."""
     row: dict[str, Any] = {}
     for key, derivation in derivations_.items():
@@ -141,7 +141,7 @@ def points(url: str | Engine | None = None, ids: list[str] | None = None) -> pd.
     for chip, metric, text in zip(used["accelerator_id"], used["metric"], texts, strict=True):
         source_of.setdefault(chip, {})[metric] = text
     stored, base = with_baseline(list(wide.index), engine)
-    derived = {chip: _derived_row(derive(stored[chip], base), source_of.get(chip, {})) for chip in wide.index}
+    derived = {chip: derived_row(derive(stored[chip], base), source_of.get(chip, {})) for chip in wide.index}
     frame = wide.join(sources).join(pd.DataFrame.from_dict(derived, orient="index"))
     frame["memory_bandwidth_gbs"] = frame["memory_bandwidth_tbs"] * 1000  # TB/s → GB/s, the rules' unit
     if "memory_bandwidth_tbs__source" in frame:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, select, true
 
 from gpudb.analysis import measured
-from gpudb.analysis.wide import baseline_values, cited
+from gpudb.analysis.wide import baseline_values, cited, derived_row
 from gpudb.storage import query, query_prices, tables
 from gpudb.storage.value_reads import value_public, values_query
 from gpudb.web.snapshot import snapshot
@@ -20,6 +20,7 @@ from gpudb.web.snapshot import snapshot
 Accelerator, Alias, SpecValue = tables.accelerator.c, tables.alias.c, tables.spec_value.c
 
 if TYPE_CHECKING:
+    from gpudb.analysis.export_controls import Classification
     from gpudb.storage.public import AcceleratorPublic
 
 
@@ -30,7 +31,7 @@ class Chip:
 
     row: dict[str, Any]  # the accelerator table's row (query.accelerator_row)
     aliases: list[str]  # kind 'alias', by name (query.get)
-    value_rows: list[dict[str, Any]] = field(default_factory=list)  # query._values_query's rows, in its order
+    value_rows: list[dict[str, Any]] = field(default_factory=list)  # value_reads.values_query's rows, in its order
     numbers: dict[str, float] = field(default_factory=dict)
     statuses: dict[str, str] = field(default_factory=dict)
     inferences: dict[str, str] = field(default_factory=dict)
@@ -46,6 +47,12 @@ class Chip:
         fields = {c: self.row[c] for c in AcceleratorPublic.model_fields if c not in {"aliases", "values"}}
         values = [value_public(row) for row in self.value_rows]
         return AcceleratorPublic(**fields, aliases=list(self.aliases), values=values)
+
+    def export_status(self, rules: list[dict[str, Any]]) -> list[Classification]:
+        """The chip under each rule, from what was loaded (as export_controls.export_status reads it)."""
+        from gpudb.analysis.export_controls import classify
+
+        return [classify(r, self.row, dict(self.numbers), self.names, self.statuses, self.inferences) for r in rules]
 
 
 @dataclass
@@ -111,7 +118,6 @@ def profile_drawer(engine: Engine, loaded: Loaded) -> Callable[[str], dict[str, 
     baselines in it); only the baselines' values and points are kept between calls."""
     from gpudb.analysis.comparison import comparison_rows
     from gpudb.errors import InvalidArgumentError
-    from gpudb.metrics.catalogue import METRICS_BY_KEY
     from gpudb.metrics.derived import derive
     from gpudb.plots import frames, profile_json
     from gpudb.plots.style import vendor_colours
@@ -131,14 +137,11 @@ def profile_drawer(engine: Engine, loaded: Loaded) -> Callable[[str], dict[str, 
             if row["preferred"] and row["status"] == "value"
         }
         values: dict[str, float | None] = dict(data.numbers)
-        for key, derivation in derive(data.numbers, loaded.base).items():
-            values[key] = derivation.value
-            inputs_cited = [
-                f"{METRICS_BY_KEY[k].label}: {sources[k]}"
-                for k in derivation.inputs
-                if k in METRICS_BY_KEY and k in sources
-            ]
-            sources[key] = "; ".join([derivation.working, *dict.fromkeys(inputs_cited)])
+        for key, derived in derived_row(derive(data.numbers, loaded.base), sources).items():
+            if key.endswith("__source"):
+                sources[key.removesuffix("__source")] = derived  # a derived value's working and its inputs' sources
+            else:
+                values[key] = derived
         row = data.row
         point = {"name": row["name"], "vendor": row["vendor"], "availability": row["availability"]}
         drawn = values, {**point, "sources": sources}

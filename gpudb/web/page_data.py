@@ -71,17 +71,10 @@ def detail(
     """The detail page of one chip (a database id) from what detail_data.load read; `profile`: the chip's profile
     plot item ({slug, title, figure}) drawn another way than figures_bridge (gpudb site draws every chip's from
     memory, gpudb.plots.profile_json)."""
-    from gpudb.analysis.export_controls import classify
-
     data = loaded.chips[chip_id]
     chip = data.public()
     values_ = [v.model_dump(mode="json") for v in chip.values]
-    stored = {
-        v.metric: float(v.value)
-        for v in chip.values
-        if v.preferred and v.status == "value" and isinstance(v.value, int | float)
-    }
-    derivations = derive(stored, loaded.base)
+    derivations = derive(data.numbers, loaded.base)  # the preferred numbers, as loaded
     derived = [
         {
             "key": d.key,
@@ -110,9 +103,7 @@ def detail(
             "status_note": rules[c.rule_id].get("status_note"),
             "verification": rules[c.rule_id].get("verification"),
         }
-        for c in (
-            classify(r, data.row, dict(data.numbers), data.names, data.statuses, data.inferences) for r in loaded.rules
-        )
+        for c in data.export_status(loaded.rules)
     ]
     claims_ = [claim for claim in checked_claims(engine) if chip.id in {claim["subject"], claim["baseline"]}]
     identity = chip.model_dump(mode="json", exclude={"values"})
