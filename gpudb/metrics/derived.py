@@ -116,7 +116,11 @@ def tpp(values: Values) -> Derivation:
 
 def performance_density(values: Values) -> Derivation:
     """TPP ÷ total logic die area in mm² (ECCN 3A090 'performance density'); HBM stacks excluded."""
-    total = tpp(values)
+    return density_of_tpp(tpp(values), values)
+
+
+def density_of_tpp(total: Derivation, values: Values) -> Derivation:
+    """Performance density from a TPP already derived for these values (rules test both: one TPP, not two)."""
     if total.value is None:
         return Derivation(None, "performance density unknown: " + total.working, total.inputs)
     if not (area := values.get("die_area_mm2")):

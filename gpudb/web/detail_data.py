@@ -50,9 +50,9 @@ class Chip:
 
     def export_status(self, rules: list[dict[str, Any]]) -> list[Classification]:
         """The chip under each rule, from what was loaded (as export_controls.export_status reads it)."""
-        from gpudb.analysis.export_controls import classify
+        from gpudb.analysis.export_controls import classify_all
 
-        return [classify(r, self.row, dict(self.numbers), self.names, self.statuses, self.inferences) for r in rules]
+        return classify_all(rules, self.row, dict(self.numbers), self.names, self.statuses, self.inferences)
 
 
 @dataclass

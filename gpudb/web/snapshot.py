@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gpudb.analysis import wide
-from gpudb.analysis.export_controls import classify
+from gpudb.analysis.export_controls import classify, rule_inputs
 from gpudb.identity import IDENTITY
 from gpudb.metrics.catalogue import METRICS
 from gpudb.metrics.derived import DERIVED
@@ -103,6 +103,7 @@ class Snapshot:
     extra: dict[str, Any] = field(default_factory=dict)  # other cached products of this build (figures…)
     outcomes: dict[str, pd.Series] = field(default_factory=dict)
     one_by_one: dict[tuple[str, str], str] = field(default_factory=dict)
+    rule_inputs: dict[str, dict[str, tuple[float | None, str]]] = field(default_factory=dict)  # id → its inputs
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -113,8 +114,10 @@ class Snapshot:
 
     def _classify(self, rule: dict[str, Any], chip: str) -> str:
         row = {"id": chip, "data_center": bool(self.frame.at[chip, "data_center"])}
-        names = self.names.get(chip, [chip])
-        return classify(rule, row, self.stored[chip], names, self.statuses.get(chip, {})).outcome
+        names, statuses = self.names.get(chip, [chip]), self.statuses.get(chip, {})
+        if (inputs := self.rule_inputs.get(chip)) is None:  # the same for every rule: derived once a chip
+            inputs = self.rule_inputs[chip] = rule_inputs(self.stored[chip], statuses)
+        return classify(rule, row, self.stored[chip], names, statuses, inputs=inputs).outcome
 
     def export_column(self, rule_id: str | None) -> pd.Series:
         """Every chip's outcome under one rule (computed once per rule and build); None where there is no rule."""
