@@ -137,6 +137,13 @@ def release() -> dict[str, str]:
     return {"version": found.version, "released": found.released, "license": found.license, "package": __version__}
 
 
+def _table_body(view: dict, columns: Any, visible: set[str], links: Links) -> Markup:
+    """The table page's rows (gpudb/web/table_rows.py), imported when a table is first drawn."""
+    from gpudb.web.table_rows import table_body
+
+    return table_body(view, columns, visible, links)
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -145,7 +152,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(fmt=fmt, ratio=ratio, json_script=json_script, source_text=source_text)
-    env.globals.update(STATUS_WORDS=STATUS_WORDS, release=release)
+    env.globals.update(STATUS_WORDS=STATUS_WORDS, release=release, table_body=_table_body)
     return env
 
 
