@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -509,3 +510,26 @@ def test_the_claim_view_of_a_value_and_of_a_system_level_claim(real_db):
     assert {grade for _, grade in _claim_points(system).values()} == {"not graded (system-level)"}
     assert not [s for s in system.layout.shapes if s.name == "match band"]  # nothing to match on a peak spec
     assert _claim_points(system)["tpp"][0] == pytest.approx(36000 / 15832)
+
+
+def test_an_export_map_of_more_points_than_can_be_labelled_names_them_on_hover_only(real_db):
+    """Above MAX_LABELLED_SPOTS spots the labels would cover the plot: none are placed, and a note says why."""
+    from gpudb.analysis.wide import points
+    from gpudb.plots.export_map import MAX_LABELLED_SPOTS, export_map
+
+    real = points(real_db).dropna(subset=["tpp", "performance_density"])
+    copies = []
+    for copy in range(2 * MAX_LABELLED_SPOTS // len(real) + 1):  # each copy at its own TPP: new spots
+        shifted = real.copy()
+        shifted.index = [f"{chip}-{copy}" for chip in real.index]
+        shifted["tpp"] = real["tpp"].to_numpy() * (1 + copy / 1000)
+        copies.append(shifted)
+    many = pd.concat(copies)
+    spots = len(set(zip(many["tpp"], many["performance_density"], strict=True)))
+    assert spots > MAX_LABELLED_SPOTS
+    rule = next(r for r in query.rules(real_db) if r["id"] == "us-2023-10-advanced-computing")
+    figure = export_map(many, rule)
+    assert [a for a in figure.layout.annotations if a.name == "label"] == []
+    assert f"{spots:,} points: too many to label; hover a point for its chips" in _notes(figure)
+    labelled = export_map(real, rule)  # the real field is labelled
+    assert len([a for a in labelled.layout.annotations if a.name == "label"]) >= 20

@@ -83,6 +83,11 @@ def _draw_regions(
         )
 
 
+# Above this many spots the labels would cover the plot, and placing them cost most of the /plots page at 10,000
+# chips (40,000 plotly annotations): the points are named on hover only, and a note says so.
+MAX_LABELLED_SPOTS = 300
+
+
 def export_map(
     points: pd.DataFrame,
     rule: dict[str, Any],
@@ -119,6 +124,9 @@ def export_map(
             name="not controlled",
         )
     scatter_by_vendor(figure, shown, "tpp", y, ["tpp", y], colours, labels=False)
+    spot_count = len(set(zip(shown["tpp"].astype(float), shown[y].astype(float), strict=True)))
+    if spot_count > MAX_LABELLED_SPOTS:
+        notes.append(f"{spot_count:,} points: too many to label; hover a point for its chips")
     if any(r["data_center"] for r in regions):
         general = [r["id"] for r in regions if not r["data_center"]]
         others = f"; others only under {', '.join(general)}" if general else ""
@@ -141,7 +149,8 @@ def export_map(
     )
     finish(figure, title, "TPP (dense TOPS × bit length, log)", axis_title(y))
     figure.update_layout(margin={"t": 105})  # the title, its subtitle and the legend above the plot
-    _label_points(figure, shown, y, [*regions, *boxes], (x_low, x_high), y_top)
+    if spot_count <= MAX_LABELLED_SPOTS:
+        _label_points(figure, _spots(shown, y), [*regions, *boxes], (x_low, x_high), y_top)
     return figure
 
 
@@ -151,19 +160,23 @@ def plot_area(figure: go.Figure) -> tuple[float, float]:
     return NOMINAL_WIDTH - margin.l - margin.r, NOMINAL_HEIGHT - margin.t - margin.b
 
 
+def _spots(shown: pd.DataFrame, y: str) -> dict[tuple[float, float], list[str]]:
+    """The names of the chips at each (TPP, y): chips at one spot share a label."""
+    spots: dict[tuple[float, float], list[str]] = {}
+    for chip, row in shown.iterrows():
+        spots.setdefault((float(row["tpp"]), float(row[y])), []).append(chip_name(shown, str(chip)))
+    return spots
+
+
 def _label_points(
     figure: go.Figure,
-    shown: pd.DataFrame,
-    y: str,
+    spots: dict[tuple[float, float], list[str]],
     regions: list[dict[str, Any]],
     x_edges: tuple[float, float],
     y_top: float,
 ) -> None:
-    """Label each spot (chips at the same TPP and y share one label) where it overlaps no other label, marker or
-    region label at the nominal size; moved labels get a leader line."""
-    spots: dict[tuple[float, float], list[str]] = {}
-    for chip, row in shown.iterrows():
-        spots.setdefault((float(row["tpp"]), float(row[y])), []).append(chip_name(shown, str(chip)))
+    """Label each spot where it overlaps no other label, marker or region label at the nominal size; moved
+    labels get a leader line."""
     width, height = plot_area(figure)
     x_range, y_range = (math.log10(x_edges[0]), math.log10(x_edges[1])), (0.0, y_top)
     pixels = [to_pixels(px, py, x_range, y_range, width, height) for px, py in spots]
