@@ -289,6 +289,24 @@ PEER_KEYS = {
     ("torchtitan", "l40s"): "l40s",
     ("torchtitan", "trn1"): "trainium1",
     ("torchtitan", "trn2"): "trainium2",
+    # levanter: stanford-crfm/levanter src/levanter/utils/flop_utils.py; keys are _simplify_device_kind()'s names
+    ("levanter", "a10"): "a10",
+    ("levanter", "a100"): "a100-sxm",  # its comment: "sxm and pcie have same flop counts"
+    ("levanter", "a40"): "a40",
+    ("levanter", "a6000"): "rtx-a6000",
+    ("levanter", "h100-pcie"): "h100-pcie",  # any H100 whose name has neither sxm nor hbm3
+    ("levanter", "h100-sxm"): "h100-sxm",
+    ("levanter", "h200-sxm"): "h200-sxm",
+    ("levanter", "t4"): "t4",
+    ("levanter", "tpu v3"): "tpu-v3",  # lower-cased JAX device_kinds from here on
+    ("levanter", "tpu v4"): "tpu-v4",
+    ("levanter", "tpu v5"): "tpu-v5p",  # JAX's "TPU v5" is the v5p (jax tpu_info.py)
+    ("levanter", "tpu v5 lite"): "tpu-v5e",
+    ("levanter", "tpu v6 lite"): "tpu-v6e",
+    ("levanter", "trn1"): "trainium1",
+    ("levanter", "v100-pcie"): "v100-pcie-16gb",
+    ("levanter", "v100-sxm"): "v100-sxm2-16gb",
+    ("levanter", "v100s-pcie"): "v100s-pcie",
 }
 
 
