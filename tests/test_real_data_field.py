@@ -334,6 +334,14 @@ PEER_KEYS = {
     ("marin", "v5litepod"): "tpu-v5e",
     ("marin", "v5p"): "tpu-v5p",
     ("marin", "v6e"): "tpu-v6e",
+    # nemo-rl: NVIDIA-NeMo/RL nemo_rl/utils/flops_tracker.py; keys are torch.cuda.get_device_name() strings
+    ("nemo-rl", "NVIDIA A100 80GB PCIe"): "a100-pcie-80gb",
+    ("nemo-rl", "NVIDIA B200"): "b200",
+    ("nemo-rl", "NVIDIA B300"): "b300",
+    ("nemo-rl", "NVIDIA GB200"): "gb200",
+    ("nemo-rl", "NVIDIA GB300"): "gb300",
+    ("nemo-rl", "NVIDIA H100 80GB HBM3"): "h100-sxm",
+    ("nemo-rl", "NVIDIA H200"): "h200-sxm",
 }
 
 
