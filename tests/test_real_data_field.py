@@ -342,6 +342,8 @@ PEER_KEYS = {
     ("nemo-rl", "NVIDIA GB300"): "gb300",
     ("nemo-rl", "NVIDIA H100 80GB HBM3"): "h100-sxm",
     ("nemo-rl", "NVIDIA H200"): "h200-sxm",
+    # trl: huggingface/trl trl/trainer/utils.py; compute_mfu's default, "Defaults to H100 SXM5"
+    ("trl", "H100 SXM5"): "h100-sxm",
 }
 
 
