@@ -193,5 +193,8 @@ def test_the_real_peer_tables_are_valid_and_cite_a_commit():
     dataset = peer_tables(REAL_DATA)
     assert dataset.problems == []
     names = sorted(record.entry.name for record in dataset.peers)
-    assert names == ["composer", "lightning", "nanochat", "nanogpt", "olmo-core", "torchtitan"]
+    assert names == [
+        "composer", "levanter", "lightning", "marin", "nanochat", "nanogpt",
+        "nemo-rl", "olmo-core", "torchtitan", "trl",
+    ]  # fmt: skip
     assert all(len(record.entry.commit) == 40 and record.rows for record in dataset.peers)

@@ -289,6 +289,61 @@ PEER_KEYS = {
     ("torchtitan", "l40s"): "l40s",
     ("torchtitan", "trn1"): "trainium1",
     ("torchtitan", "trn2"): "trainium2",
+    # levanter: stanford-crfm/levanter src/levanter/utils/flop_utils.py; keys are _simplify_device_kind()'s names
+    ("levanter", "a10"): "a10",
+    ("levanter", "a100"): "a100-sxm",  # its comment: "sxm and pcie have same flop counts"
+    ("levanter", "a40"): "a40",
+    ("levanter", "a6000"): "rtx-a6000",
+    ("levanter", "h100-pcie"): "h100-pcie",  # any H100 whose name has neither sxm nor hbm3
+    ("levanter", "h100-sxm"): "h100-sxm",
+    ("levanter", "h200-sxm"): "h200-sxm",
+    ("levanter", "t4"): "t4",
+    ("levanter", "tpu v3"): "tpu-v3",  # lower-cased JAX device_kinds from here on
+    ("levanter", "tpu v4"): "tpu-v4",
+    ("levanter", "tpu v5"): "tpu-v5p",  # JAX's "TPU v5" is the v5p (jax tpu_info.py)
+    ("levanter", "tpu v5 lite"): "tpu-v5e",
+    ("levanter", "tpu v6 lite"): "tpu-v6e",
+    ("levanter", "trn1"): "trainium1",
+    ("levanter", "v100-pcie"): "v100-pcie-16gb",
+    ("levanter", "v100-sxm"): "v100-sxm2-16gb",
+    ("levanter", "v100s-pcie"): "v100s-pcie",
+    # marin: marin-community/marin lib/fray/src/fray/device_flops.py; keys are fray device types
+    ("marin", "a10"): "a10",
+    ("marin", "a100"): "a100-sxm",  # fray calls it the 40G variant; the name resolves to the 80 GB SXM4, same peaks
+    ("marin", "a100-40g"): None,  # not one chip: any A100 with 40g (SXM4 or PCIe), or with no memory in its name
+    ("marin", "a100-80g"): None,  # not one chip: a100-sxm or a100-pcie-80gb (ambiguous)
+    ("marin", "a10g"): "a10g",  # fray gives it the A10's figures: crosscheck reports other-sku
+    ("marin", "a40"): "a40",
+    ("marin", "a6000"): "rtx-a6000",
+    ("marin", "b100"): "b100",  # "approximate with H100 until specs available": other-sku
+    ("marin", "b200"): "b200",  # also what fray makes of "NVIDIA GB200", with GB200 NVL72 figures: other-sku
+    ("marin", "gb10"): NOT_HELD,  # NVIDIA GB10 (DGX Spark)
+    ("marin", "h100"): "h100-sxm",  # any H100 without pcie in its name
+    ("marin", "h100-pcie"): "h100-pcie",
+    ("marin", "h200"): "h200-sxm",
+    ("marin", "l4"): "l4",
+    ("marin", "l40s"): "l40s",
+    ("marin", "t4"): "t4",
+    ("marin", "trn1"): "trainium1",
+    ("marin", "v100"): "v100-sxm2-16gb",  # fray's key for a non-SXM V100 (the PCIe figures): other-sku
+    ("marin", "v100-sxm"): "v100-sxm2-16gb",
+    ("marin", "v100s"): "v100s-pcie",
+    ("marin", "v3"): "tpu-v3",
+    ("marin", "v4"): "tpu-v4",
+    ("marin", "v5"): None,  # a v5p row fray's conversion never yields; a bare "v5" was not seen reported
+    ("marin", "v5litepod"): "tpu-v5e",
+    ("marin", "v5p"): "tpu-v5p",
+    ("marin", "v6e"): "tpu-v6e",
+    # nemo-rl: NVIDIA-NeMo/RL nemo_rl/utils/flops_tracker.py; keys are torch.cuda.get_device_name() strings
+    ("nemo-rl", "NVIDIA A100 80GB PCIe"): "a100-pcie-80gb",
+    ("nemo-rl", "NVIDIA B200"): "b200",
+    ("nemo-rl", "NVIDIA B300"): "b300",
+    ("nemo-rl", "NVIDIA GB200"): "gb200",
+    ("nemo-rl", "NVIDIA GB300"): "gb300",
+    ("nemo-rl", "NVIDIA H100 80GB HBM3"): "h100-sxm",
+    ("nemo-rl", "NVIDIA H200"): "h200-sxm",
+    # trl: huggingface/trl trl/trainer/utils.py; compute_mfu's default, "Defaults to H100 SXM5"
+    ("trl", "H100 SXM5"): "h100-sxm",
 }
 
 
