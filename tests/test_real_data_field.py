@@ -212,21 +212,21 @@ PEER_KEYS = {
     ("lightning", "h200 sxm1"): "h200-sxm",
     ("lightning", "l4"): "l4",
     ("lightning", "l40"): "l40",
-    ("lightning", "quadro rtx 5000"): NOT_HELD,  # Turing SKUs whose whitepaper tables were not found in the corpora
-    ("lightning", "rtx 2070 super"): NOT_HELD,
-    ("lightning", "rtx 2080"): NOT_HELD,  # not the 2080 Ti: a prefix of one name is not a match
-    ("lightning", "rtx 2080 super"): NOT_HELD,
+    ("lightning", "quadro rtx 5000"): "quadro-rtx-5000",
+    ("lightning", "rtx 2070 super"): "rtx-2070-super",
+    ("lightning", "rtx 2080"): "rtx-2080",  # not the 2080 Ti or 2080 SUPER: a prefix of a name is not a match
+    ("lightning", "rtx 2080 super"): "rtx-2080-super",
     ("lightning", "rtx 2080 ti"): "rtx-2080-ti",
-    ("lightning", "rtx 3070"): NOT_HELD,  # Ampere GeForce: the GA102 whitepaper's tables were not reachable
-    ("lightning", "rtx 3080"): NOT_HELD,
-    ("lightning", "rtx 3080 ti"): NOT_HELD,
-    ("lightning", "rtx 3090"): NOT_HELD,
-    ("lightning", "rtx 3090 ti"): NOT_HELD,
-    ("lightning", "rtx 4080"): NOT_HELD,  # Ada GeForce below the 4090: the Ada whitepaper was not reachable
-    ("lightning", "rtx 4080 super"): NOT_HELD,
+    ("lightning", "rtx 3070"): "rtx-3070",
+    ("lightning", "rtx 3080"): "rtx-3080",  # the 10 GB card; the 12 GB one is not held
+    ("lightning", "rtx 3080 ti"): "rtx-3080-ti",
+    ("lightning", "rtx 3090"): "rtx-3090",
+    ("lightning", "rtx 3090 ti"): "rtx-3090-ti",
+    ("lightning", "rtx 4080"): "rtx-4080",
+    ("lightning", "rtx 4080 super"): "rtx-4080-super",
     ("lightning", "rtx 4090"): "rtx-4090",
     ("lightning", "t4"): "t4",
-    ("lightning", "titan rtx"): NOT_HELD,
+    ("lightning", "titan rtx"): "titan-rtx",
     ("lightning", "v100 pcie"): "v100-pcie-16gb",
     ("lightning", "v100 sxm"): "v100-sxm2-16gb",
     ("lightning", "v100s pcie"): "v100s-pcie",
@@ -259,7 +259,7 @@ PEER_KEYS = {
     ("nanochat", "mi250"): "mi250",
     ("nanochat", "5090"): "rtx-5090",  # substring of "NVIDIA GeForce RTX 5090"; no other chip held contains it
     ("nanochat", "4090"): "rtx-4090",
-    ("nanochat", "3090"): NOT_HELD,
+    ("nanochat", "3090"): "rtx-3090",  # also a substring of "RTX 3090 Ti"; nanochat's figures are the 3090's
     ("nanogpt", "A100"): "a100-sxm",
     ("olmo-core", "A100"): "a100-sxm",
     ("olmo-core", "B200"): "b200",
@@ -376,6 +376,16 @@ PEER_CHIP_SPOT_CHECKS = [
     ("v100s-pcie", "memory_bandwidth_tbs", 1.134),  # "1134 GB/sec"
     ("t4", "memory_bandwidth_tbs", 0.32),  # "Bandwidth 320.0 GB/s"
     ("t4", "tdp_w", 70),  # "TDP 70 W"
+    # GeForce/TITAN/Quadro cards (data/sources/nvidia-geforce.yaml): the GA102 whitepaper as quoted, Tom's Hardware's
+    # tables, the Quadro RTX 5000 datasheet copy, TweakTown's RTX 3090 Ti report
+    ("rtx-3090", "fp16_dense_tflops", 71),  # "Peak FP16 Tensor TFLOPS with FP32 Accumulate: 71", not the FP16-acc 142
+    ("rtx-3090", "memory_bandwidth_tbs", 0.936),  # "Memory Bandwidth (GB/sec): 936"
+    ("rtx-3080", "memory_bandwidth_tbs", 0.76),  # "760 GBps"
+    ("rtx-3070", "tdp_w", 220),  # "TDP ... 220W"
+    ("rtx-3090-ti", "memory_bandwidth_tbs", 1.008),  # "1008GB/sec"
+    ("titan-rtx", "memory_bandwidth_tbs", 0.672),  # "672 GB/s"
+    ("quadro-rtx-5000", "fp16_dense_tflops", 89.2),  # "Tensor Performance 89.2 TFLOPS"
+    ("quadro-rtx-5000", "tdp_w", 230),  # "Total graphics power: 230 W" (board power 265 W)
 ]
 
 
