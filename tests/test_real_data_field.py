@@ -187,9 +187,12 @@ def test_the_h100_nvl_classification_follows_its_re_verified_tpp(real_db):
 
 # Every device key of the peer tables (data/peers/<peer>.yaml, each transcribed from the repository and commit it
 # names: composer mosaicml/composer, lightning Lightning-AI/pytorch-lightning, nanochat karpathy/nanochat, nanogpt
-# karpathy/nanoGPT, olmo-core allenai/OLMo-core, torchtitan pytorch/torchtitan) and the chip it means, written by
-# hand from what each project's code says the key is for. None: the chip is not in gpudb, with the reason.
+# karpathy/nanoGPT, olmo-core allenai/OLMo-core, torchtitan pytorch/torchtitan, levanter stanford-crfm/levanter,
+# marin marin-community/marin, nemo-rl NVIDIA-NeMo/RL, trl huggingface/trl) and the chip it means, written by hand
+# from what each project's code says the key is for. Both constants resolve to no chip: NOT_HELD, the chip is not
+# in gpudb; NO_SINGLE_CHIP, the key stands for several chips; each with the reason.
 NOT_HELD = None
+NO_SINGLE_CHIP = None
 PEER_KEYS = {
     ("composer", "a10"): "a10",
     ("composer", "a100"): "a100-sxm",
@@ -310,8 +313,8 @@ PEER_KEYS = {
     # marin: marin-community/marin lib/fray/src/fray/device_flops.py; keys are fray device types
     ("marin", "a10"): "a10",
     ("marin", "a100"): "a100-sxm",  # fray calls it the 40G variant; the name resolves to the 80 GB SXM4, same peaks
-    ("marin", "a100-40g"): None,  # not one chip: any A100 with 40g (SXM4 or PCIe), or with no memory in its name
-    ("marin", "a100-80g"): None,  # not one chip: a100-sxm or a100-pcie-80gb (ambiguous)
+    ("marin", "a100-40g"): NO_SINGLE_CHIP,  # any A100 with 40g (SXM4 or PCIe), or with no memory in its name
+    ("marin", "a100-80g"): NO_SINGLE_CHIP,  # not one chip: a100-sxm or a100-pcie-80gb (ambiguous)
     ("marin", "a10g"): "a10g",  # fray gives it the A10's figures: crosscheck reports other-sku
     ("marin", "a40"): "a40",
     ("marin", "a6000"): "rtx-a6000",
@@ -330,7 +333,7 @@ PEER_KEYS = {
     ("marin", "v100s"): "v100s-pcie",
     ("marin", "v3"): "tpu-v3",
     ("marin", "v4"): "tpu-v4",
-    ("marin", "v5"): None,  # a v5p row fray's conversion never yields; a bare "v5" was not seen reported
+    ("marin", "v5"): NO_SINGLE_CHIP,  # a v5p row fray's conversion never yields; a bare "v5" was not seen reported
     ("marin", "v5litepod"): "tpu-v5e",
     ("marin", "v5p"): "tpu-v5p",
     ("marin", "v6e"): "tpu-v6e",
@@ -356,6 +359,17 @@ def test_every_peer_key_resolves_to_the_chip_it_means(real_db):
     assert set(resolved) == set(PEER_KEYS)
     wrong = {key: (got, PEER_KEYS[key]) for key, got in resolved.items() if got != PEER_KEYS[key]}
     assert wrong == {}
+
+
+def test_a_peer_figure_exactly_two_percent_off_agrees(real_db):
+    """NeMo RL's GB200 BF16 is written 4900 / 2 = 2,450 TFLOPS against the datasheet's 2,500: 2.0% apart, the
+    tolerance's edge, which agrees (the float quotient 0.020000000000000018 once read as just outside)."""
+    from gpudb.analysis.crosscheck import classify, peer_rows
+
+    [row] = [
+        r for r in classify(peer_rows("nemo-rl"), real_db) if (r["key"], r["precision"]) == ("NVIDIA GB200", "bf16")
+    ]
+    assert row["verdict"] == "agrees"
 
 
 def test_a_peer_note_explains_a_key_that_is_not_held(real_db):
