@@ -161,18 +161,24 @@ def main() -> None:
 
 def merge_results(path: Path, results: dict[int, dict[str, str]], group: str) -> None:
     """Replace the cells of the measured rows in an existing RESULTS.md table (a size it lacks becomes a column, in
-    order), add rows it lacks at its end, and say above it when and at what load `group` was measured; every other
-    row and cell stays."""
+    order), add the rows it lacks (each after the row measured before it), and say above it when and at what load
+    `group` was measured; every other row and cell stays."""
     lines = path.read_text().splitlines()
     header = next(index for index, line in enumerate(lines) if line.startswith("| measurement |"))
     end = header + 2
     while end < len(lines) and lines[end].startswith("| "):
         end += 1
-    table = parse_table(lines[header:end])
+    sizes, table = parse_table(lines[header:end])
+    order = list(table)
+    measured = list(dict.fromkeys(label for rows in results.values() for label in rows))
+    for previous, label in zip([None, *measured], measured, strict=False):
+        if label not in order:  # a new row goes after the row measured before it
+            order.insert(order.index(previous) + 1 if previous in order else len(order), label)
+    table = {label: table.get(label, {}) for label in order}
     for size, rows in results.items():
         for label, value in rows.items():
-            table.setdefault(label, {})[size] = value
-    sizes = sorted({size for cells in table.values() for size in cells} | set(results))
+            table[label][size] = value
+    sizes = sorted(set(sizes) | {size for size, rows in results.items() if rows})
     stamp = f"`--only {group}` rows: measured {time.strftime('%Y-%m-%d')}, {load_text()}."
     dated = [index for index in range(header) if lines[index].startswith(f"`--only {group}` rows:")]
     lines[header:end] = table_lines(table, sizes)
@@ -184,14 +190,15 @@ def merge_results(path: Path, results: dict[int, dict[str, str]], group: str) ->
     print(f"updated the measured rows of {path}")
 
 
-def parse_table(lines: list[str]) -> dict[str, dict[int, str]]:
-    """A results table's lines (header, rule, rows) as label → size → cell, rows in order; empty cells left out."""
+def parse_table(lines: list[str]) -> tuple[list[int], dict[str, dict[int, str]]]:
+    """A results table's lines (header, rule, rows): its sizes, and label → size → cell, rows in order (empty cells
+    left out)."""
     sizes = [int(cell.split()[0].replace(",", "")) for cell in lines[0].strip("| ").split(" | ")[1:]]
     table: dict[str, dict[int, str]] = {}
     for line in lines[2:]:
         label, *cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
         table[label] = {size: cell for size, cell in zip(sizes, cells, strict=False) if cell}
-    return table
+    return sizes, table
 
 
 def table_lines(table: dict[str, dict[int, str]], sizes: list[int]) -> list[str]:

@@ -62,11 +62,26 @@ def test_merge_replaces_measured_cells_adds_a_size_column_and_dates_the_group(be
         "`--only build` rows: measured 2026-12-03, load 1.2–2.5 (1-minute average at the start and end of each"
         " size).\n\n"
         "| measurement | 30 accelerators | 1,000 accelerators | 100,000 accelerators |\n|---|---|---|---|\n"
-        "| build SQLite | 0.9 s | 2 s | 90 s |\n| cold CLI | 0.5 s | 0.6 s |  |\n| new row | a |  |  |\n\nprose\n"
+        "| build SQLite | 0.9 s | 2 s | 90 s |\n| new row | a |  |  |\n| cold CLI | 0.5 s | 0.6 s |  |\n\nprose\n"
     )
     run.merge_results(results, {30: {"cold CLI": "0.4 s"}}, "build")  # the group's date line is replaced, not added
     assert results.read_text().count("`--only build` rows:") == 1
     assert "| cold CLI | 0.4 s | 0.6 s |  |" in results.read_text()
+    run.merge_results(results, {30: {"cold CLI": "0.3 s"}, 1_000_000: {}}, "cli")  # a size that measured nothing
+    assert "| measurement | 30 accelerators | 1,000 accelerators | 100,000 accelerators |\n" in results.read_text()
+
+
+def test_sizes_above_ten_thousand_measure_the_build_alone(benchmarks, tmp_path, monkeypatch):
+    import run
+
+    def measured(*arguments):
+        raise AssertionError("nothing is generated or measured for a group that skips the size")
+
+    monkeypatch.setattr(run, "generate", measured)
+    assert run.bench_size(100_000, 1, tmp_path, "cli") == {}
+    assert run.bench_size(100_000, 1, tmp_path, "web") == {}
+    with pytest.raises(AssertionError, match="nothing is generated"):  # the build group does measure it
+        run.bench_size(100_000, 1, tmp_path, "build")
 
 
 def test_uncached_table_paths_are_distinct_views_inside_the_catalogue(benchmarks):
