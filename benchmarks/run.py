@@ -5,11 +5,16 @@
     .venv/bin/python benchmarks/run.py --only cli     # the cold-CLI rows alone, likewise
     .venv/bin/python benchmarks/run.py --only web     # the web-load and server-memory rows alone, likewise
     .venv/bin/python benchmarks/run.py --only paths   # detail, compare, site, conflicts, coverage, likewise
+    .venv/bin/python benchmarks/run.py --only anchors # every figure beside its anchor (issue 23; the build's too)
+    .venv/bin/python benchmarks/run.py --only build --sizes 100000   # sizes above 10,000 measure the build alone
 
-Prints, for each size, median and spread (min–max) and writes them to benchmarks/RESULTS.md. Each measurement
-runs in a fresh process, as a user would run it. PostgreSQL runs use GPUDB_BENCH_POSTGRES_URL (default: the
-test server's `postgres` database, in which a scratch database is created and dropped). --gpudb measures another
-gpudb command (e.g. an older checkout's) with the same harness, for before/after figures; it writes nothing.
+The build rows come with their anchors (raw executemany, psycopg COPY of the same rows); `--only anchors` adds
+`gpudb check` beside CSafeLoader, `gpudb.specs()` beside read_sql + pivot, and the web rows beside Datasette
+(benchmarks/anchors.py). Prints, for each size, median and spread (min–max) and writes them to
+benchmarks/RESULTS.md with the date and the machine's load. Each measurement runs in a fresh process, as a user
+would run it. PostgreSQL runs use GPUDB_BENCH_POSTGRES_URL (default: the test server's `postgres` database, in
+which a scratch database is created and dropped). --gpudb measures another gpudb command (e.g. an older
+checkout's) with the same harness, for before/after figures; it writes nothing.
 """
 
 from __future__ import annotations
@@ -17,39 +22,24 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from anchors import anchor_rows, build_postgres_rows, build_sqlite_rows  # noqa: E402
 from generate import generate  # noqa: E402
+from measure import summary, timed  # noqa: E402
 from paths import measure_paths  # noqa: E402
 from web_load import measure_server  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 GPUDB = str(Path(sys.executable).parent / "gpudb")
 PG_ADMIN = os.environ.get("GPUDB_BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/postgres")
-
-
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (KiB) of one run of `command` in a fresh process."""
-    start = time.perf_counter()
-    result = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", *command], env=env, capture_output=True, text=True, check=False
-    )
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    return elapsed, int(result.stderr.strip().splitlines()[-1])
-
-
-def summary(samples: list[float], unit: str = "s", scale: float = 1.0) -> str:
-    """'0.412 s (0.398–0.431)': median and range."""
-    values = [sample * scale for sample in samples]
-    return f"{statistics.median(values):.3g} {unit} ({min(values):.3g}–{max(values):.3g})"
+BUILD_ONLY_ABOVE = 10_000  # larger catalogues measure the build rows alone
+GROUPS = ("build", "cli", "web", "paths", "anchors")
+LOADS: list[float] = []  # the 1-minute load average at the start and end of each size
 
 
 def pg_scratch(name: str) -> str | None:
@@ -68,38 +58,43 @@ def pg_scratch(name: str) -> str | None:
 
 
 def bench_size(count: int, repeats: int, work: Path, only: str | None = None) -> dict[str, str]:
+    """The rows of one catalogue size: every group's, or `only` that group's (above BUILD_ONLY_ABOVE, the build's
+    alone)."""
+    groups = {only} if only else set(GROUPS)
+    if count > BUILD_ONLY_ABOVE:
+        groups &= {"build", "anchors"}
+        if not groups:
+            return {}
+    LOADS.append(os.getloadavg()[0])
     data = generate(work / f"n{count}", count)
     env = {**os.environ, "GPUDB_DATA_DIR": str(data)}
     sqlite_url = f"sqlite:///{work / f'n{count}' / 'gpudb.sqlite'}"
-    if only in ("cli", "web", "paths"):
+    if groups & {"build", "anchors"}:
+        rows = bench_build(count, repeats, env, sqlite_url)
+    else:
+        rows = {}
         timed([GPUDB, "build", "--db", sqlite_url], env)  # the database they read; not a figure here
-        if only == "cli":
-            return bench_cli(repeats, env, sqlite_url)
-        if only == "paths":
-            return measure_paths(sqlite_url, env)
-        return measure_server(sqlite_url, {**env, "GPUDB_DATABASE_URL": sqlite_url})
-    rows = bench_build(count, repeats, env, sqlite_url)
-    if only == "build":
-        return rows
-    rows.update(bench_cli(repeats, env, sqlite_url))
-    rows.update(measure_server(sqlite_url, {**env, "GPUDB_DATABASE_URL": sqlite_url}))
-    rows.update(measure_paths(sqlite_url, env))
+    if count <= BUILD_ONLY_ABOVE:
+        env_db = {**env, "GPUDB_DATABASE_URL": sqlite_url}
+        if "cli" in groups:
+            rows.update(bench_cli(repeats, env, sqlite_url))
+        if "web" in groups:
+            rows.update(measure_server(sqlite_url, env_db))
+        if "paths" in groups:
+            rows.update(measure_paths(sqlite_url, env))
+        if "anchors" in groups:
+            rows.update(anchor_rows(repeats, env, data, sqlite_url, GPUDB))
+    LOADS.append(os.getloadavg()[0])
     return rows
 
 
 def bench_build(count: int, repeats: int, env: dict[str, str], sqlite_url: str) -> dict[str, str]:
-    """`gpudb build` into SQLite and PostgreSQL, each run a fresh process on the same data."""
-    rows: dict[str, str] = {}
-    builds = [timed([GPUDB, "build", "--db", sqlite_url], env) for _ in range(repeats)]
-    values = _count_values(sqlite_url)
-    seconds = [elapsed for elapsed, _ in builds]
-    rows["build SQLite"] = summary(seconds)
-    rows["build SQLite, values/s"] = f"{values / statistics.median(seconds):,.0f} ({values:,} values)"
-    rows["build SQLite, peak memory"] = f"{max(kib for _, kib in builds) / 1024:.0f} MiB"
+    """`gpudb build` into SQLite and PostgreSQL, each run a fresh process on the same data, each beside its
+    anchor (the same rows written by the plainest means) run after it."""
+    rows = build_sqlite_rows(repeats, env, sqlite_url, GPUDB)
     pg_url = pg_scratch(f"gpudb_bench_{count}")
     if pg_url:
-        pg_builds = [timed([GPUDB, "build", "--db", pg_url], env) for _ in range(repeats)]
-        rows["build PostgreSQL"] = summary([elapsed for elapsed, _ in pg_builds])
+        rows.update(build_postgres_rows(repeats, env, pg_url, sqlite_url.removeprefix("sqlite:///"), GPUDB))
     else:
         rows["build PostgreSQL"] = "skipped: no PostgreSQL server answered"
     return rows
@@ -123,13 +118,6 @@ def bench_cli(repeats: int, env: dict[str, str], sqlite_url: str) -> dict[str, s
     return rows
 
 
-def _count_values(url: str) -> int:
-    import sqlite3
-
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
-        return connection.execute("SELECT count(*) FROM spec_value").fetchone()[0]
-
-
 def machine() -> str:
     cpus = os.cpu_count()
     memory = ""
@@ -147,9 +135,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument(
         "--only",
-        choices=["build", "cli", "web", "paths"],
-        help="measure the build, the cold CLI, the web server or the per-chip paths alone; its rows replace the "
-        "table's",
+        choices=GROUPS,
+        help="measure the build (with its anchors), the cold CLI, the web server, the per-chip paths or the other "
+        "anchors alone; its rows replace the table's",
     )
     parser.add_argument("--gpudb", help="the gpudb command to measure (default: this checkout's); writes nothing")
     arguments = parser.parse_args()
@@ -166,51 +154,85 @@ def main() -> None:
     if arguments.gpudb:
         return
     if arguments.only:
-        merge_results(arguments.out, results)
+        merge_results(arguments.out, results, arguments.only)
     else:
         write_results(arguments.out, results, arguments)
 
 
-def merge_results(path: Path, results: dict[int, dict[str, str]]) -> None:
-    """Replace the cells of the measured rows in an existing RESULTS.md table, and add rows it lacks at its end;
-    every other row stays."""
+def merge_results(path: Path, results: dict[int, dict[str, str]], group: str) -> None:
+    """Replace the cells of the measured rows in an existing RESULTS.md table (a size it lacks becomes a column, in
+    order), add the rows it lacks (each after the row measured before it), and say above it when and at what load
+    `group` was measured; every other row and cell stays."""
     lines = path.read_text().splitlines()
     header = next(index for index, line in enumerate(lines) if line.startswith("| measurement |"))
-    sizes = [int(cell.split()[0].replace(",", "")) for cell in lines[header].strip("| ").split(" | ")[1:]]
-    if set(results) != set(sizes):
-        raise SystemExit(f"--only needs the table's sizes ({','.join(map(str, sizes))}) to merge into {path}")
-
-    def row(label: str) -> str:
-        return f"| {label} | " + " | ".join(results[size].get(label, "") for size in sizes) + " |"
-
     end = header + 2
     while end < len(lines) and lines[end].startswith("| "):
-        label = lines[end].strip("| ").split(" | ")[0]
-        if label in results[sizes[0]]:
-            lines[end] = row(label)
         end += 1
-    present = {line.strip("| ").split(" | ")[0] for line in lines[header + 2 : end]}
-    lines[end:end] = [row(label) for label in results[sizes[0]] if label not in present]
+    sizes, table = parse_table(lines[header:end])
+    order = list(table)
+    measured = list(dict.fromkeys(label for rows in results.values() for label in rows))
+    for previous, label in zip([None, *measured], measured, strict=False):
+        if label not in order:  # a new row goes after the row measured before it
+            order.insert(order.index(previous) + 1 if previous in order else len(order), label)
+    table = {label: table.get(label, {}) for label in order}
+    for size, rows in results.items():
+        for label, value in rows.items():
+            table[label][size] = value
+    sizes = sorted(set(sizes) | {size for size, rows in results.items() if rows})
+    stamp = f"`--only {group}` rows: measured {time.strftime('%Y-%m-%d')}, {load_text()}."
+    dated = [index for index in range(header) if lines[index].startswith(f"`--only {group}` rows:")]
+    lines[header:end] = table_lines(table, sizes)
+    if dated:
+        lines[dated[0]] = stamp
+    else:
+        lines[header:header] = [stamp, ""]
     path.write_text("\n".join(lines) + "\n")
     print(f"updated the measured rows of {path}")
 
 
+def parse_table(lines: list[str]) -> tuple[list[int], dict[str, dict[int, str]]]:
+    """A results table's lines (header, rule, rows): its sizes, and label → size → cell, rows in order (empty cells
+    left out)."""
+    sizes = [int(cell.split()[0].replace(",", "")) for cell in lines[0].strip("| ").split(" | ")[1:]]
+    table: dict[str, dict[int, str]] = {}
+    for line in lines[2:]:
+        label, *cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        table[label] = {size: cell for size, cell in zip(sizes, cells, strict=False) if cell}
+    return sizes, table
+
+
+def table_lines(table: dict[str, dict[int, str]], sizes: list[int]) -> list[str]:
+    lines = [
+        "| measurement | " + " | ".join(f"{size:,} accelerators" for size in sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    return lines + [
+        f"| {label} | " + " | ".join(cells.get(size, "") for size in sizes) + " |" for label, cells in table.items()
+    ]
+
+
+def load_text() -> str:
+    """'load 1.7–2.3 (1-minute average at the start and end of each size)'."""
+    if not LOADS:
+        return "load not read"
+    return f"load {min(LOADS):.1f}–{max(LOADS):.1f} (1-minute average at the start and end of each size)"
+
+
 def write_results(path: Path, results: dict[int, dict[str, str]], arguments: argparse.Namespace) -> None:
-    labels = list(dict.fromkeys(label for rows in results.values() for label in rows))
-    sizes = list(results)
+    table: dict[str, dict[int, str]] = {}
+    for size, rows in results.items():
+        for label, value in rows.items():
+            table.setdefault(label, {})[size] = value
     lines = [
         "# Benchmark results",
         "",
-        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')}.",
+        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')}, {load_text()}.",
         "",
         f"Reproduce: `make bench` (here: `.venv/bin/python benchmarks/run.py --sizes {arguments.sizes} "
         f"--repeats {arguments.repeats}`). Median (min–max) over the repeats; every run is a fresh process.",
         "",
-        "| measurement | " + " | ".join(f"{size:,} accelerators" for size in sizes) + " |",
-        "|---|" + "---|" * len(sizes),
+        *table_lines(table, list(results)),
     ]
-    for label in labels:
-        lines.append(f"| {label} | " + " | ".join(results[size].get(label, "") for size in sizes) + " |")
     notes = Path(__file__).parent / "NOTES.md"
     path.write_text("\n".join(lines) + "\n" + NOTES + ("\n" + notes.read_text() if notes.exists() else ""))
     print(f"wrote {path}")
@@ -219,7 +241,11 @@ def write_results(path: Path, results: dict[int, dict[str, str]], arguments: arg
 NOTES = """
 Targets (issue 8, on a 2-core machine): build of 10,000 accelerators under 10 s into SQLite; `gpudb compare`
 cold under 0.5 s; the table API sorted and filtered, 100 rows a page, p50 under 20 ms and at least 500
-requests/s; server memory flat over requests. See the notes below the table for where a figure is missed.
+requests/s; server memory flat over requests. Anchors (issue 23): build SQLite at most 2.5× raw executemany of
+the same rows, peak under 300 MiB; build PostgreSQL at most 3× psycopg COPY; `gpudb check` at most 1.2× the
+CSafeLoader parse; `gpudb.specs()` at most 2× read_sql + pivot; the table API uncached at least 2× Datasette's
+requests/s, p50 under 40 ms; under 250 MiB a server worker. See the notes below the table for where a figure is
+missed.
 """
 
 

@@ -7,7 +7,9 @@ API and the HTML table page, and reads the server's resident memory (all its pro
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import itertools
 import json
 import os
 import shutil
@@ -19,7 +21,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 GPUDB = str(Path(sys.executable).parent / "gpudb")
 # as many workers as this machine's two cores, and enough connections to keep them busy (RESULTS.md's figures)
@@ -50,24 +54,16 @@ def rss_kib(pid: int) -> int:
 
 
 def _children(pid: int) -> list[str]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    if not path.exists():
-        return []
-    direct = path.read_text().split()
+    direct = _direct_children(pid)
     return direct + [grand for child in direct for grand in _children(int(child))]
 
 
 def measure_server(db_url: str, env: dict[str, str]) -> dict[str, str]:
     """Start the server on db_url, load it from a second process, and return the figures as text."""
-    port = free_port()
-    command = [GPUDB, "serve", "--db", db_url, "--port", str(port), "--workers", str(WORKERS)]
-    # The server's log goes to a file: a pipe nobody reads fills up and then blocks every request that logs.
-    log = tempfile.NamedTemporaryFile("w+", prefix="gpudb-serve-", suffix=".log", delete=False)
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-    try:
-        if not _wait_until_up(port, server):
-            tail = Path(log.name).read_text().strip().splitlines()[-1:]
-            return {"web": f"skipped: gpudb serve did not start ({tail or 'no answer within 30 s'})"}
+    command = [GPUDB, "serve", "--db", db_url, "--workers", str(WORKERS), "--port"]
+    with serving(command, env, "/api/accelerators?limit=1") as (port, server):
+        if server is None:
+            return {"web": f"skipped: gpudb serve did not start ({port})"}
         rows = {}
         before = rss_kib(server.pid)
         tool = "wrk" if shutil.which("wrk") else "python"
@@ -81,7 +77,23 @@ def measure_server(db_url: str, env: dict[str, str]) -> dict[str, str]:
                 rows[f"{label}: errors"] = str(figures["errors"])
         after = rss_kib(server.pid)
         rows["server memory before / after load"] = f"{before / 1024:.0f} / {after / 1024:.0f} MiB"
+        rows["server memory per worker after load (largest)"] = per_worker_mib(server.pid)
         return rows
+
+
+@contextlib.contextmanager
+def serving(command: list[str], env: dict[str, str], probe: str) -> Iterator[tuple[Any, Any]]:
+    """Run `command` followed by a free port until the block ends (SIGINT, then kill): yields (port, process),
+    or (the log's last line, None) when it does not answer `probe` within 30 s."""
+    port = free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up and then blocks every request that logs.
+    log = tempfile.NamedTemporaryFile("w+", prefix="gpudb-serve-", suffix=".log", delete=False)
+    server = subprocess.Popen([*command, str(port)], env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+    try:
+        if _wait_until_up(port, server, probe):
+            yield port, server
+        else:
+            yield Path(log.name).read_text().strip().splitlines()[-1:] or "no answer within 30 s", None
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -90,6 +102,20 @@ def measure_server(db_url: str, env: dict[str, str]) -> dict[str, str]:
             server.kill()
         log.close()
         Path(log.name).unlink(missing_ok=True)
+
+
+def per_worker_mib(pid: int) -> str:
+    """The resident memory of the largest of the server's worker processes (its children), and the supervisor's."""
+    workers = sorted((rss_kib(int(child)) for child in _direct_children(pid)), reverse=True)[:WORKERS]
+    own = rss_kib(pid) - sum(rss_kib(int(child)) for child in _direct_children(pid))
+    if not workers:  # one process serves
+        return f"{own / 1024:.0f} MiB (one process)"
+    return f"{workers[0] / 1024:.0f} MiB ({len(workers)} workers; supervisor {own / 1024:.0f} MiB)"
+
+
+def _direct_children(pid: int) -> list[str]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return path.read_text().split() if path.exists() else []
 
 
 def _warm(port: int, path: str) -> int:
@@ -131,6 +157,8 @@ def _milliseconds(text: str) -> float:
 
 
 def run_python_load(port: int, path: str) -> dict[str, float]:
+    """The load generator on one path (or, for "@FILE" and "@@FILE", the paths in FILE, one a line: each used
+    once, or round and round) in its own process."""
     result = subprocess.run(
         [sys.executable, __file__, "load", str(port), path, str(CLIENTS), str(SECONDS)],
         capture_output=True,
@@ -140,14 +168,14 @@ def run_python_load(port: int, path: str) -> dict[str, float]:
     return json.loads(result.stdout)
 
 
-def _wait_until_up(port: int, server: subprocess.Popen) -> bool:
+def _wait_until_up(port: int, server: subprocess.Popen, probe: str = "/api/accelerators?limit=1") -> bool:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
             return False
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/api/accelerators?limit=1")
+            connection.request("GET", probe)
             if connection.getresponse().status == 200:
                 return True
         except OSError:
@@ -155,8 +183,9 @@ def _wait_until_up(port: int, server: subprocess.Popen) -> bool:
     return False
 
 
-def load(port: int, path: str, clients: int, seconds: float) -> dict[str, float]:
-    """Keep `clients` keep-alive connections busy on `path` for `seconds`; latency percentiles and rate."""
+def load(port: int, paths: Iterator[str], clients: int, seconds: float) -> dict[str, float]:
+    """Keep `clients` keep-alive connections busy for `seconds`, each request on the next of `paths` (until they
+    run out); latency percentiles, rate and how many requests."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -166,6 +195,10 @@ def load(port: int, path: str, clients: int, seconds: float) -> dict[str, float]
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         mine = []
         while time.monotonic() < stop:
+            with lock:
+                path = next(paths, None)
+            if path is None:
+                break
             start = time.perf_counter()
             try:
                 connection.request("GET", path)
@@ -195,9 +228,18 @@ def load(port: int, path: str, clients: int, seconds: float) -> dict[str, float]
         "p50_ms": statistics.median(ordered) * 1000,
         "p99_ms": ordered[int(len(ordered) * 0.99) - 1] * 1000,
         "errors": errors[0],
+        "requests": len(ordered),
     }
+
+
+def path_source(argument: str) -> Iterator[str]:
+    """A path for ever; "@FILE": FILE's lines, each once; "@@FILE": FILE's lines round and round."""
+    if not argument.startswith("@"):
+        return itertools.repeat(argument)
+    lines = Path(argument.lstrip("@")).read_text().split()
+    return itertools.cycle(lines) if argument.startswith("@@") else iter(lines)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["load"]:
     port, path, clients, seconds = int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
-    print(json.dumps(load(port, path, clients, seconds)))
+    print(json.dumps(load(port, path_source(path), clients, seconds)))

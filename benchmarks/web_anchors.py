@@ -1,0 +1,124 @@
+"""The web rows beside their anchor (issue 23): gpudb serve and Datasette on the same SQLite file, with as many
+workers each and the same load generator (web_load's: keep-alive connections in threads, a second process).
+
+- gpudb's table API at random offsets (100 rows a page, a random sort column and order), each request a view no
+  worker has drawn before, so every one misses the page cache; beside it Datasette's table JSON at random
+  `_next` keys, 100 rows a page.
+- gpudb's detail page of each chip once (a cache miss; one chip warms every worker first) beside Datasette's
+  row page of random chips.
+- The memory of each server's largest worker after its load.
+
+    .venv/bin/python benchmarks/web_anchors.py path/to/gpudb.sqlite   # prints the rows
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from web_load import CLIENTS, GPUDB, WORKERS, _warm, per_worker_mib, run_python_load, serving  # noqa: E402
+
+HERE = Path(__file__).parent
+MOST_PATHS = 40_000  # more than the load generator can send in SECONDS on the machines measured so far
+
+
+def table_paths(count: int, rng: random.Random) -> list[str]:
+    """Distinct table-API views of 100 rows: a sort column, an order, and an offset inside the catalogue."""
+    from gpudb.web.params import SORT_KEYS
+
+    views = rng.sample(range(len(SORT_KEYS) * 2 * count), min(MOST_PATHS, len(SORT_KEYS) * 2 * count))
+    return [
+        f"/api/accelerators?sort={SORT_KEYS[view // (2 * count)]}&order={('asc', 'desc')[view // count % 2]}"
+        f"&limit=100&offset={view % count}"
+        for view in views
+    ]
+
+
+def chip_ids(path: Path) -> list[str]:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        return [row[0] for row in connection.execute("SELECT id FROM accelerator ORDER BY id")]
+
+
+def loaded(port: int, paths: list[str], once: bool) -> dict[str, float]:
+    """web_load's generator over `paths` (each once, or round and round)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".paths") as listing:
+        listing.write("\n".join(paths) + "\n")
+        listing.flush()
+        return run_python_load(port, ("@" if once else "@@") + listing.name)
+
+
+def figures(result: dict[str, float]) -> str:
+    """'312 requests/s, p50 / p99 11.9 / 48.0 ms (3,120 requests; 139 KB a page)'."""
+    text = f"{result['rps']:,.0f} requests/s, p50 / p99 {result['p50_ms']:.1f} / {result['p99_ms']:.1f} ms"
+    text += f" ({result['requests']:,} requests; {result['bytes'] / 1000:,.0f} KB a page"
+    return text + (f"; {result['errors']} errors)" if result["errors"] else ")")
+
+
+def gpudb_side(path: Path, env: dict[str, str], ids: list[str], rng: random.Random) -> dict[str, dict | str]:
+    command = [GPUDB, "serve", "--db", f"sqlite:///{path}", "--workers", str(WORKERS), "--port"]
+    with serving(command, env, "/api/accelerators?limit=1") as (port, server):
+        if server is None:
+            return {"skipped": f"gpudb serve did not start ({port})"}
+        first, *others = rng.sample(ids, len(ids))
+        # every worker has its snapshot, and what a first detail page loads once a build (the claims), before the
+        # clock; the sizes are of a page like those timed (not one of them: that would be cached)
+        table_bytes = _warm(port, "/api/accelerators?limit=100")
+        detail_bytes = _warm(port, f"/accelerators/{first}")
+        table = {**loaded(port, table_paths(len(ids), rng), once=True), "bytes": table_bytes}
+        detail = {**loaded(port, [f"/accelerators/{chip}" for chip in others], once=True), "bytes": detail_bytes}
+        return {"table": table, "detail": detail, "memory": per_worker_mib(server.pid)}
+
+
+def datasette_side(path: Path, env: dict[str, str], ids: list[str], rng: random.Random) -> dict[str, dict | str]:
+    if importlib.util.find_spec("datasette") is None:
+        return {"skipped": "datasette is not installed (pip install datasette)"}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "--workers", str(WORKERS), "--app-dir", str(HERE)]
+    command += ["datasette_app:app", "--host", "127.0.0.1", "--port"]
+    name = path.stem  # Datasette names a database after its file
+    with serving(command, {**env, "GPUDB_BENCH_DATASETTE_DB": str(path)}, f"/{name}/accelerator.json?_size=1") as (
+        port,
+        server,
+    ):
+        if server is None:
+            return {"skipped": f"Datasette did not start ({port})"}
+        table_bytes = _warm(port, f"/{name}/accelerator.json?_size=100")
+        row_bytes = _warm(port, f"/{name}/accelerator/{ids[0]}")
+        shuffled = rng.sample(ids, len(ids))  # Datasette keeps no pages, so the same paths may come round again
+        tables = [f"/{name}/accelerator.json?_size=100&_next={chip}" for chip in shuffled]
+        table = {**loaded(port, tables, once=False), "bytes": table_bytes}
+        row = {**loaded(port, [f"/{name}/accelerator/{chip}" for chip in shuffled], once=False), "bytes": row_bytes}
+        return {"table": table, "detail": row, "memory": per_worker_mib(server.pid)}
+
+
+def measure_web_anchors(path: Path, env: dict[str, str]) -> dict[str, str]:
+    """The rows: each side's figures, gpudb's requests/s as a multiple of Datasette's, and the workers' memory."""
+    ids = chip_ids(path)
+    rng = random.Random(len(ids))
+    ours, theirs = gpudb_side(path, env, ids, rng), datasette_side(path, env, ids, rng)
+    how = f"{WORKERS} workers, {CLIENTS} connections, python"
+    rows: dict[str, str] = {}
+    for key, label, anchor in (
+        ("table", f"table API uncached, random offsets ({how})", "Datasette table JSON, random _next, 100 rows"),
+        ("detail", f"detail page uncached, each chip once ({how})", "Datasette row page, random chips"),
+    ):
+        rows[label] = ours.get("skipped") or figures(ours[key])
+        rows[anchor] = theirs.get("skipped") or figures(theirs[key])
+        if "skipped" not in ours and "skipped" not in theirs:
+            rows[f"{label.split(' (')[0]} ÷ {anchor.split(',')[0]}, requests/s"] = (
+                f"{ours[key]['rps'] / theirs[key]['rps']:.2f}×"
+            )
+    rows["server memory per worker after load: gpudb"] = ours.get("skipped") or ours["memory"]
+    rows["server memory per worker after load: Datasette"] = theirs.get("skipped") or theirs["memory"]
+    return rows
+
+
+if __name__ == "__main__":
+    import os
+
+    for label, value in measure_web_anchors(Path(sys.argv[1]), dict(os.environ)).items():
+        print(f"{label}: {value}")
