@@ -109,8 +109,9 @@ def complete(points: pd.DataFrame, keys: Sequence[str]) -> tuple[pd.DataFrame, l
     """The chips that have every metric in `keys`, and a note per metric naming the chips left out for lacking it
     (each chip named once, under the first metric it lacks)."""
     notes, named = [], set()
-    for key in keys:
-        lacking = [chip for chip in points.index if absent(points.at[chip, key]) and chip not in named]
+    for key in keys:  # a column as a list: a lookup per chip cost seconds at 10,000 chips
+        values = zip(points.index, points[key].tolist(), strict=True)
+        lacking = [chip for chip, value in values if absent(value) and chip not in named]
         named.update(lacking)
         if lacking:
             notes.append(f"Left out, no {label_and_unit(key)[0]}: {', '.join(chip_name(points, c) for c in lacking)}")
@@ -187,16 +188,17 @@ def chip_styles(chips: Sequence[str], points: pd.DataFrame | None, colours: Mapp
 def hover_texts(points: pd.DataFrame, keys: Sequence[str]) -> list[str]:
     """Hover text per chip: name and id, then each metric's value, unit and source."""
     texts = []
-    # each metric's source column read once as a dict (source_line per cell asked pandas for each: most of the
-    # /plots page's hover text at 10,000 chips); a column the frame lacks gives no source line, as there
-    sources = {key: points[f"{key}__source"].to_dict() for key in keys if f"{key}__source" in points}
-    for chip, row in points.iterrows():
-        lines = [f"<b>{html.escape(str(row['name']))}</b> ({chip})"]
-        for key in keys:
-            label, unit = label_and_unit(key)
-            value = row[key]
+    # read a column at a time, as lists (pandas' iterrows and a lookup per cell were most of the /plots page's
+    # hover texts at 10,000 chips); a metric the frame has no source column for gives no source line
+    labels = [label_and_unit(key) for key in keys]
+    values = [points[key].tolist() for key in keys]
+    sources = [points[f"{key}__source"].tolist() if f"{key}__source" in points else None for key in keys]
+    for index, (chip, name) in enumerate(zip(points.index, points["name"].tolist(), strict=True)):
+        lines = [f"<b>{html.escape(str(name))}</b> ({chip})"]
+        for (label, unit), column, cited_column in zip(labels, values, sources, strict=True):
+            value = column[index]
             shown = value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else number(value)
-            cited = _source_lines(sources[key][chip]) if key in sources else ""
+            cited = _source_lines(cited_column[index]) if cited_column is not None else ""
             lines.append(f"{label}: {shown} {unit}".rstrip() + cited)
         texts.append("<br>".join(lines))
     return texts
@@ -205,8 +207,8 @@ def hover_texts(points: pd.DataFrame, keys: Sequence[str]) -> list[str]:
 def point_labels(points: pd.DataFrame, x: str, y: str) -> dict[str, str]:
     """chip → its label; chips at the same spot share one label ('A100 SXM4 80GB / A800 SXM4 80GB')."""
     spots: dict[tuple[Any, Any], list[str]] = {}
-    for chip, row in points.iterrows():
-        spots.setdefault((row[x], row[y]), []).append(str(chip))
+    for chip, x_value, y_value in zip(points.index, points[x].tolist(), points[y].tolist(), strict=True):
+        spots.setdefault((x_value, y_value), []).append(str(chip))
     labels = {}
     for chips in spots.values():
         for index, chip in enumerate(chips):
