@@ -106,7 +106,6 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
     records = api.table_records(table_view.table(engine, {}, paged=False))
     _write(out_dir / "download" / "table.csv", api.to_csv(records), written)
     _write(out_dir / "download" / "table.json", json.dumps({"ok": True, "rows": records}, indent=1), written)
-    tables = api.database_tables(engine)
-    _write(out_dir / "download" / "database.json", json.dumps({"ok": True, **tables}, indent=1), written)
-    _write(out_dir / "download" / "database.csv", api.to_csv(tables["accelerators"]), written)
+    _write(out_dir / "download" / "database.json", api.database_json(engine), written)
+    _write(out_dir / "download" / "database.csv", api.to_csv(api.database_records(engine, "accelerators")), written)
     return written
