@@ -189,9 +189,9 @@ def test_the_h100_nvl_classification_follows_its_re_verified_tpp(real_db):
 # names: composer mosaicml/composer, lightning Lightning-AI/pytorch-lightning, nanochat karpathy/nanochat, nanogpt
 # karpathy/nanoGPT, olmo-core allenai/OLMo-core, torchtitan pytorch/torchtitan, levanter stanford-crfm/levanter,
 # marin marin-community/marin, nemo-rl NVIDIA-NeMo/RL, trl huggingface/trl) and the chip it means, written by hand
-# from what each project's code says the key is for. Both constants resolve to no chip: NOT_HELD, the chip is not
-# in gpudb; NO_SINGLE_CHIP, the key stands for several chips; each with the reason.
-NOT_HELD = None
+# from what each project's code says the key is for. NO_SINGLE_CHIP resolves to no chip: the key stands for several
+# chips, with the reason. Every key that names one chip resolves to it (the last two that did not, nanochat's
+# "h800 nvl" and Marin's "gb10", resolve since h800-nvl and gb10 were added).
 NO_SINGLE_CHIP = None
 PEER_KEYS = {
     ("composer", "a10"): "a10",
@@ -243,7 +243,7 @@ PEER_KEYS = {
     ("nanochat", "h100 nvl"): "h100-nvl",
     ("nanochat", "h100 pcie"): "h100-pcie",
     ("nanochat", "h100"): "h100-sxm",
-    ("nanochat", "h800 nvl"): NOT_HELD,  # exists (driver README 233A), no published specification found
+    ("nanochat", "h800 nvl"): "h800-nvl",  # driver README 233A; held with its figures not-disclosed
     ("nanochat", "h800 pcie"): "h800-pcie",
     ("nanochat", "h800"): "h800-sxm",  # nanochat gives it the PCIe figure: crosscheck reports other-sku
     ("nanochat", "a100"): "a100-sxm",
@@ -320,7 +320,7 @@ PEER_KEYS = {
     ("marin", "a6000"): "rtx-a6000",
     ("marin", "b100"): "b100",  # "approximate with H100 until specs available": other-sku
     ("marin", "b200"): "b200",  # also what fray makes of "NVIDIA GB200", with GB200 NVL72 figures: other-sku
-    ("marin", "gb10"): NOT_HELD,  # NVIDIA GB10 (DGX Spark)
+    ("marin", "gb10"): "gb10",  # NVIDIA GB10 (DGX Spark)
     ("marin", "h100"): "h100-sxm",  # any H100 without pcie in its name
     ("marin", "h100-pcie"): "h100-pcie",
     ("marin", "h200"): "h200-sxm",
@@ -372,12 +372,28 @@ def test_a_peer_figure_exactly_two_percent_off_agrees(real_db):
     assert row["verdict"] == "agrees"
 
 
-def test_a_peer_note_explains_a_key_that_is_not_held(real_db):
+def test_a_peer_note_explains_a_key_that_resolves_to_no_chip(real_db):
+    """The transcriber's note follows the not-in-gpudb verdict: Marin's a100-40g names no single chip."""
     from gpudb.analysis.crosscheck import classify, peer_rows
 
-    [row] = [r for r in classify(peer_rows("nanochat"), real_db) if r["key"] == "h800 nvl"]
+    [row] = [r for r in classify(peer_rows("marin"), real_db) if (r["key"], r["precision"]) == ("a100-40g", "bf16")]
     assert row["verdict"] == "not-in-gpudb"
-    assert row["note"].startswith("no device name or accelerator name matches; The product exists:")
+    assert row["note"].startswith("no device name or accelerator name matches; Not one chip: fray's key for any A100")
+
+
+def test_the_h800_nvl_is_held_but_its_peak_is_not_disclosed(real_db):
+    """nanochat's "h800 nvl" now resolves through the driver's name, and asking for its peak says why there is
+    none instead of failing on the missing number; the 989 TFLOPS the table gives it is another SKU's figure."""
+    from gpudb.analysis.crosscheck import classify, peer_rows
+    from gpudb.analysis.devices import UnsupportedPrecisionError, lookup_device, peak_flops
+
+    assert lookup_device("NVIDIA H800 NVL", url=real_db).accelerator_id == "h800-nvl"
+    with pytest.raises(UnsupportedPrecisionError, match=r"^h800-nvl's dense BF16 peak is not disclosed: NVIDIA has"):
+        peak_flops("NVIDIA H800 NVL", "bf16", real_db)
+    assert query.get("h800-nvl", real_db).value("memory_capacity_gb") == 94  # "H800 PCIe 94GB (H800 NVL)"
+    [row] = [r for r in classify(peer_rows("nanochat"), real_db) if r["key"] == "h800 nvl"]
+    assert (row["accelerator_id"], row["verdict"]) == ("h800-nvl", "other-sku")
+    assert "h100-sxm (989.5)" in row["matched"]
 
 
 # Hand-checked against the cited tables: the Turing in-depth post's Table 1 (RTX 2080 Ti, reference card), the
@@ -400,7 +416,24 @@ PEER_CHIP_SPOT_CHECKS = [
     ("titan-rtx", "memory_bandwidth_tbs", 0.672),  # "672 GB/s"
     ("quadro-rtx-5000", "fp16_dense_tflops", 89.2),  # "Tensor Performance 89.2 TFLOPS"
     ("quadro-rtx-5000", "tdp_w", 230),  # "Total graphics power: 230 W" (board power 265 W)
+    # NVIDIA's DGX Spark hardware overview (a stored copy of docs.nvidia.com/dgx/dgx-spark/hardware.html)
+    ("gb10", "fp4_dense_tflops", 500),  # "up to 1 PFLOP (petaFLOP) at FP4 precision with sparsity": 1,000 / 2
+    ("gb10", "memory_capacity_gb", 128),  # "128 GB LPDDR5x unified system memory"
+    ("gb10", "memory_bandwidth_tbs", 0.273),  # "273 GB/s bandwidth"
+    ("gb10", "tdp_w", 140),  # "GB10 SOC Thermal Design Power (TDP) is 140W" (the 240 W supply is the whole box's)
 ]
+
+
+def test_gb10_fp4_peak_is_nvidias_sparse_petaflop_halved(real_db):
+    """The driver's "NVIDIA GB10" is the chip; NVIDIA's only throughput figure for it is 1 PFLOP of FP4 with
+    sparsity, which is stored as 500 TFLOPS dense and says so, and it has no BF16 figure to be an MFU base."""
+    from gpudb.analysis.devices import UnsupportedPrecisionError, lookup_device, peak_flops
+
+    assert lookup_device("NVIDIA GB10", url=real_db).accelerator_id == "gb10"
+    peak = peak_flops("NVIDIA GB10", "fp4", real_db)
+    assert (peak.flops, peak.as_published, peak.sparse_in_source) == (500e12, "1 PFLOPS", True)
+    with pytest.raises(UnsupportedPrecisionError, match=r"^no dense BF16 peak is published for gb10$"):
+        peak_flops("gb10", "bf16", real_db)
 
 
 @pytest.mark.parametrize(("chip", "metric", "expected"), PEER_CHIP_SPOT_CHECKS)

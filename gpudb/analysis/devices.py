@@ -139,7 +139,7 @@ def peak_flops(accelerator: str, precision: str, url: str | Engine | None = None
     """The dense peak of one chip at one precision, in FLOP/s, with its source.
 
     Raises InvalidArgumentError for an unknown precision name and UnsupportedPrecisionError when the chip lacks
-    the precision or no dense figure has been published for it.
+    the precision, no dense figure has been published for it, or the vendor has disclosed none.
     """
     if precision.lower() not in PRECISIONS:
         raise InvalidArgumentError(f"unknown precision {precision!r}; valid precisions: {', '.join(PRECISIONS)}")
@@ -173,6 +173,9 @@ def peak_flops(accelerator: str, precision: str, url: str | Engine | None = None
         raise UnsupportedPrecisionError(f"{accelerator_id} does not support {precision.upper()} (per {row.title})")
     if row.status == "not-applicable":
         raise UnsupportedPrecisionError(f"{precision.upper()} does not apply to {accelerator_id}: {row.note}")
+    if row.status == "not-disclosed":  # a status, not a value: the vendor has published no figure
+        why = f": {row.note}" if row.note else ""
+        raise UnsupportedPrecisionError(f"{accelerator_id}'s dense {precision.upper()} peak is not disclosed{why}")
     return Peak(
         accelerator_id,
         precision,
