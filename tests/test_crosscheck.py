@@ -62,6 +62,21 @@ def test_every_verdict_on_the_handmade_table(peer_db, peer_data):
     assert ambiguous["note"] == "ambiguous: x1, x3"
 
 
+def test_a_figure_for_a_metric_gpudb_does_not_hold_is_no_gpudb_value_not_unexplained(peer_data, database_url):
+    """x3 has no FP64 value in the fixture: a peer's FP64 figure for it is a gap in gpudb, not a doubt about the
+    peer, and has a verdict of its own."""
+    (peer_data / "peers" / "gap.yaml").write_text(
+        "name: gap\ntitle: Gap table\nrepository: acme/trainer\npath: flops.py\n"
+        "commit: 0123456789abcdef0123456789abcdef01234567\nread: 2026-12-01\nentries:\n"
+        "- key: x3\n  precision: fp64\n  value: 1.23e+13\n  unit: FLOP/s\n"
+    )
+    build(database_url, peer_data)
+    [row] = crosscheck_rows("gap", url=database_url, data_dir=peer_data)
+    assert (row["accelerator_id"], row["verdict"], row["gpudb_value"]) == ("x3", "no-gpudb-value", None)
+    assert row["note"].endswith("gpudb has no fp64_tflops value for x3")
+    assert summary_line("gap", summary([row])["gap"]) == "gap: 1 entry, 1 with no gpudb value"
+
+
 def test_the_frame_has_one_row_per_entry(peer_db, peer_data):
     frame = crosscheck("handmade", url=peer_db, data_dir=peer_data)
     assert frame.shape == (9, 16)

@@ -24,8 +24,18 @@ if TYPE_CHECKING:
 TOLERANCE = 0.02  # two figures agree within 2% (rounding: 989 vs 989.5, 1.3 vs 1.3074 PFLOPS)
 BOARD_SIZES = (2, 4, 8, 16, 72)  # a peer quoting a whole board or rack: HGX 4/8, DGX 16, NVL72
 UNIT_SLIPS = {1000: "×1000", 1024: "×1024", 8: "×8 (bits for bytes)"}
-VERDICTS = ("agrees", "superseded", "sparse-as-dense", "board", "unit-slip", "other-sku", "unexplained", "not-in-gpudb")
-SUMMARY_WORDS = {"agrees": "agree", "not-in-gpudb": "not in gpudb"}
+VERDICTS = (
+    "agrees",
+    "superseded",
+    "sparse-as-dense",
+    "board",
+    "unit-slip",
+    "other-sku",
+    "unexplained",
+    "no-gpudb-value",  # the chip resolves, but gpudb holds no value of that metric to set the figure against
+    "not-in-gpudb",
+)
+SUMMARY_WORDS = {"agrees": "agree", "no-gpudb-value": "with no gpudb value", "not-in-gpudb": "not in gpudb"}
 METRICS = {**PRECISIONS, "memory-bandwidth": "memory_bandwidth_tbs"}
 SCALE = {"FLOP/s": 1e12, "OP/s": 1e12, "byte/s": 1e12}  # SI base units → TFLOPS, TOPS, TB/s
 COLUMNS = [
@@ -186,8 +196,9 @@ def _verdict(value: float, chip: str, metric: str, by_chip: dict, by_metric: dic
     if close:
         matched = ", ".join(f"{entry['accelerator_id']} ({entry['value_number']:g})" for entry in close[:3])
         return {**found, "verdict": "other-sku", "matched": matched}
-    note = None if preferred is not None else f"gpudb has no {metric} value for {chip}"
-    return {**found, "verdict": "unexplained", **({"note": note} if note else {})}
+    if preferred is None:  # nothing to disagree with: a gap in gpudb, not a doubt about the peer's figure
+        return {**found, "verdict": "no-gpudb-value", "note": f"gpudb has no {metric} value for {chip}"}
+    return {**found, "verdict": "unexplained"}
 
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Counter]:
