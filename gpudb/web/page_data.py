@@ -35,7 +35,7 @@ def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     engine = query.engine_for(url)
     chip_id = query.resolve(name, engine)
     return cached(
-        snapshot(engine), "accelerator", chip_id, lambda: detail(engine, chip_id, detail_data.load(engine, [chip_id]))
+        snapshot(engine), "accelerator", chip_id, lambda: detail(engine, chip_id, *detail_data.served(engine, chip_id))
     )
 
 
