@@ -55,13 +55,8 @@ def api_table(
     offset: Annotated[str | None, Query(description="Rows to skip (default 0).")] = None,
 ) -> Response:
 
-    def encode(view: dict[str, Any]) -> bytes:
-        table = table_view.table_json(view)
-        return json.dumps(table, default=str, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
-
     # the page's bytes are made once per view and build, and sent as they are (gzip measured: no gain on loopback)
-    body = table_view.rendered_table(request.app.state.url, params_of(request), "table-json", encode)
-    return Response(body, media_type="application/json")
+    return Response(table_view.json_page(request.app.state.url, params_of(request)), media_type="application/json")
 
 
 @router.get(

@@ -7,7 +7,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -16,6 +16,9 @@ from gpudb.tiers import inference_label, reading_label, tier_label
 from gpudb.web.errors import ParameterError
 from gpudb.web.params import Params, TableState, table_state
 from gpudb.web.snapshot import COLUMNS, Snapshot, snapshot
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The compare pages the mission names; the static site writes these (every other chip list comes from the data).
 NAMED_COMPARISONS = (("h200-sxm", "h20"), ("h100-sxm", "h20"), ("b200", "h20"), ("h200-sxm", "h100-sxm"))
@@ -67,8 +70,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def filtered(snap: Snapshot, state: TableState):
-    """The frame after the filters, sorted (missing values last in either direction, then by name)."""
+def ordered_ids(snap: Snapshot, state: TableState) -> pd.Index:
+    """The ids of the chips the filters keep, sorted (missing values last in either direction, then by name): only
+    the name and the sorted column are sorted, not a copy of the whole frame (a few ms a request at 10,000 chips)."""
+    import pandas as pd
+
     frame = snap.frame
     mask = frame["name"].notna()
     for name in ("vendor", "architecture", "form_factor"):
@@ -80,18 +86,22 @@ def filtered(snap: Snapshot, state: TableState):
         mask &= snap.export_column(state.rule).isin(state.export)
     if state.q:
         mask &= frame["_text"].str.contains(state.q.lower(), regex=False)
-    view = frame[mask]
+    kept = frame.index[mask]
     if state.sort == "export":
-        view = view.assign(export=snap.export_column(state.rule)[view.index])
-    column = state.sort
-    ascending = state.order == "asc"
+        chosen = snap.export_column(state.rule)[kept]
+    elif state.sort == frame.index.name:  # the id is the index, not a column
+        chosen = pd.Series(kept, index=kept)
+    else:
+        chosen = frame[state.sort][mask]
+    keys = pd.DataFrame({"name": frame["name"][mask], "_sort": chosen}, index=kept)
 
     def key(series):
         return series.str.lower() if series.dtype == object or str(series.dtype) in {"str", "string"} else series
 
     # two stable passes: by name, then by the chosen column, keeps ties in name order whatever the direction
-    view = view.sort_values("name", key=key, kind="mergesort")
-    return view.sort_values(column, ascending=ascending, na_position="last", key=key, kind="mergesort")
+    keys = keys.sort_values("name", key=key, kind="mergesort")
+    keys = keys.sort_values("_sort", ascending=state.order == "asc", na_position="last", key=key, kind="mergesort")
+    return keys.index
 
 
 SOURCE_FIELDS = ("title", "publisher", "published", "url", "kind", "tier", "read", "read_via")
@@ -173,6 +183,56 @@ def rendered_table(url: str | Engine | None, params: Params, kind: str, render: 
     return cached(snap, kind, params_key(params), lambda: render(_table(engine, snap, params, True, True)))
 
 
+ROW_SETS = 4  # column sets (with baseline and rule) whose rows are kept as JSON, per build and process
+
+
+def _json(value: Any) -> str:
+    """The table API's JSON form of a value (the page is these pieces joined, byte for byte one json.dumps)."""
+    return json.dumps(value, default=str, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def json_page(url: str | Engine | None, params: Params) -> bytes:
+    """The table API's page (the JSON twin of the table, one page of rows) as the bytes sent, cached per build by
+    its parameters. A page not drawn before is assembled from its rows' JSON, each row written once per build and
+    column set: a request at a new offset or sort sorts the ids and joins a hundred kept rows, instead of making
+    a thousand cells."""
+    engine = query.engine_for(url)
+    snap = snapshot(engine)
+
+    def assemble() -> bytes:
+        state = table_state(params, snap, resolver(engine))
+        ids = ordered_ids(snap, state)
+        page = ids[state.offset : state.offset + state.limit].tolist()
+        rows = _row_texts(snap, state, page)
+        cited: dict[str, str] = {}
+        for _, sources in rows:
+            cited.update(sources)
+        head = _json(table_json(_head(snap, state, len(ids), True)))
+        body = ",".join(text for text, _ in rows)
+        sources_text = ",".join(f"{_json(source_id)}:{cited[source_id]}" for source_id in sorted(cited))
+        return f'{head[:-1]},"rows":[{body}],"sources":{{{sources_text}}}}}'.encode()
+
+    return cached(snap, "table-json", params_key(params), assemble)
+
+
+def _row_texts(snap: Snapshot, state: TableState, page: list[str]) -> list[tuple[str, dict[str, str]]]:
+    """Each row of `page` as its JSON text and the JSON of the sources it cites (by id), kept per column set."""
+    context = _context(snap, state, True)
+    key = (tuple(context[0]), state.baseline, state.rule)
+    sets = snap.extra.setdefault("rows-json", OrderedDict())
+    with _VIEWS_LOCK:
+        kept = sets.setdefault(key, {})
+        sets.move_to_end(key)
+        while len(sets) > ROW_SETS:
+            sets.popitem(last=False)
+    missing = [chip for chip in page if chip not in kept]
+    for chip, record in zip(missing, _records(snap, missing, context[0]), strict=True):
+        sources: dict[str, dict[str, Any]] = {}
+        row = _row(snap, state, chip, record, context, sources)
+        kept[chip] = (_json(row), {source_id: _json(source) for source_id, source in sources.items()})
+    return [kept[chip] for chip in page]
+
+
 def permalink_query(url: str | Engine | None, params: Params) -> str:
     """The shortest query string for the view `params` ask for ('' for the default view): defaults left out, the
     columns as one comma-separated value. Raises the parameter errors the table page would."""
@@ -205,28 +265,62 @@ _VIEWS_LOCK = threading.Lock()
 
 def _table(engine: Engine, snap: Snapshot, params: Params, paged: bool, exports: bool) -> dict[str, Any]:
     state = table_state(params, snap, resolver(engine))
-    view = filtered(snap, state)
-    page = view.iloc[state.offset : state.offset + state.limit] if paged else view
-    return _view(snap, state, view, page, paged, exports)
+    ids = ordered_ids(snap, state)
+    page = ids[state.offset : state.offset + state.limit] if paged else ids
+    return _view(snap, state, len(ids), page.tolist(), paged, exports)
 
 
-def _view(snap: Snapshot, state: TableState, view, page, paged: bool, exports: bool) -> dict[str, Any]:
-    """The view of `page` (some rows of the filtered frame `view`): its rows, and each source they cite once."""
+IDENTITY_FIELDS = ("name", "vendor", "architecture", "form_factor", "china_specific", "_text")
+
+
+def _records(snap: Snapshot, chips: list[str], shown: list[str]) -> list[dict[str, Any]]:
+    """The frame's rows of `chips`, only the columns a view shows (a dict of all 70 columns a row was most of a
+    page's cost)."""
+    wanted = list(dict.fromkeys([*IDENTITY_FIELDS, *(k for k in shown if k != "export")]))
+    return snap.frame.loc[chips, wanted].to_dict("records") if chips else []
+
+
+def _row(
+    snap: Snapshot,
+    state: TableState,
+    chip: str,
+    record: dict[str, Any],
+    context: tuple[list[str], dict | None, bool],
+    sources: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """One row of a view: identity, each rule's outcome (when `exports`), and a cell per shown column; the sources
+    its cells cite are added to `sources`. `context`: the shown columns, the baseline's values, `exports`."""
+    shown, base, exports = context
+    row = {key: record[key] for key in ("name", "vendor", "architecture", "form_factor")}
+    row = {"id": chip, **row, "china_specific": bool(record["china_specific"]), "text": record["_text"]}
+    if exports:
+        row["exports"] = snap.exports(chip)
+        record["export"] = row["exports"].get(state.rule)
+    elif "export" in shown:
+        record["export"] = snap.export_column(state.rule)[chip]
+    row["cells"] = {key: _cell(snap, chip, key, record[key], base, sources) for key in shown}
+    return row
+
+
+def _context(snap: Snapshot, state: TableState, exports: bool) -> tuple[list[str], dict | None, bool]:
     base = snap.frame.loc[state.baseline].to_dict() if state.baseline else None
-    shown = [k for k in state.columns if k != "name"]
-    rows = []
+    return [k for k in state.columns if k != "name"], base, exports
+
+
+def _view(
+    snap: Snapshot, state: TableState, matched: int, page: list[str], paged: bool, exports: bool
+) -> dict[str, Any]:
+    """The view of `page` (the ids of some of the `matched` rows): its rows, and each source they cite once."""
+    context = _context(snap, state, exports)
     sources: dict[str, dict[str, Any]] = {}
-    for chip, record in zip(page.index, page.to_dict("records"), strict=True):
-        row = {key: record[key] for key in ("name", "vendor", "architecture", "form_factor")}
-        row = {"id": chip, **row, "china_specific": bool(record["china_specific"]), "text": record["_text"]}
-        if exports:
-            row["exports"] = snap.exports(chip)
-            record["export"] = row["exports"].get(state.rule)
-        elif "export" in shown:
-            record["export"] = snap.export_column(state.rule)[chip]
-        row["cells"] = {key: _cell(snap, chip, key, record[key], base, sources) for key in shown}
-        rows.append(row)
-    matched = len(view)
+    records = _records(snap, page, context[0])
+    rows = [_row(snap, state, chip, record, context, sources) for chip, record in zip(page, records, strict=True)]
+    return _head(snap, state, matched, paged) | {"rows": rows, "sources": dict(sorted(sources.items()))}
+
+
+def _head(snap: Snapshot, state: TableState, matched: int, paged: bool) -> dict[str, Any]:
+    """Everything of a view but its rows and their sources."""
+    shown = [k for k in state.columns if k != "name"]
     return {
         "ok": True,
         "state": state,
@@ -243,9 +337,7 @@ def _view(snap: Snapshot, state: TableState, view, page, paged: bool, exports: b
         "rules": [{"id": r["id"], "title": r["title"], "status": r["status"]} for r in snap.rules],
         "facets": snap.facets,
         "chips": _chips(snap),
-        "baseline": {"id": state.baseline, "name": snap.frame.loc[state.baseline, "name"]} if base else None,
-        "rows": rows,
-        "sources": dict(sorted(sources.items())),
+        "baseline": {"id": state.baseline, "name": snap.frame.loc[state.baseline, "name"]} if state.baseline else None,
     }
 
 
@@ -266,13 +358,13 @@ def table_download(url: str | Engine | None, params: Params) -> Iterator[dict[st
     engine = query.engine_for(url)
     snap = snapshot(engine)
     state = table_state(params, snap, resolver(engine))
-    view = filtered(snap, state)
+    ids = ordered_ids(snap, state)
     if "export" in state.columns and state.rule:
         snap.export_column(state.rule)  # computed here, so a failure is an error response, not a cut-off file
 
     def pages() -> Iterator[dict[str, Any]]:
-        for start in range(0, max(len(view), 1), DOWNLOAD_ROWS):
-            yield _view(snap, state, view, view.iloc[start : start + DOWNLOAD_ROWS], False, False)
+        for start in range(0, max(len(ids), 1), DOWNLOAD_ROWS):
+            yield _view(snap, state, len(ids), ids[start : start + DOWNLOAD_ROWS].tolist(), False, False)
 
     return pages()
 

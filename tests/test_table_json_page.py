@@ -1,0 +1,48 @@
+"""The table API's page assembled from rows kept as JSON (table_view.json_page) is, byte for byte, the view made
+whole and written by one json.dumps, whatever the order pages are asked in (rows written for one page are reused
+by the next, across sorts and offsets)."""
+
+import json
+
+import pytest
+
+from gpudb.web import table_view
+
+VIEWS = [
+    {},
+    {"sort": ["tpp"], "order": ["desc"], "limit": ["10"], "offset": ["5"]},
+    {"sort": ["memory_bandwidth_tbs"], "limit": ["7"]},
+    {"baseline": ["h20"], "columns": ["tpp,export,memory_type,fp8_dense_tflops"], "sort": ["export"]},
+    {"vendor": ["Huawei"], "sort": ["id"], "order": ["desc"]},
+    {"export": ["controlled"], "limit": ["1000"]},
+    {"q": ["h100"], "baseline": ["h100-sxm"]},
+    {"q": ["no chip is called this"]},
+    {"offset": ["85"], "limit": ["10"]},
+]
+
+
+def whole(url, params):
+    view = table_view.table(url, params)
+    return json.dumps(
+        table_view.table_json(view), default=str, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode()
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+def test_a_page_of_kept_rows_is_the_whole_view_written_at_once(real_db, order):
+    views = VIEWS if order == "forward" else VIEWS[::-1]
+    for params in views:
+        assert table_view.json_page(real_db, params) == whole(real_db, params), params
+
+
+def test_rows_are_kept_per_column_set_and_bounded(real_db):
+    from gpudb.storage import query
+    from gpudb.web.snapshot import snapshot
+
+    for index in range(table_view.ROW_SETS + 2):  # more column sets than are kept
+        columns = ",".join(["tpp", "vendor", "tdp_w", "fp64_tflops", "die_area_mm2", "launch_date"][: index + 1])
+        table_view.json_page(real_db, {"columns": [columns], "limit": ["3"]})
+    snap = snapshot(query.engine_for(real_db))
+    sets = snap.extra["rows-json"]
+    assert len(sets) == table_view.ROW_SETS  # the least recently used sets are dropped
+    assert all(0 < len(rows) <= len(snap.frame) for rows in sets.values())  # a row at most once a set
