@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,33 @@ def test_paused_gc_leaves_a_collector_that_was_off_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class _Cyclic:
+    """An object in a reference cycle, which only the collector frees."""
+
+
+def test_paused_gc_ages_what_it_made_into_the_oldest_generation_where_cycles_are_still_freed():
+    with paused_gc():
+        made = [[] for _ in range(1000)]
+        cyclic = _Cyclic()
+        cyclic.itself = cyclic  # type: ignore[attr-defined]
+        freed = weakref.ref(cyclic)
+        del cyclic
+    oldest = {id(thing) for thing in gc.get_objects(generation=2)}
+    # turning the collector back on walks none of them: they are in the oldest generation, not the youngest
+    assert all(id(thing) in oldest for thing in made)
+    assert freed() is not None
+    gc.collect()
+    assert freed() is None
+
+
+def test_paused_gc_leaves_objects_the_program_froze_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with paused_gc():
+            pass
+        assert gc.get_freeze_count() == frozen > 0
+    finally:
+        gc.unfreeze()
