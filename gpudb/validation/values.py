@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from gpudb.metrics.catalogue import METRICS_BY_KEY, Metric, closest_metric
 from gpudb.problems import Problem
@@ -134,14 +134,9 @@ def read_spec(
             return problem("not-a-number", f"{quoted(spec.value)}: {metric.label} must be a whole number")
     else:
         try:
-            value_number = to_canonical(spec.value, spec.unit, metric.unit)
+            value_number = _canonical(spec, metric.unit)
         except UnitProblem as error:
             return problem(error.code, str(error).replace(metric.unit, metric.unit_label))
-        if spec.sparsity == "sparse":
-            value_number /= 2  # 2:4 structured sparsity doubles the quoted rate; the dense rate is half
-        if spec.board_gpus:
-            value_number /= spec.board_gpus
-        value_number = float(f"{value_number:.12g}")
     return SpecRecord(
         accelerator,
         metric,
@@ -154,6 +149,33 @@ def read_spec(
         source_line,
         position,
     )
+
+
+# The stored number of an entry by what it writes: the same texts recur ('80 GB', '989.5 TFLOPS', '700 W'), and
+# reading one (split, convert, halve, divide, round) cost about 4 µs of a 10,000-chip catalogue's 280,000 values.
+_CANONICAL: dict[tuple[Any, ...], float] = {}
+
+
+def _canonical(spec: SpecEntry, canonical_unit: str) -> float:
+    """spec.value in `canonical_unit`, halved when sparse, divided when a board figure; raises UnitProblem."""
+    value = spec.value
+    cacheable = value.__class__ in (str, int, float)  # hashable, and 1, 1.0 and True kept apart by their class
+    if cacheable:
+        key = (value.__class__, value, spec.unit, canonical_unit, spec.sparsity == "sparse", spec.board_gpus)
+        known = _CANONICAL.get(key)
+        if known is not None:
+            return known
+    number = to_canonical(value, spec.unit, canonical_unit)
+    if spec.sparsity == "sparse":
+        number /= 2  # 2:4 structured sparsity doubles the quoted rate; the dense rate is half
+    if spec.board_gpus:
+        number /= spec.board_gpus
+    number = float(f"{number:.12g}")
+    if cacheable:
+        if len(_CANONICAL) > 100_000:
+            _CANONICAL.clear()
+        _CANONICAL[key] = number
+    return number
 
 
 def _read_date(value: Any) -> str | None:
@@ -187,7 +209,9 @@ def _read_record_specs(
     into: list[SpecRecord],
     metrics: Mapping[str, Metric],
 ) -> None:
-    for key, raw in record.entry.specs.items():
+    specs = record.entry.specs
+    valid = _valid_entries(specs)
+    for key, raw in specs.items():
         if isinstance(raw, list):
             dataset.problems.extend(_list_problems(record, key, raw))
             entries: list[tuple[int | None, Any]] = list(enumerate(raw))
@@ -195,12 +219,15 @@ def _read_record_specs(
             entries = [(None, raw)]
         for position, item in entries:
             prefix = ("specs", key) if position is None else ("specs", key, position)
-            try:
-                spec = SpecEntry.model_validate(item)
-            except ValidationError as error:
-                problems = _field_problems(error, record.file, record.content, prefix, record.entry.id, SpecEntry)
-                dataset.problems.extend(problems)
-                continue
+            if valid is not None:
+                spec = next(valid)
+            else:
+                try:
+                    spec = SpecEntry.model_validate(item)
+                except ValidationError as error:
+                    problems = _field_problems(error, record.file, record.content, prefix, record.entry.id, SpecEntry)
+                    dataset.problems.extend(problems)
+                    continue
             if position is None and spec.preferred is not None:
                 message = "'preferred' chooses among several values; this metric has one"
                 line = record.line(*prefix, "preferred")
@@ -211,6 +238,19 @@ def _read_record_specs(
                 dataset.problems.append(result)
             else:
                 into.append(result)
+
+
+_ENTRIES = TypeAdapter(list[SpecEntry])
+
+
+def _valid_entries(specs: Mapping[str, Any]) -> Iterator[SpecEntry] | None:
+    """Every entry of `specs` as a SpecEntry in the order written, validated in one call (a third of the time of
+    one call each), or None when any is invalid: the caller then validates each alone for its own problems."""
+    items = [item for raw in specs.values() for item in (raw if isinstance(raw, list) else (raw,))]
+    try:
+        return iter(_ENTRIES.validate_python(items))
+    except ValidationError:
+        return None
 
 
 def _list_problems(record: AcceleratorRecord | SystemRecord, key: str, entries: list[Any]) -> Iterator[Problem]:
