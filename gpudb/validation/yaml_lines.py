@@ -189,6 +189,7 @@ class _Unusual(Exception):
 
 
 _MAP, _SEQ, _STR = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
+_Scalar, _Mapping, _Sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 # Scalars other than strings are built by SafeConstructor's own functions, so they read exactly as before.
 _SCALAR_BUILDERS = {
     tag: _LineLoader.yaml_constructors[tag]
@@ -212,24 +213,38 @@ class _FastLoader(_LineLoader):
     """_LineLoader with the same tags resolved faster: the resolver runs for each of ~2 million scalars of a
     10,000-chip catalogue, and took 1 s of its 2.4 s of parsing."""
 
+    def __init__(self, stream: Any):
+        super().__init__(stream)
+        if _SHORTCUTS_HOLD:
+            # Without path resolvers BaseResolver's descend_resolver and ascend_resolver do nothing, yet libyaml's
+            # composer calls each for every node (4 million Python calls at 10,000 chips); these do nothing in C.
+            self.descend_resolver = _IGNORE_TWO
+            self.ascend_resolver = tuple
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode and _SHORTCUTS_HOLD:
-            if not implicit[0] or (value and value[0] not in _MAY_NOT_BE_STR):
-                return _STR  # quoted, or plain and no implicit resolver starts with its first character
-            tag = _RESOLVED.get(value)
-            if tag is None:
-                if len(_RESOLVED) > 100_000:
-                    _RESOLVED.clear()
-                tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
-            return tag
+        if _SHORTCUTS_HOLD:
+            if kind is _Scalar:
+                if not implicit[0] or (value and value[0] not in _MAY_NOT_BE_STR):
+                    return _STR  # quoted, or plain and no implicit resolver starts with its first character
+                tag = _RESOLVED.get(value)
+                if tag is None:
+                    if len(_RESOLVED) > 100_000:
+                        _RESOLVED.clear()
+                    tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
+                return tag
+            if kind is _Mapping:
+                return _MAP  # BaseResolver's answer for a mapping or a sequence when no path resolver is set
+            if kind is _Sequence:
+                return _SEQ
         return super().resolve(kind, value, implicit)
+
+
+_IGNORE_TWO = {}.get  # called with (node, index), returns index: nothing is done with it
 
 
 # The shortcuts are BaseResolver.resolve itself as long as no resolver matches every first character or a path.
 _SHORTCUTS_HOLD = None not in _LineLoader.yaml_implicit_resolvers and not _LineLoader.yaml_path_resolvers
 
-
-_Scalar, _Mapping, _Sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
 
 def _build(node: yaml.Node, loader: _LineLoader, seen: set[int], depth: int = 0) -> Any:
