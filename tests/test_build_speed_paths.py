@@ -19,7 +19,8 @@ from gpudb.errors import DatabaseError
 from gpudb.speed import bulk_write
 from gpudb.speed.gc_pause import paused_gc
 from gpudb.storage import build as db
-from gpudb.validation import yaml_lines
+from gpudb.validation import values, yaml_lines
+from gpudb.validation.loader import lines_of
 from gpudb.validation.run import validate
 
 ROOT = Path(__file__).parent.parent
@@ -262,3 +263,35 @@ def test_paused_gc_leaves_objects_the_program_froze_frozen():
         assert gc.get_freeze_count() == frozen > 0
     finally:
         gc.unfreeze()
+
+
+# ---------------------------------------------------------------------------------------------- entry lines
+
+ODD_SPECS = """id: x
+specs:
+  tdp_w: {value: 700 W, source: a}
+  listed:
+    - {value: 1 W, source: a}
+    - value: 2 W
+  nosource: {value: 3 W}
+  scalar: 4 W
+  short: [5 W]
+"""
+
+
+SPEC_FILES = [p for p in YAML_FILES if {"accelerators", "systems"} & set(p.parts)]
+
+
+@pytest.mark.parametrize("text", [ODD_SPECS, "id: x\n", "id: x\nspecs: 7\n", "- 1\n", *SPEC_FILES])
+def test_entry_lines_are_lines_of_every_entry_and_beyond(text):
+    # values.entry_lines steps from the 'specs' node that specs_lines found; lines_of walks from the top each time
+    try:
+        content = yaml_lines._parse(text.read_text() if isinstance(text, Path) else text)
+    except (UnicodeDecodeError, yaml.YAMLError):
+        pytest.skip("not a document")
+    node, line = values.specs_lines(content)
+    keys = list(node) if isinstance(node, dict) else []
+    for key in [*keys, "absent"]:
+        for position in (None, 0, 1, 2, -1):
+            where = ("specs", key) if position is None else ("specs", key, position)
+            assert values.entry_lines(node, line, key, position) == lines_of(content, where, "source")

@@ -12,11 +12,11 @@ from pydantic import TypeAdapter, ValidationError
 from gpudb.metrics.catalogue import METRICS_BY_KEY, Metric, closest_metric
 from gpudb.problems import Problem
 from gpudb.units import UnitProblem, finite_number, to_canonical
-from gpudb.validation.loader import lines_of
+from gpudb.validation.loader import _walk, lines_of
 from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord, SystemRecord
 from gpudb.validation.schema import SpecEntry
 from gpudb.validation.shape import _field_problems
-from gpudb.validation.yaml_lines import quoted
+from gpudb.validation.yaml_lines import LineDict, LineList, quoted
 
 
 def _as_published(spec: SpecEntry) -> str:
@@ -63,15 +63,17 @@ def read_spec(
     spec: SpecEntry,
     position: int | None = None,
     metrics: Mapping[str, Metric] = METRICS_BY_KEY,
+    lines: tuple[int | None, int | None] | None = None,
 ) -> SpecRecord | Problem:
     """One spec value in its canonical unit (halved when sparse, divided when a board figure), or a problem.
 
     `position` is the entry's index when the metric has a list of values from several sources; `metrics` the
-    catalogue the key must be in (a system's totals have their own).
+    catalogue the key must be in (a system's totals have their own); `lines` the entry's line and its source's,
+    when the caller has them (entry_lines).
     """
     accelerator, file = record.entry.id, record.file
     where = ("specs", key) if position is None else ("specs", key, position)
-    line, source_line = lines_of(record.content, where, "source")
+    line, source_line = lines_of(record.content, where, "source") if lines is None else lines
     metric = metrics.get(key)
 
     def problem(code: str, message: str, at: str = "value") -> Problem:
@@ -209,9 +211,9 @@ def _read_record_specs(
     into: list[SpecRecord],
     metrics: Mapping[str, Metric],
 ) -> None:
-    specs = record.entry.specs
-    valid = _valid_entries(specs)
-    for key, raw in specs.items():
+    specs = specs_lines(record.content)
+    valid = _valid_entries(record.entry.specs)
+    for key, raw in record.entry.specs.items():
         if isinstance(raw, list):
             dataset.problems.extend(_list_problems(record, key, raw))
             entries: list[tuple[int | None, Any]] = list(enumerate(raw))
@@ -233,11 +235,32 @@ def _read_record_specs(
                 line = record.line(*prefix, "preferred")
                 dataset.problems.append(Problem("bad-list", message, record.file, line, record.entry.id, key))
                 continue
-            result = read_spec(record, key, spec, position, metrics)
+            result = read_spec(record, key, spec, position, metrics, entry_lines(*specs, key, position))
             if isinstance(result, Problem):
                 dataset.problems.append(result)
             else:
                 into.append(result)
+
+
+def specs_lines(content: Any) -> tuple[Any, int | None]:
+    """The node of a file's 'specs' and the line entry_lines starts from (that of the key 'specs')."""
+    line, node, complete = _walk(content, ("specs",))
+    return (node if complete else None), line
+
+
+def entry_lines(specs: Any, line: int | None, key: str, position: int | None) -> tuple[int | None, int | None]:
+    """lines_of(content, ('specs', key[, position]), 'source') from specs_lines(content): the line of an entry and
+    of its source, without walking from the top of the file again for each of its values."""
+    if not (isinstance(specs, LineDict) and key in specs):
+        return line, line
+    line, node = specs.key_lines[key], specs[key]
+    if position is not None:
+        if not (isinstance(node, LineList) and 0 <= position < len(node)):
+            return line, line
+        line, node = node.item_lines[position], node[position]
+    if isinstance(node, LineDict) and "source" in node:
+        return line, node.key_lines["source"]
+    return line, line
 
 
 _ENTRIES = TypeAdapter(list[SpecEntry])
