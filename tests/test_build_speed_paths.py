@@ -295,3 +295,9 @@ def test_entry_lines_are_lines_of_every_entry_and_beyond(text):
         for position in (None, 0, 1, 2, -1):
             where = ("specs", key) if position is None else ("specs", key, position)
             assert values.entry_lines(node, line, key, position) == lines_of(content, where, "source")
+
+
+def test_the_fast_builder_keeps_one_object_per_key_text_across_files():
+    # 1.1 million keys at 10,000 chips are a few dozen texts: held once, not once per mapping
+    first, second = yaml_lines._parse("value: 1 W\nsource: a\n"), yaml_lines._parse("- {value: 2 W, source: b}\n")
+    assert [id(key) for key in first] == [id(key) for key in second[0]]
