@@ -26,7 +26,19 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            _age_young_objects()
             gc.enable()
+
+
+def _age_young_objects() -> None:
+    """Move every object the paused block made into the oldest generation, so that turning the collector back on
+    does not walk them all at once: the first collection after a 10,000-chip check found millions of objects in
+    the youngest generation and took 0.3–0.5 s to free nothing. They are still collected with the oldest
+    generation. Left alone when the program has frozen objects of its own (gc.freeze), which unfreeze would thaw.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()  # every tracked object into the permanent generation…
+        gc.unfreeze()  # …and from there into the oldest: two list splices, no object visited
 
 
 def with_paused_gc(function: Callable[P, T]) -> Callable[P, T]:

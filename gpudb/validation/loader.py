@@ -3,7 +3,7 @@ file (size, encoding, structure, YAML, each refused with a located problem) and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,8 +139,13 @@ def yaml_files(folder: Path) -> Iterator[Path]:
 
 def load_folder(folder: Path, data_dir: Path) -> tuple[list[Document], list[Problem]]:
     """Parse every YAML file below `folder`; collect the problems of those that do not parse."""
+    return load_paths(yaml_files(folder), data_dir)
+
+
+def load_paths(paths: Iterable[Path], data_dir: Path) -> tuple[list[Document], list[Problem]]:
+    """Parse each YAML file of `paths` (from yaml_files); collect the problems of those that do not parse."""
     documents, problems = [], []
-    for path in yaml_files(folder):
+    for path in paths:
         document, problem = read_document(path, data_dir)
         if document is not None:
             documents.append(document)

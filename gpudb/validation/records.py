@@ -46,7 +46,7 @@ class Located(Generic[M]):
 SourceRecord = Located[SourceEntry]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 10,000-chip catalogue holds 280,000 of them (100 MB without)
 class SpecRecord:
     """A validated spec value in its canonical unit (or a status instead of one), with how it was derived."""
 

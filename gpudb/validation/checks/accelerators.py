@@ -117,7 +117,6 @@ def values_are_plausible(dataset: Dataset) -> Iterator[Problem]:
         value, metric = spec.value_number, spec.metric
         if value is None:
             continue
-        unit = f" {metric.unit_label}" if metric.unit_label else ""
         if value < 0:
             yield Problem(
                 "negative-value",
@@ -131,6 +130,7 @@ def values_are_plausible(dataset: Dataset) -> Iterator[Problem]:
         elif (metric.min_value is not None and value < metric.min_value) or (
             metric.max_value is not None and value > metric.max_value
         ):
+            unit = f" {metric.unit_label}" if metric.unit_label else ""
             yield Problem(
                 "implausible-value",
                 f"{spec.as_published}{_in_canonical(spec)} is outside the plausible range"
