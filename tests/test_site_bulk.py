@@ -126,3 +126,32 @@ def test_placing_labels_through_the_grid_gives_the_offsets_of_every_box(monkeypa
     monkeypatch.setattr(labels, "_Grid", EveryBox)
     assert labels.place(points, texts, 800, 500, obstacles) == fast
     assert len(set(fast)) > 3  # crowded enough that labels moved away from their points
+
+
+def test_detail_pages_written_by_forked_processes_are_the_pages_one_process_writes(real_db, tmp_path, monkeypatch):
+    """Above DETAIL_BATCH × 4 chips the batches of detail pages are shared among processes: the same files, the
+    same text, in the same order of the list written."""
+    import multiprocessing
+    import os
+
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("one CPU, or no fork: the pages are written in one process")
+    monkeypatch.setattr(site, "DETAIL_BATCH", 10)  # the real catalogue's 104 chips: 11 batches
+    monkeypatch.setattr(site, "DETAIL_WORKERS", 1)
+    alone = [path.relative_to(tmp_path / "one") for path in write_site(tmp_path / "one", real_db)]
+    contexts = []
+    original = multiprocessing.get_context
+
+    def counted(method=None):
+        contexts.append(method)
+        return original(method)
+
+    monkeypatch.setattr(site.multiprocessing, "get_context", counted)
+    monkeypatch.setattr(site, "DETAIL_WORKERS", 2)
+    shared = [path.relative_to(tmp_path / "two") for path in write_site(tmp_path / "two", real_db)]
+    assert contexts == ["fork"]  # the pages were written by forked processes
+    assert shared == alone
+    pages = [path for path in alone if path.parts[0] == "accelerators"]
+    assert len(pages) > 100
+    for path in pages:
+        assert (tmp_path / "two" / path).read_bytes() == (tmp_path / "one" / path).read_bytes(), path

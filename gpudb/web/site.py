@@ -4,6 +4,8 @@ host and from file://. The table carries every row and column and is sorted and 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,8 @@ from gpudb.web.caching import versioned_name
 from gpudb.web.render import STATIC, StaticLinks, render
 from gpudb.web.snapshot import COLUMNS, OUTCOMES
 
-DETAIL_BATCH = 500  # chips whose detail-page data is in memory at once
+DETAIL_BATCH = 500  # chips whose detail-page data is in memory at once (in each writing process)
+DETAIL_WORKERS = 4  # processes writing detail pages at most (one per CPU)
 
 
 def _write(path: Path, text: str, written: list[Path]) -> None:
@@ -24,11 +27,65 @@ def _write(path: Path, text: str, written: list[Path]) -> None:
     written.append(path)
 
 
+class _Details:
+    """What writing a batch of detail pages needs: the chips' values, names, measurements and prices are read a
+    batch at a time (a few queries a batch, whatever its size), each profile drawn against the baselines loaded
+    once."""
+
+    def __init__(self, out_dir: Path, engine: Any, chips: list[str]):
+        from gpudb.plots.frames import BASELINE, BASELINE_FOR_BASELINE
+
+        self.out_dir, self.engine = out_dir, engine
+        self.batches = [chips[start : start + DETAIL_BATCH] for start in range(0, len(chips), DETAIL_BATCH)]
+        self.partners = detail_data.load(engine, [c for c in (BASELINE, BASELINE_FOR_BASELINE) if c in set(chips)])
+        self.loaded = detail_data.Loaded(dict(self.partners.chips), self.partners.rules, self.partners.base)
+        self.profile = detail_data.profile_drawer(engine, self.loaded)
+
+    def write(self, index: int) -> list[Path]:
+        """The pages of batch `index`; the files written."""
+        batch, written = self.batches[index], list[Path]()
+        self.loaded.chips = {**self.partners.chips, **detail_data.load(self.engine, batch).chips}
+        for chip in batch:
+            detail = page_data.detail(self.engine, chip, self.loaded, self.profile)
+            has_plots = any(p["figure"] for p in detail["plots"])
+            html = render("accelerator.html", StaticLinks(1), view=detail, page="accelerator", has_plots=has_plots)
+            _write(self.out_dir / "accelerators" / f"{chip}.html", html, written)
+        return written
+
+
+_FORKED: _Details | None = None  # the work of the forked writers: set before they are forked, which copies it
+
+
+def _write_forked(index: int) -> list[Path]:
+    assert _FORKED is not None
+    return _FORKED.write(index)
+
+
+def _write_details(out_dir: Path, engine: Any, chips: list[str], written: list[Path]) -> None:
+    """Every detail page. Above DETAIL_BATCH × 4 chips, where the system can fork, the batches are shared among a
+    process per CPU (at most DETAIL_WORKERS): the pages are independent, and writing 10,000 of them was half of
+    `gpudb site`; each process reads its own batches, through its own connections."""
+    global _FORKED
+    details = _Details(out_dir, engine, chips)
+    workers = min(DETAIL_WORKERS, os.cpu_count() or 1, len(details.batches))
+    if len(chips) <= DETAIL_BATCH * 4 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for index in range(len(details.batches)):
+            written.extend(details.write(index))
+        return
+    engine.dispose(close=False)  # a forked process must not share the parent's pooled connections
+    _FORKED = details
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for paths in pool.imap(_write_forked, range(len(details.batches))):  # in order
+                written.extend(paths)
+    finally:
+        _FORKED = None
+
+
 def write_site(out_dir: Path, url: Any = None) -> list[Path]:
     """Write index.html, accelerators/<id>.html, systems/<id>.html, compare/<a>-vs-<b>.html, claims.html,
     coverage.html, plots.html, static/ (each file under a versioned name, static/style.1a2b3c4d5e.css, so that a
     host may cache it for a year) and download/; returns the files written."""
-    from gpudb.plots.frames import BASELINE, BASELINE_FOR_BASELINE
     from gpudb.web.app import plotly_js
 
     engine = query.engine_for(url)
@@ -53,20 +110,7 @@ def write_site(out_dir: Path, url: Any = None) -> list[Path]:
         page="table",
     )
     _write(out_dir / "index.html", page, written)
-    # the detail pages from memory: the chips' values, names, measurements and prices read a batch of chips at a
-    # time (a few queries a batch, whatever its size), each profile drawn against the baselines loaded once
-    chips = page_data.chip_ids(engine)
-    partners = detail_data.load(engine, [c for c in (BASELINE, BASELINE_FOR_BASELINE) if c in set(chips)])
-    loaded = detail_data.Loaded(dict(partners.chips), partners.rules, partners.base)
-    profile = detail_data.profile_drawer(engine, loaded)
-    for start in range(0, len(chips), DETAIL_BATCH):
-        batch = chips[start : start + DETAIL_BATCH]
-        loaded.chips = {**partners.chips, **detail_data.load(engine, batch).chips}
-        for chip in batch:
-            detail = page_data.detail(engine, chip, loaded, profile)
-            has_plots = any(p["figure"] for p in detail["plots"])
-            html = render("accelerator.html", StaticLinks(1), view=detail, page="accelerator", has_plots=has_plots)
-            _write(out_dir / "accelerators" / f"{chip}.html", html, written)
+    _write_details(out_dir, engine, page_data.chip_ids(engine), written)
     for system_id in sorted(query_systems.system_ids(engine)):  # the pages claims about systems link to
         html = render("system.html", StaticLinks(1), view=systems_view.system_data(engine, system_id), page="systems")
         _write(out_dir / "systems" / f"{system_id}.html", html, written)
