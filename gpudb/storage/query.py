@@ -180,18 +180,38 @@ def _preferred_frame(engine: Engine, ids: list[str] | None) -> pd.DataFrame:
     rows the wide frame is made of, read alone (not the whole long frame with its provenance)."""
     import pandas as pd
 
-    chosen = select(SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number, SpecValue.value_text).where(
-        SpecValue.preferred.is_(True), SpecValue.status == "value"
-    )
-    if ids is not None:
-        chosen = chosen.where(SpecValue.accelerator_id.in_(ids))
-    with engine.connect() as connection:
-        rows = connection.execute(chosen).all()
+    if ids is None:  # every chip's: through the driver's cursor (SQLAlchemy's rows were a third of specs())
+        rows = _driver_rows(engine, _PREFERRED_SQL)
+    else:
+        chosen = select(
+            SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number, SpecValue.value_text
+        ).where(SpecValue.preferred.is_(True), SpecValue.status == "value", SpecValue.accelerator_id.in_(ids))
+        with engine.connect() as connection:
+            rows = list(connection.execute(chosen).all())
     value = [text if number is None else number for _, _, number, text in rows]
     return pd.DataFrame(
         {"accelerator_id": [row[0] for row in rows], "metric": [row[1] for row in rows], "value": value},
         columns=["accelerator_id", "metric", "value"],
     )
+
+
+_PREFERRED_SQL = (
+    "SELECT accelerator_id, metric_key, value_number, value_text FROM spec_value"
+    " WHERE preferred = true AND status = 'value'"
+)
+
+
+def _driver_rows(engine: Engine, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of a constant query (no parameters) as the driver gives them: plain tuples, no result processing."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        rows = list(cursor.fetchall())
+        cursor.close()
+    finally:
+        connection.close()
+    return rows
 
 
 def _long_public(long_frame: pd.DataFrame) -> pd.DataFrame:
