@@ -128,6 +128,18 @@ def test_not_disclosed_travels_through_build_api_and_export(real_db, tmp_path):
     written = export(tmp_path, "csv", real_db)
     values = next(path for path in written if path.name.startswith("values")).read_text()
     assert "a10g,bf16_dense_tflops" in values and "not-disclosed" in values
+    # the web: the detail page says it in words, its JSON twin and the table API by the status
+    from fastapi.testclient import TestClient
+
+    from gpudb.web import create_app
+
+    client = TestClient(create_app(real_db))
+    page = client.get("/accelerators/a10g").text
+    assert "not disclosed" in page
+    twin = client.get("/api/accelerators/a10g").json()
+    assert {v["metric"]: v["status"] for v in twin["values"]}["bf16_dense_tflops"] == "not-disclosed"
+    table = client.get("/api/accelerators?columns=bf16_dense_tflops&q=a10g").json()
+    assert [row["cells"]["bf16_dense_tflops"]["status"] for row in table["rows"]] == ["not-disclosed"]
 
 
 def test_announced_parts_are_marked_in_plots_and_kept_out_of_dense_ones(real_db):
