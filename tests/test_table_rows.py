@@ -70,3 +70,20 @@ def test_text_from_data_is_escaped_in_the_rows():
     html = str(table_body(view, [column], {"memory_type"}, Links()))
     assert "<script>" not in html and "<b>" not in html
     assert 'data-v="&lt;script&gt;&#34;"' in html and "A&amp;B" in html
+
+
+COVERAGE_REFERENCE = ENV.from_string((Path(__file__).parent / "fixtures" / "coverage_rows_reference.html").read_text())
+
+
+@pytest.mark.parametrize("links", [Links(), StaticLinks(0)], ids=["server", "site"])
+def test_the_coverage_rows_are_the_text_the_template_loop_wrote(real_db, links):
+    from gpudb.web import page_data
+    from gpudb.web.table_rows import coverage_body
+
+    view = page_data.coverage(real_db)
+    html = str(coverage_body(view, links))
+    assert html == COVERAGE_REFERENCE.render(view=view, links=links)
+    # what the comparison covers: every grade and status, counts of sources, copies, chips missing core metrics
+    for piece in ('class="cov-vendor"', "read as a copy", "status-not-disclosed", "status-not-supported", ">V2<"):
+        assert piece in html
+    assert html.count("<tr>") == len(view["accelerators"]) > 100

@@ -144,6 +144,13 @@ def _table_body(view: dict, columns: Any, visible: set[str], links: Links) -> Ma
     return table_body(view, columns, visible, links)
 
 
+def _coverage_body(view: dict, links: Links) -> Markup:
+    """The coverage grid's rows (gpudb/web/table_rows.py)."""
+    from gpudb.web.table_rows import coverage_body
+
+    return coverage_body(view, links)
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -152,7 +159,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(fmt=fmt, ratio=ratio, json_script=json_script, source_text=source_text)
-    env.globals.update(STATUS_WORDS=STATUS_WORDS, release=release, table_body=_table_body)
+    env.globals.update(STATUS_WORDS=STATUS_WORDS, release=release, table_body=_table_body, coverage_body=_coverage_body)
     return env
 
 

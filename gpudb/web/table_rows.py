@@ -1,7 +1,7 @@
-"""The table page's rows as HTML, written in Python: the static site's table holds every row and column (370,000
-cells at 10,000 chips), and Jinja's per-cell lookups made rendering them 15 s of `gpudb site`. Each column's
-unchanging parts are prepared once; the output is the text the template loop wrote before
-(tests/test_table_rows.py renders both and compares them)."""
+"""The rows of the two whole-catalogue grids as HTML, written in Python: the table page (the static site's holds
+every row and column, 370,000 cells at 10,000 chips) and the coverage page (230,000 cells). Jinja's per-cell
+lookups made rendering them 15 s and 8 s of `gpudb site`. Each column's unchanging parts are prepared once; the
+output is the text the template loops wrote before (tests/test_table_rows.py renders both and compares them)."""
 
 from __future__ import annotations
 
@@ -146,3 +146,33 @@ def _plain_cell(column: dict, hidden: str, sorted_: bool) -> CellWriter:
         return f'{opening}{text}"{hidden}>{text}</td>\n'
 
     return cell_html
+
+
+def coverage_body(view: dict, links: Links) -> Markup:
+    """The coverage page's rows (`view`: page_data.coverage) as the `<tr>` elements of its grid's `<tbody>`."""
+    metrics = [metric["key"] for metric in view["metrics"]]
+    lines = []
+    for row in view["accelerators"]:
+        chip = _text(row["id"])
+        lines.append(f'  <tr>\n    <th scope="row"><a href="{_text(links.accelerator(row["id"]))}">{chip}</a></th>\n')
+        cells = row["cells"]
+        lines.extend(_coverage_cell(cells.get(key, {})) for key in metrics)
+        missing = _text(", ".join(row["core_missing"]) or "none")
+        lines.append(f"    <td>{missing}</td>\n  </tr>\n")
+    return Markup("".join(lines))  # noqa: S704 - every piece of data above is escaped by _text
+
+
+def _coverage_cell(cell: dict) -> str:
+    status, kind = cell.get("status"), cell.get("source_kind")
+    title = _text(status if status is not None else "")
+    if kind:
+        read = cell.get("source_read")
+        title += f", {_text(kind)} (tier {_text(cell.get('source_tier'))}"
+        title += f", read as a {_text(read)})" if read != "original" else ")"
+    grade = cell.get("grade") or "unknown"
+    if status == "value":
+        letter = "V" if grade == "vendor" else ("E" if grade == "estimate" else "R")
+        content = letter + (_text(cell["sources"]) if cell.get("sources", 0) > 1 else "")
+    else:
+        content = f'<span class="status status-{_text(status)}">{_status_word(status)}</span>'
+    return f'    <td class="cov-{_text(grade)}" title="{title}">{content}</td>\n'
