@@ -384,6 +384,15 @@ def test_a_peer_figure_exactly_two_percent_off_agrees(real_db):
     assert row["verdict"] == "agrees"
 
 
+def test_a_peer_fp64_figure_that_is_the_tensor_rate_is_other_metric_not_a_board(real_db):
+    """Composer's H200 FP64 is 67e12: the H200's FP64 Tensor rate (67), not a pair of its 34 TFLOPS FP64 (which the
+    board factors would otherwise say)."""
+    from gpudb.analysis.crosscheck import classify, peer_rows
+
+    [row] = [r for r in classify(peer_rows("composer"), real_db) if (r["key"], r["precision"]) == ("h200-sxm", "fp64")]
+    assert (row["verdict"], row["gpudb_value"], row["matched"]) == ("other-metric", 34.0, "fp64_tensor_tflops (67)")
+
+
 def test_a_peer_note_explains_a_key_that_resolves_to_no_chip(real_db):
     """The transcriber's note follows the not-in-gpudb verdict: Marin's a100-40g names no single chip."""
     from gpudb.analysis.crosscheck import classify, peer_rows

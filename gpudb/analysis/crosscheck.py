@@ -31,10 +31,13 @@ VERDICTS = (
     "board",
     "unit-slip",
     "other-sku",
+    "other-metric",  # the chip's own figure of a sibling metric: FP64 Tensor given as FP64 (or the reverse)
     "unexplained",
     "no-gpudb-value",  # the chip resolves, but gpudb holds no value of that metric to set the figure against
     "not-in-gpudb",
 )
+# A peer's figure for one metric may be the chip's figure of its sibling (FP64 on Tensor Cores for plain FP64).
+SIBLING_METRICS = {"fp64_tflops": "fp64_tensor_tflops", "fp64_tensor_tflops": "fp64_tflops"}
 SUMMARY_WORDS = {"agrees": "agree", "no-gpudb-value": "with no gpudb value", "not-in-gpudb": "not in gpudb"}
 METRICS = {**PRECISIONS, "memory-bandwidth": "memory_bandwidth_tbs"}
 SCALE = {"FLOP/s": 1e12, "OP/s": 1e12, "byte/s": 1e12}  # SI base units → TFLOPS, TOPS, TB/s
@@ -181,6 +184,10 @@ def _verdict(value: float, chip: str, metric: str, by_chip: dict, by_metric: dic
                 return {**found, "verdict": "superseded", "matched": matched}
         if "_dense_" in metric and _close(value, 2 * gpudb):
             return {**found, "verdict": "sparse-as-dense", "factor": 2}
+        sibling = SIBLING_METRICS.get(metric)  # before the board sizes: H100's FP64 Tensor 67 is 2 × its FP64 34
+        for entry in by_chip.get((chip, sibling), []) if sibling else []:
+            if entry["preferred"] and _close(value, entry["value_number"]):
+                return {**found, "verdict": "other-metric", "matched": f"{sibling} ({entry['value_number']:g})"}
         for size in BOARD_SIZES:
             if _close(value, size * gpudb):
                 return {**found, "verdict": "board", "factor": size}
