@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select
@@ -181,7 +182,7 @@ def _preferred_frame(engine: Engine, ids: list[str] | None) -> pd.DataFrame:
     import pandas as pd
 
     if ids is None:  # every chip's: through the driver's cursor (SQLAlchemy's rows were a third of specs())
-        rows = _driver_rows(engine, _PREFERRED_SQL)
+        rows = list(driver_rows(engine, _PREFERRED_SQL))
     else:
         chosen = select(
             SpecValue.accelerator_id, SpecValue.metric_key, SpecValue.value_number, SpecValue.value_text
@@ -201,17 +202,18 @@ _PREFERRED_SQL = (
 )
 
 
-def _driver_rows(engine: Engine, sql: str) -> list[tuple[Any, ...]]:
-    """The rows of a constant query (no parameters) as the driver gives them: plain tuples, no result processing."""
+def driver_rows(engine: Engine, sql: str, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
+    """The rows of a constant query (no parameters) as the driver gives them, fetched `batch` at a time: plain
+    tuples, without SQLAlchemy's result processing (for reads of a whole table's entries)."""
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
         cursor.execute(sql)
-        rows = list(cursor.fetchall())
+        while rows := cursor.fetchmany(batch):
+            yield from rows
         cursor.close()
     finally:
         connection.close()
-    return rows
 
 
 def _long_public(long_frame: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, or_, select, tuple_
 
 from gpudb.storage import tables
-from gpudb.storage.query import Accelerator, Source, SpecValue, engine_for
+from gpudb.storage.query import Accelerator, Source, SpecValue, driver_rows, engine_for
 from gpudb.storage.value_reads import values_query
 
 
@@ -116,15 +116,7 @@ def shared_entries(url: str | Engine | None = None) -> Iterator[tuple[Any, ...]]
     through the driver's cursor in batches, not as SQLAlchemy rows (120,000 entries at 10,000 chips)."""
     engine = engine_for(url)
     collate = ' COLLATE "C"' if engine.dialect.name == "postgresql" else ""  # code point order, as Python's
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(_SHARED_SQL.format(collate=collate))
-        while batch := cursor.fetchmany(5000):
-            yield from batch
-        cursor.close()
-    finally:
-        connection.close()
+    yield from driver_rows(engine, _SHARED_SQL.format(collate=collate))
 
 
 def source_facts(url: str | Engine | None = None) -> dict[str, tuple[str, str, Any]]:
