@@ -110,22 +110,32 @@ def load(engine: Engine, ids: list[str] | None = None) -> Loaded:
     return Loaded(chips, query.rules(engine), base)
 
 
-def served(engine: Engine, chip_id: str) -> tuple[Loaded, Callable[[str], dict[str, Any]]]:
-    """One chip loaded for its served page, with the two profile baselines beside it (read once per build), and
-    the drawer of its profile: the page `gpudb site` writes, without plotly's objects (a third of a served page's
-    time at 10,000 chips)."""
+def baselines(engine: Engine) -> tuple[dict[str, Chip], dict[str, str]]:
+    """The two chips every profile is drawn against (either may be absent: then no profile), and every vendor's
+    colour: read once per build, for the served pages and `gpudb site` alike."""
     from gpudb.plots.frames import BASELINE, BASELINE_FOR_BASELINE
     from gpudb.plots.style import vendor_colours
     from gpudb.storage import query_narrow
 
     extra = snapshot(engine).extra
     if "detail_partners" not in extra:
-        partners = load(engine, [BASELINE, BASELINE_FOR_BASELINE]).chips  # either may be absent: no profile then
+        partners = load(engine, [BASELINE, BASELINE_FOR_BASELINE]).chips
         extra["detail_partners"] = (partners, vendor_colours(query_narrow.vendors(engine)))
-    partners, colours = extra["detail_partners"]
-    chip = load(engine, [chip_id])
-    loaded = Loaded({**partners, **chip.chips}, chip.rules, chip.base)
-    return loaded, profile_drawer(engine, loaded, colours)
+    return extra["detail_partners"]
+
+
+def with_baselines(engine: Engine, ids: list[str]) -> Loaded:
+    """The chips `ids` loaded, the two baselines beside them."""
+    partners, _ = baselines(engine)
+    chips = load(engine, ids)
+    return Loaded({**partners, **chips.chips}, chips.rules, chips.base)
+
+
+def served(engine: Engine, chip_id: str) -> tuple[Loaded, Callable[[str], dict[str, Any]]]:
+    """One chip loaded for its served page, with the baselines, and the drawer of its profile: the page `gpudb
+    site` writes, without plotly's objects (a third of a served page's time at 10,000 chips)."""
+    loaded = with_baselines(engine, [chip_id])
+    return loaded, profile_drawer(engine, loaded, baselines(engine)[1])
 
 
 def profile_drawer(

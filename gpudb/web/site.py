@@ -33,18 +33,16 @@ class _Details:
     once."""
 
     def __init__(self, out_dir: Path, engine: Any, chips: list[str]):
-        from gpudb.plots.frames import BASELINE, BASELINE_FOR_BASELINE
-
         self.out_dir, self.engine = out_dir, engine
         self.batches = [chips[start : start + DETAIL_BATCH] for start in range(0, len(chips), DETAIL_BATCH)]
-        self.partners = detail_data.load(engine, [c for c in (BASELINE, BASELINE_FOR_BASELINE) if c in set(chips)])
-        self.loaded = detail_data.Loaded(dict(self.partners.chips), self.partners.rules, self.partners.base)
-        self.profile = detail_data.profile_drawer(engine, self.loaded)
+        self.loaded = detail_data.Loaded({}, [], None)  # each batch's, with the baselines: see write
+        self.profile = detail_data.profile_drawer(engine, self.loaded, detail_data.baselines(engine)[1])
 
     def write(self, index: int) -> list[Path]:
         """The pages of batch `index`; the files written."""
         batch, written = self.batches[index], list[Path]()
-        self.loaded.chips = {**self.partners.chips, **detail_data.load(self.engine, batch).chips}
+        fresh = detail_data.with_baselines(self.engine, batch)  # into self.loaded, which the drawer reads at each call
+        self.loaded.chips, self.loaded.rules, self.loaded.base = fresh.chips, fresh.rules, fresh.base
         for chip in batch:
             detail = page_data.detail(self.engine, chip, self.loaded, self.profile)
             has_plots = any(p["figure"] for p in detail["plots"])
