@@ -260,9 +260,10 @@ def _export_frames(url: Any) -> dict[str, Any]:
     """Every table of the database as `gpudb export` writes it, as frames (read once per build)."""
     from gpudb.dataset_export import tables
 
-    snap = snapshot(query.engine_for(url))
+    engine = query.engine_for(url)
+    snap = snapshot(engine)
     if "database" not in snap.extra:
-        snap.extra["database"] = tables(query.engine_for(url))
+        snap.extra["database"] = tables(engine)
     return snap.extra["database"]
 
 
