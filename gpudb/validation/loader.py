@@ -32,18 +32,18 @@ class Document:
 
 def line_of(content: Any, location: tuple[Any, ...]) -> int | None:
     """The line of the deepest key or item of `location` that exists in `content`."""
-    return _walk(content, location)[0]
+    return walk(content, location)[0]
 
 
 def lines_of(content: Any, location: tuple[Any, ...], key: str) -> tuple[int | None, int | None]:
     """line_of(content, location) and line_of(content, (*location, key)), walking `content` once."""
-    line, node, complete = _walk(content, location)
+    line, node, complete = walk(content, location)
     if complete and isinstance(node, LineDict) and key in node:
         return line, node.key_lines[key]
     return line, line
 
 
-def _walk(content: Any, location: tuple[Any, ...]) -> tuple[int | None, Any, bool]:
+def walk(content: Any, location: tuple[Any, ...]) -> tuple[int | None, Any, bool]:
     """(line, node) of the deepest key or item of `location` in `content`, and whether all of it exists."""
     line = getattr(content, "line", None)
     node = content

@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from gpudb.metrics.catalogue import METRICS_BY_KEY, Metric, closest_metric
 from gpudb.problems import Problem
 from gpudb.units import UnitProblem, finite_number, to_canonical
-from gpudb.validation.loader import _walk, lines_of
+from gpudb.validation.loader import lines_of, walk
 from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord, SystemRecord
 from gpudb.validation.schema import SpecEntry
 from gpudb.validation.shape import _field_problems
@@ -244,7 +244,7 @@ def _read_record_specs(
 
 def specs_lines(content: Any) -> tuple[Any, int | None]:
     """The node of a file's 'specs' and the line entry_lines starts from (that of the key 'specs')."""
-    line, node, complete = _walk(content, ("specs",))
+    line, node, complete = walk(content, ("specs",))
     return (node if complete else None), line
 
 
