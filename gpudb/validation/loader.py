@@ -57,6 +57,15 @@ def walk(content: Any, location: tuple[Any, ...]) -> tuple[int | None, Any, bool
     return line, node, True
 
 
+def reread_tree(path: Path) -> Any:
+    """The line-numbered content of a file read before (for the lines of a problem found later); None when it no
+    longer reads as it did."""
+    try:
+        return _parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, RecursionError, yaml.YAMLError):  # _Refused and _DuplicateKey are YAMLErrors
+        return None
+
+
 def shown_path(path: Path, data_dir: Path) -> str:
     """The path as messages show it: relative to the folder that holds data/."""
     try:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from gpudb.problems import Problem
 from gpudb.speed.gc_pause import with_paused_gc
+from gpudb.validation.accelerator_files import read_accelerator_files
 
 # importing a checks module registers its checks; the order of the imports is the order they run in
 from gpudb.validation.checks import CHECKS, accelerators  # noqa: F401
@@ -16,14 +17,14 @@ from gpudb.validation.checks import policy as checks_policy
 from gpudb.validation.checks import prices as checks_prices  # noqa: F401
 from gpudb.validation.checks import sources as checks_sources  # noqa: F401
 from gpudb.validation.checks import systems as checks_systems  # noqa: F401
-from gpudb.validation.loader import load_folder, load_paths, read_document, yaml_files
+from gpudb.validation.loader import load_folder, read_document, yaml_files
 from gpudb.validation.preference import choose_preferred
 from gpudb.validation.records import Dataset, Located, M
 from gpudb.validation.release import release_problems
 from gpudb.validation.schema import DenylistedHost, ReputablePublisher, SourceEntry
 from gpudb.validation.schema_prices_peers import PriceEntry
-from gpudb.validation.shape import read_accelerators, read_list, read_systems
-from gpudb.validation.values import read_specs, read_system_specs
+from gpudb.validation.shape import read_list, read_systems
+from gpudb.validation.values import read_system_specs
 
 
 @with_paused_gc  # millions of long-lived objects and no garbage: see gpudb.speed.gc_pause
@@ -36,14 +37,11 @@ def validate(data_dir: Path) -> Dataset:
     source_documents, problems = load_folder(data_dir / "sources", data_dir)
     dataset.problems.extend(problems)
     accelerator_paths = list(yaml_files(data_dir / "accelerators"))  # listed once: 10,000 files take 0.1 s
-    accelerator_documents, problems = load_paths(accelerator_paths, data_dir)
-    dataset.problems.extend(problems)
     dataset.accelerator_file_ids = {path.stem for path in accelerator_paths}
     dataset.sources = read_list(source_documents, SourceEntry, "sources", dataset)
     dataset.reputable_publishers = _read_list_file(data_dir, "reputable-publishers.yaml", ReputablePublisher, dataset)
     dataset.denylisted_hosts = _read_list_file(data_dir, "source-denylist.yaml", DenylistedHost, dataset)
-    read_accelerators(accelerator_documents, dataset)
-    read_specs(dataset)
+    read_accelerator_files(accelerator_paths, data_dir, dataset)
     system_documents, problems = load_folder(data_dir / "systems", data_dir)  # an absent folder holds none
     dataset.problems.extend(problems)
     read_systems(system_documents, dataset)

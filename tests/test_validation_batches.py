@@ -1,0 +1,110 @@
+"""The batched read of accelerator files: forked or not, it gives the same dataset, and a record that no longer
+holds its tree still says on which line a problem is.
+
+Forking is forced here (FORK_ABOVE_FILES = 0, small batches) on the real catalogue and on every broken fixture;
+which is faster is for benchmarks/, not for tests.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from pathlib import Path
+
+import pytest
+
+from gpudb.metrics.catalogue import METRICS_BY_KEY
+from gpudb.metrics.systems import SYSTEM_METRICS_BY_KEY
+from gpudb.validation import accelerator_files
+from gpudb.validation.run import validate
+from gpudb.validation.schema import SpecEntry
+from tests.test_checks import EXPECTED, broken_data
+
+REAL_DATA = Path(__file__).parent.parent / "data"
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="the batches are shared among processes by fork"
+)
+
+
+def _forced(monkeypatch: pytest.MonkeyPatch, batch_files: int) -> list[int]:
+    """Fork for any number of files, `batch_files` a batch, on two CPUs; the list gets the batches of each fork."""
+    monkeypatch.setattr(accelerator_files, "FORK_ABOVE_FILES", 0)
+    monkeypatch.setattr(accelerator_files, "BATCH_FILES", batch_files)
+    monkeypatch.setattr(accelerator_files.os, "cpu_count", lambda: 2)
+    forks: list[int] = []
+    in_processes = accelerator_files._in_processes
+
+    def counted(read, batches):
+        forks.append(len(batches))
+        return in_processes(read, batches)
+
+    monkeypatch.setattr(accelerator_files, "_in_processes", counted)
+    return forks
+
+
+def _summary(data: Path) -> tuple:
+    dataset = validate(data)
+    return (
+        [(record.entry, record.file, record.path) for record in dataset.accelerators],
+        dataset.specs,
+        sorted(dataset.preferred),
+        [str(problem) for problem in dataset.problems],
+    )
+
+
+@needs_fork
+def test_the_real_catalogue_reads_the_same_in_forked_batches(monkeypatch):
+    alone = _summary(REAL_DATA)
+    forks = _forced(monkeypatch, batch_files=10)
+    assert _summary(REAL_DATA) == alone
+    assert forks == [11]  # 104 files in batches of 10, read in processes
+    assert len(alone[1]) > 1_500  # the comparison covered the catalogue's values, not an empty read
+
+
+@needs_fork
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_each_broken_fixture_reads_the_same_in_forked_batches(several_data, monkeypatch, case):
+    # two chip files (x1 and x3), one batch each: the problem, its file and line, and all else, as read in one process
+    data = broken_data(several_data, case)
+    alone = _summary(data)
+    forks = _forced(monkeypatch, batch_files=1)
+    assert _summary(data) == alone
+    assert forks == [len(list((data / "accelerators").rglob("*.yaml")))]  # a batch a file, forked
+    assert alone[3]  # the case's problem is among them
+
+
+def test_a_problem_found_after_the_read_has_its_line(minimal_data):
+    # the duplicate alias is found by a check, when the record keeps no tree: its line is read from the file again
+    dataset = validate(broken_data(minimal_data, "duplicate-alias"))
+    assert [str(problem) for problem in dataset.problems] == [EXPECTED["duplicate-alias"]]
+    assert all(record.entry.specs == {} for record in dataset.accelerators)
+    assert any(record.content is not None for record in dataset.accelerators)  # the one with the problem, read again
+
+
+def test_a_record_whose_file_no_longer_parses_has_no_line(minimal_data):
+    record = validate(minimal_data).accelerators[0]
+    record.path.write_text("[unclosed", encoding="utf-8")
+    assert record.line("id") is None
+
+
+def test_spec_values_cross_processes_as_they_are(minimal_data):
+    dataset = validate(minimal_data)
+    back = pickle.loads(pickle.dumps(dataset.specs))
+    assert back == dataset.specs
+    assert all(record.metric is METRICS_BY_KEY[record.metric.key] for record in back)  # the catalogue's own
+    for record, original in zip(back, dataset.specs, strict=True):
+        assert record.entry.model_dump() == original.entry.model_dump()
+        assert record.entry.model_fields_set == original.entry.model_fields_set
+        assert hash(record.entry) == hash(original.entry)
+    entry = SpecEntry.model_validate({"value": "700 W", "source": "a"})
+    with pytest.raises(Exception, match="frozen"):
+        pickle.loads(pickle.dumps(entry)).value = "1 W"  # still a frozen model
+
+
+def test_a_system_value_keeps_its_own_metric_across_processes():
+    from gpudb.validation.records import SpecRecord
+
+    metric = next(iter(SYSTEM_METRICS_BY_KEY.values()))
+    entry = SpecEntry.model_validate({"value": 8, "source": "a"})
+    record = SpecRecord("dgx", metric, entry, 8.0, None, "8", "f.yaml", 3, 4)
+    assert pickle.loads(pickle.dumps(record)) == record
