@@ -8,8 +8,9 @@ processors (booleans, dates, JSON) that an ordinary insert applies, so the store
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from operator import itemgetter
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
@@ -17,7 +18,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 COPY_MIN_ROWS = 1000  # below this an INSERT is as fast, and COPY's setup is not worth it
+CHUNK_ROWS = 20_000  # rows turned into tuples and sent at once
 PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # DBAPI paramstyle → positional marker
+
+
+class TableRows(Protocol):
+    """A table's rows as the build writes them: a list of dicts, or rows made as they are written."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[dict[str, Any]]: ...
 
 
 def create_tables(connection: Connection, tables: Iterable[Table]) -> None:
@@ -33,34 +43,44 @@ def create_indexes(connection: Connection, tables: Iterable[Table]) -> None:
             connection.execute(CreateIndex(index))
 
 
-def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert `rows` (dicts with the same keys, as SQLAlchemy's executemany expects) inside the open transaction."""
-    if not rows:
+def insert_rows(connection: Connection, table: Table, rows: TableRows) -> None:
+    """Insert `rows` (dicts with the same keys, as SQLAlchemy's executemany expects) inside the open transaction,
+    CHUNK_ROWS at a time: rows made as they are written are never all held, as dicts or as tuples."""
+    if not len(rows):
         return
     dialect = connection.dialect
     marker = PLACEHOLDERS.get(dialect.paramstyle)
     if marker is None:
-        connection.execute(table.insert(), rows)  # a driver with named parameters: SQLAlchemy's own way
+        connection.execute(table.insert(), list(rows))  # a driver with named parameters: SQLAlchemy's own way
         return
-    names = [name for name in rows[0] if name in table.c]
-    values = _tuples(connection, table, names, rows)
+    remaining = iter(rows)
+    first = next(remaining)
+    names = [name for name in first if name in table.c]
+    chunks = (_tuples(connection, table, names, chunk) for chunk in _chunks(chain([first], remaining)))
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     table_name = dialect.identifier_preparer.format_table(table)
     cursor = connection.connection.cursor()  # the transaction's own DBAPI connection: same transaction
     statement = f"INSERT INTO {table_name} ({quoted}) VALUES ({', '.join([marker] * len(names))})"
     try:
-        if dialect.name == "postgresql" and hasattr(cursor, "copy") and len(values) >= COPY_MIN_ROWS:
+        if dialect.name == "postgresql" and hasattr(cursor, "copy") and len(rows) >= COPY_MIN_ROWS:
             statement = f"COPY {table_name} ({quoted}) FROM STDIN"
             with cursor.copy(statement) as copy:  # psycopg 3
-                for row in values:
-                    copy.write_row(row)
+                for chunk in chunks:
+                    for row in chunk:
+                        copy.write_row(row)
         else:
-            cursor.executemany(statement, values)
+            for chunk in chunks:
+                cursor.executemany(statement, chunk)
     except dialect.loaded_dbapi.Error as error:
         # the driver's error as SQLAlchemy raises it (IntegrityError…, with .orig), which callers already handle
         raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error) from error
     finally:
         cursor.close()
+
+
+def _chunks(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield chunk
 
 
 def _tuples(connection: Connection, table: Table, names: list[str], rows: list[dict[str, Any]]) -> list[tuple]:

@@ -19,13 +19,14 @@ from gpudb import settings
 from gpudb.errors import DatabaseError, DataValidationError, EmptyDataError
 from gpudb.metrics.catalogue import METRICS
 from gpudb.speed import bulk_write
+from gpudb.speed.bulk_write import TableRows
 from gpudb.speed.gc_pause import with_paused_gc
 from gpudb.storage.build_side_tables import measurement_rows, price_rows
 from gpudb.storage.build_systems import system_rows
 from gpudb.storage.engines import create, open_for_reading, shown, sqlite_path
 from gpudb.storage.guards import holds_accelerators, refuse_foreign_file, remove_stale_builds
 from gpudb.storage.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, Metric, Source, SpecValue
-from gpudb.storage.value_rows import value_row
+from gpudb.storage.value_rows import ChipValueRows
 
 if TYPE_CHECKING:
     from gpudb.validation.records import Dataset
@@ -61,7 +62,7 @@ def data_digest(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
+def rows(dataset: Dataset, data_dir: Path) -> dict[str, TableRows]:
     """The dataset as rows per table, in a stable order (same data in, same database out)."""
     from gpudb import __version__
     from gpudb.names import name_key
@@ -102,10 +103,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, list[dict]]:
             }
             for position, m in enumerate(METRICS)
         ],
-        "spec_value": [
-            value_row(number, s, s.key in dataset.preferred, "accelerator_id", of_chip=True)
-            for number, s in enumerate(specs, start=1)
-        ],
+        "spec_value": ChipValueRows(specs, dataset.preferred),
         "rule": [
             {
                 **record.entry.model_dump(exclude={"source"}, mode="json"),
@@ -170,7 +168,7 @@ def _data_version(data_dir: Path) -> str:
 
 
 @with_paused_gc  # also for copy_to_sqlite: its rows are long-lived too
-def _write(connection: Connection, table_rows: dict[str, list[dict]]) -> None:
+def _write(connection: Connection, table_rows: dict[str, TableRows]) -> None:
     """Replace every gpudb table's rows inside the caller's transaction.
 
     Tables of the current schema are emptied with DELETE rather than dropped: under MVCC (PostgreSQL) readers
@@ -250,7 +248,7 @@ def build(
     )
 
 
-def _build_sqlite_file(path: Path, table_rows: dict[str, list[dict]]) -> None:
+def _build_sqlite_file(path: Path, table_rows: dict[str, TableRows]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -274,7 +272,7 @@ def _build_sqlite_file(path: Path, table_rows: dict[str, list[dict]]) -> None:
 
 def copy_to_sqlite(source: Engine, path: Path) -> None:
     """Copy every gpudb table of a database (e.g. PostgreSQL) into a new SQLite file, written atomically."""
-    table_rows = {}
+    table_rows: dict[str, TableRows] = {}
     with source.connect() as connection:
         for table in TABLES:
             table_rows[table.name] = [dict(row) for row in connection.execute(table.select()).mappings()]

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gpudb.validation.records import SpecRecord
+
+
+@dataclass(frozen=True)
+class ChipValueRows:
+    """The spec_value rows of every chip value, each made as it is written: 280,000 dicts held at once were
+    145 MB of a 10,000-chip build's peak. `specs` in the order of their ids (from 1)."""
+
+    specs: list[SpecRecord]
+    preferred: set[tuple[str, str, int | None]]
+
+    def __len__(self) -> int:
+        return len(self.specs)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for number, spec in enumerate(self.specs, start=1):
+            yield value_row(number, spec, spec.key in self.preferred, "accelerator_id", of_chip=True)
 
 
 def value_row(number: int, spec: SpecRecord, preferred: bool, owner: str, of_chip: bool) -> dict[str, Any]:
