@@ -120,22 +120,6 @@ class SpecEntry(_Strict):
     )
     note: Text | None = None
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # The batched read of accelerator files (gpudb.validation.accelerator_files) sends 280,000 of these from
-        # its processes at 10,000 chips; loading pydantic's pickled state took 12 µs an entry, this 1 µs.
-        return _validated_spec_entry, (self.__dict__, self.__pydantic_fields_set__)
-
-
-def _validated_spec_entry(fields: dict[str, Any], fields_set: set[str]) -> SpecEntry:
-    """A SpecEntry from the fields of one already validated, as pydantic's own BaseModel.__setstate__ restores
-    one (a frozen model with no extra or private fields; tests/test_validation_batches.py checks the round trip)."""
-    entry = object.__new__(SpecEntry)
-    object.__setattr__(entry, "__dict__", fields)
-    object.__setattr__(entry, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(entry, "__pydantic_extra__", None)
-    object.__setattr__(entry, "__pydantic_private__", None)
-    return entry
-
 
 class AcceleratorFile(_Strict):
     """One accelerator file: identity and its published spec values."""

@@ -13,7 +13,7 @@ from gpudb.metrics.catalogue import METRICS_BY_KEY, Metric, closest_metric
 from gpudb.problems import Problem
 from gpudb.units import UnitProblem, finite_number, to_canonical
 from gpudb.validation.loader import lines_of, walk
-from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord, SystemRecord
+from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord, SystemRecord, ValueEntry
 from gpudb.validation.schema import SpecEntry
 from gpudb.validation.shape import _field_problems
 from gpudb.validation.yaml_lines import LineDict, LineList, quoted
@@ -88,7 +88,7 @@ def read_spec(
     if spec.status is not None:
         if found := _status_problem(metric, spec, spec.status):
             return problem(*found)
-        return SpecRecord(accelerator, metric, spec, None, None, "", file, line, source_line, position)
+        return SpecRecord(accelerator, metric, ValueEntry.of(spec), None, None, "", file, line, source_line, position)
     if spec.value is None:
         return problem(
             "missing-field",
@@ -142,7 +142,7 @@ def read_spec(
     return SpecRecord(
         accelerator,
         metric,
-        spec,
+        ValueEntry.of(spec),
         value_number,
         value_text,
         _as_published(spec),
