@@ -95,8 +95,7 @@ def compare_rows(
         )
     if metrics:
         check_metric_keys(metrics)
-    values = chip_values(ids, engine, include_unstated)
-    marked = query.statuses(ids, engine)
+    values, marked = read_values(ids, engine, include_unstated)
     runs = latest_by_metric(ids, engine) if measured else {}
     others = published_by_metric(ids, engine) if measured else {}
     rows = comparison_rows(ids, base_id, metrics, values, marked)
@@ -104,6 +103,14 @@ def compare_rows(
         for row in rows:
             _add_measured(row, ids, runs, others)
     return Comparison(ids, base_id, rows, measured)
+
+
+def read_values(
+    ids: list[str], engine: Engine, include_unstated: bool = False
+) -> tuple[dict[str, dict[str, float | None]], dict[str, dict[str, str]]]:
+    """What comparison_rows reads of the chips (resolved ids): their stored and derived values (chip_values) and the
+    statuses of those stored as one (query.statuses)."""
+    return chip_values(ids, engine, include_unstated), query.statuses(ids, engine)
 
 
 def comparison_rows(
