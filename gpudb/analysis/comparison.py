@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -106,11 +107,19 @@ def compare_rows(
 
 
 def read_values(
-    ids: list[str], engine: Engine, include_unstated: bool = False
+    ids: list[str],
+    engine: Engine,
+    include_unstated: bool = False,
+    stored: Mapping[str, Mapping[str, float]] | None = None,
+    statuses: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[dict[str, dict[str, float | None]], dict[str, dict[str, str]]]:
     """What comparison_rows reads of the chips (resolved ids): their stored and derived values (chip_values) and the
-    statuses of those stored as one (query.statuses)."""
-    return chip_values(ids, engine, include_unstated), query.statuses(ids, engine)
+    statuses of those stored as one (query.statuses). `stored` and `statuses`: every chip's, when the caller holds
+    them (the web's snapshot): then nothing is read."""
+    values = chip_values(ids, engine, include_unstated, stored)
+    if statuses is None:
+        return values, query.statuses(ids, engine)
+    return values, {chip: dict(statuses.get(chip, {})) for chip in ids}
 
 
 def comparison_rows(
