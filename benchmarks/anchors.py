@@ -1,7 +1,8 @@
 """Each gpudb figure of issue 23 beside its anchor, the pair run alternately in the same run: the build beside raw
 executemany (SQLite) and psycopg COPY (PostgreSQL) of the rows it wrote, `gpudb check` beside CSafeLoader's parse
 of the same files, `gpudb.specs()` beside pandas.read_sql + pivot (benchmarks/anchor_runs.py runs each anchor),
-and the web rows beside Datasette (benchmarks/web_anchors.py). A ratio is gpudb's median over the anchor's.
+and the web rows beside Datasette (benchmarks/web_anchors.py under load, benchmarks/page_latency.py one request at a
+time). A ratio is gpudb's median over the anchor's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from measure import peak_mib, ratio, summary, timed, timed_json  # noqa: E402
+from page_latency import measure_page_latency  # noqa: E402
 from web_anchors import measure_web_anchors  # noqa: E402
 
 ANCHOR_RUNS = str(Path(__file__).parent / "anchor_runs.py")
@@ -95,4 +97,5 @@ def anchor_rows(repeats: int, env: dict[str, str], data: Path, sqlite_url: str, 
     rows = check_rows(repeats, env, data, gpudb)
     rows.update(specs_rows(repeats, env, sqlite_url))
     rows.update(measure_web_anchors(Path(sqlite_url.removeprefix("sqlite:///")), env))
+    rows.update(measure_page_latency(Path(sqlite_url.removeprefix("sqlite:///")), env))
     return rows

@@ -10,7 +10,9 @@
 
 The build rows come with their anchors (raw executemany, psycopg COPY of the same rows); `--only anchors` adds
 `gpudb check` beside CSafeLoader, `gpudb.specs()` beside read_sql + pivot, and the web rows beside Datasette
-(benchmarks/anchors.py). Prints, for each size, median and spread (min–max) and writes them to
+(benchmarks/anchors.py), and the latency of one first view of a detail and a compare page beside Datasette's row
+page (benchmarks/page_latency.py; GPUDB_BENCH_DATASETTE_PATH names a `pip install --target` folder of Datasette
+when this Python has none). Prints, for each size, median and spread (min–max) and writes them to
 benchmarks/RESULTS.md with the date and the machine's load. Each measurement runs in a fresh process, as a user
 would run it. PostgreSQL runs use GPUDB_BENCH_POSTGRES_URL (default: the test server's `postgres` database, in
 which a scratch database is created and dropped). --gpudb measures another gpudb command (e.g. an older

@@ -14,6 +14,7 @@ workers each and the same load generator (web_load's: keep-alive connections in 
 from __future__ import annotations
 
 import importlib.util
+import os
 import random
 import sqlite3
 import sys
@@ -74,16 +75,29 @@ def gpudb_side(path: Path, env: dict[str, str], ids: list[str], rng: random.Rand
         return {"table": table, "detail": detail, "memory": per_worker_mib(server.pid)}
 
 
+def datasette_env(env: dict[str, str], path: Path) -> dict[str, str] | None:
+    """The environment of a Datasette server on `path`, or None when Datasette is not installed: in this Python, or
+    in GPUDB_BENCH_DATASETTE_PATH (a folder of `pip install --target`, given to Datasette's process alone, so its
+    own copies of click and the rest never reach gpudb's)."""
+    extra = env.get("GPUDB_BENCH_DATASETTE_PATH")
+    served = {**env, "GPUDB_BENCH_DATASETTE_DB": str(path)}
+    if extra and (Path(extra) / "datasette").is_dir():
+        return {**served, "PYTHONPATH": os.pathsep.join([extra, *filter(None, [env.get("PYTHONPATH")])])}
+    return served if importlib.util.find_spec("datasette") is not None else None
+
+
+def datasette_command(workers: int) -> list[str]:
+    """Datasette on GPUDB_BENCH_DATASETTE_DB through uvicorn with `workers` workers, less the port (serving adds it)."""
+    command = [sys.executable, "-m", "uvicorn", "--factory", "--workers", str(workers), "--app-dir", str(HERE)]
+    return command + ["datasette_app:app", "--host", "127.0.0.1", "--port"]
+
+
 def datasette_side(path: Path, env: dict[str, str], ids: list[str], rng: random.Random) -> dict[str, dict | str]:
-    if importlib.util.find_spec("datasette") is None:
+    served = datasette_env(env, path)
+    if served is None:
         return {"skipped": "datasette is not installed (pip install datasette)"}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "--workers", str(WORKERS), "--app-dir", str(HERE)]
-    command += ["datasette_app:app", "--host", "127.0.0.1", "--port"]
     name = path.stem  # Datasette names a database after its file
-    with serving(command, {**env, "GPUDB_BENCH_DATASETTE_DB": str(path)}, f"/{name}/accelerator.json?_size=1") as (
-        port,
-        server,
-    ):
+    with serving(datasette_command(WORKERS), served, f"/{name}/accelerator.json?_size=1") as (port, server):
         if server is None:
             return {"skipped": f"Datasette did not start ({port})"}
         table_bytes = _warm(port, f"/{name}/accelerator.json?_size=100")
@@ -118,7 +132,5 @@ def measure_web_anchors(path: Path, env: dict[str, str]) -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    import os
-
     for label, value in measure_web_anchors(Path(sys.argv[1]), dict(os.environ)).items():
         print(f"{label}: {value}")

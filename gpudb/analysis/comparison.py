@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -95,8 +96,7 @@ def compare_rows(
         )
     if metrics:
         check_metric_keys(metrics)
-    values = chip_values(ids, engine, include_unstated)
-    marked = query.statuses(ids, engine)
+    values, marked = read_values(ids, engine, include_unstated)
     runs = latest_by_metric(ids, engine) if measured else {}
     others = published_by_metric(ids, engine) if measured else {}
     rows = comparison_rows(ids, base_id, metrics, values, marked)
@@ -104,6 +104,22 @@ def compare_rows(
         for row in rows:
             _add_measured(row, ids, runs, others)
     return Comparison(ids, base_id, rows, measured)
+
+
+def read_values(
+    ids: list[str],
+    engine: Engine,
+    include_unstated: bool = False,
+    stored: Mapping[str, Mapping[str, float]] | None = None,
+    statuses: Mapping[str, Mapping[str, str]] | None = None,
+) -> tuple[dict[str, dict[str, float | None]], dict[str, dict[str, str]]]:
+    """What comparison_rows reads of the chips (resolved ids): their stored and derived values (chip_values) and the
+    statuses of those stored as one (query.statuses). `stored` and `statuses`: every chip's, when the caller holds
+    them (the web's snapshot): then nothing is read."""
+    values = chip_values(ids, engine, include_unstated, stored)
+    if statuses is None:
+        return values, query.statuses(ids, engine)
+    return values, {chip: dict(statuses.get(chip, {})) for chip in ids}
 
 
 def comparison_rows(

@@ -42,6 +42,29 @@ def frame(engine: Engine, ids: list[str], known: Known | None = None) -> pd.Data
     import pandas as pd
 
     known = known if known is not None else Known()
+    chosen = chosen_rows(engine, ids, known)
+    catalogue = known.catalogue or []  # chosen_rows read it
+    sources = sorted({key for row in chosen for key in row["_sources"]})
+    columns = [*IDENTITY, *(key for key, _ in catalogue), *(f"{key}__source" for key in sources)]
+    columns += [name for d in DERIVED for name in (d.key, f"{d.key}__source")]
+    columns += ["memory_bandwidth_gbs"] + (
+        ["memory_bandwidth_gbs__source"] if "memory_bandwidth_tbs" in sources else []
+    )
+    kinds = {key: float if kind == "number" else object for key, kind in catalogue}
+    kinds.update({d.key: float for d in DERIVED})
+    kinds["memory_bandwidth_gbs"], kinds["announced"] = float, object  # a missing date stays None, not NaN
+    data: dict[str, Any] = {}
+    for column in columns:
+        kind = kinds.get(column)
+        values = [row[column] for row in chosen] if column == "announced" else [row.get(column, NAN) for row in chosen]
+        # numbers and text metrics as arrays of their frame's dtype; text the frame infers (str) as lists
+        data[column] = values if kind is None else numpy.array(values, dtype=kind)
+    return pd.DataFrame(data, index=pd.Index(ids, name="id"), columns=columns, copy=False)
+
+
+def chosen_rows(engine: Engine, ids: list[str], known: Known) -> list[dict[str, Any]]:
+    """The rows (see `rows`) of `ids`, in their order, those of the chips `known` keeps read once (KeyError naming
+    a chip not in the database)."""
     if known.catalogue is None:
         known.catalogue = [(m["key"], m["kind"]) for m in query.metrics(engine)]
     if known.base is UNSET:
@@ -55,23 +78,7 @@ def frame(engine: Engine, ids: list[str], known: Known | None = None) -> pd.Data
             raise KeyError(f"{[chip]} not in index")
         if chip in known.keep:
             known.rows[chip] = read[chip]
-    chosen = [read[chip] if chip in read else known.rows[chip] for chip in ids]
-    sources = sorted({key for row in chosen for key in row["_sources"]})
-    columns = [*IDENTITY, *(key for key, _ in known.catalogue), *(f"{key}__source" for key in sources)]
-    columns += [name for d in DERIVED for name in (d.key, f"{d.key}__source")]
-    columns += ["memory_bandwidth_gbs"] + (
-        ["memory_bandwidth_gbs__source"] if "memory_bandwidth_tbs" in sources else []
-    )
-    kinds = {key: float if kind == "number" else object for key, kind in known.catalogue}
-    kinds.update({d.key: float for d in DERIVED})
-    kinds["memory_bandwidth_gbs"], kinds["announced"] = float, object  # a missing date stays None, not NaN
-    data: dict[str, Any] = {}
-    for column in columns:
-        kind = kinds.get(column)
-        values = [row[column] for row in chosen] if column == "announced" else [row.get(column, NAN) for row in chosen]
-        # numbers and text metrics as arrays of their frame's dtype; text the frame infers (str) as lists
-        data[column] = values if kind is None else numpy.array(values, dtype=kind)
-    return pd.DataFrame(data, index=pd.Index(ids, name="id"), columns=columns, copy=False)
+    return [read[chip] if chip in read else known.rows[chip] for chip in ids]
 
 
 def rows(

@@ -50,13 +50,22 @@ def derivations(stored: Mapping[str, Mapping[str, float]], base: Mapping[str, fl
 
 
 def chip_values(
-    accelerator_ids: list[str], url: str | Engine | None = None, include_unstated: bool = False
+    accelerator_ids: list[str],
+    url: str | Engine | None = None,
+    include_unstated: bool = False,
+    every: Mapping[str, Mapping[str, float]] | None = None,
 ) -> dict[str, dict[str, float | None]]:
     """Stored numeric values and derived metrics of each chip, in canonical units.
 
-    Figures of unstated dense/sparse convention enter (stored and derived) only with `include_unstated`.
+    Figures of unstated dense/sparse convention enter (stored and derived) only with `include_unstated`. `every`:
+    every chip's stored numbers (without unstated figures), when the caller holds them (the web's snapshot), so
+    nothing is read.
     """
-    stored, base = with_baseline(accelerator_ids, url, include_unstated)
+    if every is not None and not include_unstated:
+        stored: Mapping[str, Mapping[str, float]] = {chip: every.get(chip, {}) for chip in accelerator_ids}
+        base = baseline_values(stored=every)
+    else:
+        stored, base = with_baseline(accelerator_ids, url, include_unstated)
     values: dict[str, dict[str, float | None]] = {}
     for accelerator_id in accelerator_ids:
         chip: dict[str, float | None] = dict(stored[accelerator_id])

@@ -8,6 +8,7 @@ make_figure("roofline", ["h20", "h200-sxm"], metric="fp8_dense_tflops")
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
@@ -128,24 +129,72 @@ def _chips(
     return every.present(list(default)) or every.first(len(default))
 
 
-def _comparison(
-    kind: str, ids: list[str] | None, baseline: str | None, keys: list[str] | None, engine: Engine, every: Catalogue
-) -> pd.DataFrame:
-    """The compare() frame of a ratio or profile plot: a named baseline joins the chips; a lone chip is compared
-    with the H20 (the H20 with the H100 SXM); default metrics that no chip has are dropped."""
-    chips = _chips(ids, engine, every, RATIO_CHIPS if kind == "ratio" else MISSION_CHIPS) or []
-    base = query.resolve(baseline, engine) if baseline else None
+def drawn_chips(
+    kind: str, chips: list[str], base: str | None, present: Callable[[list[str]], list[str]]
+) -> tuple[list[str], str | None]:
+    """The chips and baseline a ratio or profile plot draws, from resolved ids: a named baseline joins the chips; a
+    lone chip is drawn against the H20 (the H20 against the H100 SXM) when `present` (the chips of a list that are
+    stored) has it. InvalidArgumentError when fewer than two remain."""
+    chips = list(chips)
     if base and base not in chips:
         chips.append(base)
     if len(chips) == 1:
         partner = BASELINE if chips[0] != BASELINE else BASELINE_FOR_BASELINE
-        if every.present([partner]):
+        if present([partner]):
             chips.append(partner)
             base = base or partner
     if len(chips) < 2:
         raise InvalidArgumentError(f"a {kind} plot needs two or more chips; name them")
     if base is None and kind == "profile" and BASELINE in chips:
         base = BASELINE
+    return chips, base
+
+
+def ratio_json(
+    chips: list[str],
+    base: str,
+    values: dict[str, dict[str, float | None]],
+    marked: dict[str, dict[str, str]],
+    engine: Engine,
+    known: Known,
+) -> dict[str, Any]:
+    """make_figure("ratio", chips, base)'s JSON (json.loads of its to_json), written without plotly's objects
+    (gpudb.plots.ratio_json) from what the compare page read: `values` and `marked` (wide.chip_values and
+    query.statuses) of the chips, resolved ids; a chip the figure adds (a lone chip's partner) is read here."""
+    from gpudb.analysis.comparison import comparison_rows
+    from gpudb.analysis.wide import chip_values
+    from gpudb.plots import ratio_json as writer
+    from gpudb.plots.figure_json import absent
+
+    drawn, baseline = drawn_chips("ratio", chips, base, lambda wanted: query_narrow.present(wanted, engine))
+    baseline = baseline or drawn[-1]
+    missing = [chip for chip in drawn if chip not in values]
+    if missing:
+        values = {**values, **chip_values(missing, engine)}
+        marked = {**marked, **query.statuses(missing, engine)}
+    rows = comparison_rows(drawn, baseline, list(RATIO_METRICS), values, marked)
+    kept = [row for row in rows if any(not absent(row[chip]) for chip in drawn)]
+    if known.vendors is None:
+        known.vendors = query_narrow.vendors(engine)
+    points = {
+        chip: {
+            "name": row["name"],
+            "vendor": row["vendor"],
+            "availability": row["availability"],
+            "sources": {key.removesuffix("__source"): text for key, text in row.items() if key.endswith("__source")},
+        }
+        for chip, row in zip(drawn, point_rows.chosen_rows(engine, drawn, known), strict=True)
+    }
+    return writer.ratio_bars(kept, drawn, baseline, points, plots.vendor_colours(known.vendors))
+
+
+def _comparison(
+    kind: str, ids: list[str] | None, baseline: str | None, keys: list[str] | None, engine: Engine, every: Catalogue
+) -> pd.DataFrame:
+    """The compare() frame of a ratio or profile plot: a named baseline joins the chips; a lone chip is compared
+    with the H20 (the H20 with the H100 SXM); default metrics that no chip has are dropped."""
+    chips = _chips(ids, engine, every, RATIO_CHIPS if kind == "ratio" else MISSION_CHIPS) or []
+    chips, base = drawn_chips(kind, chips, query.resolve(baseline, engine) if baseline else None, every.present)
     frame = compare(chips, base, keys or list(RATIO_METRICS if kind == "ratio" else PROFILE_METRICS), engine)
     if keys:
         return frame

@@ -56,6 +56,19 @@ def resolve(name: str, url: str | Engine | None = None) -> str:
     raise UnknownAcceleratorError(name, suggestions)
 
 
+def unique_name_keys(url: str | Engine | None = None) -> dict[str, str]:
+    """name key → chip id, for the keys that name exactly one chip and no system: what resolve answers for those
+    names, for a caller that keeps it per build and resolves many (any other name goes to resolve, which says why
+    it fails or is ambiguous)."""
+    with engine_for(url).connect() as connection:
+        chips = connection.execute(select(Alias.name_key, Alias.accelerator_id)).all()
+        systems = set(connection.execute(select(tables.system_name.c.name_key)).scalars())
+    named: dict[str, set[str]] = {}
+    for key, chip in chips:
+        named.setdefault(key, set()).add(chip)
+    return {key: next(iter(ids)) for key, ids in named.items() if len(ids) == 1 and key not in systems}
+
+
 def _system_named(wanted: str):
     """The system whose id, name or alias folds to `wanted` (a scalar subquery: None when there is none)."""
     column = tables.system_name.c

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import Engine
+
 from gpudb.errors import GpudbError
 
 
@@ -38,6 +40,29 @@ def figures(
             continue
         found.append({"slug": kind, "title": title, "figure": json.loads(figure.to_json())})
     return found
+
+
+def ratio(
+    chips: list[str],
+    base: str,
+    values: dict[str, dict[str, float | None]],
+    marked: dict[str, dict[str, str]],
+    engine: Engine,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """The compare page's ratio plot item ({slug, title, figure}, or figure None with the reason): the JSON of
+    make_figure("ratio", ids=chips, baseline=base), written without plotly's objects (frames.ratio_json) from the
+    values and statuses the page read (comparison.read_values); `extra` as for figures."""
+    item: dict[str, Any] = {"slug": "ratio", "title": "Ratio to the baseline"}
+    module = _load()
+    if module is None:
+        return {**item, "figure": None, "reason": "plots are not available"}
+    known = extra.get("known_points") or extra.setdefault("known_points", module.known_points())
+    try:
+        figure = module.ratio_json(chips, base, values, marked, engine, known)
+    except GpudbError as error:
+        return {**item, "figure": None, "reason": str(error)}
+    return {**item, "figure": figure}
 
 
 def price_history(accelerator_id: str, prices: list[dict[str, Any]], url: Any) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from gpudb.web.table_view import (
     cached,
     judged_ratio,
     params_key,
+    resolve_name,
     resolver,
 )
 
@@ -33,7 +34,7 @@ def accelerator(url: str | Engine | None, name: str) -> dict[str, Any]:
     resolved once, here; the page is kept per build (a bounded cache), and reads only this chip's data (loaded by
     gpudb.web.detail_data in a few queries, as `gpudb site` loads every chip's at once)."""
     engine = query.engine_for(url)
-    chip_id = query.resolve(name, engine)
+    chip_id = resolve_name(engine, name)
     return cached(
         snapshot(engine), "accelerator", chip_id, lambda: detail(engine, chip_id, *detail_data.served(engine, chip_id))
     )
@@ -222,7 +223,7 @@ def comparison(url: str | Engine | None, params: Params) -> dict[str, Any]:
 
 
 def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
-    from gpudb.analysis.comparison import compare_rows
+    from gpudb.analysis.comparison import Comparison, check_metric_keys, comparison_rows, read_values
 
     resolve = resolver(engine)
     ids = list(dict.fromkeys(resolve("ids", name) for name in values(params, "ids")))
@@ -239,12 +240,16 @@ def _comparison(engine: Engine, params: Params) -> dict[str, Any]:
         )
     metrics = values(params, "metrics") or None
     try:
-        result = compare_rows(ids, base, metrics, engine)
+        check_metric_keys(metrics or [])
     except InvalidArgumentError as error:
         raise ParameterError("metrics", f"parameter 'metrics': {error}") from None
+    # compare_rows on ids already resolved (it would resolve each again: a query a name), its values read once for
+    # the table and the ratio plot
+    snap = snapshot(engine)
+    read, marked = read_values(ids, engine, stored=snap.stored, statuses=snap.statuses)
+    result = Comparison(ids, base, comparison_rows(ids, base, metrics, read, marked))
     names = dict(frame.loc[result.chips, "name"].items())
-    wanted = [("ratio", "Ratio to the baseline", {"ids": ids, "baseline": base})]
-    plots = figures_bridge.figures(wanted, engine, snapshot(engine).extra)
+    plots = [figures_bridge.ratio(ids, base, read, marked, engine, snap.extra)]
     for row in result.rows:
         judged = {c: judged_ratio(row.get(f"{c}/{base}"), row["higher_is_better"]) for c in ids if c != base}
         row["ratio_classes"] = {c: found["class"] for c, found in judged.items()}

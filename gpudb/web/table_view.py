@@ -24,12 +24,23 @@ if TYPE_CHECKING:
 NAMED_COMPARISONS = (("h200-sxm", "h20"), ("h100-sxm", "h20"), ("b200", "h20"), ("h200-sxm", "h100-sxm"))
 
 
+def resolve_name(engine: Engine, name: str) -> str:
+    """query.resolve(name), answered from this build's names (query.unique_name_keys, kept in the snapshot) when the
+    name means one chip and no system: a query a name was a tenth of a page's first view."""
+    from gpudb.names import name_key
+
+    snap = snapshot(engine)
+    if "name_keys" not in snap.extra:
+        snap.extra["name_keys"] = query.unique_name_keys(engine)
+    return snap.extra["name_keys"].get(name_key(name)) or query.resolve(name, engine)
+
+
 def resolver(engine: Engine) -> Callable[[str, str], str]:
     """resolve(parameter, name) → id, or a 404 ParameterError naming the parameter and the closest ids."""
 
     def resolve(parameter: str, name: str) -> str:
         try:
-            return query.resolve(name, engine)
+            return resolve_name(engine, name)
         except LookupError as error:
             allowed = getattr(error, "suggestions", None) or getattr(error, "candidates", [])
             raise ParameterError(parameter, f"parameter {parameter!r}: {error}", allowed, 404) from None
