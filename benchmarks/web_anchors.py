@@ -1,5 +1,11 @@
 """The web rows beside their anchor (issue 23): gpudb serve and Datasette on the same SQLite file, with as many
-workers each and the same load generator (web_load's: keep-alive connections in threads, a second process).
+workers each, and each pair of rows loaded the same way on both sides:
+
+- the table rows by wrk (benchmarks/paths.lua: one path a request from a list) when it is installed: the Python
+  generator took 0.2-0.3 ms of CPU a request on the same two cores, wrk under 0.1 ms, and at several hundred
+  requests a second that is CPU the servers lose (else web_load's Python generator, and the rows say so);
+- the detail rows by web_load's Python generator (keep-alive connections in threads, a second process), which
+  can ask each chip once and then stop; wrk cannot end a run early, and would come round to cached pages.
 
 - gpudb's table API at random offsets (100 rows a page, a random sort column and order), each request a view no
   worker has drawn before, so every one misses the page cache; beside it Datasette's table JSON at random
@@ -16,16 +22,27 @@ from __future__ import annotations
 import importlib.util
 import os
 import random
+import shutil
 import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from web_load import CLIENTS, GPUDB, WORKERS, _warm, per_worker_mib, run_python_load, serving  # noqa: E402
+from web_load import (  # noqa: E402
+    CLIENTS,
+    GPUDB,
+    WORKERS,
+    _warm,
+    per_worker_mib,
+    run_python_load,
+    run_wrk_paths,
+    serving,
+)
 
 HERE = Path(__file__).parent
-MOST_PATHS = 40_000  # more than the load generator can send in SECONDS on the machines measured so far
+MOST_PATHS = 40_000  # more than either load generator has sent in SECONDS on the machines measured so far
+TABLE_TOOL = "wrk" if shutil.which("wrk") else "python"
 
 
 def table_paths(count: int, rng: random.Random) -> list[str]:
@@ -45,8 +62,12 @@ def chip_ids(path: Path) -> list[str]:
         return [row[0] for row in connection.execute("SELECT id FROM accelerator ORDER BY id")]
 
 
-def loaded(port: int, paths: list[str], once: bool) -> dict[str, float]:
-    """web_load's generator over `paths` (each once, or round and round)."""
+def loaded(port: int, paths: list[str], once: bool, tool: str = "python") -> dict[str, float]:
+    """A load generator over `paths` (each once, or round and round): wrk, or web_load's Python one. wrk goes round
+    again when the paths run out; `repeated` is then how many requests were of a path already asked."""
+    if tool == "wrk":
+        result = run_wrk_paths(port, paths)
+        return {**result, "repeated": max(result["requests"] - len(paths), 0) if once else 0}
     with tempfile.NamedTemporaryFile("w", suffix=".paths") as listing:
         listing.write("\n".join(paths) + "\n")
         listing.flush()
@@ -57,6 +78,8 @@ def figures(result: dict[str, float]) -> str:
     """'312 requests/s, p50 / p99 11.9 / 48.0 ms (3,120 requests; 139 KB a page)'."""
     text = f"{result['rps']:,.0f} requests/s, p50 / p99 {result['p50_ms']:.1f} / {result['p99_ms']:.1f} ms"
     text += f" ({result['requests']:,} requests; {result['bytes'] / 1000:,.0f} KB a page"
+    if result.get("repeated"):
+        text += f"; {result['repeated']:,} of them a path asked before"
     return text + (f"; {result['errors']} errors)" if result["errors"] else ")")
 
 
@@ -70,7 +93,7 @@ def gpudb_side(path: Path, env: dict[str, str], ids: list[str], rng: random.Rand
         # clock; the sizes are of a page like those timed (not one of them: that would be cached)
         table_bytes = _warm(port, "/api/accelerators?limit=100")
         detail_bytes = _warm(port, f"/accelerators/{first}")
-        table = {**loaded(port, table_paths(len(ids), rng), once=True), "bytes": table_bytes}
+        table = {**loaded(port, table_paths(len(ids), rng), once=True, tool=TABLE_TOOL), "bytes": table_bytes}
         detail = {**loaded(port, [f"/accelerators/{chip}" for chip in others], once=True), "bytes": detail_bytes}
         return {"table": table, "detail": detail, "memory": per_worker_mib(server.pid)}
 
@@ -104,7 +127,7 @@ def datasette_side(path: Path, env: dict[str, str], ids: list[str], rng: random.
         row_bytes = _warm(port, f"/{name}/accelerator/{ids[0]}")
         shuffled = rng.sample(ids, len(ids))  # Datasette keeps no pages, so the same paths may come round again
         tables = [f"/{name}/accelerator.json?_size=100&_next={chip}" for chip in shuffled]
-        table = {**loaded(port, tables, once=False), "bytes": table_bytes}
+        table = {**loaded(port, tables, once=False, tool=TABLE_TOOL), "bytes": table_bytes}
         row = {**loaded(port, [f"/{name}/accelerator/{chip}" for chip in shuffled], once=False), "bytes": row_bytes}
         return {"table": table, "detail": row, "memory": per_worker_mib(server.pid)}
 
@@ -114,11 +137,15 @@ def measure_web_anchors(path: Path, env: dict[str, str]) -> dict[str, str]:
     ids = chip_ids(path)
     rng = random.Random(len(ids))
     ours, theirs = gpudb_side(path, env, ids, rng), datasette_side(path, env, ids, rng)
-    how = f"{WORKERS} workers, {CLIENTS} connections, python"
+    how = f"{WORKERS} workers, {CLIENTS} connections"
     rows: dict[str, str] = {}
     for key, label, anchor in (
-        ("table", f"table API uncached, random offsets ({how})", "Datasette table JSON, random _next, 100 rows"),
-        ("detail", f"detail page uncached, each chip once ({how})", "Datasette row page, random chips"),
+        (
+            "table",
+            f"table API uncached, random offsets ({how}, {TABLE_TOOL})",
+            "Datasette table JSON, random _next, 100 rows",
+        ),
+        ("detail", f"detail page uncached, each chip once ({how}, python)", "Datasette row page, random chips"),
     ):
         rows[label] = ours.get("skipped") or figures(ours[key])
         rows[anchor] = theirs.get("skipped") or figures(theirs[key])

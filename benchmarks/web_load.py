@@ -131,8 +131,25 @@ def _warm(port: int, path: str) -> int:
 
 def run_wrk(port: int, path: str) -> dict[str, float]:
     """wrk (Debian's package): a C load generator, so it takes little of the CPU the server needs."""
+    return _wrk([f"http://127.0.0.1:{port}{path}"])
+
+
+PATHS_SCRIPT = Path(__file__).with_name("paths.lua")
+
+
+def run_wrk_paths(port: int, paths: list[str]) -> dict[str, float]:
+    """wrk over `paths` in their order (benchmarks/paths.lua), round again when they run out: `requests` says how
+    many were sent, so a caller can tell whether any path came twice."""
+    with tempfile.NamedTemporaryFile("w", suffix=".paths") as listing:
+        listing.write("\n".join(paths) + "\n")
+        listing.flush()
+        return _wrk(["-s", str(PATHS_SCRIPT), f"http://127.0.0.1:{port}", "--", listing.name])
+
+
+def _wrk(arguments: list[str]) -> dict[str, float]:
+    """One thread (a Lua script's state is per thread), CLIENTS connections for SECONDS; rate, p50, p99, requests."""
     result = subprocess.run(
-        ["wrk", "-t1", f"-c{CLIENTS}", f"-d{int(SECONDS)}s", "--latency", f"http://127.0.0.1:{port}{path}"],
+        ["wrk", "-t1", f"-c{CLIENTS}", f"-d{int(SECONDS)}s", "--latency", *arguments],
         capture_output=True,
         text=True,
         check=True,
@@ -144,6 +161,8 @@ def run_wrk(port: int, path: str) -> dict[str, float]:
             figures["rps"] = float(words[1])
         elif words[:1] in (["50%"], ["99%"]):
             figures["p50_ms" if words[0] == "50%" else "p99_ms"] = _milliseconds(words[1])
+        elif " requests in " in line:
+            figures["requests"] = int(words[0])
         elif "Non-2xx" in line or "Socket errors" in line:
             figures["errors"] = line.strip()
     return figures
