@@ -12,6 +12,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from test_checks import EXPECTED, broken_data  # pytest puts tests/ on the path (no package)
 
 from gpudb.metrics.catalogue import METRICS_BY_KEY
 from gpudb.metrics.systems import SYSTEM_METRICS_BY_KEY
@@ -19,7 +20,6 @@ from gpudb.validation import accelerator_files
 from gpudb.validation.records import SpecRecord, ValueEntry
 from gpudb.validation.run import validate
 from gpudb.validation.schema import SpecEntry
-from tests.test_checks import EXPECTED, broken_data
 
 REAL_DATA = Path(__file__).parent.parent / "data"
 needs_fork = pytest.mark.skipif(
