@@ -6,12 +6,13 @@ treated as absent, so a plain HTML form submits cleanly. Every error names the p
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import overload
+from typing import Any, overload
 from urllib.parse import urlencode
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.routing import APIRoute
 
 from gpudb.web.errors import ParameterError, not_allowed
 from gpudb.web.snapshot import COLUMNS, DEFAULT_COLUMNS, OUTCOMES, Snapshot
@@ -104,6 +105,22 @@ def takes_no_parameters(request: Request) -> None:
 
 
 NO_PARAMETERS = [Depends(takes_no_parameters)]  # a route's `dependencies=`
+
+
+class ReadsItsOwnQuery(APIRoute):
+    """A route whose endpoint reads the query string itself (params_of) and declares its parameters for the OpenAPI
+    description alone. Its handler awaits the endpoint with the request and nothing else: FastAPI solves and
+    validates every declared parameter on each request otherwise, about 0.1 ms of CPU for the table API's 13 free
+    strings (which cannot fail to validate). The endpoint is `async def`, and every parameter but `request` has a
+    default."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        endpoint = self.endpoint
+
+        async def handler(request: Request) -> Response:
+            return await endpoint(request)
+
+        return handler
 
 
 def values(params: Params, name: str) -> list[str]:
