@@ -2,7 +2,7 @@
 gpudb.storage.query's pivot, which gpudb.specs() returns), plus every derived metric against the base chip of
 the H100-equivalents, whose values come from one function here (`baseline_values`).
 
-    table_frame(long, identity)       # the web table: stored, derived, the working and the chips' numbers
+    table_frame(used, identity)       # the web table: stored, derived, the working and the chips' numbers
     points(engine)                    # the figures: every chip, each value with its source (pandas)
     points(engine, ids=["h20", ...])  # a few chips, the same way (point_rows.frame: the same values, from rows)
     chip_values(ids, engine)          # plain dicts: stored and derived numbers (comparisons, claims, export)
@@ -83,12 +83,12 @@ def stored_values(wide: pd.DataFrame) -> Stored:
     }
 
 
-def table_frame(long: pd.DataFrame, identity: pd.DataFrame) -> tuple[pd.DataFrame, Stored, dict[tuple[str, str], str]]:
-    """The web table's frame (identity, a column per stored metric from the preferred values, then a column per
-    derived metric), every chip's stored numbers, and (chip, derived key) → the working."""
+def table_frame(used: pd.DataFrame, identity: pd.DataFrame) -> tuple[pd.DataFrame, Stored, dict[tuple[str, str], str]]:
+    """The web table's frame (identity, a column per stored metric from `used`: accelerator_id, metric, value of the
+    preferred entries with a value; then a column per derived metric), every chip's stored numbers, and (chip,
+    derived key) → the working."""
     import pandas as pd
 
-    used = long[long["preferred"].astype(bool) & (long["status"] == "value")]
     wide = query.pivot_wide(used, identity, [(m.key, m.kind) for m in METRICS])
     stored = stored_values(wide)
     base = baseline_values(stored=stored)

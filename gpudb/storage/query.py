@@ -215,6 +215,34 @@ _PREFERRED_SQL = (
 )
 
 
+PREFERRED_ENTRIES = (
+    "accelerator_id",
+    "metric",
+    "value_number",
+    "value_text",
+    "status",
+    "as_published",
+    "sparse_in_source",
+    "board_gpus",
+    "note",
+    "inference",
+    "source_id",
+)
+_PREFERRED_ENTRIES_SQL = (
+    "SELECT v.accelerator_id, v.metric_key, v.value_number, v.value_text, v.status, v.as_published,"
+    " v.sparse_in_source, v.board_gpus, v.note, v.inference, v.source_id"
+    " FROM spec_value v JOIN metric m ON m.key = v.metric_key WHERE v.preferred = true"
+    " ORDER BY v.accelerator_id, m.position, v.id"
+)
+
+
+def preferred_entries(url: str | Engine | None = None) -> Iterator[tuple[Any, ...]]:
+    """Every chip's preferred entries (values and statuses), in values_query's order, as driver tuples of
+    PREFERRED_ENTRIES: the entry's own provenance, its source by id alone (the web table's cells; the long frame's
+    every entry and source field, a Python object each, was most of a server worker's memory)."""
+    return driver_rows(engine_for(url), _PREFERRED_ENTRIES_SQL)
+
+
 def driver_rows(engine: Engine, sql: str, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
     """The rows of a constant query (no parameters) as the driver gives them, fetched `batch` at a time: plain
     tuples, without SQLAlchemy's result processing (for reads of a whole table's entries)."""

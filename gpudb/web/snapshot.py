@@ -16,6 +16,7 @@ from gpudb.identity import IDENTITY
 from gpudb.metrics.catalogue import METRICS
 from gpudb.metrics.derived import DERIVED
 from gpudb.storage import query
+from gpudb.web.cells import Cells, read_preferred
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,81 +154,14 @@ class Snapshot:
         return found
 
 
-def _missing(value: Any) -> bool:
-    return value is None or value != value  # None, NaN, NaT
-
-
-CELL_FIELDS = (
-    "accelerator_id",
-    "metric",
-    "status",
-    "as_published",
-    "sparse_in_source",
-    "board_gpus",
-    "note",
-    "source_id",
-    "source_title",
-    "source_publisher",
-    "source_published",
-    "source_url",
-    "source_kind",
-    "source_tier",
-    "source_read",
-    "source_read_via",
-    "inference",
-)
-
-
-class Cells:
-    """The provenance of each preferred entry, kept as columns and made into a dict only when a page shows it."""
-
-    def __init__(self, columns: dict[str, list[Any]], positions: dict[tuple[str, str], int]):
-        self.columns = columns
-        self.positions = positions
-
-    def get(self, key: tuple[str, str]) -> dict[str, Any] | None:
-        at = self.positions.get(key)
-        if at is None:
-            return None
-        c = {name: values[at] for name, values in self.columns.items()}
-        return {
-            "status": c["status"],
-            "as_published": c["as_published"],
-            "sparse_in_source": bool(c["sparse_in_source"]),
-            "board_gpus": None if _missing(c["board_gpus"]) else int(c["board_gpus"]),
-            "note": c["note"] if isinstance(c["note"], str) else None,
-            "inference": c["inference"] if isinstance(c["inference"], str) else None,
-            "source": None
-            if not isinstance(c["source_id"], str)
-            else {
-                "id": c["source_id"],
-                "title": c["source_title"],
-                "publisher": c["source_publisher"],
-                "published": None if _missing(c["source_published"]) else str(c["source_published"]),
-                "url": c["source_url"],
-                "kind": c["source_kind"],
-                "tier": int(c["source_tier"]),
-                "read": c["source_read"],
-                "read_via": c["source_read_via"] if isinstance(c["source_read_via"], str) else None,
-            },
-        }
-
-
 def build_snapshot(engine: Engine, stamp: Any) -> Snapshot:
-    """Read everything the table shows (one query for the values) and derive the metrics of every chip."""
+    """Read everything the table shows (one streamed query for the preferred entries) and derive the metrics of every
+    chip."""
     import pandas as pd
 
-    long = query.specs(long=True, url=engine)
+    preferred = read_preferred(engine)
     identity = pd.DataFrame(query.accelerators(engine), columns=["id", *IDENTITY_FIELDS]).set_index("id")
-    frame, stored, working = wide.table_frame(long, identity)
-    preferred = long[long["preferred"].astype(bool)]
-    columns = {name: preferred[name].tolist() for name in CELL_FIELDS}
-    positions = {key: i for i, key in enumerate(zip(columns["accelerator_id"], columns["metric"], strict=True))}
-    statuses: dict[str, dict[str, str]] = {}
-    for chip, key, status in zip(columns["accelerator_id"], columns["metric"], columns["status"], strict=True):
-        if status != "value":
-            statuses.setdefault(chip, {})[key] = status
-    cells = Cells(columns, positions)
+    frame, stored, working = wide.table_frame(preferred.values, identity)
     text = frame.index.to_series() + " " + frame["name"] + " " + frame["vendor"] + " " + frame["architecture"]
     frame["_text"] = (text + " " + frame["form_factor"] + " " + frame["aliases"].fillna("")).str.lower()
     facets = {
@@ -236,7 +170,15 @@ def build_snapshot(engine: Engine, stamp: Any) -> Snapshot:
         "form_factor": sorted(frame["form_factor"].dropna().unique().tolist(), key=str.lower),
     }
     return Snapshot(
-        stamp, frame, cells, working, query.rules(engine), facets, stored, statuses, query.all_names(engine)
+        stamp,
+        frame,
+        preferred.cells,
+        working,
+        query.rules(engine),
+        facets,
+        stored,
+        preferred.statuses,
+        query.all_names(engine),
     )
 
 

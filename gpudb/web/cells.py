@@ -1,0 +1,117 @@
+"""The table's cells: every chip's preferred entries, read in one pass of the driver's cursor into the values the wide
+frame is pivoted from, each chip's statuses, and each entry's provenance. The provenance is kept as a few columns
+of shared values (the same text one object, each source once) and made into a dict only when a page shows the
+cell: at 10,000 chips (221,000 entries) the long frame's columns as lists, a fresh Python object per entry and field,
+were about 210 MiB of every server worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gpudb.storage import query
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlalchemy import Engine
+
+FIELDS = ("status", "as_published", "sparse_in_source", "board_gpus", "note", "inference", "source_id")
+
+
+class Cells:
+    """The provenance of each preferred entry, by (chip, metric): `spans` gives each chip's run of positions in
+    the columns (the entries are read chip by chip), `metrics` the metric at each position."""
+
+    def __init__(self, sources: dict[str, dict[str, Any]]):
+        self.sources = sources  # id → the source as a cell cites it
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.metrics: list[str] = []
+        self.columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
+
+    def get(self, key: tuple[str, str]) -> dict[str, Any] | None:
+        """The entry's status and provenance, its source in full (a copy); None when the chip has no such entry."""
+        chip, metric = key
+        span = self.spans.get(chip)
+        if span is None:
+            return None
+        try:
+            at = self.metrics.index(metric, *span)  # a chip has about 30 entries: a scan in C, no key per entry
+        except ValueError:
+            return None
+        c = {name: values[at] for name, values in self.columns.items()}
+        source = self.sources.get(c["source_id"]) if c["source_id"] is not None else None
+        return {
+            "status": c["status"],
+            "as_published": c["as_published"],
+            "sparse_in_source": c["sparse_in_source"],
+            "board_gpus": c["board_gpus"],
+            "note": c["note"],
+            "inference": c["inference"],
+            "source": None if source is None else dict(source),
+        }
+
+
+@dataclass
+class Preferred:
+    """What one pass over the preferred entries gives the snapshot."""
+
+    cells: Cells
+    values: pd.DataFrame  # accelerator_id, metric, value (the number, else the text) of the entries with a value
+    statuses: dict[str, dict[str, str]]  # id → {metric → status} of the entries without a value
+
+
+def _source(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "publisher": row["publisher"],
+        "published": None if row["published"] is None else str(row["published"]),
+        "url": row["url"],
+        "kind": row["kind"],
+        "tier": int(row["tier"]),
+        "read": row["read"],
+        "read_via": row["read_via"] if isinstance(row["read_via"], str) else None,
+    }
+
+
+def read_preferred(engine: Engine) -> Preferred:
+    """Every chip's preferred entries, in one streamed query (no frame of every entry, no row objects)."""
+    import pandas as pd
+
+    cells = Cells({row["id"]: _source(row) for row in query.sources(engine)})
+    shared: dict[str, dict[Any, Any]] = {name: {} for name in ("metric", *FIELDS)}
+    columns = cells.columns
+    chips: list[str] = []
+    metrics: list[str] = []
+    values: list[Any] = []
+    statuses: dict[str, dict[str, str]] = {}
+    current, start, at = None, 0, 0
+    for at, entry in enumerate(query.preferred_entries(engine)):
+        chip, metric, number, text, *provenance = entry
+        if chip != current:
+            if current is not None:
+                cells.spans[current] = (start, at)
+            current, start = chip, at
+        metric = shared["metric"].setdefault(metric, metric)
+        cells.metrics.append(metric)
+        status, as_published, sparse, board_gpus, note, inference, source_id = provenance
+        for name, value in (
+            ("status", status),
+            ("as_published", as_published),
+            ("note", note),
+            ("inference", inference),
+            ("source_id", source_id),
+        ):
+            columns[name].append(shared[name].setdefault(value, value))
+        columns["sparse_in_source"].append(bool(sparse))
+        columns["board_gpus"].append(None if board_gpus is None else int(board_gpus))
+        if status == "value":
+            chips.append(chip)
+            metrics.append(metric)
+            values.append(text if number is None else number)
+        else:
+            statuses.setdefault(chip, {})[metric] = columns["status"][-1]
+    if current is not None:
+        cells.spans[current] = (start, at + 1)
+    frame = pd.DataFrame({"accelerator_id": chips, "metric": metrics, "value": values})
+    return Preferred(cells, frame, statuses)
