@@ -146,7 +146,7 @@ def test_detail_pages_written_by_forked_processes_are_the_pages_one_process_writ
         contexts.append(method)
         return original(method)
 
-    monkeypatch.setattr(site.multiprocessing, "get_context", counted)
+    monkeypatch.setattr(multiprocessing, "get_context", counted)
     monkeypatch.setattr(site, "DETAIL_WORKERS", 2)
     shared = [path.relative_to(tmp_path / "two") for path in write_site(tmp_path / "two", real_db)]
     assert contexts == ["fork"]  # the pages were written by forked processes

@@ -16,6 +16,7 @@ from test_checks import EXPECTED, broken_data  # pytest puts tests/ on the path 
 
 from gpudb.metrics.catalogue import METRICS_BY_KEY
 from gpudb.metrics.systems import SYSTEM_METRICS_BY_KEY
+from gpudb.speed import processes
 from gpudb.validation import accelerator_files
 from gpudb.validation.records import SpecRecord, ValueEntry
 from gpudb.validation.run import validate
@@ -31,15 +32,15 @@ def _forced(monkeypatch: pytest.MonkeyPatch, batch_files: int) -> list[int]:
     """Fork for any number of files, `batch_files` a batch, on two CPUs; the list gets the batches of each fork."""
     monkeypatch.setattr(accelerator_files, "FORK_ABOVE_FILES", 0)
     monkeypatch.setattr(accelerator_files, "BATCH_FILES", batch_files)
-    monkeypatch.setattr(accelerator_files.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(processes.os, "cpu_count", lambda: 2)
     forks: list[int] = []
-    in_processes = accelerator_files._in_processes
+    in_order = processes.in_order
 
-    def counted(read, batches):
+    def counted(read, batches, workers):
         forks.append(len(batches))
-        return in_processes(read, batches)
+        return in_order(read, batches, workers)
 
-    monkeypatch.setattr(accelerator_files, "_in_processes", counted)
+    monkeypatch.setattr(processes, "in_order", counted)
     return forks
 
 

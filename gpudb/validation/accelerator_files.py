@@ -5,14 +5,12 @@ can fork, the batches are shared among a process per CPU (parsing and reading 10
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from gpudb.problems import Problem
+from gpudb.speed import processes
 from gpudb.validation.loader import load_paths
 from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord
 from gpudb.validation.shape import read_accelerators
@@ -46,27 +44,9 @@ def read_accelerator_files(paths: list[Path], data_dir: Path, dataset: Dataset) 
     """Every accelerator file of `paths` into `dataset`: its records, their values and the problems found."""
     batches = [paths[start : start + BATCH_FILES] for start in range(0, len(paths), BATCH_FILES)]
     read = partial(read_batch, data_dir=data_dir)
-    for batch in _in_processes(read, batches) if _can_fork(len(paths), len(batches)) else map(read, batches):
+    workers = processes.workers_for(len(batches), READ_WORKERS)
+    shared = len(paths) > FORK_ABOVE_FILES and processes.can_fork(workers)
+    for batch in processes.in_order(read, batches, workers) if shared else map(read, batches):
         dataset.accelerators.extend(batch.accelerators)
         dataset.specs.extend(batch.specs)
         dataset.problems.extend(batch.problems)
-
-
-def _workers(batches: int) -> int:
-    return min(READ_WORKERS, os.cpu_count() or 1, batches)
-
-
-def _can_fork(files: int, batches: int) -> bool:
-    """Whether to share the batches among processes: enough files, two CPUs, fork, and not a daemon process
-    (which may have no children)."""
-    return (
-        files > FORK_ABOVE_FILES
-        and _workers(batches) > 1
-        and "fork" in multiprocessing.get_all_start_methods()
-        and not multiprocessing.current_process().daemon
-    )
-
-
-def _in_processes(read: partial[Batch], batches: list[list[Path]]) -> Iterator[Batch]:
-    with multiprocessing.get_context("fork").Pool(_workers(len(batches))) as pool:
-        yield from pool.imap(read, batches)  # in order, each as soon as it and those before it are read

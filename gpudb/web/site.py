@@ -4,13 +4,12 @@ host and from file://. The table carries every row and column and is sorted and 
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 from gpudb.errors import GpudbError
+from gpudb.speed import processes
 from gpudb.storage import query, query_systems
 from gpudb.web import api, detail_data, page_data, systems_view, table_view
 from gpudb.web.caching import versioned_name
@@ -65,17 +64,16 @@ def _write_details(out_dir: Path, engine: Any, chips: list[str], written: list[P
     `gpudb site`; each process reads its own batches, through its own connections."""
     global _FORKED
     details = _Details(out_dir, engine, chips)
-    workers = min(DETAIL_WORKERS, os.cpu_count() or 1, len(details.batches))
-    if len(chips) <= DETAIL_BATCH * 4 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = processes.workers_for(len(details.batches), DETAIL_WORKERS)
+    if len(chips) <= DETAIL_BATCH * 4 or not processes.can_fork(workers):
         for index in range(len(details.batches)):
             written.extend(details.write(index))
         return
     engine.dispose(close=False)  # a forked process must not share the parent's pooled connections
     _FORKED = details
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for paths in pool.imap(_write_forked, range(len(details.batches))):  # in order
-                written.extend(paths)
+        for paths in processes.in_order(_write_forked, range(len(details.batches)), workers):
+            written.extend(paths)
     finally:
         _FORKED = None
 
