@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from gpudb.plots.style import log_ticks
+from gpudb.plots.style import PATTERNS, log_ticks, number
 
 Point = Mapping[str, Any]
 Layout = dict[str, Any]
@@ -44,6 +44,36 @@ def source_line(points: Mapping[str, Point], chip: str, key: str) -> str:
         return ""
     lines = textwrap.wrap(html.escape(text, quote=False), 100, break_on_hyphens=False)
     return "".join(f"<br>  <i>{line}</i>" for line in lines)
+
+
+def ratio_bar(
+    rows: Sequence[Mapping[str, Any]],
+    chip: str,
+    baseline: str,
+    points: Mapping[str, Point],
+    style: tuple[str, int],
+    after_ratio: str,
+) -> dict[str, Any]:
+    """The keys a bar trace of ratios (profile and ratio figures) starts with, in plotly's order: `rows` those with
+    a ratio of `chip` to `baseline`, `style` the chip's (colour, pattern index) from chip_styles, `after_ratio`
+    what the hover text's first line says after 'N×'."""
+    column = f"{chip}/{baseline}"
+    chip_label, base_label = chip_name(points, chip), chip_name(points, baseline)
+    colour, nth = style
+    return {
+        "base": 1,
+        "customdata": [[row["metric"], row[column]] for row in rows],
+        "hoverinfo": "text",
+        "hovertext": [
+            f"<b>{row['label']}</b>: {row[column]:.3g}×{after_ratio}<br>{chip_label}: {number(row[chip])} "
+            f"{row['unit']}".rstrip()
+            + source_line(points, chip, row["metric"])
+            + f"<br>{base_label}: {number(row[baseline])} {row['unit']}".rstrip()
+            + source_line(points, baseline, row["metric"])
+            for row in rows
+        ],
+        "marker": {"color": colour, "pattern": {"shape": PATTERNS[nth % len(PATTERNS)]}},
+    }
 
 
 @cache

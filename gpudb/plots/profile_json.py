@@ -20,11 +20,10 @@ from gpudb.plots.figure_json import (
     comparison_notes,
     finish,
     one_line,
+    ratio_bar,
     ratio_scale,
-    source_line,
     template,
 )
-from gpudb.plots.style import PATTERNS, number
 
 __all__ = ["profile", "template"]
 
@@ -44,21 +43,9 @@ def profile(
     for chip in (chip for chip in chips if chip != baseline):
         column = f"{chip}/{baseline}"
         kept = [row for row in rows if not absent(row[column])]
-        colour, nth = styles[chip]
         data.append(
             {
-                "base": 1,
-                "customdata": [[row["metric"], row[column]] for row in kept],
-                "hoverinfo": "text",
-                "hovertext": [
-                    f"<b>{row['label']}</b>: {row[column]:.3g}× {base_name}<br>"
-                    f"{chip_name(points, chip)}: {number(row[chip])} {row['unit']}".rstrip()
-                    + source_line(points, chip, row["metric"])
-                    + f"<br>{base_name}: {number(row[baseline])} {row['unit']}".rstrip()
-                    + source_line(points, baseline, row["metric"])
-                    for row in kept
-                ],
-                "marker": {"color": colour, "pattern": {"shape": PATTERNS[nth % len(PATTERNS)]}},
+                **ratio_bar(kept, chip, baseline, points, styles[chip], f" {base_name}"),
                 "name": chip_name(points, chip),
                 "x": [row["label"] for row in kept],
                 "y": [row[column] - 1 for row in kept],

@@ -19,11 +19,10 @@ from gpudb.plots.figure_json import (
     comparison_notes,
     finish,
     one_line,
+    ratio_bar,
     ratio_scale,
-    source_line,
     template,
 )
-from gpudb.plots.style import PATTERNS, number
 
 
 def ratio_bars(
@@ -43,21 +42,9 @@ def ratio_bars(
     for chip in others:
         column = f"{chip}/{baseline}"
         kept = [row for row in rows if not absent(row[column])]
-        colour, nth = styles[chip]
         data.append(
             {
-                "base": 1,
-                "customdata": [[row["metric"], row[column]] for row in kept],
-                "hoverinfo": "text",
-                "hovertext": [
-                    f"<b>{row['label']}</b>: {row[column]:.3g}×<br>{names[chip]}: {number(row[chip])} "
-                    f"{row['unit']}".rstrip()
-                    + source_line(points, chip, row["metric"])
-                    + f"<br>{names[baseline]}: {number(row[baseline])} {row['unit']}".rstrip()
-                    + source_line(points, baseline, row["metric"])
-                    for row in kept
-                ],
-                "marker": {"color": colour, "pattern": {"shape": PATTERNS[nth % len(PATTERNS)]}},
+                **ratio_bar(kept, chip, baseline, points, styles[chip], ""),
                 "name": f"{names[chip]} ÷ {names[baseline]}",
                 "orientation": "h",
                 "text": [f"{row[column]:.2f}×" for row in kept],
