@@ -215,19 +215,6 @@ _PREFERRED_SQL = (
 )
 
 
-PREFERRED_ENTRIES = (
-    "accelerator_id",
-    "metric",
-    "value_number",
-    "value_text",
-    "status",
-    "as_published",
-    "sparse_in_source",
-    "board_gpus",
-    "note",
-    "inference",
-    "source_id",
-)
 _PREFERRED_ENTRIES_SQL = (
     "SELECT v.accelerator_id, v.metric_key, v.value_number, v.value_text, v.status, v.as_published,"
     " v.sparse_in_source, v.board_gpus, v.note, v.inference, v.source_id"
@@ -237,9 +224,10 @@ _PREFERRED_ENTRIES_SQL = (
 
 
 def preferred_entries(url: str | Engine | None = None) -> Iterator[tuple[Any, ...]]:
-    """Every chip's preferred entries (values and statuses), in values_query's order, as driver tuples of
-    PREFERRED_ENTRIES: the entry's own provenance, its source by id alone (the web table's cells; the long frame's
-    every entry and source field, a Python object each, was most of a server worker's memory)."""
+    """Every chip's preferred entries (values and statuses), in values_query's order, as driver tuples (accelerator,
+    metric, number, text, status, as published, sparse, board GPUs, note, inference, source id): the entry's own
+    provenance, its source by id alone (the web table's cells; the long frame's every entry and source field, a
+    Python object each, was most of a server worker's memory)."""
     return driver_rows(engine_for(url), _PREFERRED_ENTRIES_SQL)
 
 
