@@ -7,10 +7,10 @@ processors (booleans, dates, JSON) that an ordinary insert applies, so the store
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from operator import itemgetter
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
@@ -19,6 +19,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 COPY_MIN_ROWS = 1000  # below this an INSERT is as fast, and COPY's setup is not worth it
 CHUNK_ROWS = 20_000  # rows turned into tuples and sent at once
+T = TypeVar("T")
 PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # DBAPI paramstyle → positional marker
 
 
@@ -28,6 +29,15 @@ class TableRows(Protocol):
     def __len__(self) -> int: ...
 
     def __iter__(self) -> Iterator[dict[str, Any]]: ...
+
+
+@runtime_checkable
+class TupleRows(TableRows, Protocol):
+    """Rows that can also be made as tuples in the order of `columns` (the many rows of a build: no dict a row)."""
+
+    columns: tuple[str, ...]
+
+    def tuples(self) -> Iterator[tuple[Any, ...]]: ...
 
 
 def create_tables(connection: Connection, tables: Iterable[Table]) -> None:
@@ -53,10 +63,14 @@ def insert_rows(connection: Connection, table: Table, rows: TableRows) -> None:
     if marker is None:
         connection.execute(table.insert(), list(rows))  # a driver with named parameters: SQLAlchemy's own way
         return
-    remaining = iter(rows)
-    first = next(remaining)
-    names = [name for name in first if name in table.c]
-    chunks = (_tuples(connection, table, names, chunk) for chunk in _chunks(chain([first], remaining)))
+    if isinstance(rows, TupleRows):
+        names = list(rows.columns)
+        chunks = (_processed(connection, table, names, chunk) for chunk in _chunks(rows.tuples()))
+    else:
+        remaining = iter(rows)
+        first = next(remaining)
+        names = [name for name in first if name in table.c]
+        chunks = (_tuples(connection, table, names, chunk) for chunk in _chunks(chain([first], remaining)))
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     table_name = dialect.identifier_preparer.format_table(table)
     cursor = connection.connection.cursor()  # the transaction's own DBAPI connection: same transaction
@@ -78,17 +92,31 @@ def insert_rows(connection: Connection, table: Table, rows: TableRows) -> None:
         cursor.close()
 
 
-def _chunks(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+def _chunks(rows: Iterator[T]) -> Iterator[list[T]]:
     while chunk := list(islice(rows, CHUNK_ROWS)):
         yield chunk
 
 
+def _processors(connection: Connection, table: Table, names: list[str]) -> list[Callable[[Any], Any] | None]:
+    """The bind processor of each column of `names` (None where the driver takes the value as it is)."""
+    dialect = connection.dialect
+    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+
+
+def _processed(connection: Connection, table: Table, names: list[str], rows: list[tuple]) -> list[tuple]:
+    """Tuples in the order of `names`, through the column types' bind processors (unchanged when none has one)."""
+    processors = _processors(connection, table, names)
+    if not any(processors):
+        return rows
+    transposed = zip(*rows, strict=True)
+    columns = [map(f, column) if f else column for f, column in zip(processors, transposed, strict=True)]
+    return list(zip(*columns, strict=True))
+
+
 def _tuples(connection: Connection, table: Table, names: list[str], rows: list[dict[str, Any]]) -> list[tuple]:
     """Each row as a tuple in the order of `names`, through the column types' bind processors."""
-    dialect = connection.dialect
     columns: list[Iterator[Any]] = []
-    for name in names:
+    for name, processor in zip(names, _processors(connection, table, names), strict=True):
         column = map(itemgetter(name), rows)
-        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         columns.append(map(processor, column) if processor else column)
     return list(zip(*columns, strict=True))

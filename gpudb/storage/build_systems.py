@@ -34,7 +34,7 @@ def system_rows(dataset: Dataset) -> dict[str, list[dict]]:
             for part in record.entry.chips
         ],
         "system_value": [
-            value_row(number, s, s.key in dataset.system_preferred, "system_id", of_chip=False)
+            value_row(number, s, s.key in dataset.system_preferred, "system_id")
             for number, s in enumerate(specs, start=1)
         ],
     }
