@@ -18,6 +18,7 @@ from gpudb.metrics.catalogue import METRICS_BY_KEY
 from gpudb.metrics.systems import SYSTEM_METRICS_BY_KEY
 from gpudb.speed import processes
 from gpudb.validation import accelerator_files
+from gpudb.validation.preference import choose_preferred
 from gpudb.validation.records import SpecRecord, ValueEntry
 from gpudb.validation.run import validate
 from gpudb.validation.schema import SpecEntry
@@ -108,3 +109,33 @@ def test_a_system_value_keeps_its_own_metric_across_processes():
     entry = ValueEntry.of(SpecEntry.model_validate({"value": 8, "source": "a"}))
     record = SpecRecord("dgx", metric, entry, 8.0, None, "8", "f.yaml", 3, 4)
     assert pickle.loads(pickle.dumps(record)) == record
+
+
+def _chosen_over_everything(dataset) -> set:
+    return choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})
+
+
+def test_the_preferred_values_chosen_batch_by_batch_are_those_chosen_over_the_catalogue(monkeypatch):
+    monkeypatch.setattr(accelerator_files, "BATCH_FILES", 7)
+    dataset = validate(REAL_DATA)
+    assert dataset.preferred == _chosen_over_everything(dataset)
+    assert len(dataset.specs) - len(dataset.preferred) > 50  # many values competed with another for their metric
+
+
+def test_one_id_in_two_batches_has_its_preferred_values_chosen_over_both(several_data, monkeypatch):
+    # data/accelerators/other/x1.yaml repeats x1's id; here it gives two capacities where the first file gives one,
+    # so batch by batch each file would keep a preferred capacity of its own, (x1, capacity, None) and (x1, capacity, 0)
+    data = broken_data(several_data, "duplicate-id")
+    repeated = data / "accelerators" / "other" / "x1.yaml"
+    one = "  memory_capacity_gb:\n    value: 141\n    unit: GB\n    source: acme-datasheet\n"
+    two = (
+        "  memory_capacity_gb:\n    - value: 141 GB\n      source: acme-datasheet\n"
+        "    - value: 144 GB\n      source: acme-datasheet\n"
+    )
+    repeated.write_text(repeated.read_text().replace(one, two))
+    monkeypatch.setattr(accelerator_files, "BATCH_FILES", 1)
+    dataset = validate(data)
+    capacities = [key for key in dataset.preferred if key[:2] == ("x1", "memory_capacity_gb")]
+    assert len([spec for spec in dataset.specs if spec.key[:2] == ("x1", "memory_capacity_gb")]) == 3
+    assert dataset.preferred == _chosen_over_everything(dataset)
+    assert len(capacities) == 1

@@ -12,6 +12,7 @@ from pathlib import Path
 from gpudb.problems import Problem
 from gpudb.speed import processes
 from gpudb.validation.loader import load_paths
+from gpudb.validation.preference import SourceRank, choose_by_rank
 from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord
 from gpudb.validation.shape import read_accelerators
 from gpudb.validation.values import read_specs
@@ -23,30 +24,39 @@ READ_WORKERS = 4  # at most; one per CPU
 
 @dataclass
 class Batch:
-    """What a batch of accelerator files gives: its records (without their trees), values and problems."""
+    """What a batch of accelerator files gives: its records (without their trees), values, the keys of its
+    preferred values and its problems."""
 
     accelerators: list[AcceleratorRecord]
     specs: list[SpecRecord]
+    preferred: set[tuple[str, str, int | None]]
     problems: list[Problem]
 
 
-def read_batch(paths: list[Path], data_dir: Path) -> Batch:
-    """Parse, check and read the values of each file of `paths` (in order)."""
+def read_batch(paths: list[Path], data_dir: Path, ranks: dict[str, SourceRank]) -> Batch:
+    """Parse, check and read the values of each file of `paths` (in order), and choose each chip's preferred values
+    (a chip's choice needs only its own values and the sources' `ranks`)."""
     scratch = Dataset()
     documents, problems = load_paths(paths, data_dir)
     scratch.problems.extend(problems)
     read_accelerators(documents, scratch)
     read_specs(scratch)
-    return Batch([record.without_tree() for record in scratch.accelerators], scratch.specs, scratch.problems)
+    preferred = choose_by_rank(scratch.specs, ranks)
+    return Batch([r.without_tree() for r in scratch.accelerators], scratch.specs, preferred, scratch.problems)
 
 
-def read_accelerator_files(paths: list[Path], data_dir: Path, dataset: Dataset) -> None:
-    """Every accelerator file of `paths` into `dataset`: its records, their values and the problems found."""
+def read_accelerator_files(paths: list[Path], data_dir: Path, dataset: Dataset, ranks: dict[str, SourceRank]) -> None:
+    """Every accelerator file of `paths` into `dataset`: its records, their values, the preferred ones (chosen by
+    the sources' `ranks`) and the problems found. Where two files give one id, its values compete across files, so
+    the preferred ones are chosen again over the whole dataset."""
     batches = [paths[start : start + BATCH_FILES] for start in range(0, len(paths), BATCH_FILES)]
-    read = partial(read_batch, data_dir=data_dir)
+    read = partial(read_batch, data_dir=data_dir, ranks=ranks)
     workers = processes.workers_for(len(batches), READ_WORKERS)
     shared = len(paths) > FORK_ABOVE_FILES and processes.can_fork(workers)
     for batch in processes.in_order(read, batches, workers) if shared else map(read, batches):
         dataset.accelerators.extend(batch.accelerators)
         dataset.specs.extend(batch.specs)
+        dataset.preferred.update(batch.preferred)
         dataset.problems.extend(batch.problems)
+    if len({record.entry.id for record in dataset.accelerators}) < len(dataset.accelerators):
+        dataset.preferred = choose_by_rank(dataset.specs, ranks)

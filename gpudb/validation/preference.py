@@ -26,29 +26,40 @@ NO_TIER = max(TIER_KINDS) + 1
 CONFLICT_THRESHOLD = 0.02  # values further apart than 2% of the smaller one are listed as a disagreement
 
 
-def _rank(spec: SpecRecord, sources: dict[str, SourceEntry]) -> tuple:
+SourceRank = tuple[int, int, int, int]  # tier, vendor kind rank, reading rank, −published (smaller is better)
+
+
+def source_ranks(sources: dict[str, SourceEntry]) -> dict[str, SourceRank]:
+    """Each source's part of the sort key, by source id: small tuples that cross to the batched read's processes."""
+    return {
+        source_id: (
+            KIND_TIER[source.kind],
+            VENDOR_KIND_RANK.get(source.kind, 0),
+            READING_RANK[source.read],
+            -(source.published or date.min).toordinal(),
+        )
+        for source_id, source in sources.items()
+    }
+
+
+def _rank(spec: SpecRecord, ranks: dict[str, SourceRank]) -> tuple:
     """Sort key: smaller is better."""
-    source = sources.get(spec.entry.source or "")
-    if source is None:
-        return (not spec.entry.preferred, spec.status == "unknown", NO_TIER, 0, 0, 0, spec.position or 0)
-    return (
-        not spec.entry.preferred,
-        spec.status == "unknown",
-        KIND_TIER[source.kind],
-        VENDOR_KIND_RANK.get(source.kind, 0),
-        READING_RANK[source.read],
-        -(source.published or date.min).toordinal(),
-        spec.position or 0,
-    )
+    source = ranks.get(spec.entry.source or "", (NO_TIER, 0, 0, 0))
+    return (not spec.entry.preferred, spec.status == "unknown", *source, spec.position or 0)
 
 
 def choose_preferred(specs: Iterable[SpecRecord], sources: dict[str, SourceEntry]) -> set[tuple]:
     """SpecRecord.key of the entry used for every (accelerator, metric)."""
+    return choose_by_rank(specs, source_ranks(sources))
+
+
+def choose_by_rank(specs: Iterable[SpecRecord], ranks: dict[str, SourceRank]) -> set[tuple]:
+    """choose_preferred with the sources' ranks already made (source_ranks)."""
     groups: dict[tuple[str, str], list[SpecRecord]] = defaultdict(list)
     for spec in specs:
         groups[spec.accelerator_id, spec.metric.key].append(spec)
     return {
-        (group[0] if len(group) == 1 else min(group, key=lambda spec: _rank(spec, sources))).key
+        (group[0] if len(group) == 1 else min(group, key=lambda spec: _rank(spec, ranks))).key
         for group in groups.values()
     }
 

@@ -18,7 +18,7 @@ from gpudb.validation.checks import prices as checks_prices  # noqa: F401
 from gpudb.validation.checks import sources as checks_sources  # noqa: F401
 from gpudb.validation.checks import systems as checks_systems  # noqa: F401
 from gpudb.validation.loader import load_folder, read_document, yaml_files
-from gpudb.validation.preference import choose_preferred
+from gpudb.validation.preference import choose_preferred, source_ranks
 from gpudb.validation.records import Dataset, Located, M
 from gpudb.validation.release import release_problems
 from gpudb.validation.schema import DenylistedHost, ReputablePublisher, SourceEntry
@@ -41,7 +41,8 @@ def validate(data_dir: Path) -> Dataset:
     dataset.sources = read_list(source_documents, SourceEntry, "sources", dataset)
     dataset.reputable_publishers = _read_list_file(data_dir, "reputable-publishers.yaml", ReputablePublisher, dataset)
     dataset.denylisted_hosts = _read_list_file(data_dir, "source-denylist.yaml", DenylistedHost, dataset)
-    read_accelerator_files(accelerator_paths, data_dir, dataset)
+    sources = {source.entry.id: source.entry for source in dataset.sources}
+    read_accelerator_files(accelerator_paths, data_dir, dataset, source_ranks(sources))  # and chooses the preferred
     system_documents, problems = load_folder(data_dir / "systems", data_dir)  # an absent folder holds none
     dataset.problems.extend(problems)
     read_systems(system_documents, dataset)
@@ -59,10 +60,7 @@ def validate(data_dir: Path) -> Dataset:
     checks_peers.read_peers(data_dir, dataset)
     for run_check in CHECKS:
         dataset.problems.extend(run_check(dataset))
-    dataset.preferred = choose_preferred(dataset.specs, {source.entry.id: source.entry for source in dataset.sources})
-    dataset.system_preferred = choose_preferred(
-        dataset.system_specs, {source.entry.id: source.entry for source in dataset.sources}
-    )
+    dataset.system_preferred = choose_preferred(dataset.system_specs, sources)
     dataset.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.code))
     return dataset
 
