@@ -7,6 +7,8 @@ import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +31,7 @@ from gpudb.storage.models import SCHEMA_VERSION, Accelerator, Alias, BuildInfo, 
 from gpudb.storage.value_rows import ChipValueRows
 
 if TYPE_CHECKING:
-    from gpudb.validation.records import Dataset
+    from gpudb.validation.records import Dataset, SpecRecord
 
 TABLES = [
     SQLModel.metadata.tables[name]
@@ -78,7 +80,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, TableRows]:
             aliases.setdefault(
                 (entry.id, name), {"accelerator_id": entry.id, "name": name, "name_key": name_key(name), "kind": kind}
             )
-    specs = sorted(dataset.specs, key=lambda s: (s.accelerator_id, s.metric.key, s.position or 0))
+    specs = _in_id_order(dataset.specs)
     return {
         "source": [
             {**record.entry.model_dump(exclude_none=False), "tier": tier_of(record.entry.kind)} for record in sources
@@ -156,6 +158,19 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, TableRows]:
             {"key": "data_version", "value": _data_version(data_dir)},
         ],
     }
+
+
+def _in_id_order(specs: list[SpecRecord]) -> list[SpecRecord]:
+    """The values sorted by (chip, metric, position), as their ids number them. A chip's values come together from
+    its file, so each chip's few are sorted alone: one sort key for each of 2.8 million values was 180 MB of a
+    100,000-chip build's peak."""
+    by_chip: dict[str, list[SpecRecord]] = {}
+    for chip, values in groupby(specs, key=attrgetter("accelerator_id")):
+        by_chip.setdefault(chip, []).extend(values)  # one id in two files: its runs join
+    ordered: list[SpecRecord] = []
+    for chip in sorted(by_chip):
+        ordered.extend(sorted(by_chip[chip], key=lambda s: (s.metric.key, s.position or 0)))
+    return ordered
 
 
 def _data_version(data_dir: Path) -> str:
