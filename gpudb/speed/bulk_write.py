@@ -7,7 +7,8 @@ processors (booleans, dates, JSON) that an ordinary insert applies, so the store
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import chain, islice
 from operator import itemgetter
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -29,6 +30,20 @@ class TableRows(Protocol):
     def __len__(self) -> int: ...
 
     def __iter__(self) -> Iterator[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class MadeRows:
+    """The rows that `make` makes of each item of `items`, each as it is written (never all held as dicts)."""
+
+    items: Sequence[Any]
+    make: Callable[[Any], dict[str, Any]]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(self.make, self.items)
 
 
 @runtime_checkable
