@@ -43,6 +43,10 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     """
     import os
 
+    if workers == 1:  # this process is the worker: pandas is imported first, without pyarrow (gpudb.web.served)
+        from gpudb.web.served import import_pandas_without_pyarrow
+
+        import_pandas_without_pyarrow()
     url = _database_ready(db)
     _check_port_free(host, port)
     import uvicorn
@@ -54,7 +58,7 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
         return
     # Worker processes import the app by name, so the database URL travels in the environment.
     os.environ["GPUDB_DATABASE_URL"] = url
-    uvicorn.run("gpudb.web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("gpudb.web.served:served_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 def _check_port_free(host: str, port: int) -> None:
