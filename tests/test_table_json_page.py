@@ -46,3 +46,46 @@ def test_rows_are_kept_per_column_set_and_bounded(real_db):
     sets = snap.extra["rows-json"]
     assert len(sets) == table_view.ROW_SETS  # the least recently used sets are dropped
     assert all(0 < len(rows) <= len(snap.frame) for rows in sets.values())  # a row at most once a set
+
+
+def test_each_cited_source_is_written_once_a_build(real_db):
+    from gpudb.storage import query
+    from gpudb.web.snapshot import snapshot
+
+    page = json.loads(table_view.json_page(real_db, {"limit": ["1000"]}))
+    snap = snapshot(query.engine_for(real_db))
+    texts = snap.extra["source-json"]
+    assert set(page["sources"]) <= set(texts)
+    for source_id, source in page["sources"].items():
+        assert json.loads(texts[source_id]) == source
+    kept = next(iter(snap.extra["rows-json"].values()))
+    assert all(isinstance(cited, tuple) for _, cited in kept.values())  # a row keeps the ids, not the texts
+
+
+class FakeSnapshot:
+    def __init__(self):
+        self.extra = {}
+
+
+def test_pages_kept_as_bytes_are_bounded_by_their_size(monkeypatch):
+    monkeypatch.setattr(table_view, "PAGE_BYTES_CACHED", 1000)
+    snap = FakeSnapshot()
+    for index in range(5):
+        assert table_view.cached(snap, "page", index, lambda index=index: bytes([index]) * 400) == bytes([index]) * 400
+    assert list(snap.extra["cache:page"].values) == [3, 4]  # 800 bytes kept; a third page would be 1,200
+    assert snap.extra["cache:page"].page_bytes == 800
+    assert table_view.cached(snap, "page", 3, lambda: b"not drawn again") == bytes([3]) * 400  # now the most recent
+    table_view.cached(snap, "page", 5, lambda: b"5" * 400)
+    assert list(snap.extra["cache:page"].values) == [3, 5]  # 4 was the least recently used
+    table_view.cached(snap, "page", 6, lambda: b"x" * 5000)  # larger than the bound: kept alone, the last drawn
+    assert list(snap.extra["cache:page"].values) == [6]
+    assert snap.extra["cache:page"].page_bytes == 5000
+
+
+def test_views_kept_as_objects_are_bounded_by_count(monkeypatch):
+    monkeypatch.setattr(table_view, "PAGE_BYTES_CACHED", 10)
+    snap = FakeSnapshot()
+    for index in range(table_view.VIEWS_CACHED + 3):
+        table_view.cached(snap, "view", index, lambda index=index: {"rows": [index] * 100})
+    kept = snap.extra["cache:view"]
+    assert list(kept.values) == list(range(3, table_view.VIEWS_CACHED + 3)) and kept.page_bytes == 0

@@ -179,6 +179,9 @@ def citation(cell: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str:
 
 
 VIEWS_CACHED = 128  # pages kept per kind, database build and process: memory stays bounded whatever the traffic
+# Pages kept as the bytes or text sent are also bounded by their size, per kind: a JSON page of 100 rows at 10,000
+# chips is about 140 KB, so 128 of them were 18 MiB of each worker (benchmarks/NOTES.md, seventh pass).
+PAGE_BYTES_CACHED = 6 * 2**20
 
 
 def table(url: str | Engine | None, params: Params, paged: bool = True, exports: bool = True) -> dict[str, Any]:
@@ -222,19 +225,25 @@ def json_page(url: str | Engine | None, params: Params) -> bytes:
         ids = ordered_ids(snap, state)
         page = ids[state.offset : state.offset + state.limit].tolist()
         rows = _row_texts(snap, state, page)
-        cited: dict[str, str] = {}
-        for _, sources in rows:
-            cited.update(sources)
+        cited = sorted({source_id for _, sources in rows for source_id in sources})
+        texts = _source_texts(snap)
         head = _json(table_json(_head(snap, state, len(ids), True)))
         body = ",".join(text for text, _ in rows)
-        sources_text = ",".join(f"{_json(source_id)}:{cited[source_id]}" for source_id in sorted(cited))
+        sources_text = ",".join(f"{_json(source_id)}:{texts[source_id]}" for source_id in cited)
         return f'{head[:-1]},"rows":[{body}],"sources":{{{sources_text}}}}}'.encode()
 
     return cached(snap, "table-json", params_key(params), assemble)
 
 
-def _row_texts(snap: Snapshot, state: TableState, page: list[str]) -> list[tuple[str, dict[str, str]]]:
-    """Each row of `page` as its JSON text and the JSON of the sources it cites (by id), kept per column set."""
+def _source_texts(snap: Snapshot) -> dict[str, str]:
+    """Each cited source's JSON by its id, written once per build (a row keeps only the ids it cites: a copy of
+    each source's text in every row it was cited by was 14 MiB of a worker at 10,000 chips)."""
+    return snap.extra.setdefault("source-json", {})
+
+
+def _row_texts(snap: Snapshot, state: TableState, page: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each row of `page` as its JSON text and the ids of the sources it cites, kept per column set; the sources'
+    JSON is in _source_texts."""
     context = _context(snap, state, True)
     key = (tuple(context[0]), state.baseline, state.rule)
     sets = snap.extra.setdefault("rows-json", OrderedDict())
@@ -244,10 +253,14 @@ def _row_texts(snap: Snapshot, state: TableState, page: list[str]) -> list[tuple
         while len(sets) > ROW_SETS:
             sets.popitem(last=False)
     missing = [chip for chip in page if chip not in kept]
+    texts = _source_texts(snap)
     for chip, record in zip(missing, _records(snap, missing, context[0]), strict=True):
         sources: dict[str, dict[str, Any]] = {}
         row = _row(snap, state, chip, record, context, sources)
-        kept[chip] = (_json(row), {source_id: _json(source) for source_id, source in sources.items()})
+        for source_id, source in sources.items():
+            if source_id not in texts:
+                texts[source_id] = _json(source)
+        kept[chip] = (_json(row), tuple(sources))
     return [kept[chip] for chip in page]
 
 
@@ -263,18 +276,39 @@ def params_key(params: Params) -> tuple:
     return tuple(sorted((name, tuple(found)) for name, found in params.items()))
 
 
+class _Kept:
+    """One kind's remembered values for a build, least recently used first, and the bytes of those that are pages."""
+
+    def __init__(self) -> None:
+        self.values: OrderedDict[Any, Any] = OrderedDict()
+        self.page_bytes = 0
+
+    def add(self, key: Any, value: Any) -> None:
+        if key in self.values:
+            return
+        self.values[key] = value
+        self.page_bytes += _page_size(value)
+        while len(self.values) > 1 and (len(self.values) > VIEWS_CACHED or self.page_bytes > PAGE_BYTES_CACHED):
+            _, gone = self.values.popitem(last=False)
+            self.page_bytes -= _page_size(gone)
+
+
+def _page_size(value: Any) -> int:
+    """The size of a page kept as sent (bytes or text), 0 for a view kept as objects (bounded by count only)."""
+    return len(value) if isinstance(value, (bytes, str)) else 0
+
+
 def cached(snap: Snapshot, kind: str, key: Any, compute: Callable[[], Any]) -> Any:
-    """compute(), remembered for this build under (kind, key); the least recently used beyond VIEWS_CACHED go."""
-    store = snap.extra.setdefault(f"cache:{kind}", OrderedDict())
+    """compute(), remembered for this build under (kind, key); the least recently used go beyond VIEWS_CACHED
+    values of the kind or, for pages kept as bytes or text, beyond PAGE_BYTES_CACHED of them."""
+    store: _Kept = snap.extra.setdefault(f"cache:{kind}", _Kept())
     with _VIEWS_LOCK:
-        if key in store:
-            store.move_to_end(key)
-            return store[key]
+        if key in store.values:
+            store.values.move_to_end(key)
+            return store.values[key]
     value = compute()
     with _VIEWS_LOCK:
-        store[key] = value
-        while len(store) > VIEWS_CACHED:
-            store.popitem(last=False)
+        store.add(key, value)
     return value
 
 
