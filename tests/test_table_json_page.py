@@ -89,3 +89,17 @@ def test_views_kept_as_objects_are_bounded_by_count(monkeypatch):
         table_view.cached(snap, "view", index, lambda index=index: {"rows": [index] * 100})
     kept = snap.extra["cache:view"]
     assert list(kept.values) == list(range(3, table_view.VIEWS_CACHED + 3)) and kept.page_bytes == 0
+
+
+def test_a_derived_cell_gives_its_working_from_the_columns(real_db):
+    from gpudb.storage import query
+    from gpudb.web.snapshot import snapshot
+
+    snap = snapshot(query.engine_for(real_db))
+    assert snap.working_of("h20", "tpp").startswith("296 TFLOPS FP8 dense × 8 bits = 2,368")
+    assert snap.working_of("h20", "performance_density") == "TPP 2,368 ÷ 814 mm² die area = 2.91"
+    assert snap.working_of("h20", "memory_bandwidth_tbs") is None  # stored, not derived
+    assert snap.working_of("no-such-chip", "tpp") is None
+    rows = json.loads(table_view.json_page(real_db, {"q": ["h20"], "columns": ["tpp"]}))["rows"]
+    [row] = [row for row in rows if row["id"] == "h20"]
+    assert row["cells"]["tpp"]["working"] == snap.working_of("h20", "tpp")

@@ -83,21 +83,23 @@ def stored_values(wide: pd.DataFrame) -> Stored:
     }
 
 
-def table_frame(used: pd.DataFrame, identity: pd.DataFrame) -> tuple[pd.DataFrame, Stored, dict[tuple[str, str], str]]:
+def table_frame(used: pd.DataFrame, identity: pd.DataFrame) -> tuple[pd.DataFrame, Stored, dict[str, list[str]]]:
     """The web table's frame (identity, a column per stored metric from `used`: accelerator_id, metric, value of the
-    preferred entries with a value; then a column per derived metric), every chip's stored numbers, and (chip,
-    derived key) → the working."""
+    preferred entries with a value; then a column per derived metric), every chip's stored numbers, and derived
+    key → each chip's working in the frame's row order (a list a key, not a key a cell: 80,000 tuple keys were
+    about 8 MiB of a server worker at 10,000 chips)."""
     import pandas as pd
 
     wide = query.pivot_wide(used, identity, [(m.key, m.kind) for m in METRICS])
     stored = stored_values(wide)
     base = baseline_values(stored=stored)
-    working: dict[tuple[str, str], str] = {}
+    working: dict[str, list[str]] = {d.key: [] for d in DERIVED}
+    texts: dict[str, str] = {}
     derived_columns: dict[str, list[float | None]] = {d.key: [] for d in DERIVED}
     for chip in wide.index:
         for key, derivation in derive(stored[chip], base).items():
             derived_columns[key].append(derivation.value)
-            working[(chip, key)] = derivation.working
+            working[key].append(texts.setdefault(derivation.working, derivation.working))  # "… unknown" once
     frame = wide.copy()
     for key, values in derived_columns.items():
         frame[key] = pd.array(values, dtype="Float64").astype("float64")

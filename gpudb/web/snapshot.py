@@ -96,7 +96,7 @@ class Snapshot:
     stamp: Any
     frame: pd.DataFrame  # index: id; identity, metric and derived columns, _text
     cells: Cells  # (id, metric) → provenance of a stored value or status
-    working: dict[tuple[str, str], str]  # (id, derived key) → the arithmetic
+    working: dict[str, list[str]]  # derived key → each chip's arithmetic, in the frame's row order (working_of)
     rules: list[dict[str, Any]]
     facets: dict[str, list[str]]
     stored: dict[str, dict[str, float]]  # id → stored numeric values (the inputs of rules)
@@ -120,6 +120,11 @@ class Snapshot:
         row = {"id": chip, "data_center": self.data_center[chip]}
         names, statuses = self.names.get(chip, [chip]), self.statuses.get(chip, {})
         return classify(rule, row, self.stored[chip], names, statuses, inputs=inputs).outcome
+
+    def working_of(self, chip: str, key: str) -> str | None:
+        """The arithmetic of a chip's derived metric `key`; None for a key that is not derived or an unknown chip."""
+        column, position = self.working.get(key), self.positions.get(chip)
+        return None if column is None or position is None else column[position]
 
     @functools.cached_property
     def data_center(self) -> dict[str, bool]:

@@ -150,7 +150,7 @@ def _cell(
             cell |= {name: stored[name] for name in PROVENANCE_IF_SET if stored[name]}
     elif column.kind == "derived":
         cell["status"] = "value" if cell["value"] is not None else "unknown"
-        cell["working"] = snap.working.get((chip, key))
+        cell["working"] = snap.working_of(chip, key)
     if base is not None and column.numeric:
         reference = _plain(base.get(key))
         ratio = cell["value"] / reference if cell["value"] is not None and reference else None
