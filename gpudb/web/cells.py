@@ -1,11 +1,12 @@
 """The table's cells: every chip's preferred entries, read in one pass of the driver's cursor into the values the wide
 frame is pivoted from, each chip's statuses, and each entry's provenance. The provenance is kept as a few columns
-of shared values (the same text one object, each source once) and made into a dict only when a page shows the
+of codes into each column's distinct values (each source once) and made into a dict only when a page shows the
 cell: at 10,000 chips (221,000 entries) the long frame's columns as lists, a fresh Python object per entry and field,
-were about 210 MiB of every server worker."""
+were about 210 MiB of every server worker; lists of shared values 14 MiB; the codes about 3 MiB."""
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,33 @@ if TYPE_CHECKING:
 FIELDS = ("status", "as_published", "sparse_in_source", "board_gpus", "note", "inference", "source_id")
 
 
+class SharedColumn:
+    """A column whose values repeat, kept as a code per row (one byte while there are at most 256 distinct values,
+    two up to 65,536, then four) into the list of its distinct values: 221,000 references of 8 bytes a column were
+    about 1.7 MiB each of a server worker at 10,000 chips."""
+
+    def __init__(self) -> None:
+        self.codes = array("B")
+        self.distinct: list[Any] = []
+        self._code_of: dict[tuple[type, Any], int] | None = {}  # by type too: 1, 1.0 and True are equal keys
+
+    def append(self, value: Any) -> None:
+        assert self._code_of is not None, "a column is read once"
+        code = self._code_of.setdefault((type(value), value), len(self.distinct))
+        if code == len(self.distinct):
+            self.distinct.append(value)
+            if code == 2 ** (8 * self.codes.itemsize):  # the next width: B → H → I
+                self.codes = array("H" if self.codes.typecode == "B" else "I", self.codes)
+        self.codes.append(code)
+
+    def done(self) -> None:
+        """The column is read: the codes by value are no longer needed."""
+        self._code_of = None
+
+    def __getitem__(self, at: int) -> Any:
+        return self.distinct[self.codes[at]]
+
+
 class Cells:
     """The provenance of each preferred entry, by (chip, metric): `spans` gives each chip's run of positions in
     the columns (the entries are read chip by chip), `metrics` the metric at each position."""
@@ -25,17 +53,24 @@ class Cells:
     def __init__(self, sources: dict[str, dict[str, Any]]):
         self.sources = sources  # id → the source as a cell cites it
         self.spans: dict[str, tuple[int, int]] = {}
-        self.metrics: list[str] = []
-        self.columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
+        self.metrics = SharedColumn()
+        self.columns: dict[str, SharedColumn] = {name: SharedColumn() for name in FIELDS}
+        self._metric_codes: dict[str, int] = {}
+
+    def done(self) -> None:
+        """Every entry is read."""
+        self._metric_codes = {metric: code for code, metric in enumerate(self.metrics.distinct)}
+        for column in (self.metrics, *self.columns.values()):
+            column.done()
 
     def get(self, key: tuple[str, str]) -> dict[str, Any] | None:
         """The entry's status and provenance, its source in full (a copy); None when the chip has no such entry."""
         chip, metric = key
-        span = self.spans.get(chip)
-        if span is None:
+        span, code = self.spans.get(chip), self._metric_codes.get(metric)
+        if span is None or code is None:
             return None
         try:
-            at = self.metrics.index(metric, *span)  # a chip has about 30 entries: a scan in C, no key per entry
+            at = self.metrics.codes.index(code, *span)  # a chip has about 30 entries: a scan in C, no key per entry
         except ValueError:
             return None
         c = {name: values[at] for name, values in self.columns.items()}
@@ -79,21 +114,22 @@ def read_preferred(engine: Engine) -> Preferred:
     import pandas as pd
 
     cells = Cells({row["id"]: _source(row) for row in query.sources(engine)})
-    shared: dict[str, dict[Any, Any]] = {name: {} for name in ("metric", *FIELDS)}
     columns = cells.columns
     chips: list[str] = []
     metrics: list[str] = []
     values: list[Any] = []
     statuses: dict[str, dict[str, str]] = {}
-    current, start, at = None, 0, 0
+    current: Any = None  # the chip whose entries are being read (its id, one string for all of them)
+    start = at = 0
     for at, entry in enumerate(query.preferred_entries(engine)):
         chip, metric, number, text, *provenance = entry
         if chip != current:
             if current is not None:
                 cells.spans[current] = (start, at)
             current, start = chip, at
-        metric = shared["metric"].setdefault(metric, metric)
+        chip = current  # one string a chip, whatever the driver made for each row
         cells.metrics.append(metric)
+        metric = cells.metrics.distinct[cells.metrics.codes[-1]]  # one string a metric
         status, as_published, sparse, board_gpus, note, inference, source_id = provenance
         for name, value in (
             ("status", status),
@@ -102,7 +138,7 @@ def read_preferred(engine: Engine) -> Preferred:
             ("inference", inference),
             ("source_id", source_id),
         ):
-            columns[name].append(shared[name].setdefault(value, value))
+            columns[name].append(value)
         columns["sparse_in_source"].append(bool(sparse))
         columns["board_gpus"].append(None if board_gpus is None else int(board_gpus))
         if status == "value":
@@ -110,8 +146,9 @@ def read_preferred(engine: Engine) -> Preferred:
             metrics.append(metric)
             values.append(text if number is None else number)
         else:
-            statuses.setdefault(chip, {})[metric] = columns["status"][-1]
+            statuses.setdefault(chip, {})[metric] = columns["status"][at]
     if current is not None:
         cells.spans[current] = (start, at + 1)
+    cells.done()
     frame = pd.DataFrame({"accelerator_id": chips, "metric": metrics, "value": values})
     return Preferred(cells, frame, statuses)
