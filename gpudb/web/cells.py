@@ -73,7 +73,7 @@ class Cells:
             at = self.metrics.codes.index(code, *span)  # a chip has about 30 entries: a scan in C, no key per entry
         except ValueError:
             return None
-        c = {name: values[at] for name, values in self.columns.items()}
+        c = {name: column.distinct[column.codes[at]] for name, column in self.columns.items()}  # no call a field
         source = self.sources.get(c["source_id"]) if c["source_id"] is not None else None
         return {
             "status": c["status"],
