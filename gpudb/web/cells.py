@@ -7,6 +7,7 @@ were about 210 MiB of every server worker; lists of shared values 14 MiB; the co
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,27 +21,19 @@ FIELDS = ("status", "as_published", "sparse_in_source", "board_gpus", "note", "i
 
 
 class SharedColumn:
-    """A column whose values repeat, kept as a code per row (one byte while there are at most 256 distinct values,
-    two up to 65,536, then four) into the list of its distinct values: 221,000 references of 8 bytes a column were
-    about 1.7 MiB each of a server worker at 10,000 chips."""
+    """A column whose values repeat, kept as a code per row (one byte for at most 256 distinct values, two up to
+    65,536, else four) into the list of its distinct values: 221,000 references of 8 bytes a column were about
+    1.7 MiB each of a server worker at 10,000 chips. Made from the whole column at once, the loops in C."""
 
-    def __init__(self) -> None:
-        self.codes = array("B")
-        self.distinct: list[Any] = []
-        self._code_of: dict[tuple[type, Any], int] | None = {}  # by type too: 1, 1.0 and True are equal keys
-
-    def append(self, value: Any) -> None:
-        assert self._code_of is not None, "a column is read once"
-        code = self._code_of.setdefault((type(value), value), len(self.distinct))
-        if code == len(self.distinct):
-            self.distinct.append(value)
-            if code == 2 ** (8 * self.codes.itemsize):  # the next width: B → H → I
-                self.codes = array("H" if self.codes.typecode == "B" else "I", self.codes)
-        self.codes.append(code)
-
-    def done(self) -> None:
-        """The column is read: the codes by value are no longer needed."""
-        self._code_of = None
+    def __init__(self, read: list[Any]):
+        # 1, 1.0 and True are one dict key: where a column mixes such types, each value is keyed with its type
+        typed = len(set(map(type, read)) & {bool, int, float}) > 1
+        keyed: Iterable[Any] = zip(map(type, read), read, strict=True) if typed else read
+        code_of = {key: code for code, key in enumerate(dict.fromkeys(keyed))}
+        self.distinct: list[Any] = [key[1] for key in code_of] if typed else list(code_of)
+        typecode = "B" if len(code_of) <= 2**8 else "H" if len(code_of) <= 2**16 else "I"
+        keyed = zip(map(type, read), read, strict=True) if typed else read
+        self.codes = array(typecode, map(code_of.__getitem__, keyed))
 
     def __getitem__(self, at: int) -> Any:
         return self.distinct[self.codes[at]]
@@ -48,20 +41,21 @@ class SharedColumn:
 
 class Cells:
     """The provenance of each preferred entry, by (chip, metric): `spans` gives each chip's run of positions in
-    the columns (the entries are read chip by chip), `metrics` the metric at each position."""
+    the columns (the entries are read chip by chip), `metrics` the metric at each position, `columns` each of
+    FIELDS at each position."""
 
-    def __init__(self, sources: dict[str, dict[str, Any]]):
+    def __init__(
+        self,
+        sources: dict[str, dict[str, Any]],
+        spans: dict[str, tuple[int, int]],
+        metrics: SharedColumn,
+        columns: dict[str, SharedColumn],
+    ):
         self.sources = sources  # id → the source as a cell cites it
-        self.spans: dict[str, tuple[int, int]] = {}
-        self.metrics = SharedColumn()
-        self.columns: dict[str, SharedColumn] = {name: SharedColumn() for name in FIELDS}
-        self._metric_codes: dict[str, int] = {}
-
-    def done(self) -> None:
-        """Every entry is read."""
-        self._metric_codes = {metric: code for code, metric in enumerate(self.metrics.distinct)}
-        for column in (self.metrics, *self.columns.values()):
-            column.done()
+        self.spans = spans
+        self.metrics = metrics
+        self.columns = columns
+        self._metric_codes = {metric: code for code, metric in enumerate(metrics.distinct)}
 
     def get(self, key: tuple[str, str]) -> dict[str, Any] | None:
         """The entry's status and provenance, its source in full (a copy); None when the chip has no such entry."""
@@ -113,8 +107,11 @@ def read_preferred(engine: Engine) -> Preferred:
     """Every chip's preferred entries, in one streamed query (no frame of every entry, no row objects)."""
     import pandas as pd
 
-    cells = Cells({row["id"]: _source(row) for row in query.sources(engine)})
-    columns = cells.columns
+    read: dict[str, list[Any]] = {name: [] for name in ("metric", *FIELDS)}
+    spans: dict[str, tuple[int, int]] = {}
+    # Every value read is swapped at once for the first equal one (by type too: 1 and 1.0 are one key), so the
+    # driver's objects die with their batch; a copy per row that lived until the end fragmented a worker's heap.
+    shared: dict[tuple[type, Any], Any] = {}
     chips: list[str] = []
     metrics: list[str] = []
     values: list[Any] = []
@@ -122,33 +119,31 @@ def read_preferred(engine: Engine) -> Preferred:
     current: Any = None  # the chip whose entries are being read (its id, one string for all of them)
     start = at = 0
     for at, entry in enumerate(query.preferred_entries(engine)):
-        chip, metric, number, text, *provenance = entry
+        chip, metric, number, text, status, as_published, sparse, board_gpus, note, inference, source_id = entry
         if chip != current:
             if current is not None:
-                cells.spans[current] = (start, at)
+                spans[current] = (start, at)
             current, start = chip, at
-        chip = current  # one string a chip, whatever the driver made for each row
-        cells.metrics.append(metric)
-        metric = cells.metrics.distinct[cells.metrics.codes[-1]]  # one string a metric
-        status, as_published, sparse, board_gpus, note, inference, source_id = provenance
-        for name, value in (
-            ("status", status),
-            ("as_published", as_published),
-            ("note", note),
-            ("inference", inference),
-            ("source_id", source_id),
-        ):
-            columns[name].append(value)
-        columns["sparse_in_source"].append(bool(sparse))
-        columns["board_gpus"].append(None if board_gpus is None else int(board_gpus))
+        chip = current
+        metric, status = shared.setdefault((str, metric), metric), shared.setdefault((str, status), status)
+        read["metric"].append(metric)
+        read["status"].append(status)
+        read["as_published"].append(shared.setdefault((type(as_published), as_published), as_published))
+        read["sparse_in_source"].append(bool(sparse))
+        read["board_gpus"].append(None if board_gpus is None else int(board_gpus))
+        read["note"].append(shared.setdefault((type(note), note), note))
+        read["inference"].append(shared.setdefault((type(inference), inference), inference))
+        read["source_id"].append(shared.setdefault((type(source_id), source_id), source_id))
         if status == "value":
             chips.append(chip)
             metrics.append(metric)
             values.append(text if number is None else number)
         else:
-            statuses.setdefault(chip, {})[metric] = columns["status"][at]
+            statuses.setdefault(chip, {})[metric] = status
     if current is not None:
-        cells.spans[current] = (start, at + 1)
-    cells.done()
+        spans[current] = (start, at + 1)
+    sources = {row["id"]: _source(row) for row in query.sources(engine)}
+    columns = {name: SharedColumn(read.pop(name)) for name in FIELDS}  # each list dropped once coded
+    cells = Cells(sources, spans, SharedColumn(read.pop("metric")), columns)
     frame = pd.DataFrame({"accelerator_id": chips, "metric": metrics, "value": values})
     return Preferred(cells, frame, statuses)
