@@ -1,5 +1,6 @@
 """The per-chip paths at a catalogue size: detail and compare pages (in-process, p50 of fresh and repeated views,
-page size), and `gpudb site`, `gpudb conflicts`, `gpudb coverage` (wall seconds of a fresh process each).
+page size), and `gpudb list` (beside its CSV), `gpudb site`, `gpudb conflicts`, `gpudb coverage` (wall seconds of a
+fresh process each).
 
     .venv/bin/python benchmarks/paths.py sqlite:///path/to/gpudb.sqlite   # prints the rows
 """
@@ -58,6 +59,9 @@ def measure_paths(url: str, env: dict[str, str], site: bool = True) -> dict[str,
         "compare page: no chips chosen": f"{empty:.3g} ms ({empty_size / 1024:.0f} KB)",
     }
     env_db = {**env, "GPUDB_DATABASE_URL": url}
+    # every chip as the table a terminal shows (Rich) and, as its anchor, the same rows as CSV
+    rows["gpudb list (table, every chip)"] = _wall([GPUDB, "list"], env_db)
+    rows["gpudb list --format csv (anchor)"] = _wall([GPUDB, "list", "--format", "csv"], env_db)
     rows["gpudb conflicts (table)"] = _wall([GPUDB, "conflicts"], env_db)
     rows["gpudb coverage (table)"] = _wall([GPUDB, "coverage"], env_db)
     if site:
