@@ -139,3 +139,13 @@ def test_one_id_in_two_batches_has_its_preferred_values_chosen_over_both(several
     assert len([spec for spec in dataset.specs if spec.key[:2] == ("x1", "memory_capacity_gb")]) == 3
     assert dataset.preferred == _chosen_over_everything(dataset)
     assert len(capacities) == 1
+
+
+def test_values_that_cite_one_source_share_its_id_string():
+    dataset = validate(REAL_DATA)
+    cited: dict[str, set[int]] = {}
+    for spec in dataset.specs:
+        if spec.entry.source is not None:
+            cited.setdefault(spec.entry.source, set()).add(id(spec.entry.source))
+    assert len(cited) > 100 and sum(len(objects) for objects in cited.values()) == len(cited)
+    assert set(cited) <= {source.entry.id for source in dataset.sources}

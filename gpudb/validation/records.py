@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -64,7 +65,9 @@ class ValueEntry(NamedTuple):
 
     @classmethod
     def of(cls, spec: SpecEntry) -> ValueEntry:
-        return tuple.__new__(cls, _ENTRY_FIELDS(spec))
+        value, status, unit, source, *rest = _ENTRY_FIELDS(spec)
+        # a source id is cited by thousands of values: one string each was about 160 MB of a 100,000-chip build
+        return tuple.__new__(cls, (value, status, unit, None if source is None else sys.intern(source), *rest))
 
 
 _ENTRY_FIELDS = attrgetter(*ValueEntry._fields)
