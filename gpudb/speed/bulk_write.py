@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
 COPY_MIN_ROWS = 1000  # below this an INSERT is as fast, and COPY's setup is not worth it
 CHUNK_ROWS = 20_000  # rows turned into tuples and sent at once
@@ -55,10 +55,19 @@ class TupleRows(TableRows, Protocol):
     def tuples(self) -> Iterator[tuple[Any, ...]]: ...
 
 
-def create_tables(connection: Connection, tables: Iterable[Table]) -> None:
-    """CREATE TABLE for each table, in the order given (referenced tables first), without its indexes."""
+def create_tables(connection: Connection, tables: Iterable[Table], foreign_keys: bool = True) -> None:
+    """CREATE TABLE for each table, in the order given (referenced tables first), without its indexes; without its
+    foreign keys too unless `foreign_keys` (add_foreign_keys adds them once the rows are in)."""
     for table in tables:
-        connection.execute(CreateTable(table))
+        connection.execute(CreateTable(table, include_foreign_key_constraints=None if foreign_keys else []))
+
+
+def add_foreign_keys(connection: Connection, tables: Iterable[Table]) -> None:
+    """Each table's foreign keys, added over the loaded rows: PostgreSQL checks each key in one pass, where a key
+    that is there during a COPY runs a trigger for every row (3.5 s of a 5.3 s fresh build of 10,000 chips)."""
+    for table in tables:
+        for constraint in sorted(table.foreign_key_constraints, key=lambda key: [c.name for c in key.columns]):
+            connection.execute(AddConstraint(constraint))
 
 
 def create_indexes(connection: Connection, tables: Iterable[Table]) -> None:

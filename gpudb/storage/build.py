@@ -197,9 +197,12 @@ def _write(connection: Connection, table_rows: dict[str, TableRows]) -> None:
     keep their snapshot and are never blocked, where DROP or TRUNCATE would lock them out until commit.
     """
     fresh = not _schema_is_current(connection)
+    # New tables get their foreign keys after the rows, like their indexes (SQLite cannot add a foreign key to a
+    # table and checks none unless asked: its tables are made whole). Tables readers may be reading keep theirs.
+    keys_after = fresh and connection.dialect.name != "sqlite"
     if fresh:
         SQLModel.metadata.drop_all(connection, tables=TABLES)
-        bulk_write.create_tables(connection, TABLES)  # indexes after the rows: one sort instead of 280,000 updates
+        bulk_write.create_tables(connection, TABLES, foreign_keys=not keys_after)  # indexes after the rows too
     else:
         for table in reversed(TABLES):
             connection.execute(table.delete())
@@ -207,6 +210,8 @@ def _write(connection: Connection, table_rows: dict[str, TableRows]) -> None:
         bulk_write.insert_rows(connection, table, table_rows[table.name])
     if fresh:
         bulk_write.create_indexes(connection, TABLES)
+    if keys_after:
+        bulk_write.add_foreign_keys(connection, TABLES)
 
 
 def _schema_is_current(connection: Connection) -> bool:
