@@ -156,12 +156,13 @@ def ordinary_build(url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
     """A build through SQLAlchemy's create_all and insert, the reference for the fast write path."""
     with monkeypatch.context() as patch:
         patch.setattr(bulk_write, "insert_rows", sqlalchemy_insert)
-        patch.setattr(
+        patch.setattr(  # tables whole, their keys and indexes with them
             bulk_write,
             "create_tables",
-            lambda connection, tables: db.SQLModel.metadata.create_all(connection, tables=tables),
+            lambda connection, tables, foreign_keys=True: db.SQLModel.metadata.create_all(connection, tables=tables),
         )
         patch.setattr(bulk_write, "create_indexes", lambda connection, tables: None)
+        patch.setattr(bulk_write, "add_foreign_keys", lambda connection, tables: None)
         db.build(url, data_dir)  # fmt: skip
 
 
