@@ -156,7 +156,7 @@ def test_postgres_build_is_one_transaction(postgres_server_url, minimal_data):
 
 
 @pytest.mark.postgres
-def test_a_fresh_postgres_build_has_every_foreign_key_added_after_its_rows(postgres_server_url, minimal_data):
+def test_a_fresh_postgres_build_has_every_foreign_key_of_the_schema(postgres_server_url, minimal_data):
     from sqlalchemy.exc import IntegrityError
     from sqlmodel import SQLModel
 
