@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 
 from gpudb.problems import Problem
-from gpudb.validation.yaml_lines import MAX_DEPTH, LineDict, LineList, _DuplicateKey, _parse, _Refused
+from gpudb.validation.yaml_block import parse as _parse  # the line reader, else libyaml
+from gpudb.validation.yaml_lines import MAX_DEPTH, LineDict, LineList, _DuplicateKey, _Refused
 
 MAX_FILE_BYTES = 16 * 2**20
 # Newlines, ': ', ',', '[' and '{' bound from above how many values a file writes. The largest real file has
