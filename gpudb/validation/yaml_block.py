@@ -50,6 +50,11 @@ _NOT_IN_FLOW_ITEM = re.compile(r"[\[\]{}#'\":]")
 # one loader, for the scalar builders of SafeConstructor (numbers, booleans, null, dates) and its resolver
 _LOADER = _LineLoader("")
 _TAGS: dict[str, str] = {}  # the tag of a plain scalar that may not be a string, by its text
+# Source ids, units, booleans and dates recur across files: each text is read once. Every value kept is immutable
+# (a string, number, boolean, None or date), so files may share it as they share equal strings.
+_KEYS: dict[str, str] = {}  # a key as written → the key (one object per text)
+_SCALARS: dict[str, Any] = {}  # a one-line scalar as written → its value
+_MISSING = object()
 _Line = tuple[int, int, str]  # (1-based line, indent, text after the indent)
 
 
@@ -99,10 +104,7 @@ def _mapping(lines: list[_Line], start: int, depth: int) -> tuple[LineDict, int]
         match = _KEY.match(content)
         if match is None:
             raise Unusual  # a list item beside keys, a quoted or complex key, or not a key at all
-        key = match[1]
-        if key[0] in _MAY_NOT_BE_STR and _tag(key) != _STR:
-            raise Unusual  # 'true:', 'null:', 'on:' are no string keys
-        key = _intern(key)
+        key = _KEYS.get(match[1]) or _key(match[1])
         if key in key_lines:
             raise Unusual  # the reference loader reports the duplicate
         key_lines[key] = number
@@ -144,8 +146,21 @@ def _sequence(lines: list[_Line], start: int, depth: int) -> tuple[LineList, int
     return sequence, index
 
 
+def _key(text: str) -> str:
+    """The key `text` as one shared object (keys recur in every file), when SafeLoader reads it as a string."""
+    if text[0] in _MAY_NOT_BE_STR and _tag(text) != _STR:
+        raise Unusual  # 'true:', 'null:', 'on:' are no string keys
+    if len(_KEYS) > 10_000:
+        _KEYS.clear()
+    key = _KEYS[text] = _intern(text)
+    return key
+
+
 def _inline(text: str, number: int, depth: int) -> Any:
     """A value written on its key's or item's line `number`: a plain scalar or a flow list of them."""
+    value = _SCALARS.get(text, _MISSING)
+    if value is not _MISSING:
+        return value
     if text[0] == "[":
         if text[-1] != "]" or depth + 1 >= MAX_DEPTH:
             raise Unusual
@@ -159,10 +174,15 @@ def _inline(text: str, number: int, depth: int) -> Any:
         return sequence
     first = text[0]
     if first == '"' or first == "'":
-        return _quoted(text)
-    if _NOT_PLAIN.search(text):
+        value = _quoted(text)
+    elif _NOT_PLAIN.search(text):
         raise Unusual
-    return _scalar(text)
+    else:
+        value = _scalar(text)
+    if len(_SCALARS) > 100_000:
+        _SCALARS.clear()
+    _SCALARS[text] = value
+    return value
 
 
 def _quoted(text: str) -> str:
