@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -146,3 +147,14 @@ def serving(url: str) -> Iterator[str]:
 def serve() -> Callable[[str], contextlib.AbstractContextManager[str]]:
     """serving(url), for browser tests: `with serve(url) as base: page.goto(base + "/")`."""
     return serving
+
+
+@pytest.fixture
+def synthetic_data(tmp_path: Path) -> Path:
+    """40 synthetic chips from benchmarks/generate.py: 1,120 values, enough for PostgreSQL's COPY path."""
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(Path(__file__).parent.parent / "benchmarks"))
+    return generate(tmp_path / "synthetic", 40)

@@ -7,7 +7,6 @@ every line), rows written as tuples or with COPY against SQLAlchemy's ordinary i
 from __future__ import annotations
 
 import gc
-import sys
 import weakref
 from pathlib import Path
 
@@ -164,17 +163,6 @@ def ordinary_build(url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
         patch.setattr(bulk_write, "create_indexes", lambda connection, tables: None)
         patch.setattr(bulk_write, "add_foreign_keys", lambda connection, tables: None)
         db.build(url, data_dir)  # fmt: skip
-
-
-@pytest.fixture
-def synthetic_data(tmp_path: Path) -> Path:
-    """40 synthetic chips from benchmarks/generate.py: 1,120 values, enough for PostgreSQL's COPY path."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from generate import generate
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return generate(tmp_path / "synthetic", 40)
 
 
 def test_the_fast_write_stores_what_sqlalchemys_insert_stores(database_url, synthetic_data, monkeypatch):

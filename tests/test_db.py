@@ -83,7 +83,14 @@ def test_a_build_that_fails_while_writing_keeps_the_old_database(database_url, m
         original_write(connection, table_rows)  # every table is dropped, recreated and filled …
         raise RuntimeError("disk full")  # … and then the build dies before it commits
 
+    original_indexes = db.bulk_write.create_indexes
+
+    def indexes_then_fail(connection, tables):
+        original_indexes(connection, tables)  # the streamed SQLite file: every row in, the indexes made …
+        raise RuntimeError("disk full")  # … and the build dies before it commits
+
     monkeypatch.setattr(db, "_write", write_then_fail)
+    monkeypatch.setattr(db.bulk_write, "create_indexes", indexes_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
         db.build(database_url, minimal_data)
     assert table_contents(database_url) == before

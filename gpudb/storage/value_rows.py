@@ -34,10 +34,11 @@ CHIP_COLUMNS = ("board_gpus", "inference")
 class ChipValueRows:
     """The spec_value rows of every chip value, each made as it is written, as tuples in the order of `columns`:
     280,000 dicts held at once were 145 MB of a 10,000-chip build's peak, and making a dict per row and reading it
-    back into a tuple was 1.1 s of its time. `specs` in the order of their ids (from 1)."""
+    back into a tuple was 1.1 s of its time. `specs` in the order of their ids (from `first_id`)."""
 
     specs: list[SpecRecord]
     preferred: set[tuple[str, str, int | None]]
+    first_id: int = 1
     columns: tuple[str, ...] = ("id", "accelerator_id", *VALUE_COLUMNS[2:], *CHIP_COLUMNS)
 
     def __len__(self) -> int:
@@ -46,7 +47,7 @@ class ChipValueRows:
     def tuples(self) -> Iterator[tuple[Any, ...]]:
         """Each row as a tuple in the order of `columns`."""
         preferred = self.preferred
-        for number, spec in enumerate(self.specs, start=1):
+        for number, spec in enumerate(self.specs, start=self.first_id):
             yield (*value_tuple(number, spec, spec.key in preferred), spec.entry.board_gpus, spec.entry.inference)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:

@@ -5,6 +5,7 @@ can fork, the batches are shared among a process per CPU (parsing and reading 10
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -45,10 +46,17 @@ def read_batch(paths: list[Path], data_dir: Path, ranks: dict[str, SourceRank]) 
     return Batch([r.without_tree() for r in scratch.accelerators], scratch.specs, preferred, scratch.problems)
 
 
-def read_accelerator_files(paths: list[Path], data_dir: Path, dataset: Dataset, ranks: dict[str, SourceRank]) -> None:
+def read_accelerator_files(
+    paths: list[Path],
+    data_dir: Path,
+    dataset: Dataset,
+    ranks: dict[str, SourceRank],
+    on_batch: Callable[[Batch], None] | None = None,
+) -> None:
     """Every accelerator file of `paths` into `dataset`: its records, their values, the preferred ones (chosen by
-    the sources' `ranks`) and the problems found. Where two files give one id, its values compete across files, so
-    the preferred ones are chosen again over the whole dataset."""
+    the sources' `ranks`) and the problems found; `on_batch` gets each batch as it comes (the build writes it while
+    the next are read). Where two files give one id, its values compete across files, so the preferred ones are
+    chosen again over the whole dataset."""
     batches = [paths[start : start + BATCH_FILES] for start in range(0, len(paths), BATCH_FILES)]
     read = partial(read_batch, data_dir=data_dir, ranks=ranks)
     workers = processes.workers_for(len(batches), READ_WORKERS)
@@ -58,5 +66,7 @@ def read_accelerator_files(paths: list[Path], data_dir: Path, dataset: Dataset, 
         dataset.specs.extend(batch.specs)
         dataset.preferred.update(batch.preferred)
         dataset.problems.extend(batch.problems)
+        if on_batch is not None:
+            on_batch(batch)
     if len({record.entry.id for record in dataset.accelerators}) < len(dataset.accelerators):
         dataset.preferred = choose_by_rank(dataset.specs, ranks)
