@@ -131,3 +131,19 @@ def test_a_build_into_a_folder_that_does_not_exist_yet_makes_it_only_when_it_suc
     x1.write_text(good)
     assert db.build(f"sqlite:///{target}", minimal_data).accelerators > 0
     assert sorted(p.name for p in target.parent.iterdir()) == ["gpudb.sqlite"]
+
+
+def test_the_data_digest_is_of_the_bytes_validated_and_reads_no_chip_file_again(tmp_path, minimal_data, monkeypatch):
+    from gpudb.storage.build_rows import data_digest
+
+    dataset = validate(minimal_data)
+    chips = sorted(str(path) for path in (minimal_data / "accelerators").rglob("*.yaml"))
+    assert sorted(dataset.file_digests) == chips
+    assert data_digest(minimal_data, dataset.file_digests) == data_digest(minimal_data)
+    first = chips[0]
+    assert data_digest(minimal_data, {**dataset.file_digests, first: b"\0" * 32}) != data_digest(minimal_data)
+    read_again = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (read_again.append(str(self)), original(self))[1])
+    db.build(f"sqlite:///{tmp_path / 'gpudb.sqlite'}", minimal_data)
+    assert [path for path in read_again if path in chips] == chips  # each chip file read once, when validated

@@ -67,18 +67,13 @@ def build(db: str | None, data: Path | None, force: bool) -> None:
 
     Example: gpudb build --db postgresql+psycopg://127.0.0.1/gpudb
     """
-    from gpudb import settings
     from gpudb.errors import DataValidationError
-    from gpudb.validation.run import validate
+    from gpudb.storage import build as database
 
     try:
         with progress("validating data/ and building the database"):
-            dataset = validate(data or settings.data_dir())
-            if dataset.problems:  # refused before the database layer is even imported (about 0.4 s)
-                raise DataValidationError(dataset.problems)
-            from gpudb.storage import build as database
-
-            result = database.build(db, data, force=force, dataset=dataset)
+            # the build validates: an SQLite file is written while the files are read (nothing kept on a problem)
+            result = database.build(db, data, force=force)
     except DataValidationError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

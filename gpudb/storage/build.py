@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,7 +116,7 @@ def build(
             from gpudb.validation.run import validate  # only a build validates: readers never import pint or schemas
 
             stream = _StreamedFile.start(url)
-            dataset = validate(data_dir, on_batch=stream.take if stream else None)
+            dataset = validate(data_dir, chips=stream)
         if dataset.problems:
             raise DataValidationError(dataset.problems)
         path = sqlite_path(url)
@@ -188,6 +189,8 @@ class _StreamedFile:
 
     def __init__(self, path: Path):
         self.path = path
+        self.indexing: threading.Thread | None = None
+        self.chips_indexed = False
         self.temporary = _temporary(path)
         self.next_value_id = 1
         self.chips = 0
@@ -230,10 +233,33 @@ class _StreamedFile:
         bulk_write.create_tables(self.connection, TABLES)
         return self.connection
 
+    def all_taken(self) -> None:
+        """Index the chip tables while validation goes on checking: SQLite makes an index without holding Python's
+        lock, so the checks run meanwhile."""
+        if self.connection is not None and not self.broken:
+            self.indexing = threading.Thread(target=self._index_chips, name="gpudb-build-index")
+            self.indexing.start()
+
+    def _index_chips(self) -> None:
+        assert self.connection is not None
+        try:
+            bulk_write.create_indexes(self.connection, [table for table in TABLES if table.name in CHIP_TABLES])
+            self.chips_indexed = True
+        except Exception:  # noqa: BLE001 - as in take: the whole write after it reports it
+            self.broken = True
+
+    def _indexed(self) -> None:
+        """Wait for the chip tables' indexes: the connection is this thread's again."""
+        if self.indexing is not None:
+            self.indexing.join()
+            self.indexing = None
+
     def holds(self, dataset: Dataset) -> bool:
-        """Whether every chip and value of `dataset`, and only those, went into the file."""
+        """Whether every chip and value of `dataset`, and only those, went into the file, and its indexes."""
+        self._indexed()
         return (
-            not self.broken
+            self.chips_indexed
+            and not self.broken
             and self.connection is not None
             and (self.chips, self.next_value_id - 1) == (len(dataset.accelerators), len(dataset.specs))
         )
@@ -245,7 +271,7 @@ class _StreamedFile:
             for table in TABLES:
                 if table.name not in CHIP_TABLES:
                     bulk_write.insert_rows(self.connection, table, table_rows[table.name])
-            bulk_write.create_indexes(self.connection, TABLES)
+            bulk_write.create_indexes(self.connection, [table for table in TABLES if table.name not in CHIP_TABLES])
             self.connection.commit()
             self.discard(keep_file=True)
             os.replace(self.temporary, self.path)  # atomic on POSIX: a reader opens the old file or the new one
@@ -254,6 +280,7 @@ class _StreamedFile:
 
     def discard(self, keep_file: bool = False) -> None:
         """Close the file (what was not committed is rolled back) and, unless `keep_file`, remove it."""
+        self._indexed()
         if self.connection is not None:
             self.connection.close()
             self.connection = None

@@ -4,7 +4,7 @@ once, or a batch of chip files at a time as validation reads them (gpudb.storage
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
@@ -23,11 +23,14 @@ if TYPE_CHECKING:
 CHIP_TABLES = ("accelerator", "alias", "spec_value")  # the rows of the chip files, written as they are read
 
 
-def data_digest(data_dir: Path) -> str:
-    """sha256 of every data file's path and bytes: the same data gives the same digest."""
+def data_digest(data_dir: Path, known: Mapping[str, bytes] | None = None) -> str:
+    """sha256 over every data file's path and the sha256 of its bytes: the same data gives the same digest. `known`
+    gives the sha256 of files already read (by path), whose bytes are then not read again."""
+    known = known or {}
     digest = hashlib.sha256()
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml"}):
-        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(p for p in data_dir.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()):
+        file_digest = known.get(str(path)) or hashlib.sha256(path.read_bytes()).digest()
+        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0" + file_digest)
     return digest.hexdigest()
 
 
@@ -107,7 +110,7 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, TableRows]:
         "build_info": [
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "gpudb_version", "value": __version__},
-            {"key": "data_digest", "value": data_digest(data_dir)},
+            {"key": "data_digest", "value": data_digest(data_dir, dataset.file_digests)},
             {"key": "data_version", "value": _data_version(data_dir)},
         ],
     }

@@ -5,10 +5,10 @@ can fork, the batches are shared among a process per CPU (parsing and reading 10
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from gpudb.problems import Problem
 from gpudb.speed import processes
@@ -26,12 +26,21 @@ READ_WORKERS = 4  # at most; one per CPU
 @dataclass
 class Batch:
     """What a batch of accelerator files gives: its records (without their trees), values, the keys of its
-    preferred values and its problems."""
+    preferred values, its problems and the sha256 of each file read (by path)."""
 
     accelerators: list[AcceleratorRecord]
     specs: list[SpecRecord]
     preferred: set[tuple[str, str, int | None]]
     problems: list[Problem]
+    digests: dict[str, bytes]
+
+
+class ChipSink(Protocol):
+    """What takes the batches as they come (gpudb.storage.build writes each while the next are read)."""
+
+    def take(self, batch: Batch) -> None: ...
+
+    def all_taken(self) -> None: ...
 
 
 def read_batch(paths: list[Path], data_dir: Path, ranks: dict[str, SourceRank]) -> Batch:
@@ -43,7 +52,8 @@ def read_batch(paths: list[Path], data_dir: Path, ranks: dict[str, SourceRank]) 
     read_accelerators(documents, scratch)
     read_specs(scratch)
     preferred = choose_by_rank(scratch.specs, ranks)
-    return Batch([r.without_tree() for r in scratch.accelerators], scratch.specs, preferred, scratch.problems)
+    digests = {str(document.path): document.digest for document in documents}
+    return Batch([r.without_tree() for r in scratch.accelerators], scratch.specs, preferred, scratch.problems, digests)
 
 
 def read_accelerator_files(
@@ -51,12 +61,11 @@ def read_accelerator_files(
     data_dir: Path,
     dataset: Dataset,
     ranks: dict[str, SourceRank],
-    on_batch: Callable[[Batch], None] | None = None,
+    sink: ChipSink | None = None,
 ) -> None:
     """Every accelerator file of `paths` into `dataset`: its records, their values, the preferred ones (chosen by
-    the sources' `ranks`) and the problems found; `on_batch` gets each batch as it comes (the build writes it while
-    the next are read). Where two files give one id, its values compete across files, so the preferred ones are
-    chosen again over the whole dataset."""
+    the sources' `ranks`) and the problems found; `sink` takes each batch as it comes. Where two files give one
+    id, its values compete across files, so the preferred ones are chosen again over the whole dataset."""
     batches = [paths[start : start + BATCH_FILES] for start in range(0, len(paths), BATCH_FILES)]
     read = partial(read_batch, data_dir=data_dir, ranks=ranks)
     workers = processes.workers_for(len(batches), READ_WORKERS)
@@ -66,7 +75,10 @@ def read_accelerator_files(
         dataset.specs.extend(batch.specs)
         dataset.preferred.update(batch.preferred)
         dataset.problems.extend(batch.problems)
-        if on_batch is not None:
-            on_batch(batch)
+        dataset.file_digests.update(batch.digests)
+        if sink is not None:
+            sink.take(batch)
+    if sink is not None:
+        sink.all_taken()
     if len({record.entry.id for record in dataset.accelerators}) < len(dataset.accelerators):
         dataset.preferred = choose_by_rank(dataset.specs, ranks)

@@ -3,6 +3,7 @@ file (size, encoding, structure, YAML, each refused with a located problem) and 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ class Document:
     path: Path
     shown_path: str  # e.g. data/accelerators/nvidia/h20.yaml
     content: Any
+    digest: bytes = b""  # sha256 of the bytes read: the build's data digest is of what was validated
 
 
 def line_of(content: Any, location: tuple[Any, ...]) -> int | None:
@@ -138,7 +140,7 @@ def read_document(path: Path, data_dir: Path) -> tuple[Document | None, Problem 
         if context and context_mark and context_mark.line + 1 != line:
             what += f" ({context} at line {context_mark.line + 1})"
         return None, Problem("yaml-syntax", f"invalid YAML: {what}", file=shown, line=line)
-    return Document(path, shown, content), None
+    return Document(path, shown, content, hashlib.sha256(raw).digest()), None
 
 
 def yaml_files(folder: Path) -> Iterator[Path]:

@@ -183,3 +183,5 @@ class Dataset:
     invalid_ids: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    # sha256 of each chip file's bytes as read, by path: the build digests the data without reading 10,000 files again
+    file_digests: dict[str, bytes] = field(default_factory=dict)

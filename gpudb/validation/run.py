@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from gpudb.problems import Problem
 from gpudb.speed.gc_pause import with_paused_gc
-from gpudb.validation.accelerator_files import Batch, read_accelerator_files
+from gpudb.validation.accelerator_files import ChipSink, read_accelerator_files
 
 # importing a checks module registers its checks; the order of the imports is the order they run in
 from gpudb.validation.checks import CHECKS, accelerators  # noqa: F401
@@ -29,9 +28,9 @@ from gpudb.validation.values import read_system_specs
 
 
 @with_paused_gc  # millions of long-lived objects and no garbage: see gpudb.speed.gc_pause
-def validate(data_dir: Path, on_batch: Callable[[Batch], None] | None = None) -> Dataset:
+def validate(data_dir: Path, chips: ChipSink | None = None) -> Dataset:
     """Read and check all of data/; the dataset carries every problem found (an empty list means valid).
-    `on_batch` gets each batch of chip files as it is read (gpudb.storage.build writes it meanwhile)."""
+    `chips` takes each batch of chip files as it is read (gpudb.storage.build writes it meanwhile)."""
     dataset = Dataset()
     if not data_dir.is_dir():
         dataset.problems.append(Problem("bad-shape", f"data folder {data_dir} does not exist", str(data_dir)))
@@ -44,7 +43,7 @@ def validate(data_dir: Path, on_batch: Callable[[Batch], None] | None = None) ->
     dataset.reputable_publishers = _read_list_file(data_dir, "reputable-publishers.yaml", ReputablePublisher, dataset)
     dataset.denylisted_hosts = _read_list_file(data_dir, "source-denylist.yaml", DenylistedHost, dataset)
     sources = {source.entry.id: source.entry for source in dataset.sources}
-    read_accelerator_files(accelerator_paths, data_dir, dataset, source_ranks(sources), on_batch)  # and the preferred
+    read_accelerator_files(accelerator_paths, data_dir, dataset, source_ranks(sources), chips)  # and the preferred
     system_documents, problems = load_folder(data_dir / "systems", data_dir)  # an absent folder holds none
     dataset.problems.extend(problems)
     read_systems(system_documents, dataset)
