@@ -147,3 +147,20 @@ def test_the_data_digest_is_of_the_bytes_validated_and_reads_no_chip_file_again(
     monkeypatch.setattr(Path, "read_bytes", lambda self: (read_again.append(str(self)), original(self))[1])
     db.build(f"sqlite:///{tmp_path / 'gpudb.sqlite'}", minimal_data)
     assert [path for path in read_again if path in chips] == chips  # each chip file read once, when validated
+
+
+def test_a_chip_value_row_is_the_value_row_of_its_spec_with_the_chip_columns():
+    # ChipValueRows.tuples writes value_tuple out for speed: every real value (statuses, unstated sparsity,
+    # sparse figures, board counts, preferred or not) must give the row value_tuple gives
+    from gpudb.storage.value_rows import ChipValueRows, value_tuple
+
+    dataset = validate(REAL_DATA)
+    rows = ChipValueRows(dataset.specs, dataset.preferred, first_id=5)
+    expected = [
+        (*value_tuple(number, spec, spec.key in dataset.preferred), spec.entry.board_gpus, spec.entry.inference)
+        for number, spec in enumerate(dataset.specs, start=5)
+    ]
+    assert list(rows.tuples()) == expected
+    statuses = {row[5] for row in expected}
+    assert {"value", "convention-unstated", "not-supported", "unknown"} <= statuses
+    assert {row[6] for row in expected} == {True, False} and {row[9] for row in expected} == {True, False}

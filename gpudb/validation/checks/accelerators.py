@@ -161,6 +161,7 @@ DENSE_RATIO_LIMITS = (
     ("fp8_dense_tflops", "int8_dense_tops", 1.0),
     ("fp8_dense_tflops", "fp4_dense_tflops", 3.0),  # Blackwell Ultra's FP4 is 3× its FP8
 )
+_RATIO_METRICS = frozenset(key for high, low, _ in DENSE_RATIO_LIMITS for key in (high, low))  # the rest: unread
 SPARSE_SUSPICION = 1.8  # a ratio this far past the limit is flagged (exactly 2× is the sparse signature)
 
 
@@ -168,7 +169,7 @@ SPARSE_SUSPICION = 1.8  # a ratio this far past the limit is flagged (exactly 2�
 def dense_figures_are_dense(dataset: Dataset) -> Iterator[Problem]:
     by_chip: dict[str, dict[str, list[SpecRecord]]] = defaultdict(lambda: defaultdict(list))
     for spec in dataset.specs:
-        if spec.value_number is not None:
+        if spec.metric.key in _RATIO_METRICS and spec.value_number is not None:
             by_chip[spec.accelerator_id][spec.metric.key].append(spec)
     for specs in by_chip.values():
         for high_key, low_key, limit in DENSE_RATIO_LIMITS:

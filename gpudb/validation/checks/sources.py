@@ -82,7 +82,14 @@ def _denied_problem(
 @check
 def preferred_respects_tiers(dataset: Dataset) -> Iterator[Problem]:
     sources = {record.entry.id: record for record in dataset.sources}
-    for values in _spec_groups(dataset).values():
+    # only a metric with a value marked preferred can break the rule: its values alone are grouped (a generated
+    # catalogue of 280,000 values marks none)
+    marked = {(spec.accelerator_id, spec.metric.key) for spec in dataset.specs if spec.entry.preferred}
+    groups: dict[tuple[str, str], list[SpecRecord]] = defaultdict(list)
+    for spec in dataset.specs:
+        if (spec.accelerator_id, spec.metric.key) in marked:
+            groups[spec.accelerator_id, spec.metric.key].append(spec)
+    for values in groups.values():
         chosen = next((spec for spec in values if spec.entry.preferred), None)
         if chosen is None or chosen.entry.note:
             continue
