@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from sqlalchemy import inspect, select
+from sqlmodel import SQLModel
 
 from gpudb.errors import DatabaseError
 from gpudb.speed import bulk_write
@@ -148,7 +149,7 @@ def sqlalchemy_insert(connection, table, rows):
 
 def create_all(connection, tables):
     """The schema as SQLModel creates it: tables with their indexes."""
-    db.SQLModel.metadata.create_all(connection, tables=tables)
+    SQLModel.metadata.create_all(connection, tables=tables)
 
 
 def ordinary_build(url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,7 +159,7 @@ def ordinary_build(url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
         patch.setattr(  # tables whole, their keys and indexes with them
             bulk_write,
             "create_tables",
-            lambda connection, tables, foreign_keys=True: db.SQLModel.metadata.create_all(connection, tables=tables),
+            lambda connection, tables, foreign_keys=True: SQLModel.metadata.create_all(connection, tables=tables),
         )
         patch.setattr(bulk_write, "create_indexes", lambda connection, tables: None)
         patch.setattr(bulk_write, "add_foreign_keys", lambda connection, tables: None)
@@ -199,14 +200,14 @@ def test_every_column_type_survives_the_fast_write(database_url, tmp_path, monke
 def test_a_driver_error_while_writing_is_an_error_and_keeps_the_old_database(database_url, minimal_data, monkeypatch):
     db.build(database_url, minimal_data)
     before = contents(database_url)
-    original_rows = db.rows
+    original_insert = bulk_write.insert_rows
 
-    def rows_with_a_repeated_source(dataset, data_dir):
-        table_rows = original_rows(dataset, data_dir)
-        table_rows["source"].append(dict(table_rows["source"][0]))  # the same primary key twice
-        return table_rows
+    def sources_with_a_repeated_id(connection, table, rows):
+        if table.name == "source":
+            rows = [*rows, dict(next(iter(rows)))]  # the same primary key twice
+        original_insert(connection, table, rows)
 
-    monkeypatch.setattr(db, "rows", rows_with_a_repeated_source)
+    monkeypatch.setattr(bulk_write, "insert_rows", sources_with_a_repeated_id)
     with pytest.raises(DatabaseError, match=r"(?i)unique|duplicate key"):
         db.build(database_url, minimal_data)
     assert contents(database_url) == before

@@ -164,3 +164,10 @@ def test_a_chip_value_row_is_the_value_row_of_its_spec_with_the_chip_columns():
     statuses = {row[5] for row in expected}
     assert {"value", "convention-unstated", "not-supported", "unknown"} <= statuses
     assert {row[6] for row in expected} == {True, False} and {row[9] for row in expected} == {True, False}
+
+
+@pytest.mark.postgres
+def test_a_postgres_build_is_written_whole_after_validation(postgres_server_url):
+    # streamed, its server's per-row key checks competed with the reading for the CPUs (build_stream's docstring)
+    assert db.Stream.start(postgres_server_url) is None
+    assert db.Stream.start("sqlite:////nonexistent-folder/gpudb.sqlite") is None

@@ -77,20 +77,14 @@ def test_a_failing_build_leaves_the_previous_database_untouched(database_url, mi
 def test_a_build_that_fails_while_writing_keeps_the_old_database(database_url, minimal_data, monkeypatch):
     db.build(database_url, minimal_data)
     before = table_contents(database_url)
-    original_write = db._write
+    original_insert = db.bulk_write.insert_rows
 
-    def write_then_fail(connection, table_rows):
-        original_write(connection, table_rows)  # every table is dropped, recreated and filled …
-        raise RuntimeError("disk full")  # … and then the build dies before it commits
+    def write_then_fail(connection, table, rows):
+        original_insert(connection, table, rows)  # every table is made or emptied and filled …
+        if table.name == "build_info":
+            raise RuntimeError("disk full")  # … and then the build dies before it commits
 
-    original_indexes = db.bulk_write.create_indexes
-
-    def indexes_then_fail(connection, tables):
-        original_indexes(connection, tables)  # the streamed SQLite file: every row in, the indexes made …
-        raise RuntimeError("disk full")  # … and the build dies before it commits
-
-    monkeypatch.setattr(db, "_write", write_then_fail)
-    monkeypatch.setattr(db.bulk_write, "create_indexes", indexes_then_fail)
+    monkeypatch.setattr(db.bulk_write, "insert_rows", write_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
         db.build(database_url, minimal_data)
     assert table_contents(database_url) == before

@@ -52,6 +52,11 @@ def refuse_foreign_file(path: Path) -> None:
     raise DatabaseError(f"{path} exists and is not a gpudb database; move it away or pass --force to replace it")
 
 
+def building_path(path: Path) -> Path:
+    """The file a build of `path` is written into before it is renamed over it: .NAME.building-PID."""
+    return path.with_name(f".{path.name}.building-{os.getpid()}")
+
+
 def remove_stale_builds(path: Path) -> None:
     """Remove what killed builds left beside `path` (.NAME.building-PID and its journal) whose process is gone."""
     for leftover in path.parent.glob(f".{path.name}.building-*"):

@@ -1,0 +1,96 @@
+"""Writing a build's rows into an open transaction: gpudb's tables in the order they are written, made new or
+emptied, then filled, then indexed (and, when new and not SQLite, given their foreign keys)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Table, inspect, select
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel, col
+
+from gpudb.speed import bulk_write
+from gpudb.speed.bulk_write import TableRows
+from gpudb.speed.gc_pause import with_paused_gc
+from gpudb.storage.models import SCHEMA_VERSION, BuildInfo
+
+TABLES = [
+    SQLModel.metadata.tables[name]
+    for name in (
+        "source",
+        "accelerator",
+        "alias",
+        "metric",
+        "spec_value",
+        "rule",
+        "claim",
+        "device_name",
+        "measurement",
+        "measured_value",
+        "price",
+        "system",
+        "system_name",
+        "system_part",
+        "system_value",
+        "build_info",
+    )
+]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """How a transaction's tables were readied: made new (`fresh`), and whether their foreign keys come after the
+    rows (`keys_after`)."""
+
+    fresh: bool
+    keys_after: bool
+
+
+def prepare(connection: Connection) -> Prepared:
+    """Make gpudb's tables new (without indexes) or empty them, inside the caller's transaction.
+
+    Tables of the current schema are emptied with DELETE rather than dropped: under MVCC (PostgreSQL) readers
+    keep their snapshot and are never blocked, where DROP or TRUNCATE would lock them out until commit.
+    """
+    fresh = not schema_is_current(connection)
+    # New tables get their foreign keys after the rows, like their indexes (SQLite cannot add a foreign key to a
+    # table and checks none unless asked: its tables are made whole). Tables readers may be reading keep theirs.
+    keys_after = fresh and connection.dialect.name != "sqlite"
+    if fresh:
+        SQLModel.metadata.drop_all(connection, tables=TABLES)
+        bulk_write.create_tables(connection, TABLES, foreign_keys=not keys_after)  # indexes after the rows too
+    else:
+        for table in reversed(TABLES):
+            connection.execute(table.delete())
+    return Prepared(fresh, keys_after)
+
+
+def index(connection: Connection, prepared: Prepared, tables: Iterable[Table]) -> None:
+    """The indexes of `tables`, once their rows are in, where the tables were made new."""
+    if prepared.fresh:
+        bulk_write.create_indexes(connection, tables)
+
+
+def complete(connection: Connection, prepared: Prepared) -> None:
+    """The foreign keys of new tables, once every row is in (where they come after the rows)."""
+    if prepared.keys_after:
+        bulk_write.add_foreign_keys(connection, TABLES)
+
+
+@with_paused_gc  # also for copy_to_sqlite: its rows are long-lived too
+def write(connection: Connection, table_rows: dict[str, TableRows]) -> None:
+    """Replace every gpudb table's rows inside the caller's transaction."""
+    prepared = prepare(connection)
+    for table in TABLES:
+        bulk_write.insert_rows(connection, table, table_rows[table.name])
+    index(connection, prepared, TABLES)
+    complete(connection, prepared)
+
+
+def schema_is_current(connection: Connection) -> bool:
+    """Whether every gpudb table exists, built by this schema version."""
+    if not all(inspect(connection).has_table(table.name) for table in TABLES):
+        return False
+    version = connection.execute(select(col(BuildInfo.value)).where(col(BuildInfo.key) == "schema_version")).scalar()
+    return version == str(SCHEMA_VERSION)
