@@ -300,3 +300,26 @@ def test_the_fast_builder_keeps_one_object_per_key_text_across_files():
     # 1.1 million keys at 10,000 chips are a few dozen texts: held once, not once per mapping
     first, second = yaml_lines._parse("value: 1 W\nsource: a\n"), yaml_lines._parse("- {value: 2 W, source: b}\n")
     assert [id(key) for key in first] == [id(key) for key in second[0]]
+
+
+@pytest.mark.parametrize("dialect_name", ["sqlite", "postgresql"])
+def test_a_boolean_is_bound_as_sqlalchemys_boolean_binds_it(dialect_name):
+    from sqlalchemy import Boolean, Column, MetaData, Table
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = sqlite.dialect() if dialect_name == "sqlite" else postgresql.psycopg.dialect()
+    table = Table("t", MetaData(), Column("flag", Boolean))
+
+    class Bound:  # the one attribute of a connection that _processors reads
+        pass
+
+    connection = Bound()
+    connection.dialect = dialect
+    (fast,) = bulk_write._processors(connection, table, ["flag"])
+    ordinary = Boolean().dialect_impl(dialect).bind_processor(dialect)
+    for value in (None, True, False, 0, 1):
+        assert (fast(value), type(fast(value))) == (ordinary(value), type(ordinary(value)))
+    with pytest.raises(KeyError):
+        fast("yes")  # no boolean: refused, as SQLAlchemy refuses it
+    with pytest.raises(TypeError):
+        ordinary("yes")

@@ -13,7 +13,7 @@ from itertools import chain, islice
 from operator import itemgetter
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from sqlalchemy import Table
+from sqlalchemy import Boolean, Table
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
@@ -122,9 +122,23 @@ def _chunks(rows: Iterator[T]) -> Iterator[list[T]]:
 
 
 def _processors(connection: Connection, table: Table, names: list[str]) -> list[Callable[[Any], Any] | None]:
-    """The bind processor of each column of `names` (None where the driver takes the value as it is)."""
+    """The bind processor of each column of `names` (None where the driver takes the value as it is). A boolean's
+    is a dict lookup giving what SQLAlchemy's gives (None, True, False as 1/0 or as themselves), in one C call
+    instead of two Python ones: two boolean columns of 280,000 values at 10,000 chips."""
     dialect = connection.dialect
-    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    processors: list[Callable[[Any], Any] | None] = []
+    for name in names:
+        column_type = table.c[name].type
+        processor: Callable[[Any], Any] | None = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None and isinstance(column_type, Boolean):
+            processor = (_AS_BOOL if dialect.supports_native_boolean else _AS_INT).__getitem__
+        processors.append(processor)
+    return processors
+
+
+# a boolean bound as SQLAlchemy's Boolean binds it; anything else is no boolean (a KeyError, as its TypeError)
+_AS_INT: dict[Any, Any] = {None: None, True: 1, False: 0}
+_AS_BOOL: dict[Any, Any] = {None: None, True: True, False: False}
 
 
 def _processed(connection: Connection, table: Table, names: list[str], rows: list[tuple]) -> list[tuple]:
