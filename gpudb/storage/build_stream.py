@@ -8,8 +8,8 @@ build into new tables 8.5 s instead of 6.6 s here, the server's work (a foreign-
 competing with the reading processes for the same two CPUs.
 
 It writes the rows build_write.write writes, row for row and in the same order. Anything that goes wrong while
-streaming (a value citing a source that validation will report unknown, a full disk) only stops the stream; the
-build then writes everything in one go as before, with the errors that path gives."""
+streaming (one chip id in two files, which validation reports; a full disk) only stops the stream; the build then
+writes everything in one go as before, with the errors that path gives."""
 
 from __future__ import annotations
 
