@@ -19,7 +19,7 @@ from gpudb.errors import DatabaseError
 from gpudb.speed import bulk_write
 from gpudb.speed.gc_pause import paused_gc
 from gpudb.storage import build as db
-from gpudb.validation import values, yaml_lines
+from gpudb.validation import values, yaml_block, yaml_lines
 from gpudb.validation.loader import lines_of
 from gpudb.validation.run import validate
 
@@ -54,13 +54,18 @@ def same_tree(fast: object, slow: object) -> bool:
     return fast == slow or (fast != fast and slow != slow)  # NaN (.nan) is not equal to itself
 
 
+# both fast paths: libyaml's nodes built directly, and the line reader first (tests/test_yaml_block.py has its own)
+READERS = {"libyaml nodes": yaml_lines._parse, "line reader first": yaml_block.parse}
+
+
+@pytest.mark.parametrize("read", READERS.values(), ids=READERS.keys())
 @pytest.mark.parametrize("path", YAML_FILES, ids=lambda path: str(path.relative_to(ROOT)))
-def test_every_data_and_fixture_file_reads_as_the_line_loader_reads_it(path):
+def test_every_data_and_fixture_file_reads_as_the_line_loader_reads_it(path, read):
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         pytest.skip("not UTF-8: read_document reports it before any YAML is parsed")
-    assert same_tree(outcome(yaml_lines._parse, text), outcome(reference, text))
+    assert same_tree(outcome(read, text), outcome(reference, text))
 
 
 UNUSUAL = {
@@ -91,9 +96,10 @@ UNUSUAL = {
 }
 
 
+@pytest.mark.parametrize("read", READERS.values(), ids=READERS.keys())
 @pytest.mark.parametrize("text", UNUSUAL.values(), ids=UNUSUAL.keys())
-def test_unusual_documents_read_as_before(text):
-    assert same_tree(outcome(yaml_lines._parse, text), outcome(reference, text))
+def test_unusual_documents_read_as_before(text, read):
+    assert same_tree(outcome(read, text), outcome(reference, text))
 
 
 def test_a_problem_found_on_the_fast_path_names_its_exact_line(minimal_data):
