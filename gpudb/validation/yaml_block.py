@@ -18,13 +18,14 @@ import yaml
 from gpudb.validation.yaml_lines import (
     _MAY_NOT_BE_STR,
     _SCALAR_BUILDERS,
+    _SCALAR_LOADER,
     _STR,
     MAX_DEPTH,
     LineDict,
     LineList,
     _intern,
-    _LineLoader,
     _parse,
+    plain_tag,
 )
 
 
@@ -47,9 +48,6 @@ _SIGN_FOLLOWERS = frozenset("0123456789.")
 _NOT_PLAIN = re.compile(r": | #|:\Z|[\[\]{}]")
 _NOT_IN_FLOW_ITEM = re.compile(r"[\[\]{}#'\":]")
 
-# one loader, for the scalar builders of SafeConstructor (numbers, booleans, null, dates) and its resolver
-_LOADER = _LineLoader("")
-_TAGS: dict[str, str] = {}  # the tag of a plain scalar that may not be a string, by its text
 # Source ids, units, booleans and dates recur across files: each text is read once. Every value kept is immutable
 # (a string, number, boolean, None or date), so files may share it as they share equal strings.
 _KEYS: dict[str, str] = {}  # a key as written → the key (one object per text)
@@ -148,7 +146,7 @@ def _sequence(lines: list[_Line], start: int, depth: int) -> tuple[LineList, int
 
 def _key(text: str) -> str:
     """The key `text` as one shared object (keys recur in every file), when SafeLoader reads it as a string."""
-    if text[0] in _MAY_NOT_BE_STR and _tag(text) != _STR:
+    if text[0] in _MAY_NOT_BE_STR and plain_tag(text) != _STR:
         raise Unusual  # 'true:', 'null:', 'on:' are no string keys
     if len(_KEYS) > 10_000:
         _KEYS.clear()
@@ -208,23 +206,13 @@ def _scalar(text: str) -> Any:
         raise Unusual
     if first not in _MAY_NOT_BE_STR:
         return text
-    tag = _tag(text)
+    tag = plain_tag(text)
     if tag == _STR:
         return text
     builder = _SCALAR_BUILDERS.get(tag)
     if builder is None:
         raise Unusual
     try:
-        return builder(_LOADER, yaml.ScalarNode(tag, text))
+        return builder(_SCALAR_LOADER, yaml.ScalarNode(tag, text))
     except (ValueError, KeyError, OverflowError):
         raise Unusual from None  # the reference loader reports it with its line
-
-
-def _tag(text: str) -> str:
-    """The tag SafeLoader's resolver gives the plain scalar `text`."""
-    tag = _TAGS.get(text)
-    if tag is None:
-        if len(_TAGS) > 100_000:
-            _TAGS.clear()
-        tag = _TAGS[text] = _LOADER.resolve(yaml.ScalarNode, text, (True, False))
-    return tag

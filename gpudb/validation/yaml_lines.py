@@ -229,17 +229,27 @@ class _FastLoader(_LineLoader):
             if kind is _Scalar:
                 if not implicit[0] or (value and value[0] not in _MAY_NOT_BE_STR):
                     return _STR  # quoted, or plain and no implicit resolver starts with its first character
-                tag = _RESOLVED.get(value)
-                if tag is None:
-                    if len(_RESOLVED) > 100_000:
-                        _RESOLVED.clear()
-                    tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
-                return tag
+                return plain_tag(value)
             if kind is _Mapping:
                 return _MAP  # BaseResolver's answer for a mapping or a sequence when no path resolver is set
             if kind is _Sequence:
                 return _SEQ
         return super().resolve(kind, value, implicit)
+
+
+# one loader for what depends on no document: the resolver's tag of a plain scalar, SafeConstructor's scalar builders
+_SCALAR_LOADER = _LineLoader("")
+
+
+def plain_tag(value: str) -> str:
+    """The tag SafeLoader's resolver gives the plain scalar `value`: with no path resolvers it depends on the text
+    alone, so it is kept by text (the cache cleared when large)."""
+    tag = _RESOLVED.get(value)
+    if tag is None:
+        if len(_RESOLVED) > 100_000:
+            _RESOLVED.clear()
+        tag = _RESOLVED[value] = _SCALAR_LOADER.resolve(yaml.ScalarNode, value, (True, False))
+    return tag
 
 
 _NOTHING: dict[Any, None] = {}
