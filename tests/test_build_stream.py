@@ -10,6 +10,7 @@ import pytest
 from test_validation_batches import _forced, needs_fork
 
 from gpudb.errors import DataValidationError
+from gpudb.speed import bulk_write
 from gpudb.storage import build as db
 from gpudb.validation import accelerator_files
 from gpudb.validation.run import validate
@@ -87,7 +88,7 @@ def test_a_failure_while_streaming_leaves_the_build_to_the_whole_write(tmp_path,
     whole, streamed = tmp_path / "whole.sqlite", tmp_path / "streamed.sqlite"
     whole_write(f"sqlite:///{whole}", synthetic_data)
     monkeypatch.setattr(accelerator_files, "BATCH_FILES", 10)
-    original_insert = db.bulk_write.insert_rows
+    original_insert = bulk_write.insert_rows
     calls = []
 
     def second_batch_fails(connection, table, rows):
@@ -96,7 +97,7 @@ def test_a_failure_while_streaming_leaves_the_build_to_the_whole_write(tmp_path,
             raise sqlite3.OperationalError("disk I/O error")  # the second batch's values
         original_insert(connection, table, rows)
 
-    monkeypatch.setattr(db.bulk_write, "insert_rows", second_batch_fails)
+    monkeypatch.setattr(bulk_write, "insert_rows", second_batch_fails)
     written_whole = []
     original_whole = db._build_sqlite_file
     monkeypatch.setattr(db, "_build_sqlite_file", lambda *args: (written_whole.append(1), original_whole(*args)))
@@ -150,16 +151,36 @@ def test_the_data_digest_is_of_the_bytes_validated_and_reads_no_chip_file_again(
 
 
 def test_a_chip_value_row_is_the_value_row_of_its_spec_with_the_chip_columns():
-    # ChipValueRows.tuples writes value_tuple out for speed: every real value (statuses, unstated sparsity,
-    # sparse figures, board counts, preferred or not) must give the row value_tuple gives
-    from gpudb.storage.value_rows import ChipValueRows, value_tuple
+    # value_tuple reads the entry's fields directly for speed: every real value (statuses, unstated sparsity,
+    # sparse figures, board counts, preferred or not) must give the row SpecRecord's own properties describe
+    from gpudb.storage.value_rows import ChipValueRows
 
     dataset = validate(REAL_DATA)
     rows = ChipValueRows(dataset.specs, dataset.preferred, first_id=5)
-    expected = [
-        (*value_tuple(number, spec, spec.key in dataset.preferred), spec.entry.board_gpus, spec.entry.inference)
-        for number, spec in enumerate(dataset.specs, start=5)
-    ]
+    expected = []
+    for number, spec in enumerate(dataset.specs, start=5):
+        unstated = spec.convention_unstated
+        expected.append(
+            (
+                number,
+                spec.accelerator_id,
+                spec.metric.key,
+                None if unstated else spec.value_number,
+                spec.value_text,
+                "convention-unstated" if unstated else spec.status,
+                spec.key in dataset.preferred,
+                spec.metric.unit_label,
+                spec.as_published,
+                spec.sparse_in_source,
+                spec.value_number if unstated else None,
+                spec.entry.source,
+                spec.entry.note,
+                spec.file,
+                spec.line,
+                spec.entry.board_gpus,
+                spec.entry.inference,
+            )
+        )
     assert list(rows.tuples()) == expected
     statuses = {row[5] for row in expected}
     assert {"value", "convention-unstated", "not-supported", "unknown"} <= statuses

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from gpudb.errors import DatabaseError, DataValidationError
+from gpudb.speed import bulk_write
 from gpudb.storage import build as db
 from gpudb.storage import query
 from gpudb.storage.models import SpecValue
@@ -77,14 +78,14 @@ def test_a_failing_build_leaves_the_previous_database_untouched(database_url, mi
 def test_a_build_that_fails_while_writing_keeps_the_old_database(database_url, minimal_data, monkeypatch):
     db.build(database_url, minimal_data)
     before = table_contents(database_url)
-    original_insert = db.bulk_write.insert_rows
+    original_insert = bulk_write.insert_rows
 
     def write_then_fail(connection, table, rows):
         original_insert(connection, table, rows)  # every table is made or emptied and filled …
         if table.name == "build_info":
             raise RuntimeError("disk full")  # … and then the build dies before it commits
 
-    monkeypatch.setattr(db.bulk_write, "insert_rows", write_then_fail)
+    monkeypatch.setattr(bulk_write, "insert_rows", write_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
         db.build(database_url, minimal_data)
     assert table_contents(database_url) == before

@@ -15,7 +15,6 @@ from sqlmodel import col
 
 from gpudb import settings
 from gpudb.errors import DatabaseError, DataValidationError, EmptyDataError
-from gpudb.speed import bulk_write  # noqa: F401 - tests patch its functions through this module
 from gpudb.speed.bulk_write import TableRows
 from gpudb.speed.gc_pause import with_paused_gc
 from gpudb.storage.build_rows import rows

@@ -20,7 +20,6 @@ from gpudb.storage.value_rows import ChipValueRows
 if TYPE_CHECKING:
     from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord
 
-EARLY_TABLES = ("source", "metric")  # written when the chip files start to be read
 CHIP_TABLES = ("accelerator", "alias", "spec_value")  # the rows of the chip files, written as they are read
 
 
@@ -39,9 +38,29 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, TableRows]:
     """The dataset as rows per table, in a stable order (same data in, same database out)."""
     from gpudb import __version__
     from gpudb.names import name_key
+    from gpudb.tiers import tier_of
 
+    sources = sorted(dataset.sources, key=lambda s: s.entry.id)
     return {
-        **rows_before_chips(dataset),
+        "source": [
+            {**record.entry.model_dump(exclude_none=False), "tier": tier_of(record.entry.kind)} for record in sources
+        ],
+        "metric": [
+            {
+                "key": m.key,
+                "label": m.label,
+                "unit": m.unit_label,
+                "category": m.category,
+                "kind": m.kind,
+                "precision": m.precision,
+                "bits": m.bits,
+                "sparsity_applies": m.sparsity_applies,
+                "higher_is_better": m.higher_is_better,
+                "description": m.description,
+                "position": position,
+            }
+            for position, m in enumerate(METRICS)
+        ],
         **chip_rows(dataset.accelerators, dataset.specs, dataset.preferred),
         "rule": [
             {
@@ -93,35 +112,6 @@ def rows(dataset: Dataset, data_dir: Path) -> dict[str, TableRows]:
             {"key": "gpudb_version", "value": __version__},
             {"key": "data_digest", "value": data_digest(data_dir, dataset.file_digests)},
             {"key": "data_version", "value": _data_version(data_dir)},
-        ],
-    }
-
-
-def rows_before_chips(dataset: Dataset) -> dict[str, TableRows]:
-    """The rows of EARLY_TABLES (the sources, read before the chip files, and the metric catalogue): what a value
-    row refers to, written first where the foreign keys are checked row by row."""
-    from gpudb.tiers import tier_of
-
-    sources = sorted(dataset.sources, key=lambda s: s.entry.id)
-    return {
-        "source": [
-            {**record.entry.model_dump(exclude_none=False), "tier": tier_of(record.entry.kind)} for record in sources
-        ],
-        "metric": [
-            {
-                "key": m.key,
-                "label": m.label,
-                "unit": m.unit_label,
-                "category": m.category,
-                "kind": m.kind,
-                "precision": m.precision,
-                "bits": m.bits,
-                "sparsity_applies": m.sparsity_applies,
-                "higher_is_better": m.higher_is_better,
-                "description": m.description,
-                "position": position,
-            }
-            for position, m in enumerate(METRICS)
         ],
     }
 

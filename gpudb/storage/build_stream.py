@@ -1,6 +1,6 @@
-"""A SQLite build written while validation reads the chip files: the sources and metrics when the reading starts,
-each batch of chip files' rows as it comes (the reading processes read the next meanwhile), the chip tables indexed
-while validation runs its checks, and the other tables once it is done. At 10,000 chips writing after reading was a
+"""A SQLite build written while validation reads the chip files: each batch of chip files' rows as it comes (the
+reading processes read the next meanwhile), the chip tables indexed while validation runs its checks, and the other
+tables once it is done. At 10,000 chips writing after reading was a
 third of the build, with one of the two CPUs idle.
 
 PostgreSQL is written whole after validation: streamed, a 10,000-chip rebuild took 16 s instead of 12.8 s and a
@@ -24,18 +24,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from gpudb.errors import DatabaseError
-from gpudb.speed import bulk_write
 from gpudb.speed.bulk_write import TableRows
-from gpudb.storage.build_rows import CHIP_TABLES, EARLY_TABLES, chip_rows, rows_before_chips
-from gpudb.storage.build_write import TABLES, Prepared, index, prepare
+from gpudb.storage.build_rows import CHIP_TABLES, chip_rows
+from gpudb.storage.build_write import TABLES, Prepared, index, insert, prepare
 from gpudb.storage.engines import create, sqlite_path
 from gpudb.storage.guards import building_path, remove_stale_builds
 
 if TYPE_CHECKING:
     from gpudb.validation.accelerator_files import Batch
     from gpudb.validation.records import Dataset
-
-_STREAMED = (*EARLY_TABLES, *CHIP_TABLES)
 
 
 class Stream:
@@ -44,7 +41,6 @@ class Stream:
 
     def __init__(self, path: Path):
         self.path = path
-        self.dataset: Dataset | None = None  # as the chip files start to be read
         self.next_value_id = 1
         self.chips = 0
         self.broken = False
@@ -63,10 +59,6 @@ class Stream:
             return None
         return cls(path)
 
-    def begin(self, dataset: Dataset) -> None:
-        """The dataset as the chip files start to be read: its sources are read."""
-        self.dataset = dataset
-
     def take(self, batch: Batch) -> None:
         """Write the rows of `batch`'s chips, names and values (numbered on from the batches before)."""
         if self.broken:
@@ -74,7 +66,7 @@ class Stream:
         try:
             connection = self.connection or self._open()
             table_rows = chip_rows(batch.accelerators, batch.specs, batch.preferred, self.next_value_id)
-            self._insert(connection, table_rows, CHIP_TABLES)
+            insert(connection, table_rows, CHIP_TABLES)
         except Exception:  # noqa: BLE001 - any failure stops the stream; the whole write after it reports it
             self.broken = True
             return
@@ -83,21 +75,13 @@ class Stream:
 
     def _open(self) -> Connection:
         # opened at the first batch, after the reading processes are forked: they never hold this connection
-        assert self.dataset is not None  # begin() came first
         remove_stale_builds(self.path)
         building_path(self.path).unlink(missing_ok=True)
         self.engine = create(f"sqlite:///{building_path(self.path)}")
         self.connection = connection = self.engine.connect()
         connection.begin()
         self.prepared = prepare(connection)
-        self._insert(connection, rows_before_chips(self.dataset), EARLY_TABLES)
         return connection
-
-    @staticmethod
-    def _insert(connection: Connection, table_rows: dict[str, TableRows], names: tuple[str, ...]) -> None:
-        for table in TABLES:
-            if table.name in names:
-                bulk_write.insert_rows(connection, table, table_rows[table.name])
 
     def all_taken(self) -> None:
         """Index the chip tables while validation goes on checking: SQLite makes an index without holding Python's
@@ -136,9 +120,9 @@ class Stream:
         reader opens the old file or the new one)."""
         connection = self.connection
         assert connection is not None  # holds() said so
-        rest = tuple(table.name for table in TABLES if table.name not in _STREAMED)
+        rest = [table.name for table in TABLES if table.name not in CHIP_TABLES]
         try:
-            self._insert(connection, table_rows, rest)
+            insert(connection, table_rows, rest)
             index(connection, self.prepared, [table for table in TABLES if table.name not in CHIP_TABLES])
             connection.commit()
             self.discard(keep_file=True)

@@ -66,6 +66,14 @@ def prepare(connection: Connection) -> Prepared:
     return Prepared(fresh, keys_after)
 
 
+def insert(connection: Connection, table_rows: dict[str, TableRows], names: Iterable[str] | None = None) -> None:
+    """The rows of each table of `names` (every table when None), in the order of TABLES."""
+    chosen = None if names is None else set(names)
+    for table in TABLES:
+        if chosen is None or table.name in chosen:
+            bulk_write.insert_rows(connection, table, table_rows[table.name])
+
+
 def index(connection: Connection, prepared: Prepared, tables: Iterable[Table]) -> None:
     """The indexes of `tables`, once their rows are in, where the tables were made new."""
     if prepared.fresh:
@@ -82,8 +90,7 @@ def complete(connection: Connection, prepared: Prepared) -> None:
 def write(connection: Connection, table_rows: dict[str, TableRows]) -> None:
     """Replace every gpudb table's rows inside the caller's transaction."""
     prepared = prepare(connection)
-    for table in TABLES:
-        bulk_write.insert_rows(connection, table, table_rows[table.name])
+    insert(connection, table_rows)
     index(connection, prepared, TABLES)
     complete(connection, prepared)
 

@@ -38,8 +38,6 @@ class Batch:
 class ChipSink(Protocol):
     """What takes the batches as they come (gpudb.storage.build_stream writes each while the next are read)."""
 
-    def begin(self, dataset: Dataset) -> None: ...
-
     def take(self, batch: Batch) -> None: ...
 
     def all_taken(self) -> None: ...
@@ -68,8 +66,6 @@ def read_accelerator_files(
     """Every accelerator file of `paths` into `dataset`: its records, their values, the preferred ones (chosen by
     the sources' `ranks`) and the problems found; `sink` takes each batch as it comes. Where two files give one
     id, its values compete across files, so the preferred ones are chosen again over the whole dataset."""
-    if sink is not None:
-        sink.begin(dataset)
     batches = [paths[start : start + BATCH_FILES] for start in range(0, len(paths), BATCH_FILES)]
     read = partial(read_batch, data_dir=data_dir, ranks=ranks)
     workers = processes.workers_for(len(batches), READ_WORKERS)
