@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from gpudb.storage import query
 from gpudb.storage.models import SpecValue
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
+FIXTURES_MINIMAL = Path(__file__).parent / "fixtures" / "minimal" / "data"
 
 
 def table_contents(url: str) -> dict[str, list[tuple]]:
@@ -207,3 +209,103 @@ def test_foreign_keys_come_after_the_rows_only_in_new_postgres_tables(database_u
     db.build(database_url, minimal_data)  # new tables
     db.build(database_url, minimal_data)  # the same tables, emptied and filled: readers may be reading them
     assert added == ([] if database_url.startswith("sqlite") else [1])
+
+
+@pytest.fixture
+def plain_role_url(postgres_server_url: str) -> Iterator[str]:
+    """The session's PostgreSQL database as a role that may read and write gpudb's tables (once built) but is no
+    superuser, so it may not set session_replication_role."""
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    role = f"gpudb_plain_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER'))
+    try:
+        yield make_url(postgres_server_url).set(username=role).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP OWNED BY "{role}"'))  # its grants on this database's tables
+            connection.execute(text(f'DROP ROLE "{role}"'))
+        admin.dispose()
+
+
+def _grant_tables(postgres_server_url: str, url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    role = make_url(url).username
+    engine = create_engine(postgres_server_url)
+    with engine.begin() as connection:
+        connection.execute(text(f'GRANT SELECT, INSERT, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"'))
+    engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("as_role", ["superuser", "plain"])
+def test_a_postgres_rebuild_refuses_a_row_whose_key_refers_to_nothing(
+    as_role, postgres_server_url, plain_role_url, minimal_data, monkeypatch
+):
+    # a superuser's rebuild turns the keys' row triggers off and checks each key over the rows itself; a plain
+    # role's keeps the triggers. Either way a value whose metric is missing stops the build with the server's words.
+    from gpudb.storage import build_rows
+
+    db.build(postgres_server_url, minimal_data)
+    _grant_tables(postgres_server_url, plain_role_url)
+    url = postgres_server_url if as_role == "superuser" else plain_role_url
+    before = table_contents(postgres_server_url)
+    checked: list[int] = []
+    check = bulk_write.check_foreign_keys
+    monkeypatch.setattr(
+        bulk_write, "check_foreign_keys", lambda connection, tables: checked.append(1) or check(connection, tables)
+    )
+    all_rows = build_rows.rows
+
+    def without_memory_type(dataset, data_dir):
+        table_rows = all_rows(dataset, data_dir)
+        table_rows["metric"] = [row for row in table_rows["metric"] if row["key"] != "memory_type"]
+        return table_rows
+
+    monkeypatch.setattr(db, "rows", without_memory_type)
+    with pytest.raises(DatabaseError) as caught:
+        db.build(url, minimal_data)
+    assert str(caught.value) == (
+        f"cannot build into {url}: "
+        'insert or update on table "spec_value" violates foreign key constraint "spec_value_metric_key_fkey"\n'
+        'DETAIL:  Key (metric_key)=(memory_type) is not present in table "metric".'
+    )
+    assert checked == ([1] if as_role == "superuser" else [])
+    assert table_contents(postgres_server_url) == before
+
+
+@pytest.mark.postgres
+def test_a_plain_roles_postgres_rebuild_gives_the_superusers_tables(postgres_server_url, plain_role_url, minimal_data):
+    db.build(postgres_server_url, minimal_data)
+    _grant_tables(postgres_server_url, plain_role_url)
+    x1 = minimal_data / "accelerators" / "acme" / "x1.yaml"
+    x1.write_text(x1.read_text().replace("  memory_type:\n    value: HBM3e\n    source: acme-datasheet\n", ""))
+    db.build(postgres_server_url, minimal_data)
+    by_superuser = table_contents(postgres_server_url)
+    shutil.copytree(FIXTURES_MINIMAL, minimal_data, dirs_exist_ok=True)  # back to the eight values, and again
+    db.build(postgres_server_url, minimal_data)
+    x1.write_text(x1.read_text().replace("  memory_type:\n    value: HBM3e\n    source: acme-datasheet\n", ""))
+    db.build(plain_role_url, minimal_data)
+    assert table_contents(postgres_server_url) == by_superuser
+    assert len(by_superuser["spec_value"]) == 7
+
+
+@pytest.mark.postgres
+def test_the_key_triggers_are_off_only_inside_the_rebuilds_transaction(postgres_server_url, plain_role_url):
+    engine = create_engine(postgres_server_url)
+    with engine.connect() as connection:
+        with connection.begin():
+            assert bulk_write.without_key_triggers(connection) is True
+            assert connection.execute(text("SHOW session_replication_role")).scalar() == "replica"
+        assert connection.execute(text("SHOW session_replication_role")).scalar() == "origin"
+    engine.dispose()
+    plain = create_engine(plain_role_url)
+    with plain.begin() as connection:
+        assert bulk_write.without_key_triggers(connection) is False
+        assert connection.execute(text("SHOW session_replication_role")).scalar() == "origin"
+    plain.dispose()

@@ -13,9 +13,9 @@ from itertools import chain, islice
 from operator import itemgetter
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from sqlalchemy import Boolean, Table
+from sqlalchemy import Boolean, ForeignKeyConstraint, Select, Table, and_, exists, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
 COPY_MIN_ROWS = 1000  # below this an INSERT is as fast, and COPY's setup is not worth it
@@ -68,6 +68,50 @@ def add_foreign_keys(connection: Connection, tables: Iterable[Table]) -> None:
     for table in tables:
         for constraint in sorted(table.foreign_key_constraints, key=lambda key: [c.name for c in key.columns]):
             connection.execute(AddConstraint(constraint))
+
+
+def without_key_triggers(connection: Connection) -> bool:
+    """Turn off, until the open transaction ends, the triggers by which PostgreSQL checks each foreign key row by
+    row (`SET LOCAL session_replication_role = replica`, as `pg_restore --disable-triggers` does), where the role
+    may set it (a superuser, or one granted SET on it); whether it did. The caller then checks every key itself
+    over the written rows (check_foreign_keys): one query a key instead of a trigger a row, and no lock that
+    stops readers, where dropping and re-adding the keys would take ACCESS EXCLUSIVE locks."""
+    if connection.dialect.name != "postgresql":
+        return False
+    if (connection.dialect.server_version_info or (0,)) >= (15,):
+        query = "SELECT has_parameter_privilege('session_replication_role', 'SET')"
+    else:  # before PostgreSQL 15 only a superuser may set it
+        query = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+    if not connection.execute(text(query)).scalar():
+        return False
+    connection.execute(text("SET LOCAL session_replication_role = replica"))
+    return True
+
+
+def check_foreign_keys(connection: Connection, tables: Iterable[Table]) -> None:
+    """Raise IntegrityError, with PostgreSQL's own words for it, at the first row of `tables` whose foreign key
+    refers to no row (a key of several columns is checked only where none of them is NULL, as MATCH SIMPLE does)."""
+    for table in tables:
+        for constraint in sorted(table.foreign_key_constraints, key=lambda key: [c.name for c in key.columns]):
+            query = _orphans(constraint)
+            orphan = connection.execute(query).first()
+            if orphan is not None:
+                columns = [element.parent.name for element in constraint.elements]
+                name = constraint.name or f"{table.name}_{'_'.join(columns)}_fkey"  # as CREATE TABLE names it
+                key = f"({', '.join(columns)})=({', '.join(map(str, orphan))})"
+                message = (
+                    f'insert or update on table "{table.name}" violates foreign key constraint "{name}"\n'
+                    f'DETAIL:  Key {key} is not present in table "{constraint.referred_table.name}".'
+                )
+                raise IntegrityError(str(query), None, ValueError(message))
+
+
+def _orphans(constraint: ForeignKeyConstraint) -> Select[Any]:
+    """The first row of the constraint's table whose key is set and found in no row of the table it refers to."""
+    elements = constraint.elements
+    referred = exists().where(and_(*(element.column == element.parent for element in elements)))
+    keys = [element.parent for element in elements]
+    return select(*keys).where(*(key.is_not(None) for key in keys), ~referred).limit(1)
 
 
 def create_indexes(connection: Connection, tables: Iterable[Table]) -> None:

@@ -5,7 +5,8 @@ third of the build, with one of the two CPUs idle.
 
 PostgreSQL is written whole after validation: streamed, a 10,000-chip rebuild took 16 s instead of 12.8 s and a
 build into new tables 8.5 s instead of 6.6 s here, the server's work (a foreign-key trigger a row, small COPYs)
-competing with the reading processes for the same two CPUs.
+competing with the reading processes for the same two CPUs. With the rebuild's key triggers off
+(gpudb.speed.bulk_write.without_key_triggers) it was still slower streamed: 11.3–13.7 s against 10.0–12.5 s.
 
 It writes the rows build_write.write writes, row for row and in the same order. Anything that goes wrong while
 streaming (one chip id in two files, which validation reports; a full disk) only stops the stream; the build then

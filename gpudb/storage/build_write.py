@@ -40,18 +40,21 @@ TABLES = [
 
 @dataclass(frozen=True)
 class Prepared:
-    """How a transaction's tables were readied: made new (`fresh`), and whether their foreign keys come after the
-    rows (`keys_after`)."""
+    """How a transaction's tables were readied: made new (`fresh`); whether their foreign keys come after the rows
+    (`keys_after`), or are kept but checked by gpudb after the rows instead of by a trigger a row (`keys_checked`)."""
 
     fresh: bool
     keys_after: bool
+    keys_checked: bool = False
 
 
 def prepare(connection: Connection) -> Prepared:
     """Make gpudb's tables new (without indexes) or empty them, inside the caller's transaction.
 
     Tables of the current schema are emptied with DELETE rather than dropped: under MVCC (PostgreSQL) readers
-    keep their snapshot and are never blocked, where DROP or TRUNCATE would lock them out until commit.
+    keep their snapshot and are never blocked, where DROP or TRUNCATE would lock them out until commit. Their
+    foreign keys stay; where the role may, PostgreSQL's row-by-row checks of them are off for the transaction and
+    `complete` checks them over the rows instead (gpudb.speed.bulk_write.without_key_triggers).
     """
     fresh = not schema_is_current(connection)
     # New tables get their foreign keys after the rows, like their indexes (SQLite cannot add a foreign key to a
@@ -60,10 +63,11 @@ def prepare(connection: Connection) -> Prepared:
     if fresh:
         SQLModel.metadata.drop_all(connection, tables=TABLES)
         bulk_write.create_tables(connection, TABLES, foreign_keys=not keys_after)  # indexes after the rows too
-    else:
-        for table in reversed(TABLES):
-            connection.execute(table.delete())
-    return Prepared(fresh, keys_after)
+        return Prepared(fresh, keys_after)
+    keys_checked = bulk_write.without_key_triggers(connection)
+    for table in reversed(TABLES):
+        connection.execute(table.delete())
+    return Prepared(fresh, keys_after, keys_checked)
 
 
 def insert(connection: Connection, table_rows: dict[str, TableRows], names: Iterable[str] | None = None) -> None:
@@ -81,9 +85,12 @@ def index(connection: Connection, prepared: Prepared, tables: Iterable[Table]) -
 
 
 def complete(connection: Connection, prepared: Prepared) -> None:
-    """The foreign keys of new tables, once every row is in (where they come after the rows)."""
+    """The foreign keys of new tables, once every row is in (where they come after the rows), or the check of the
+    kept keys over the rows (where no trigger checked them)."""
     if prepared.keys_after:
         bulk_write.add_foreign_keys(connection, TABLES)
+    elif prepared.keys_checked:
+        bulk_write.check_foreign_keys(connection, TABLES)
 
 
 @with_paused_gc  # also for copy_to_sqlite: its rows are long-lived too
