@@ -145,7 +145,14 @@ def main() -> None:
     arguments = parser.parse_args()
     global GPUDB
     GPUDB = arguments.gpudb or GPUDB
-    sizes = [int(size) for size in arguments.sizes.split(",")]
+    sizes = [int(size) for size in arguments.sizes.split(",") if size.isdigit() and int(size) > 0]
+    if len(sizes) != len(arguments.sizes.split(",")):
+        parser.error(f"--sizes {arguments.sizes!r}: expected chip counts above 0, separated by commas (30,1000)")
+    if arguments.only and not arguments.gpudb and not has_results_table(arguments.out):
+        parser.error(
+            f"--out {arguments.out}: no results table to merge the --only rows into "
+            "(a file with a '| measurement |' table, as a run without --only writes)"
+        )
     results: dict[int, dict[str, str]] = {}
     with tempfile.TemporaryDirectory(prefix="gpudb-bench-") as work:
         for count in sizes:
@@ -159,6 +166,14 @@ def main() -> None:
         merge_results(arguments.out, results, arguments.only)
     else:
         write_results(arguments.out, results, arguments)
+
+
+def has_results_table(path: Path) -> bool:
+    """Whether `path` is a readable file with a results table (the one merge_results replaces rows of)."""
+    try:
+        return any(line.startswith("| measurement |") for line in path.read_text().splitlines())
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def merge_results(path: Path, results: dict[int, dict[str, str]], group: str) -> None:

@@ -107,3 +107,28 @@ def test_load_paths_from_a_file_once_or_round_and_round(benchmarks, tmp_path):
     assert [next(cycled) for _ in range(5)] == ["/a", "/b", "/a", "/b", "/a"]
     repeated = path_source("/c?x=1")
     assert [next(repeated) for _ in range(3)] == ["/c?x=1"] * 3
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--sizes", "30,x"], "run.py: error: --sizes '30,x': expected chip counts above 0, separated by commas"),
+        (["--sizes", "0"], "run.py: error: --sizes '0': expected chip counts above 0, separated by commas"),
+        (
+            ["--only", "build", "--out", "{missing}"],
+            "run.py: error: --out {missing}: no results table to merge the --only rows into",
+        ),
+    ],
+)
+def test_bad_arguments_are_refused_before_anything_is_measured(arguments, message, tmp_path):
+    import subprocess
+
+    missing = str(tmp_path / "nothing.md")
+    arguments = [argument.format(missing=missing) for argument in arguments]
+    finished = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), *arguments], capture_output=True, text=True, timeout=60
+    )
+    assert finished.returncode == 2
+    assert message.format(missing=missing) in finished.stderr
+    assert "Traceback" not in finished.stderr
+    assert not (tmp_path / "nothing.md").exists()
