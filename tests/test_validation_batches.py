@@ -35,13 +35,13 @@ def _forced(monkeypatch: pytest.MonkeyPatch, batch_files: int) -> list[int]:
     monkeypatch.setattr(accelerator_files, "BATCH_FILES", batch_files)
     monkeypatch.setattr(processes.os, "cpu_count", lambda: 2)
     forks: list[int] = []
-    in_order = processes.in_order
+    started = processes.started
 
     def counted(read, batches, workers):
         forks.append(len(batches))
-        return in_order(read, batches, workers)
+        return started(read, batches, workers)
 
-    monkeypatch.setattr(processes, "in_order", counted)
+    monkeypatch.setattr(processes, "started", counted)
     return forks
 
 
@@ -109,6 +109,23 @@ def test_a_system_value_keeps_its_own_metric_across_processes():
     entry = ValueEntry.of(SpecEntry.model_validate({"value": 8, "source": "a"}))
     record = SpecRecord("dgx", metric, entry, 8.0, None, "8", "f.yaml", 3, 4)
     assert pickle.loads(pickle.dumps(record)) == record
+
+
+def test_a_batch_crosses_processes_as_its_values_columns_and_comes_back_equal(several_data):
+    # a batch sends its values a list a field (records.spec_columns), not a record at a time
+    paths = sorted((several_data / "accelerators").rglob("*.yaml"))
+    batch = accelerator_files.read_batch(paths, several_data)
+    system_metric = next(iter(SYSTEM_METRICS_BY_KEY.values()))  # a metric outside the catalogue goes whole
+    entry = ValueEntry.of(SpecEntry.model_validate({"value": 8, "source": "a"}))
+    batch.specs.append(SpecRecord("dgx", system_metric, entry, 8.0, None, "8", "f.yaml", 3, 4, 1))
+    back = pickle.loads(pickle.dumps(batch))
+    assert len(batch.specs) > 10
+    assert back == batch
+    assert [type(record.entry) for record in back.specs] == [ValueEntry] * len(batch.specs)
+    assert [record.metric is METRICS_BY_KEY.get(record.metric.key) for record in back.specs][:-1] == [True] * (
+        len(batch.specs) - 1
+    )
+    assert back.specs[-1].metric == system_metric
 
 
 def _chosen_over_everything(dataset) -> set:

@@ -3,6 +3,7 @@ files) and of `gpudb site` (detail pages)."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -29,5 +30,13 @@ def can_fork(workers: int) -> bool:
 
 def in_order(function: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
     """`function` of each item in `workers` forked processes, each result as soon as it and those before it are."""
+    with started(function, items, workers) as results:
+        yield from results
+
+
+@contextlib.contextmanager
+def started(function: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[Iterator[R]]:
+    """in_order's results, the processes forked and at work from the moment this is entered (the caller may do
+    other work before it takes the first); they are stopped when it is left."""
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(function, items)
+        yield pool.imap(function, items)

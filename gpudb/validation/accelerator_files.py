@@ -1,20 +1,23 @@
 """The accelerator files read in batches: each file parsed, checked against the schema and its values read into
 their canonical units. A file's values need nothing from another file, so above FORK_ABOVE_FILES, where the system
 can fork, the batches are shared among a process per CPU (parsing and reading 10,000 files was most of
-`gpudb check`); the batches come back in order, so the result is the same either way."""
+`gpudb check`), started before the sources are read; the batches come back in order, so the result is the same
+either way."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from gpudb.problems import Problem
 from gpudb.speed import processes
 from gpudb.validation.loader import load_paths
 from gpudb.validation.preference import SourceRank, choose_by_rank
-from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord
+from gpudb.validation.records import AcceleratorRecord, Dataset, SpecRecord, spec_columns, specs_of_columns
 from gpudb.validation.shape import read_accelerators
 from gpudb.validation.values import read_specs
 
@@ -34,6 +37,20 @@ class Batch:
     problems: list[Problem]
     digests: dict[str, bytes]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # from a reading process to the validating one: the values as columns, not a record at a time
+        return _batch, (self.accelerators, spec_columns(self.specs), self.preferred, self.problems, self.digests)
+
+
+def _batch(
+    accelerators: list[AcceleratorRecord],
+    columns: tuple[list[Any], ...],
+    preferred: set[tuple[str, str, int | None]],
+    problems: list[Problem],
+    digests: dict[str, bytes],
+) -> Batch:
+    return Batch(accelerators, specs_of_columns(columns), preferred, problems, digests)
+
 
 class ChipSink(Protocol):
     """What takes the batches as they come (gpudb.storage.build_stream writes each while the next are read)."""
@@ -43,34 +60,42 @@ class ChipSink(Protocol):
     def all_taken(self) -> None: ...
 
 
-def read_batch(paths: list[Path], data_dir: Path, ranks: dict[str, SourceRank]) -> Batch:
-    """Parse, check and read the values of each file of `paths` (in order), and choose each chip's preferred values
-    (a chip's choice needs only its own values and the sources' `ranks`)."""
+def read_batch(paths: list[Path], data_dir: Path) -> Batch:
+    """Parse, check and read the values of each file of `paths` (in order); the preferred values are chosen by
+    take_batches, which has the sources' ranks (reading starts before the sources are read)."""
     scratch = Dataset()
     documents, problems = load_paths(paths, data_dir)
     scratch.problems.extend(problems)
     read_accelerators(documents, scratch)
     read_specs(scratch)
-    preferred = choose_by_rank(scratch.specs, ranks)
     digests = {str(document.path): document.digest for document in documents}
-    return Batch([r.without_tree() for r in scratch.accelerators], scratch.specs, preferred, scratch.problems, digests)
+    return Batch([r.without_tree() for r in scratch.accelerators], scratch.specs, set(), scratch.problems, digests)
 
 
-def read_accelerator_files(
-    paths: list[Path],
-    data_dir: Path,
-    dataset: Dataset,
-    ranks: dict[str, SourceRank],
-    sink: ChipSink | None = None,
-) -> None:
-    """Every accelerator file of `paths` into `dataset`: its records, their values, the preferred ones (chosen by
-    the sources' `ranks`) and the problems found; `sink` takes each batch as it comes. Where two files give one
-    id, its values compete across files, so the preferred ones are chosen again over the whole dataset."""
+@contextlib.contextmanager
+def reading(paths: list[Path], data_dir: Path) -> Iterator[Iterator[Batch]]:
+    """The batches of `paths` in order, being read from the moment this is entered: in a process per CPU when there
+    are more than FORK_ABOVE_FILES files and the system can fork (the caller reads the other files meanwhile), else
+    each as it is taken."""
     batches = [paths[start : start + BATCH_FILES] for start in range(0, len(paths), BATCH_FILES)]
-    read = partial(read_batch, data_dir=data_dir, ranks=ranks)
+    read = partial(read_batch, data_dir=data_dir)
     workers = processes.workers_for(len(batches), READ_WORKERS)
-    shared = len(paths) > FORK_ABOVE_FILES and processes.can_fork(workers)
-    for batch in processes.in_order(read, batches, workers) if shared else map(read, batches):
+    if len(paths) > FORK_ABOVE_FILES and processes.can_fork(workers):
+        with processes.started(read, batches, workers) as results:
+            yield results
+    else:
+        yield map(read, batches)
+
+
+def take_batches(
+    batches: Iterator[Batch], dataset: Dataset, ranks: dict[str, SourceRank], sink: ChipSink | None = None
+) -> None:
+    """Every batch into `dataset`: its records, their values, the preferred ones (chosen by the sources' `ranks`;
+    a chip's choice needs only its own values) and the problems found; `sink` takes each batch as it comes. Where
+    two files give one id, its values compete across files, so the preferred ones are chosen again over the whole
+    dataset."""
+    for batch in batches:
+        batch.preferred = choose_by_rank(batch.specs, ranks)
         dataset.accelerators.extend(batch.accelerators)
         dataset.specs.extend(batch.specs)
         dataset.preferred.update(batch.preferred)

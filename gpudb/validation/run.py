@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gpudb.problems import Problem
 from gpudb.speed.gc_pause import with_paused_gc
-from gpudb.validation.accelerator_files import ChipSink, read_accelerator_files
+from gpudb.validation.accelerator_files import ChipSink, reading, take_batches
 
 # importing a checks module registers its checks; the order of the imports is the order they run in
 from gpudb.validation.checks import CHECKS, accelerators  # noqa: F401
@@ -35,15 +35,18 @@ def validate(data_dir: Path, chips: ChipSink | None = None) -> Dataset:
     if not data_dir.is_dir():
         dataset.problems.append(Problem("bad-shape", f"data folder {data_dir} does not exist", str(data_dir)))
         return dataset
-    source_documents, problems = load_folder(data_dir / "sources", data_dir)
-    dataset.problems.extend(problems)
     accelerator_paths = list(yaml_files(data_dir / "accelerators"))  # listed once: 10,000 files take 0.1 s
     dataset.accelerator_file_ids = {path.stem for path in accelerator_paths}
-    dataset.sources = read_list(source_documents, SourceEntry, "sources", dataset)
-    dataset.reputable_publishers = _read_list_file(data_dir, "reputable-publishers.yaml", ReputablePublisher, dataset)
-    dataset.denylisted_hosts = _read_list_file(data_dir, "source-denylist.yaml", DenylistedHost, dataset)
-    sources = {source.entry.id: source.entry for source in dataset.sources}
-    read_accelerator_files(accelerator_paths, data_dir, dataset, source_ranks(sources), chips)  # and the preferred
+    with reading(accelerator_paths, data_dir) as batches:  # read (forked, when many) while the sources are
+        source_documents, problems = load_folder(data_dir / "sources", data_dir)
+        dataset.problems.extend(problems)
+        dataset.sources = read_list(source_documents, SourceEntry, "sources", dataset)
+        dataset.reputable_publishers = _read_list_file(
+            data_dir, "reputable-publishers.yaml", ReputablePublisher, dataset
+        )
+        dataset.denylisted_hosts = _read_list_file(data_dir, "source-denylist.yaml", DenylistedHost, dataset)
+        sources = {source.entry.id: source.entry for source in dataset.sources}
+        take_batches(batches, dataset, source_ranks(sources), chips)  # and the preferred
     system_documents, problems = load_folder(data_dir / "systems", data_dir)  # an absent folder holds none
     dataset.problems.extend(problems)
     read_systems(system_documents, dataset)
