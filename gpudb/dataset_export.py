@@ -19,7 +19,6 @@ from gpudb.analysis.wide import chip_values
 from gpudb.errors import GpudbError, InvalidArgumentError, MissingDependencyError
 from gpudb.export_dictionary import DERIVED_COLUMNS, PRICE_COLUMNS, dictionary
 from gpudb.metrics.derived import DERIVED
-from gpudb.storage import build as db
 from gpudb.storage import query, query_prices
 from gpudb.storage import tables as schema
 
@@ -142,12 +141,14 @@ def export(out_dir: Path, fmt: str = "csv", url: str | None = None) -> list[Path
 def _copy_sqlite(out_dir: Path, url: str | None) -> Path:
     """The database as one SQLite file: the file itself, or every table copied out of PostgreSQL."""
     from gpudb import settings
+    from gpudb.storage.build_whole import copy_to_sqlite
+    from gpudb.storage.engines import sqlite_path
 
     engine = query.engine_for(url)  # fails clearly when there is no database
-    source = db.sqlite_path(url or settings.database_url())
+    source = sqlite_path(url or settings.database_url())
     target = out_dir / "gpudb.sqlite"
     if source is not None:
         shutil.copyfile(source, target)
     else:
-        db.copy_to_sqlite(engine, target)
+        copy_to_sqlite(engine, target)
     return target

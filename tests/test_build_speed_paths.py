@@ -19,6 +19,8 @@ from gpudb.errors import DatabaseError
 from gpudb.speed import bulk_write
 from gpudb.speed.gc_pause import paused_gc
 from gpudb.storage import build as db
+from gpudb.storage.build_write import TABLES
+from gpudb.storage.engines import create
 from gpudb.validation import values, yaml_block, yaml_lines
 from gpudb.validation.loader import lines_of
 from gpudb.validation.run import validate
@@ -127,12 +129,12 @@ def test_a_duplicate_key_is_reported_by_the_reference_loader_with_its_line(minim
 
 def contents(url: str) -> dict[str, object]:
     """Every table's rows in key order, and every table's indexes."""
-    engine = db.create(url)
+    engine = create(url)
     try:
         with engine.connect() as connection:
             tables = {
                 table.name: connection.execute(select(table).order_by(*table.primary_key.columns)).all()
-                for table in db.TABLES
+                for table in TABLES
             }
             inspector = inspect(connection)
             indexes = {
@@ -140,7 +142,7 @@ def contents(url: str) -> dict[str, object]:
                     (index["name"], tuple(index["column_names"]), index["unique"])
                     for index in inspector.get_indexes(table.name)
                 )
-                for table in db.TABLES
+                for table in TABLES
             }
     finally:
         engine.dispose()

@@ -12,6 +12,8 @@ from test_validation_batches import _forced, needs_fork
 from gpudb.errors import DataValidationError
 from gpudb.speed import bulk_write
 from gpudb.storage import build as db
+from gpudb.storage import build_whole
+from gpudb.storage.build_stream import Stream
 from gpudb.validation import accelerator_files
 from gpudb.validation.run import validate
 
@@ -39,7 +41,7 @@ def streamed_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def refused(path, table_rows):
         raise AssertionError("the file was written whole, not streamed")
 
-    monkeypatch.setattr(db, "_build_sqlite_file", refused)
+    monkeypatch.setattr(build_whole, "sqlite_file", refused)
 
 
 @needs_fork
@@ -99,8 +101,8 @@ def test_a_failure_while_streaming_leaves_the_build_to_the_whole_write(tmp_path,
 
     monkeypatch.setattr(bulk_write, "insert_rows", second_batch_fails)
     written_whole = []
-    original_whole = db._build_sqlite_file
-    monkeypatch.setattr(db, "_build_sqlite_file", lambda *args: (written_whole.append(1), original_whole(*args)))
+    original_whole = build_whole.sqlite_file
+    monkeypatch.setattr(build_whole, "sqlite_file", lambda *args: (written_whole.append(1), original_whole(*args)))
     db.build(f"sqlite:///{streamed}", synthetic_data)
     assert written_whole == [1]
     assert calls.count("spec_value") == 3  # two streamed (the second failed), then the whole write's one
@@ -187,8 +189,20 @@ def test_a_chip_value_row_is_the_value_row_of_its_spec_with_the_chip_columns():
     assert {row[6] for row in expected} == {True, False} and {row[9] for row in expected} == {True, False}
 
 
+def _takes_nothing(url: str, data: Path) -> None:
+    stream = Stream(url)
+    dataset = validate(data, chips=stream)
+    assert len(dataset.accelerators) == 1 and not dataset.problems
+    assert stream.stopped and stream.connection is None and not stream.holds(dataset)
+
+
 @pytest.mark.postgres
-def test_a_postgres_build_is_written_whole_after_validation(postgres_server_url):
-    # streamed, its server's per-row key checks competed with the reading for the CPUs (build_stream's docstring)
-    assert db.Stream.start(postgres_server_url) is None
-    assert db.Stream.start("sqlite:////nonexistent-folder/gpudb.sqlite") is None
+def test_a_postgres_build_is_written_whole_after_validation(postgres_server_url, minimal_data):
+    # streamed it was slower, the server competing with the reading for the CPUs (build_stream's docstring)
+    _takes_nothing(postgres_server_url, minimal_data)
+
+
+def test_a_file_in_a_new_folder_is_written_whole_after_validation(tmp_path, minimal_data):
+    # the whole write makes the folder, so that a build that fails makes none
+    _takes_nothing(f"sqlite:///{tmp_path / 'new' / 'gpudb.sqlite'}", minimal_data)
+    assert not (tmp_path / "new").exists()

@@ -14,6 +14,8 @@ from gpudb.errors import DatabaseError, DataValidationError
 from gpudb.speed import bulk_write
 from gpudb.storage import build as db
 from gpudb.storage import query
+from gpudb.storage.build_write import TABLES
+from gpudb.storage.engines import create
 from gpudb.storage.models import SpecValue
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
@@ -26,7 +28,7 @@ def table_contents(url: str) -> dict[str, list[tuple]]:
     try:
         with engine.connect() as connection:
             contents = {}
-            for table in db.TABLES:
+            for table in TABLES:
                 order = list(table.primary_key.columns)
                 contents[table.name] = [tuple(row) for row in connection.execute(select(table).order_by(*order))]
             return contents
@@ -133,13 +135,13 @@ def test_reading_a_database_that_is_not_gpudbs(tmp_path):
 
 def test_an_invalid_url_is_an_error_not_a_traceback():
     with pytest.raises(DatabaseError) as caught:
-        db.create("not a url")
+        create("not a url")
     assert str(caught.value).startswith("invalid database URL 'not a url'")
 
 
 def test_an_unknown_driver_is_named():
     with pytest.raises(DatabaseError) as caught:
-        db.create("oracle+nosuchdriver://host/db")
+        create("oracle+nosuchdriver://host/db")
     assert str(caught.value).startswith("no driver for 'oracle+nosuchdriver'")
 
 
@@ -166,11 +168,11 @@ def test_a_fresh_postgres_build_has_every_foreign_key_of_the_schema(postgres_ser
 
     engine = create_engine(postgres_server_url)
     with engine.begin() as connection:
-        SQLModel.metadata.drop_all(connection, tables=db.TABLES)  # no tables: the build makes them
+        SQLModel.metadata.drop_all(connection, tables=TABLES)  # no tables: the build makes them
     db.build(postgres_server_url, minimal_data)
     expected = {
         (table.name, tuple(c.name for c in key.columns), key.referred_table.name)
-        for table in db.TABLES
+        for table in TABLES
         for key in table.foreign_key_constraints
     }
     with engine.connect() as connection:
@@ -199,7 +201,7 @@ def test_foreign_keys_come_after_the_rows_only_in_new_postgres_tables(database_u
     engine = create_engine(database_url)
     if engine.dialect.name != "sqlite":
         with engine.begin() as connection:
-            SQLModel.metadata.drop_all(connection, tables=db.TABLES)
+            SQLModel.metadata.drop_all(connection, tables=TABLES)
     engine.dispose()
     added: list[int] = []
     add = bulk_write.add_foreign_keys
@@ -267,7 +269,7 @@ def test_a_postgres_rebuild_refuses_a_row_whose_key_refers_to_nothing(
         table_rows["metric"] = [row for row in table_rows["metric"] if row["key"] != "memory_type"]
         return table_rows
 
-    monkeypatch.setattr(db, "rows", without_memory_type)
+    monkeypatch.setattr(build_rows, "rows", without_memory_type)
     with pytest.raises(DatabaseError) as caught:
         db.build(url, minimal_data)
     assert str(caught.value) == (

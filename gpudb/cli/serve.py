@@ -13,15 +13,16 @@ from gpudb.cli.common import db_option, progress
 def _database_ready(db: str | None) -> str:
     """The database URL to serve, built from data/ first when the embedded SQLite file is missing."""
     from gpudb import settings
-    from gpudb.storage import build as database
+    from gpudb.storage.build import build
+    from gpudb.storage.engines import open_for_reading, sqlite_path
 
     url = db or settings.database_url()
-    path = database.sqlite_path(url)
+    path = sqlite_path(url)
     if path is not None and not path.exists():
         click.echo(f"no database at {path}; building it from {settings.data_dir()}", err=True)
         with progress("building the database"):
-            database.build(url)
-    database.open_for_reading(url)
+            build(url)
+    open_for_reading(url)
     return url
 
 

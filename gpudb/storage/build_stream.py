@@ -20,65 +20,66 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
-
 from gpudb.errors import DatabaseError
-from gpudb.speed.bulk_write import TableRows
-from gpudb.storage.build_rows import CHIP_TABLES, chip_rows
-from gpudb.storage.build_write import TABLES, Prepared, index, insert, prepare
-from gpudb.storage.engines import create, sqlite_path
-from gpudb.storage.guards import building_path, remove_stale_builds
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import Connection
+
+    from gpudb.speed.bulk_write import TableRows
+    from gpudb.storage.build_write import Prepared
     from gpudb.validation.accelerator_files import Batch
     from gpudb.validation.records import Dataset
 
 
 class Stream:
-    """A build of the SQLite file `path` taking the chip files' batches as validation reads them (gpudb.validation's
-    ChipSink), into a new file beside it that finish renames over it."""
+    """A build of the database at `url` taking the chip files' batches as validation reads them (gpudb.validation's
+    ChipSink): for an SQLite file whose folder exists, into a new file beside it that finish renames over it. Made
+    before validation forks its reading processes, it imports nothing of the database layer until the first batch
+    (gpudb.storage.build); for any other database it takes nothing, and the build writes it whole."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, url: str):
+        self.url = url
+        self.path: Path | None = None  # the SQLite file, once the first batch shows it is streamed
         self.next_value_id = 1
         self.chips = 0
-        self.broken = False
+        self.stopped = False  # by a failure, or by a database that is not streamed
         self.chips_indexed = False
         self.engine: Engine | None = None
         self.connection: Connection | None = None
-        self.prepared = Prepared(fresh=True, keys_after=False)  # a new file's tables, made whole
+        self.prepared: Prepared | None = None
         self.indexing: threading.Thread | None = None
-
-    @classmethod
-    def start(cls, url: str) -> Stream | None:
-        """A stream into `url`; None for a database that is no SQLite file, or a file whose folder does not exist
-        yet (a failed build makes none)."""
-        path = sqlite_path(url)
-        if path is None or not path.parent.is_dir():
-            return None
-        return cls(path)
 
     def take(self, batch: Batch) -> None:
         """Write the rows of `batch`'s chips, names and values (numbered on from the batches before)."""
-        if self.broken:
+        if self.stopped:
             return
         try:
+            from gpudb.storage.build_rows import CHIP_TABLES, chip_rows
+            from gpudb.storage.build_write import insert
+
             connection = self.connection or self._open()
             table_rows = chip_rows(batch.accelerators, batch.specs, batch.preferred, self.next_value_id)
             insert(connection, table_rows, CHIP_TABLES)
         except Exception:  # noqa: BLE001 - any failure stops the stream; the whole write after it reports it
-            self.broken = True
+            self.stopped = True
             return
         self.chips += len(batch.accelerators)
         self.next_value_id += len(batch.specs)
 
     def _open(self) -> Connection:
         # opened at the first batch, after the reading processes are forked: they never hold this connection
-        remove_stale_builds(self.path)
-        building_path(self.path).unlink(missing_ok=True)
-        self.engine = create(f"sqlite:///{building_path(self.path)}")
+        from gpudb.storage.build_write import prepare
+        from gpudb.storage.engines import create, sqlite_path
+        from gpudb.storage.guards import building_path, remove_stale_builds
+
+        path = sqlite_path(self.url)
+        if path is None or not path.parent.is_dir():
+            raise _NotStreamed  # another database, or a folder the whole write makes (a failed build makes none)
+        self.path = path
+        remove_stale_builds(path)
+        building_path(path).unlink(missing_ok=True)
+        self.engine = create(f"sqlite:///{building_path(path)}")
         self.connection = connection = self.engine.connect()
         connection.begin()
         self.prepared = prepare(connection)
@@ -87,18 +88,21 @@ class Stream:
     def all_taken(self) -> None:
         """Index the chip tables while validation goes on checking: SQLite makes an index without holding Python's
         lock, so the checks run meanwhile."""
-        if self.connection is None or self.broken:
+        if self.connection is None or self.stopped:
             return
         self.indexing = threading.Thread(target=self._index_chips, name="gpudb-build-index")
         self.indexing.start()
 
     def _index_chips(self) -> None:
-        assert self.connection is not None
+        from gpudb.storage.build_rows import CHIP_TABLES
+        from gpudb.storage.build_write import TABLES, index
+
+        assert self.connection is not None and self.prepared is not None
         try:
             index(self.connection, self.prepared, [table for table in TABLES if table.name in CHIP_TABLES])
             self.chips_indexed = True
         except Exception:  # noqa: BLE001 - as in take: the whole write after it reports it
-            self.broken = True
+            self.stopped = True
 
     def _indexed(self) -> None:
         """Wait for the chip tables' indexes: the connection is this thread's again."""
@@ -111,7 +115,7 @@ class Stream:
         self._indexed()
         return (
             self.chips_indexed
-            and not self.broken
+            and not self.stopped
             and self.connection is not None
             and (self.chips, self.next_value_id - 1) == (len(dataset.accelerators), len(dataset.specs))
         )
@@ -119,17 +123,23 @@ class Stream:
     def finish(self, table_rows: dict[str, TableRows]) -> None:
         """The other tables' rows and indexes, the commit, and the file renamed over the target (atomic on POSIX: a
         reader opens the old file or the new one)."""
-        connection = self.connection
-        assert connection is not None  # holds() said so
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from gpudb.storage.build_rows import CHIP_TABLES
+        from gpudb.storage.build_write import TABLES, index, insert
+        from gpudb.storage.guards import building_path
+
+        connection, path, prepared = self.connection, self.path, self.prepared
+        assert connection is not None and path is not None and prepared is not None  # holds() said so
         rest = [table.name for table in TABLES if table.name not in CHIP_TABLES]
         try:
             insert(connection, table_rows, rest)
-            index(connection, self.prepared, [table for table in TABLES if table.name not in CHIP_TABLES])
+            index(connection, prepared, [table for table in TABLES if table.name not in CHIP_TABLES])
             connection.commit()
             self.discard(keep_file=True)
-            os.replace(building_path(self.path), self.path)
+            os.replace(building_path(path), path)
         except (SQLAlchemyError, OSError) as error:
-            raise DatabaseError(f"cannot build {self.path}: {getattr(error, 'orig', None) or error}") from None
+            raise DatabaseError(f"cannot build {path}: {getattr(error, 'orig', None) or error}") from None
 
     def discard(self, keep_file: bool = False) -> None:
         """Close the file (what was not committed is rolled back) and, unless `keep_file`, remove it."""
@@ -140,6 +150,12 @@ class Stream:
         if self.engine is not None:
             self.engine.dispose()
             self.engine = None
-        if not keep_file:
+        if not keep_file and self.path is not None:
+            from gpudb.storage.guards import building_path
+
             with contextlib.suppress(OSError):
                 building_path(self.path).unlink(missing_ok=True)
+
+
+class _NotStreamed(Exception):
+    """The database is not an SQLite file in an existing folder: the build writes it whole."""
