@@ -311,3 +311,23 @@ def test_the_key_triggers_are_off_only_inside_the_rebuilds_transaction(postgres_
         assert bulk_write.without_key_triggers(connection) is False
         assert connection.execute(text("SHOW session_replication_role")).scalar() == "origin"
     plain.dispose()
+
+
+def test_a_readers_sqlite_connections_are_kept_until_a_build_replaces_the_file(tmp_path, minimal_data):
+    from gpudb.storage.engines import open_for_reading
+
+    url = f"sqlite:///{tmp_path / 'gpudb.sqlite'}"
+    db.build(url, minimal_data)
+    engine = open_for_reading(url)
+    count = text("SELECT count(*) FROM spec_value")
+    with engine.connect() as connection:
+        first = connection.connection.dbapi_connection
+        assert connection.execute(count).scalar_one() == 8
+    with engine.connect() as connection:
+        assert connection.connection.dbapi_connection is first  # the file is the same: the connection is kept
+    x1 = minimal_data / "accelerators" / "acme" / "x1.yaml"
+    x1.write_text(x1.read_text().replace("  memory_type:\n    value: HBM3e\n    source: acme-datasheet\n", ""))
+    db.build(url, minimal_data)  # a new file renamed over the old one
+    with engine.connect() as connection:
+        assert connection.connection.dbapi_connection is not first
+        assert connection.execute(count).scalar_one() == 7  # the new build, not the file the old connection had

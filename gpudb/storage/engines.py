@@ -5,12 +5,14 @@ Apart from the build (gpudb.storage.build) so that reading needs only SQLAlchemy
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import NullPool, QueuePool
 
 from gpudb import settings
 from gpudb.errors import DatabaseError, MissingDependencyError
@@ -44,7 +46,7 @@ def create(url: str) -> Engine:
     """An engine for any SQLAlchemy URL; a missing driver is reported as an error, not a traceback.
 
     SQLite connections are not pooled: a build replaces the file, and a pooled connection would keep reading the
-    old one.
+    old one (a long-lived reader's engine, open_for_reading, pools them and checks the file at each checkout).
     """
     parsed = parse(url)
     options = {"poolclass": NullPool} if parsed.get_backend_name() == "sqlite" else {"pool_pre_ping": True}
@@ -65,10 +67,39 @@ def open_for_reading(url: str | None = None) -> Engine:
         raise DatabaseError(f"no database at {path}; run 'gpudb build' first")
     if url in _READERS:
         return _READERS[url]
-    engine = create(url)
+    engine = create(url) if path is None else _pooled_sqlite(url, path)
     check_usable(engine, url)
     _READERS[url] = engine
     return engine
+
+
+def _pooled_sqlite(url: str, path: Path) -> Engine:
+    """A reader's engine on the SQLite file `path` that keeps its connections: a page of the web table or a detail
+    page opens several, and a new SQLite connection each was about a third of a detail page's time. A connection
+    whose file a build has since replaced (a new file renamed over it: another inode) is dropped when next taken
+    from the pool and a new one opened, so a reader never goes on reading the previous build."""
+    pooled = create_engine(parse(url), poolclass=QueuePool, pool_size=4, max_overflow=-1)  # -1: never waits
+
+    @event.listens_for(pooled, "do_connect")
+    def _note_the_file(dialect: Any, record: Any, cargs: Any, cparams: Any) -> None:
+        # taken before connecting: a file replaced in between only costs one more reconnection
+        record.info["file"] = _file_identity(path)
+
+    @event.listens_for(pooled, "checkout")
+    def _still_the_file(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if record.info.get("file") != _file_identity(path):
+            raise DisconnectionError(f"{path} was replaced by a new build")  # the pool connects again
+
+    return pooled
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`, None when there is none."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def check_usable(engine: Engine, url: str) -> None:
