@@ -29,7 +29,7 @@ READ_WORKERS = 4  # at most; one per CPU
 @dataclass
 class Batch:
     """What a batch of accelerator files gives: its records (without their trees), values, the keys of its
-    preferred values, its problems and the sha256 of each file read (by path)."""
+    preferred values (chosen by take_batches), its problems and the sha256 of each file read (by path)."""
 
     accelerators: list[AcceleratorRecord]
     specs: list[SpecRecord]

@@ -37,7 +37,7 @@ def validate(data_dir: Path, chips: ChipSink | None = None) -> Dataset:
         return dataset
     accelerator_paths = list(yaml_files(data_dir / "accelerators"))  # listed once: 10,000 files take 0.1 s
     dataset.accelerator_file_ids = {path.stem for path in accelerator_paths}
-    with reading(accelerator_paths, data_dir) as batches:  # read (forked, when many) while the sources are
+    with reading(accelerator_paths, data_dir) as batches:  # the chip files read (forked) while the sources are
         source_documents, problems = load_folder(data_dir / "sources", data_dir)
         dataset.problems.extend(problems)
         dataset.sources = read_list(source_documents, SourceEntry, "sources", dataset)
