@@ -72,8 +72,9 @@ def add_foreign_keys(connection: Connection, tables: Iterable[Table]) -> None:
 
 def without_key_triggers(connection: Connection) -> bool:
     """Turn off, until the open transaction ends, the triggers by which PostgreSQL checks each foreign key row by
-    row (`SET LOCAL session_replication_role = replica`, as `pg_restore --disable-triggers` does), where the role
-    may set it (a superuser, or one granted SET on it); whether it did. The caller then checks every key itself
+    row (`SET LOCAL session_replication_role = replica`, as `pg_restore --disable-triggers` does: it stops every
+    ordinary trigger and rule in the transaction, and gpudb's tables have none but the keys'), where the role may set
+    it (a superuser, or one granted SET on it); whether it did. The caller then checks every key itself
     over the written rows (check_foreign_keys): one query a key instead of a trigger a row, and no lock that
     stops readers, where dropping and re-adding the keys would take ACCESS EXCLUSIVE locks."""
     if connection.dialect.name != "postgresql":
