@@ -71,15 +71,13 @@ class Stream:
         # opened at the first batch, after the reading processes are forked: they never hold this connection
         from gpudb.storage.build_write import prepare
         from gpudb.storage.engines import create, sqlite_path
-        from gpudb.storage.guards import building_path, remove_stale_builds
+        from gpudb.storage.guards import new_building_path
 
         path = sqlite_path(self.url)
         if path is None or not path.parent.is_dir():
             raise _NotStreamed  # another database, or a folder the whole write makes (a failed build makes none)
         self.path = path
-        remove_stale_builds(path)
-        building_path(path).unlink(missing_ok=True)
-        self.engine = create(f"sqlite:///{building_path(path)}")
+        self.engine = create(f"sqlite:///{new_building_path(path)}")
         self.connection = connection = self.engine.connect()
         connection.begin()
         self.prepared = prepare(connection)

@@ -15,7 +15,7 @@ from gpudb.errors import DatabaseError
 from gpudb.speed.bulk_write import TableRows
 from gpudb.storage.build_write import TABLES, write
 from gpudb.storage.engines import create, shown
-from gpudb.storage.guards import building_path, remove_stale_builds
+from gpudb.storage.guards import new_building_path
 
 
 def in_place(url: str, table_rows: dict[str, TableRows]) -> None:
@@ -37,9 +37,7 @@ def sqlite_file(path: Path, table_rows: dict[str, TableRows]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseError(f"cannot create the folder {path.parent}: {error.strerror}") from None
-    remove_stale_builds(path)
-    temporary = building_path(path)
-    temporary.unlink(missing_ok=True)
+    temporary = new_building_path(path)
     engine = create(f"sqlite:///{temporary}")
     try:
         with engine.begin() as connection:

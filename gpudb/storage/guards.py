@@ -57,6 +57,14 @@ def building_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.building-{os.getpid()}")
 
 
+def new_building_path(path: Path) -> Path:
+    """building_path(path) with nothing at it yet, and the leftovers of killed builds beside `path` removed."""
+    remove_stale_builds(path)
+    temporary = building_path(path)
+    temporary.unlink(missing_ok=True)
+    return temporary
+
+
 def remove_stale_builds(path: Path) -> None:
     """Remove what killed builds left beside `path` (.NAME.building-PID and its journal) whose process is gone."""
     for leftover in path.parent.glob(f".{path.name}.building-*"):
