@@ -26,9 +26,11 @@ CHIP_TABLES = ("accelerator", "alias", "spec_value")  # the rows of the chip fil
 def data_digest(data_dir: Path, known: Mapping[str, bytes] | None = None) -> str:
     """sha256 over every data file's path and the sha256 of its bytes: the same data gives the same digest. `known`
     gives the sha256 of files already read (by path), whose bytes are then not read again."""
+    from gpudb.validation.loader import yaml_files  # the files validation reads, in its order
+
     known = known or {}
     digest = hashlib.sha256()
-    for path in sorted(p for p in data_dir.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()):
+    for path in yaml_files(data_dir):
         file_digest = known.get(str(path)) or hashlib.sha256(path.read_bytes()).digest()
         digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0" + file_digest)
     return digest.hexdigest()
