@@ -331,3 +331,54 @@ def test_a_boolean_is_bound_as_sqlalchemys_boolean_binds_it(dialect_name):
         fast("yes")  # no boolean: refused, as SQLAlchemy refuses it
     with pytest.raises(TypeError):
         ordinary("yes")
+
+
+def _rglob_yaml_files(folder: Path) -> list[str]:
+    """What gpudb listed the data files with before yaml_file_names: rglob, the suffix, is_file, Path order."""
+    paths = sorted(p for p in folder.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    return [str(path) for path in paths] if folder.is_dir() else []
+
+
+def test_the_data_files_are_listed_as_rglob_lists_them(tmp_path, monkeypatch):
+    # yaml_file_names walks with os.scandir and sorts text: the same files, in the same order, as rglob and Paths
+    import os
+
+    from gpudb.validation.loader import yaml_file_names, yaml_files, yaml_stem
+
+    data = tmp_path / "data"
+    for name in (
+        "a/b.yaml",
+        "a-b.yaml",
+        "a.b/c.yml",
+        "a/.hidden.yaml",
+        ".hide/x.yaml",
+        "a/z.txt",
+        "a/.yaml",
+        "a/trailing.yaml.",
+        "B.yaml",
+        "a/b/c/d/e.yaml",
+        "é/ü.yaml",
+        "outside/real.yaml",
+    ):
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_text("id: x\n")
+    (data / "folder.yaml").mkdir()  # a folder with the suffix is no file
+    (data / "link.yaml").symlink_to(data / "a-b.yaml")  # a link to a file is listed
+    (data / "broken.yaml").symlink_to(data / "nowhere.yaml")
+    (data / "linked-folder").symlink_to(data / "outside")  # a linked folder is not entered
+    (data / "folder-link.yaml").symlink_to(data / "outside")
+    os.mkfifo(data / "pipe.yaml")
+    expected = _rglob_yaml_files(data)
+    assert len(expected) == 10  # the link to a file and the hidden ones among them
+    assert yaml_file_names(data) == expected
+    assert list(yaml_files(data)) == [Path(name) for name in expected]
+    assert [yaml_stem(name) for name in expected] == [Path(name).stem for name in expected]
+    assert yaml_file_names(data / "outside") == [str(data / "outside" / "real.yaml")]
+    assert yaml_file_names(data / "nowhere") == yaml_file_names(data / "B.yaml") == []  # absent, or a file
+    monkeypatch.chdir(data)
+    assert (
+        yaml_file_names(Path("."))
+        == _rglob_yaml_files(Path("."))
+        == [str(Path(name).relative_to(data)) for name in expected]
+    )
+    assert yaml_file_names(Path("a")) == _rglob_yaml_files(Path("a"))

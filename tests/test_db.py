@@ -262,14 +262,14 @@ def test_a_postgres_rebuild_refuses_a_row_whose_key_refers_to_nothing(
     monkeypatch.setattr(
         bulk_write, "check_foreign_keys", lambda connection, tables: checked.append(1) or check(connection, tables)
     )
-    all_rows = build_rows.rows
+    all_rows = build_rows.other_rows
 
     def without_memory_type(dataset, data_dir):
         table_rows = all_rows(dataset, data_dir)
         table_rows["metric"] = [row for row in table_rows["metric"] if row["key"] != "memory_type"]
         return table_rows
 
-    monkeypatch.setattr(build_rows, "rows", without_memory_type)
+    monkeypatch.setattr(build_rows, "other_rows", without_memory_type)
     with pytest.raises(DatabaseError) as caught:
         db.build(url, minimal_data)
     assert str(caught.value) == (

@@ -113,7 +113,7 @@ def test_a_system_value_keeps_its_own_metric_across_processes():
 
 def test_a_batch_crosses_processes_as_its_values_columns_and_comes_back_equal(several_data):
     # a batch sends its values a list a field (records.spec_columns), not a record at a time
-    paths = sorted((several_data / "accelerators").rglob("*.yaml"))
+    paths = sorted(str(path) for path in (several_data / "accelerators").rglob("*.yaml"))
     batch = accelerator_files.read_batch(paths, several_data)
     system_metric = next(iter(SYSTEM_METRICS_BY_KEY.values()))  # a metric outside the catalogue goes whole
     entry = ValueEntry.of(SpecEntry.model_validate({"value": 8, "source": "a"}))

@@ -65,17 +65,17 @@ def build(
             raise EmptyDataError(data_dir, kept=shown(url))
         if path is not None and not force:
             refuse_foreign_file(path)
-        table_rows = build_rows.rows(dataset, data_dir)
+        table_rows = build_rows.other_rows(dataset, data_dir)  # made while the stream indexes the chip tables
         if stream is not None and stream.holds(dataset):
             stream.finish(table_rows)
-        elif path is None:
-            build_whole.in_place(url, table_rows)
         else:
-            build_whole.sqlite_file(path, table_rows)
+            table_rows.update(build_rows.dataset_chip_rows(dataset))
+            if path is None:
+                build_whole.in_place(url, table_rows)
+            else:
+                build_whole.sqlite_file(path, table_rows)
     finally:
         if stream is not None:
             stream.discard()
-    return BuildResult(
-        shown(url),
-        *(len(table_rows[table]) for table in ("accelerator", "spec_value", "source", "rule", "claim")),
-    )
+    counts = (len(table_rows[table]) for table in ("source", "rule", "claim"))
+    return BuildResult(shown(url), len(dataset.accelerators), len(dataset.specs), *counts)

@@ -60,11 +60,12 @@ class ChipSink(Protocol):
     def all_taken(self) -> None: ...
 
 
-def read_batch(paths: list[Path], data_dir: Path) -> Batch:
-    """Parse, check and read the values of each file of `paths` (in order); the preferred values are chosen by
-    take_batches, which has the sources' ranks (reading starts before the sources are read)."""
+def read_batch(paths: list[str], data_dir: Path) -> Batch:
+    """Parse, check and read the values of each file of `paths` (in order, as yaml_file_names gives them); the
+    preferred values are chosen by take_batches, which has the sources' ranks (reading starts before the sources
+    are read)."""
     scratch = Dataset()
-    documents, problems = load_paths(paths, data_dir)
+    documents, problems = load_paths(map(Path, paths), data_dir)
     scratch.problems.extend(problems)
     read_accelerators(documents, scratch)
     read_specs(scratch)
@@ -73,7 +74,7 @@ def read_batch(paths: list[Path], data_dir: Path) -> Batch:
 
 
 @contextlib.contextmanager
-def reading(paths: list[Path], data_dir: Path) -> Iterator[Iterator[Batch]]:
+def reading(paths: list[str], data_dir: Path) -> Iterator[Iterator[Batch]]:
     """The batches of `paths` in order, being read from the moment this is entered: in a process per CPU when there
     are more than FORK_ABOVE_FILES files and the system can fork (the caller reads the other files meanwhile), else
     each as it is taken."""

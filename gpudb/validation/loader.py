@@ -4,6 +4,7 @@ file (size, encoding, structure, YAML, each refused with a located problem) and 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,9 +145,59 @@ def read_document(path: Path, data_dir: Path) -> tuple[Document | None, Problem 
 
 
 def yaml_files(folder: Path) -> Iterator[Path]:
-    """Every .yaml/.yml file below `folder`, in a stable order."""
-    if folder.is_dir():
-        yield from sorted(p for p in folder.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    """Every .yaml/.yml file below `folder`, in a stable order (yaml_file_names')."""
+    return map(Path, yaml_file_names(folder))
+
+
+def yaml_file_names(folder: Path) -> list[str]:
+    """The path of every .yaml/.yml file below `folder` as str() of its Path, in the order of Paths (part by
+    part): the files `sorted(folder.rglob("*"))` gives whose suffix is .yaml or .yml and that are files, symbolic
+    links to files included; a linked folder is not entered, a hidden file is listed, a folder that cannot be
+    read is skipped. Walked with os.scandir and sorted as text: a data/ of 100,000 chip files is listed in 0.3 s,
+    where rglob and its Paths took 1.3–1.9 s before the reading processes could start."""
+    prefix = path_prefix(folder)
+    names: list[str] = []
+    below = [prefix]  # folders still to list, each as the prefix of its entries' paths
+    while below:
+        parent = below.pop()
+        try:
+            with os.scandir(parent or ".") as entries:
+                for entry in entries:
+                    path = parent + entry.name
+                    if _is_folder(entry):
+                        below.append(path + os.sep)
+                    elif _is_yaml_name(entry.name) and entry.is_file():  # is_file follows a link
+                        names.append(path)
+        except OSError:
+            continue  # an unreadable folder, or not a folder (`folder` itself absent): nothing below it
+    start = len(prefix)
+    names.sort(key=lambda name: name[start:].split(os.sep))  # Path order compares part by part
+    return names
+
+
+def path_prefix(folder: Path) -> str:
+    """What str(folder / name) puts before `name`: yaml_file_names' paths start with it."""
+    top = str(folder)
+    return "" if top == "." else top.rstrip(os.sep) + os.sep  # str(Path('.') / 'x') is 'x'
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder rglob enters: a real one, not a link to one."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_yaml_name(name: str) -> bool:
+    """Whether Path(name).suffix is .yaml or .yml (a name such as '.yaml' has no suffix)."""
+    dot = name.rfind(".")
+    return 0 < dot < len(name) - 1 and name[dot:] in (".yaml", ".yml")
+
+
+def yaml_stem(path: str) -> str:
+    """Path(path).stem of a path yaml_file_names gave, whose name has a suffix (without making the Path)."""
+    return path[path.rfind(os.sep) + 1 : path.rfind(".")]
 
 
 def load_folder(folder: Path, data_dir: Path) -> tuple[list[Document], list[Problem]]:

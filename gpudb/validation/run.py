@@ -17,7 +17,7 @@ from gpudb.validation.checks import policy as checks_policy
 from gpudb.validation.checks import prices as checks_prices  # noqa: F401
 from gpudb.validation.checks import sources as checks_sources  # noqa: F401
 from gpudb.validation.checks import systems as checks_systems  # noqa: F401
-from gpudb.validation.loader import load_folder, read_document, yaml_files
+from gpudb.validation.loader import load_folder, read_document, yaml_file_names, yaml_stem
 from gpudb.validation.preference import choose_preferred, source_ranks
 from gpudb.validation.records import Dataset, Located, M
 from gpudb.validation.release import release_problems
@@ -35,8 +35,8 @@ def validate(data_dir: Path, chips: ChipSink | None = None) -> Dataset:
     if not data_dir.is_dir():
         dataset.problems.append(Problem("bad-shape", f"data folder {data_dir} does not exist", str(data_dir)))
         return dataset
-    accelerator_paths = list(yaml_files(data_dir / "accelerators"))  # listed once: 10,000 files take 0.1 s
-    dataset.accelerator_file_ids = {path.stem for path in accelerator_paths}
+    accelerator_paths = yaml_file_names(data_dir / "accelerators")  # listed once; each made a Path where it is read
+    dataset.accelerator_file_ids = {yaml_stem(path) for path in accelerator_paths}
     with reading(accelerator_paths, data_dir) as batches:  # the chip files read (forked) while the sources are
         source_documents, problems = load_folder(data_dir / "sources", data_dir)
         dataset.problems.extend(problems)
