@@ -310,3 +310,47 @@ def test_malformed_prices_are_each_reported_at_their_field(minimal_data):
         "data/prices/more.yaml:25 amount: -5: input should be greater than 0 [bad-type]",
         "data/prices/more.yaml:31 amount: inf: input should be a finite number [not-finite]",
     ]
+
+
+def _tensor_value(chip: str, metric: str, tflops: float, line: int, **entry: object) -> object:
+    from gpudb.metrics.catalogue import METRICS_BY_KEY
+    from gpudb.validation.records import SpecRecord, ValueEntry
+    from gpudb.validation.schema import SpecEntry
+
+    spec = SpecEntry.model_validate({"value": tflops, "unit": "TFLOPS", "source": "s", "sparsity": "dense", **entry})
+    published = f"{tflops:g} TFLOPS"
+    return SpecRecord(
+        chip, METRICS_BY_KEY[metric], ValueEntry.of(spec), tflops, None, published, f"{chip}.yaml", line, line
+    )
+
+
+def test_a_dense_figure_is_judged_against_the_chips_highest_figure_of_the_higher_precision():
+    # hand-checked: a's FP8 is 2× its higher BF16 source (fine) though 3.96× the lower one; b's BF16 is 4× its TF32
+    # (past 2 × 1.8) and 4× its FP16 (past 1 × 1.8), reported in the order of the limits; c's first FP8 is sparse
+    # and its dense one carries a note, so no FP8 figure is judged against its BF16 (though 9× it), while its INT8
+    # is judged against the highest FP8 figure (5×, past 1 × 1.8)
+    from gpudb.validation.checks.accelerators import dense_figures_are_dense
+    from gpudb.validation.records import Dataset
+
+    dataset = Dataset()
+    dataset.specs = [
+        _tensor_value("a", "bf16_dense_tflops", 989.5, 1, preferred=True),
+        _tensor_value("a", "bf16_dense_tflops", 500, 2),
+        _tensor_value("a", "fp8_dense_tflops", 1979, 3),
+        _tensor_value("b", "tf32_dense_tflops", 100, 1),
+        _tensor_value("b", "fp16_dense_tflops", 100, 2),
+        _tensor_value("b", "bf16_dense_tflops", 400, 3),
+        _tensor_value("c", "fp8_dense_tflops", 1000, 1, sparsity="sparse"),
+        _tensor_value("c", "fp8_dense_tflops", 900, 2, dense_ratio_note="vendor prints it so"),
+        _tensor_value("c", "bf16_dense_tflops", 100, 3),
+        _tensor_value("c", "int8_dense_tops", 5000, 4, unit="TOPS"),
+    ]
+    found = [
+        (p.accelerator, p.field, p.line, p.message.split(" (")[1].split(",")[0])
+        for p in dense_figures_are_dense(dataset)
+    ]
+    assert found == [
+        ("b", "bf16_dense_tflops", 3, "4× the TF32 dense value 100"),
+        ("b", "bf16_dense_tflops", 3, "4× the FP16 dense value 100"),
+        ("c", "int8_dense_tops", 4, "5× the FP8 dense value 1000"),
+    ]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from operator import attrgetter
 from typing import Any
 
 from gpudb.names import name_key
@@ -89,6 +89,10 @@ def cited_sources_exist(
             if source_id not in known:
                 line = record.line("sources", index)
                 yield _unknown_source(source_id, defined, record.file, line, record.entry.id, "sources")
+    specs = list(specs)
+    cited = set(map(attrgetter("source"), map(attrgetter("entry"), specs)))  # in C: 2.8 million values at 100,000 chips
+    if cited <= known | {None}:
+        return
     for spec in specs:
         if spec.entry.source is not None and spec.entry.source not in known:
             yield _unknown_source(
@@ -167,23 +171,26 @@ SPARSE_SUSPICION = 1.8  # a ratio this far past the limit is flagged (exactly 2Ã
 
 @check
 def dense_figures_are_dense(dataset: Dataset) -> Iterator[Problem]:
-    by_chip: dict[str, dict[str, list[SpecRecord]]] = defaultdict(lambda: defaultdict(list))
+    # Each chip's highest figure of each ratio metric (the first of equals) and its first dense figure without a
+    # note, found in one pass: a low-precision figure is judged against the chip's highest figure of the higher
+    # precision, so that a second, lower source for that precision never makes a dense figure look sparse.
+    highest: dict[tuple[str, str], SpecRecord] = {}
+    first_dense: dict[tuple[str, str], SpecRecord] = {}
+    chips: dict[str, None] = {}  # in the order of their first ratio figure
     for spec in dataset.specs:
-        if spec.metric.key in _RATIO_METRICS and spec.value_number is not None:
-            by_chip[spec.accelerator_id][spec.metric.key].append(spec)
-    for specs in by_chip.values():
+        if spec.metric.key not in _RATIO_METRICS or spec.value_number is None:
+            continue
+        chip = spec.accelerator_id
+        chips[chip] = None
+        at = (chip, spec.metric.key)
+        best = highest.get(at)
+        if best is None or spec.value_number > (best.value_number or 0.0):
+            highest[at] = spec
+        if at not in first_dense and spec.entry.sparsity == "dense" and spec.entry.dense_ratio_note is None:
+            first_dense[at] = spec
+    for chip in chips:
         for high_key, low_key, limit in DENSE_RATIO_LIMITS:
-            # A low-precision figure is judged against the chip's highest figure of the higher precision, so
-            # that a second, lower source for that precision never makes a dense figure look sparse.
-            high = max(specs.get(high_key, []), key=lambda spec: spec.value_number or 0.0, default=None)
-            low = next(
-                (
-                    spec
-                    for spec in specs.get(low_key, [])
-                    if spec.entry.sparsity == "dense" and spec.entry.dense_ratio_note is None
-                ),
-                None,
-            )
+            high, low = highest.get((chip, high_key)), first_dense.get((chip, low_key))
             if not high or not low or not high.value_number or low.value_number is None:
                 continue
             ratio = low.value_number / high.value_number

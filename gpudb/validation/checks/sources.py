@@ -85,9 +85,10 @@ def preferred_respects_tiers(dataset: Dataset) -> Iterator[Problem]:
     # only a metric with a value marked preferred can break the rule: its values alone are grouped (a generated
     # catalogue of 280,000 values marks none)
     marked = {(spec.accelerator_id, spec.metric.key) for spec in dataset.specs if spec.entry.preferred}
+    marked_chips = {chip for chip, _ in marked}  # a chip's id is tested first: no key made for the other values
     groups: dict[tuple[str, str], list[SpecRecord]] = defaultdict(list)
     for spec in dataset.specs:
-        if (spec.accelerator_id, spec.metric.key) in marked:
+        if spec.accelerator_id in marked_chips and (spec.accelerator_id, spec.metric.key) in marked:
             groups[spec.accelerator_id, spec.metric.key].append(spec)
     for values in groups.values():
         chosen = next((spec for spec in values if spec.entry.preferred), None)
