@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from measure import peak_mib, ratio, summary, timed, timed_json  # noqa: E402
+from measure import peak_mib, ratio, read_through, summary, timed, timed_json  # noqa: E402
 from page_latency import measure_page_latency  # noqa: E402
 from web_anchors import measure_web_anchors  # noqa: E402
 
@@ -26,7 +26,9 @@ def build_sqlite_rows(repeats: int, env: dict[str, str], sqlite_url: str, gpudb:
     raw = str(Path(built).with_name("raw-executemany.sqlite"))
     builds, anchors = [], []
     for _ in range(repeats):
+        read_through(env["GPUDB_DATA_DIR"])
         builds.append(timed([gpudb, "build", "--db", sqlite_url], env))
+        read_through(built)
         anchors.append(timed_json([sys.executable, ANCHOR_RUNS, "executemany", built, raw], env))
     seconds = [elapsed for elapsed, _ in builds]
     with sqlite3.connect(built) as connection:
@@ -51,8 +53,11 @@ def build_postgres_rows(repeats: int, env: dict[str, str], pg_url: str, built: s
     for _ in range(repeats):
         with psycopg.connect(conninfo, autocommit=True) as connection:
             connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        read_through(env["GPUDB_DATA_DIR"])
         builds.append(timed([gpudb, "build", "--db", pg_url], env))
+        read_through(built)
         anchors.append(timed_json([sys.executable, ANCHOR_RUNS, "copy", built, conninfo], env))
+        read_through(env["GPUDB_DATA_DIR"])
         rebuilds.append(timed([gpudb, "build", "--db", pg_url], env))
     seconds = [elapsed for elapsed, _ in builds]
     again = [elapsed for elapsed, _ in rebuilds]
@@ -78,7 +83,9 @@ def check_rows(repeats: int, env: dict[str, str], data: Path, gpudb: str) -> dic
     """`gpudb check` and CSafeLoader's parse of every data file, alternately, each a fresh process."""
     checks, parses = [], []
     for _ in range(repeats):
+        read_through(data)
         checks.append(timed([gpudb, "check"], {**env, "GPUDB_DATA_DIR": str(data)}))
+        read_through(data)
         parses.append(timed_json([sys.executable, ANCHOR_RUNS, "parse", str(data)], env))
     check_seconds, parse_seconds = [elapsed for elapsed, _ in checks], [elapsed for elapsed, _, _ in parses]
     files = parses[0][2]["files"]

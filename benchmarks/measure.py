@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import time
@@ -19,6 +20,25 @@ def timed_output(command: list[str], env: dict[str, str]) -> tuple[float, int, s
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
     return elapsed, int(result.stderr.strip().splitlines()[-1]), result.stdout
+
+
+def read_through(*paths: str | os.PathLike[str]) -> None:
+    """Read every file at or below `paths` once, so that a timed run that reads them finds them in the page cache.
+
+    This machine's page cache lets go of files within minutes (it holds about 1.7 GiB of 24): a 10,000-chip build
+    read its files from the disk in one run (0.5 ms a file, a third of the reading processes' time) and from memory
+    in the next. The builds and their anchors are measured with their inputs in memory, as a data file just edited
+    or generated is."""
+    for path in paths:
+        if os.path.isfile(path):
+            with open(path, "rb") as file:
+                while file.read(2**20):
+                    pass
+            continue
+        for folder, _, names in os.walk(path):
+            for name in names:
+                with open(os.path.join(folder, name), "rb") as file:
+                    file.read()
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
