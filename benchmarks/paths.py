@@ -1,6 +1,7 @@
 """The per-chip paths at a catalogue size: detail and compare pages (in-process, p50 of fresh and repeated views,
-page size), and `gpudb list` (beside its CSV), `gpudb site`, `gpudb conflicts`, `gpudb coverage` (wall seconds of a
-fresh process each).
+page size), and `gpudb list` (beside its CSV), `gpudb conflicts`, `gpudb coverage` (wall seconds of a fresh process
+each: median and range of `runs`, at least three, this machine's speed moving by a fifth from one minute to the next)
+and `gpudb site` (one run: a minute or more at 10,000 chips).
 
     .venv/bin/python benchmarks/paths.py sqlite:///path/to/gpudb.sqlite   # prints the rows
 """
@@ -13,6 +14,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from measure import summary  # noqa: E402
 
 GPUDB = str(Path(sys.executable).parent / "gpudb")
 
@@ -30,13 +34,17 @@ def p50_ms(client, paths: list[str]) -> tuple[float, int]:
     return statistics.median(times), size
 
 
-def _wall(command: list[str], env: dict[str, str]) -> str:
-    start = time.perf_counter()
-    subprocess.run(command, env=env, check=True, capture_output=True)
-    return f"{time.perf_counter() - start:.3g} s"
+def _wall(command: list[str], env: dict[str, str], runs: int = 1) -> str:
+    """Wall seconds of `runs` fresh processes of `command`: '1.84 s (1.80–2.02)', or '65.2 s' for one run."""
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        seconds.append(time.perf_counter() - start)
+    return summary(seconds) if runs > 1 else f"{seconds[0]:.3g} s"
 
 
-def measure_paths(url: str, env: dict[str, str], site: bool = True) -> dict[str, str]:
+def measure_paths(url: str, env: dict[str, str], site: bool = True, repeats: int = 3) -> dict[str, str]:
     from fastapi.testclient import TestClient
 
     from gpudb.web import create_app
@@ -59,11 +67,12 @@ def measure_paths(url: str, env: dict[str, str], site: bool = True) -> dict[str,
         "compare page: no chips chosen": f"{empty:.3g} ms ({empty_size / 1024:.0f} KB)",
     }
     env_db = {**env, "GPUDB_DATABASE_URL": url}
+    runs = max(repeats, 3)
     # every chip as the table a terminal shows (Rich) and, as its anchor, the same rows as CSV
-    rows["gpudb list (table, every chip)"] = _wall([GPUDB, "list"], env_db)
-    rows["gpudb list --format csv (anchor)"] = _wall([GPUDB, "list", "--format", "csv"], env_db)
-    rows["gpudb conflicts (table)"] = _wall([GPUDB, "conflicts"], env_db)
-    rows["gpudb coverage (table)"] = _wall([GPUDB, "coverage"], env_db)
+    rows["gpudb list (table, every chip)"] = _wall([GPUDB, "list"], env_db, runs)
+    rows["gpudb list --format csv (anchor)"] = _wall([GPUDB, "list", "--format", "csv"], env_db, runs)
+    rows["gpudb conflicts (table)"] = _wall([GPUDB, "conflicts"], env_db, runs)
+    rows["gpudb coverage (table)"] = _wall([GPUDB, "coverage"], env_db, runs)
     if site:
         with tempfile.TemporaryDirectory() as out:
             rows["gpudb site"] = _wall([GPUDB, "site", out], env_db)

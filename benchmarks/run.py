@@ -83,7 +83,7 @@ def bench_size(count: int, repeats: int, work: Path, only: str | None = None) ->
         if "web" in groups:
             rows.update(measure_server(sqlite_url, env_db))
         if "paths" in groups:
-            rows.update(measure_paths(sqlite_url, env))
+            rows.update(measure_paths(sqlite_url, env, repeats=repeats))
         if "anchors" in groups:
             rows.update(anchor_rows(repeats, env, data, sqlite_url, GPUDB))
     LOADS.append(os.getloadavg()[0])
