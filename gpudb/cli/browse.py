@@ -251,8 +251,9 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
         found = conflicting(threshold / 100, db)
         first = next(found, None)
     rows = (
-        [chip, metric, "" if spread is None else f"{spread * 100:.1f}%", *shown(entry)]
+        [chip, metric, spread_shown, *shown(entry)]
         for chip, metric, spread, entries in itertools.chain([first] if first else [], found)
+        for spread_shown in ("" if spread is None else f"{spread * 100:.1f}%",)  # once for the metric's entries
         for entry in entries
     )
     columns = ["accelerator", "metric", "spread", "used", "value", "unit", "source", "kind", "tier", "read"]
