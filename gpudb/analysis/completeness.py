@@ -264,14 +264,6 @@ def conflicting(
 def _conflicting(rows: Iterator[tuple[Any, ...]], threshold: float) -> Iterator[tuple[str, str, float | None, list]]:
     for (accelerator_id, metric), group in groupby(rows, key=itemgetter(0, 1)):
         entries = list(group)
-        if len(entries) == 2:  # most often two sources' numbers: _disagree's answer without its columns and sets
-            (*_, status, number, text, _, _), (*_, other_status, other_number, other_text, _, _) = entries
-            if status == other_status == "value" and number is not None and other_number is not None:
-                apart = disagreement([number, other_number])
-                texts_differ = text is not None and other_text is not None and text != other_text
-                if texts_differ or apart > threshold:
-                    yield accelerator_id, metric, apart, entries
-                continue
         _, _, _, statuses, numbers, texts, *_ = zip(*entries, strict=True)
         disagree, spread = _disagree(statuses, numbers, texts, threshold)
         if disagree:
