@@ -9,14 +9,13 @@ and `gpudb site` (one run: a minute or more at 10,000 chips).
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from measure import summary  # noqa: E402
+from measure import summary, timed  # noqa: E402
 
 GPUDB = str(Path(sys.executable).parent / "gpudb")
 
@@ -36,11 +35,7 @@ def p50_ms(client, paths: list[str]) -> tuple[float, int]:
 
 def _wall(command: list[str], env: dict[str, str], runs: int = 1) -> str:
     """Wall seconds of `runs` fresh processes of `command`: '1.84 s (1.80–2.02)', or '65.2 s' for one run."""
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, env=env, check=True, capture_output=True)
-        seconds.append(time.perf_counter() - start)
+    seconds = [timed(command, env)[0] for _ in range(runs)]
     return summary(seconds) if runs > 1 else f"{seconds[0]:.3g} s"
 
 
