@@ -174,6 +174,23 @@ def mixed_db(several_data, database_url: str) -> str:
     return database_url
 
 
+def conflicts_of(batches) -> list[tuple]:
+    """(chip, metric, spread, source ids) of each conflict in `conflicting`'s batches, every column checked to be
+    one entry per row and each conflict's entries to be of one chip and metric."""
+    found = []
+    for batch in batches:
+        assert len(batch.sizes) == len(batch.spreads)
+        assert {len(column) for column in batch[2:]} == {sum(batch.sizes)}
+        start = 0
+        for size, spread in zip(batch.sizes, batch.spreads, strict=True):
+            keys = set(zip(batch.accelerator_id[start : start + size], batch.metric[start : start + size], strict=True))
+            assert len(keys) == 1 and size > 1
+            assert batch.preferred[start : start + size] == [True] + [False] * (size - 1)
+            found.append((*keys.pop(), spread, batch.source_id[start : start + size]))
+            start += size
+    return found
+
+
 def test_the_streamed_conflicts_are_those_of_conflicts_at_every_threshold(mixed_db):
     from gpudb.analysis.completeness import conflicting
 
@@ -182,13 +199,36 @@ def test_the_streamed_conflicts_are_those_of_conflicts_at_every_threshold(mixed_
             (c.accelerator_id, c.metric, c.spread, [e["source_id"] for e in c.entries])
             for c in conflicts(threshold, url=mixed_db)
         ]
-        streamed = [
-            (chip, metric, spread, [e[7] for e in entries])
-            for chip, metric, spread, entries in conflicting(threshold, mixed_db)
-        ]
-        assert streamed == listed, threshold
-    at_five = [(chip, metric) for chip, metric, _, _ in conflicting(0.05, mixed_db)]
+        assert conflicts_of(conflicting(threshold, mixed_db)) == listed, threshold
+    at_five = [(chip, metric) for chip, metric, _, _ in conflicts_of(conflicting(0.05, mixed_db))]
     assert at_five == [("x3", "tdp_w"), ("x4", "fp8_dense_tflops"), ("x4", "memory_type")]  # 3% and 4.2% are under
+
+
+def test_conflicts_cut_between_any_two_rows_are_found_whole(mixed_db):
+    from gpudb.analysis.completeness import _conflicting
+    from gpudb.storage.query_narrow import shared_entries
+
+    rows = [row for batch in shared_entries(mixed_db) for row in batch]
+    whole = conflicts_of(_conflicting(iter([rows]), 0.02))
+    assert [(chip, metric) for chip, metric, _, _ in whole] == [
+        ("x3", "memory_bandwidth_tbs"),
+        ("x3", "tdp_w"),
+        ("x4", "fp8_dense_tflops"),
+        ("x4", "memory_bandwidth_tbs"),
+        ("x4", "memory_type"),
+    ]  # x4's TDP is given twice alike: its entries are left out of the batch
+    for size in (1, 2, 3):  # every conflict split across batches at some size
+        batches = [rows[start : start + size] for start in range(0, len(rows), size)]
+        assert conflicts_of(_conflicting(iter(batches), 0.02)) == whole, size
+
+
+def test_whole_groups_keeps_a_chips_entries_of_one_metric_in_one_batch():
+    from gpudb.analysis.completeness import _whole_groups
+
+    a, b, c, d = ("x1", "m", 1), ("x1", "n", 2), ("x2", "m", 3), ("x3", "m", 4)
+    batches = [[a, a, b], [b, b], [b, c], [c, d]]  # b over three batches, c and d ending the last
+    assert list(_whole_groups(iter(batches))) == [[a, a], [b, b, b, b], [c, c], [d]]
+    assert list(_whole_groups(iter([]))) == []
 
 
 def test_the_conflicts_command_shows_texts_and_statuses(mixed_db):

@@ -9,9 +9,9 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import chain, compress, groupby, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine
 
@@ -38,6 +38,7 @@ __all__ = [
     "VENDOR_KINDS",
     "Cell",
     "Conflict",
+    "ConflictBatch",
     "Summary",
     "conflicting",
     "conflicts",
@@ -251,23 +252,70 @@ def conflicts(threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = 
     return found
 
 
-def conflicting(
-    threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = None
-) -> Iterator[tuple[str, str, float | None, list[tuple[Any, ...]]]]:
-    """The conflicts of `conflicts`, in its order, streamed and narrow: (accelerator id, metric, spread, entries),
-    each entry a row of gpudb.storage.query_narrow.shared_entries (the preferred one first). Only the entries of
-    metrics given more than once are read; for commands that print every conflict."""
+class ConflictBatch(NamedTuple):
+    """Conflicts of `conflicting`, column by column: each conflict's size (how many entries) and spread, then each
+    entry's fields, a list apiece, the entries of one conflict after another (the preferred entry first)."""
+
+    sizes: list[int]
+    spreads: list[float | None]  # largest ÷ smallest − 1 of a conflict's numbers; None when a status or text differs
+    accelerator_id: list[str]
+    metric: list[str]
+    preferred: list[bool]
+    status: list[str]
+    value_number: list[float | None]
+    value_text: list[str | None]
+    unit: list[str | None]
+    source_id: list[str | None]
+
+
+def conflicting(threshold: float = CONFLICT_THRESHOLD, url: str | Engine | None = None) -> Iterator[ConflictBatch]:
+    """The conflicts of `conflicts`, in its order, streamed a batch at a time and column by column (no object per
+    entry); no conflict is split between batches. Only the entries of metrics given more than once are read; for
+    commands that print every conflict."""
     _check_threshold(threshold)
     return _conflicting(query_narrow.shared_entries(query.engine_for(url)), threshold)
 
 
-def _conflicting(rows: Iterator[tuple[Any, ...]], threshold: float) -> Iterator[tuple[str, str, float | None, list]]:
-    for (accelerator_id, metric), group in groupby(rows, key=itemgetter(0, 1)):
-        entries = list(group)
-        _, _, _, statuses, numbers, texts, *_ = zip(*entries, strict=True)
-        disagree, spread = _disagree(statuses, numbers, texts, threshold)
-        if disagree:
-            yield accelerator_id, metric, spread, entries
+def _conflicting(batches: Iterator[list[tuple[Any, ...]]], threshold: float) -> Iterator[ConflictBatch]:
+    for rows in _whole_groups(batches):
+        columns = [list(map(itemgetter(field), rows)) for field in range(len(rows[0]))]
+        del rows
+        statuses, numbers, texts = columns[3:6]
+        sizes, disagreeing, spreads = [], [], []
+        start = 0
+        for _, group in groupby(zip(columns[0], columns[1], strict=True)):  # one chip's entries of one metric
+            end = start + len(list(group))
+            disagree, spread = _disagree(statuses[start:end], numbers[start:end], texts[start:end], threshold)
+            sizes.append(end - start)
+            disagreeing.append(disagree)
+            if disagree:
+                spreads.append(spread)
+            start = end
+        if not spreads:
+            continue
+        if len(spreads) < len(sizes):  # keep the entries of the conflicts alone
+            kept = list(chain.from_iterable(map(repeat, disagreeing, sizes)))
+            columns = [list(compress(column, kept)) for column in columns]
+            sizes = list(compress(sizes, disagreeing))
+        columns[2] = list(map(bool, columns[2]))  # SQLite gives the flag as 0 or 1
+        yield ConflictBatch(sizes, spreads, *columns)
+
+
+def _whole_groups(batches: Iterator[list[tuple[Any, ...]]]) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of `batches` (ordered by chip and metric) cut again so that no chip's entries of one metric are
+    split between two batches: a batch's last chip and metric waits for the next."""
+    held: list[tuple[Any, ...]] = []
+    for batch in batches:
+        rows = held + batch if held else batch
+        last = rows[-1][:2]
+        cut = len(rows) - 1
+        while cut and rows[cut - 1][:2] == last:
+            cut -= 1
+        held = rows[cut:]
+        if cut:
+            yield rows[:cut]
+    if held:
+        yield held
 
 
 def _disagree(

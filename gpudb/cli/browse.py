@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from gpudb.cli import app
-from gpudb.cli.common import Format, db_option, format_option, print_lists, print_rows, progress
+from gpudb.cli.common import Format, db_option, format_option, print_columns, print_lists, print_rows, progress
 from gpudb.formatting import STATUS_WORDS
 
 
@@ -227,38 +228,45 @@ def conflicts(threshold: float, db: str | None, output_format: Format) -> None:
 
     Example: gpudb conflicts --threshold 5
     """
-    from gpudb.analysis.completeness import conflicting
+    from gpudb.analysis.completeness import ConflictBatch, conflicting
     from gpudb.storage.query_narrow import source_facts
     from gpudb.tiers import tier_label
 
     # each source's cells (kind, tier, read, published), worked out once, not once an entry
-    sources = {
-        source: [kind, tier_label(kind), read, published if type(published) is str else published.isoformat()]
+    sources: dict[str | None, tuple[str, str, str, str]] = {
+        source: (kind, tier_label(kind), read, published if type(published) is str else published.isoformat())
         if published
-        else [kind, tier_label(kind), read, ""]
+        else (kind, tier_label(kind), read, "")
         for source, (kind, read, published) in source_facts(db).items()
     }
-    no_source = ["", "", "", ""]
+    no_source = ("", "", "", "")
 
-    def shown(entry: tuple) -> list[Any]:
-        _, _, preferred, status, number, text, unit, source, *_ = entry
+    def value_cell(status: str, number: float | None, text: str | None) -> Any:
         if status != "value":
-            return ["yes" if preferred else "", STATUS_WORDS[status], "", source or "", *sources.get(source, no_source)]
-        value = text if number is None else int(number) if type(number) is float and number.is_integer() else number
-        return ["yes" if preferred else "", value, unit, source or "", *sources.get(source, no_source)]
+            return STATUS_WORDS[status]
+        return text if number is None else int(number) if type(number) is float and number.is_integer() else number
+
+    def shown(batch: ConflictBatch) -> list[Sequence[Any]]:  # the printed columns of a batch of conflicts
+        spreads = ["" if spread is None else f"{spread * 100:.1f}%" for spread in batch.spreads]
+        statuses = batch.status
+        facts = list(zip(*[sources.get(source, no_source) for source in batch.source_id], strict=True))
+        return [
+            batch.accelerator_id,
+            batch.metric,
+            list(itertools.chain.from_iterable(map(itertools.repeat, spreads, batch.sizes))),  # once a conflict
+            ["yes" if preferred else "" for preferred in batch.preferred],
+            list(map(value_cell, statuses, batch.value_number, batch.value_text)),
+            [unit if status == "value" else "" for status, unit in zip(statuses, batch.unit, strict=True)],
+            [source or "" for source in batch.source_id],
+            *facts,
+        ]
 
     with progress("comparing every source's values"):  # the database's grouping: the wait before the first row
         found = conflicting(threshold / 100, db)
         first = next(found, None)
-    rows = (
-        [chip, metric, spread_shown, *shown(entry)]
-        for chip, metric, spread, entries in itertools.chain([first] if first else [], found)
-        for spread_shown in ("" if spread is None else f"{spread * 100:.1f}%",)  # once for the metric's entries
-        for entry in entries
-    )
     columns = ["accelerator", "metric", "spread", "used", "value", "unit", "source", "kind", "tier", "read"]
-    print_lists(
-        rows,
+    print_columns(
+        map(shown, itertools.chain([first] if first else [], found)),
         [*columns, "published"],
         output_format,
         title=f"Values whose sources disagree by more than {threshold:g}%",

@@ -234,12 +234,18 @@ def preferred_entries(url: str | Engine | None = None) -> Iterator[tuple[Any, ..
 def driver_rows(engine: Engine, sql: str, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
     """The rows of a constant query (no parameters) as the driver gives them, fetched `batch` at a time: plain
     tuples, without SQLAlchemy's result processing (for reads of a whole table's entries)."""
+    for rows in driver_batches(engine, sql, batch):
+        yield from rows
+
+
+def driver_batches(engine: Engine, sql: str, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+    """driver_rows a list of up to `batch` rows at a time, as fetched (for readers that work column by column)."""
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
         cursor.execute(sql)
         while rows := cursor.fetchmany(batch):
-            yield from rows
+            yield rows if isinstance(rows, list) else list(rows)  # both drivers give a list
         cursor.close()
     finally:
         connection.close()

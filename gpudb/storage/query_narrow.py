@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, or_, select, tuple_
 
 from gpudb.storage import tables
-from gpudb.storage.query import Accelerator, Source, SpecValue, driver_rows, engine_for
+from gpudb.storage.query import Accelerator, Source, SpecValue, driver_batches, driver_rows, engine_for
 from gpudb.storage.value_reads import values_query
 
 
@@ -110,13 +110,14 @@ ORDER BY v.accelerator_id{collate}, v.metric_key{collate}, v.preferred DESC, v.i
 """
 
 
-def shared_entries(url: str | Engine | None = None) -> Iterator[tuple[Any, ...]]:
+def shared_entries(url: str | Engine | None = None) -> Iterator[list[tuple[Any, ...]]]:
     """(accelerator id, metric key, preferred, status, value number, value text, unit, source id) of each entry of
     every chip and metric with more than one, by chip and metric, the preferred entry first, then as stored. Read
-    through the driver's cursor in batches, not as SQLAlchemy rows (120,000 entries at 10,000 chips)."""
+    through the driver's cursor a batch (a list of rows) at a time, not as SQLAlchemy rows (120,000 entries at
+    10,000 chips); a chip's entries of one metric may be split between two batches."""
     engine = engine_for(url)
     collate = ' COLLATE "C"' if engine.dialect.name == "postgresql" else ""  # code point order, as Python's
-    yield from driver_rows(engine, _SHARED_SQL.format(collate=collate))
+    return driver_batches(engine, _SHARED_SQL.format(collate=collate))
 
 
 def source_facts(url: str | Engine | None = None) -> dict[str, tuple[str, str, Any]]:
@@ -160,36 +161,23 @@ def chips_with(groups: tuple[tuple[str, ...], ...], url: str | Engine | None = N
         return {chip: [bool(flag) for flag in found] for chip, *found in rows}
 
 
-def _raw_rows(sql: str, url: str | Engine | None) -> Iterator[tuple[Any, ...]]:
-    """The rows of a query without parameters through the driver's cursor, in batches (no SQLAlchemy rows)."""
-    connection = engine_for(url).raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(sql)
-        while batch := cursor.fetchmany(5000):
-            yield from batch
-        cursor.close()
-    finally:
-        connection.close()
-
-
 def preferred_entries(url: str | Engine | None = None) -> Iterator[tuple[str, str, str, str | None]]:
     """(accelerator id, metric key, status, source id) of every preferred entry, streamed, the chips in the order
     of ids_in_order (vendor, then id: the same ORDER BY, so the same collation), found through the preferred index."""
-    return _raw_rows(
+    return driver_rows(
+        engine_for(url),
         "SELECT v.accelerator_id, v.metric_key, v.status, v.source_id FROM accelerator a CROSS JOIN spec_value v"
         " WHERE v.preferred = true AND v.accelerator_id = a.id ORDER BY a.vendor, a.id",
-        url,
     )
 
 
 def entry_counts(url: str | Engine | None = None) -> dict[tuple[str, str], int]:
     """(accelerator id, metric key) → how many entries, for those given more than once (the others have one):
     counted in the preferred index from the entries not preferred."""
-    rows = _raw_rows(
+    rows = driver_rows(
+        engine_for(url),
         "SELECT accelerator_id, metric_key, count(*) FROM spec_value WHERE preferred = false"
         " GROUP BY accelerator_id, metric_key",
-        url,
     )
     return {(chip, key): count + 1 for chip, key, count in rows}
 
