@@ -280,9 +280,10 @@ def _one_line(value: Any) -> str:
 
 
 def _one_line_column(column: list[Any]) -> list[str]:
-    """_one_line of each cell of a column: as it is where all are texts of one line (most columns)."""
-    texts = column if set(map(type, column)) == {str} else [v if type(v) is str else str(_shown(v)) for v in column]
-    return [text.replace("\n", " ") for text in texts] if "\n" in "".join(texts) else texts
+    """_one_line of each cell of a column: the column as it is where all are texts of one line (most columns)."""
+    if set(map(type, column)) == {str} and "\n" not in "".join(column):
+        return column
+    return list(map(_one_line, column))
 
 
 LONG_TABLE = 1000  # rows above which a table is drawn by long_table: Rich measures every cell (minutes at 100,000)
