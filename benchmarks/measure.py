@@ -30,15 +30,17 @@ def read_through(*paths: str | os.PathLike[str]) -> None:
     in the next. The builds and their anchors are measured with their inputs in memory, as a data file just edited
     or generated is."""
     for path in paths:
-        if os.path.isfile(path):
-            with open(path, "rb") as file:
-                while file.read(2**20):
+        for name in _files(path):
+            with open(name, "rb") as file:
+                while file.read(2**20):  # a MiB at a time: an anchor's SQLite file is hundreds of them
                     pass
-            continue
-        for folder, _, names in os.walk(path):
-            for name in names:
-                with open(os.path.join(folder, name), "rb") as file:
-                    file.read()
+
+
+def _files(path: str | os.PathLike[str]) -> list[str | os.PathLike[str]]:
+    """`path` itself when it is a file, else every file below it."""
+    if os.path.isfile(path):
+        return [path]
+    return [os.path.join(top, name) for top, _, names in os.walk(path) for name in names]
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
