@@ -175,19 +175,16 @@ def dense_figures_are_dense(dataset: Dataset) -> Iterator[Problem]:
     # precision, so that a second, lower source for that precision never makes a dense figure look sparse.
     highest: dict[tuple[str, str], SpecRecord] = {}
     first_dense: dict[tuple[str, str], SpecRecord] = {}
-    chips: dict[str, None] = {}  # in the order of their first ratio figure
     for spec in dataset.specs:
         if spec.metric.key not in _RATIO_METRICS or spec.value_number is None:
             continue
-        chip = spec.accelerator_id
-        chips[chip] = None
-        at = (chip, spec.metric.key)
+        at = (spec.accelerator_id, spec.metric.key)
         best = highest.get(at)
         if best is None or spec.value_number > (best.value_number or 0.0):
             highest[at] = spec
         if at not in first_dense and spec.entry.sparsity == "dense" and spec.entry.dense_ratio_note is None:
             first_dense[at] = spec
-    for chip in chips:
+    for chip in dict.fromkeys(chip for chip, _ in highest):  # in the order of their first ratio figure
         for high_key, low_key, limit in DENSE_RATIO_LIMITS:
             high, low = highest.get((chip, high_key)), first_dense.get((chip, low_key))
             if not high or not low or not high.value_number or low.value_number is None:
